@@ -1,0 +1,195 @@
+"""Consistency rules a plan must meet to load at all (beyond field types).
+
+Why separate from the readiness analyses: these are errors in the file (an action
+aimed at the wrong kind of thing, a flow missing a step) that make the plan
+meaningless; readiness findings (:mod:`plans.analysis`) are weaknesses of a plan that
+does mean something. Every rule reports its exact path, and all are reported at once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic_core import PydanticCustomError
+
+from plans.issues import Issue, format_loc
+from plans.refs import reference_issues
+
+if TYPE_CHECKING:
+    from plans.model import Plan
+
+CONSISTENCY_ERROR = "plan_consistency"
+SHARE_TOLERANCE = 0.001
+
+# Which kinds of thing each action may be aimed at.
+ACTION_TARGETS: dict[str, tuple[str, ...]] = {
+    "activate_backup": ("systems", "sites"),
+    "call_in_reserves": ("resources",),
+    "redeploy_staff": ("channels", "sites"),
+    "notify_customers": ("channels",),
+    "escalate": ("roles",),
+    "switch_to_callback": ("channels",),
+    "switch_to_notice": ("channels",),
+    "isolate_systems": ("systems",),
+}
+_KIND_WORD = {
+    "systems": "system",
+    "sites": "site",
+    "resources": "resource",
+    "channels": "channel",
+    "roles": "role",
+}
+
+
+def plan_issues(plan: Plan) -> list[Issue]:
+    """Every consistency problem of a structurally valid plan."""
+    from plans.model import Plan as PlanModel
+
+    issues = reference_issues(PlanModel, plan.model_dump(mode="json"))
+    if issues:
+        return issues  # later rules assume every reference resolves
+    issues += _commander_issues(plan)
+    issues += _level_issues(plan)
+    issues += _flow_issues(plan)
+    issues += _role_issues(plan)
+    issues += _share_issues(plan)
+    issues += _backup_issues(plan)
+    return issues
+
+
+def raise_plan_issues(plan: Plan) -> None:
+    """Raise one pydantic error carrying every consistency issue, if there are any."""
+    issues = plan_issues(plan)
+    if issues:
+        summary = "; ".join(f"{i.path}: {i.msg}" for i in issues)
+        raise PydanticCustomError(
+            CONSISTENCY_ERROR,
+            "{summary}",
+            {"summary": summary, "issues": [(i.loc, i.msg) for i in issues]},
+        )
+
+
+def _commander_issues(plan: Plan) -> list[Issue]:
+    commanders = [i for i, r in enumerate(plan.roles) if r.kind == "commander"]
+    if len(commanders) == 1:
+        return []
+    if not commanders:
+        return [Issue(("roles",), "no role has kind 'commander': the plan needs one emergency commander")]
+    where = ", ".join(format_loc(("roles", i)) for i in commanders)
+    return [Issue(("roles", commanders[1], "kind"), f"more than one role has kind 'commander' ({where}); keep one")]
+
+
+def _level_issues(plan: Plan) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: dict[int, int] = {}
+    for i, level in enumerate(plan.levels):
+        if level.level in seen:
+            issues.append(Issue(("levels", i, "level"), f"level {level.level} is defined twice (also levels[{seen[level.level]}])"))
+        seen.setdefault(level.level, i)
+    missing = [n for n in (1, 2, 3) if n not in seen]
+    if missing:
+        words = ", ".join(str(n) for n in missing)
+        issues.append(Issue(("levels",), f"level {words} missing: the plan must define levels 1, 2 and 3"))
+    return issues
+
+
+def _flow_issues(plan: Plan) -> list[Issue]:
+    from plans.model import STEP_NAMES
+
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
+    ids = _ids_by_kind(plan)
+    for f, flow in enumerate(plan.flows):
+        if flow.event_class in seen:
+            issues.append(
+                Issue((("flows", f, "event_class")), f"event class '{flow.event_class}' already has a flow (flows[{seen[flow.event_class]}])")
+            )
+        seen.setdefault(flow.event_class, f)
+        names = tuple(s.step for s in flow.steps)
+        if names != STEP_NAMES:
+            issues.append(
+                Issue(
+                    ("flows", f, "steps"),
+                    "a flow lists the six steps of 7.2 once each, in order: "
+                    + ", ".join(STEP_NAMES)
+                    + f" (got: {', '.join(names) or 'none'})",
+                )
+            )
+        for s, step in enumerate(flow.steps):
+            for a, action in enumerate(step.actions):
+                allowed = ACTION_TARGETS[action.action]
+                if not any(action.target in ids[kind] for kind in allowed):
+                    words = " or ".join(_KIND_WORD[k] for k in allowed)
+                    issues.append(
+                        Issue(
+                            ("flows", f, "steps", s, "actions", a, "target"),
+                            f"'{action.action}' needs a {words} as target; '{action.target}' is not one",
+                        )
+                    )
+                elif action.action == "call_in_reserves" and not _is_reserve_pool(plan, action.target):
+                    issues.append(
+                        Issue(
+                            ("flows", f, "steps", s, "actions", a, "target"),
+                            f"'call_in_reserves' needs a resource with reserve_staff; '{action.target}' has none",
+                        )
+                    )
+    return issues
+
+
+def _is_reserve_pool(plan: Plan, resource_id: str) -> bool:
+    return any(r.id == resource_id and r.reserve_staff is not None for r in plan.resources)
+
+
+def _ids_by_kind(plan: Plan) -> dict[str, set[str]]:
+    return {
+        "systems": {x.id for x in plan.systems},
+        "sites": {x.id for x in plan.sites},
+        "resources": {x.id for x in plan.resources},
+        "channels": {x.id for x in plan.channels},
+        "roles": {x.id for x in plan.roles},
+    }
+
+
+def _role_issues(plan: Plan) -> list[Issue]:
+    issues: list[Issue] = []
+    for r, role in enumerate(plan.roles):
+        for d, deputy in enumerate(role.deputies):
+            if deputy == role.holder:
+                issues.append(Issue(("roles", r, "deputies", d), f"'{deputy}' already holds the role; a deputy must be someone else"))
+            elif deputy in role.deputies[:d]:
+                issues.append(Issue(("roles", r, "deputies", d), f"'{deputy}' is listed twice as deputy"))
+        if role.reports_to == role.id:
+            issues.append(Issue(("roles", r, "reports_to"), "a role cannot report to itself"))
+        if role.escalates_to == role.id:
+            issues.append(Issue(("roles", r, "escalates_to"), "a role cannot escalate to itself"))
+    return issues
+
+
+def _share_issues(plan: Plan) -> list[Issue]:
+    issues: list[Issue] = []
+    given = [c.share is not None for c in plan.channels]
+    if any(given) and not all(given):
+        c = given.index(False)
+        issues.append(Issue(("channels", c, "share"), "give a share on every channel or on none (then the online/offline split applies)"))
+    elif all(given):
+        total = sum(c.share or 0.0 for c in plan.channels)
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            issues.append(Issue(("channels",), f"channel shares add up to {total:.3f}; they must add up to 1"))
+    split = plan.channel_split
+    if abs(split.online + split.offline - 1.0) > SHARE_TOLERANCE:
+        issues.append(Issue(("channel_split",), f"online + offline is {split.online + split.offline:.3f}; it must be 1"))
+    return issues
+
+
+def _backup_issues(plan: Plan) -> list[Issue]:
+    issues: list[Issue] = []
+    for s, system in enumerate(plan.systems):
+        if system.standby == system.id:
+            issues.append(Issue(("systems", s, "standby"), "a system cannot be its own standby"))
+    for s, site in enumerate(plan.sites):
+        if site.backup_site == site.id:
+            issues.append(Issue(("sites", s, "backup_site"), "a site cannot be its own backup site"))
+    for r, resource in enumerate(plan.resources):
+        if resource.backup == resource.id:
+            issues.append(Issue(("resources", r, "backup"), "a resource cannot be its own backup"))
+    return issues

@@ -1,0 +1,248 @@
+"""The one loader: read a YAML file into a frozen model, reporting every problem at once.
+
+Why one loader for plans and scenarios: the same mistakes (a tab in YAML, a misspelt
+field, a duration without a unit) must get the same message wherever they are made.
+Files are read with YAML's safe loader only; size, emptiness, binary content and
+directories are refused with a clear message before parsing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from plans.checks import CONSISTENCY_ERROR
+from plans.issues import Issue, Loc, ModelFileError
+from plans.refs import reference_issues
+from plans.types import FROM_FILE
+
+M = TypeVar("M", bound=BaseModel)
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""Largest file accepted; a real plan is a few tens of kilobytes."""
+
+LineMap = dict[Loc, int]
+
+
+def read_text(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a user's file as UTF-8 text, refusing what cannot be a YAML document."""
+    p = Path(path)
+    if not p.exists():
+        raise ModelFileError(p, [Issue((), "file not found")])
+    if p.is_dir():
+        raise ModelFileError(p, [Issue((), "is a directory, not a file")])
+    size = p.stat().st_size
+    if size > max_bytes:
+        raise ModelFileError(p, [Issue((), f"file is {size:,} bytes; the limit is {max_bytes:,}")])
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ModelFileError(p, [Issue((), f"cannot read file: {exc.strerror or exc}")]) from None
+    return decode_text(raw, p)
+
+
+def decode_text(raw: bytes, path: str | Path) -> str:
+    """Decode bytes from a file or an upload, refusing binary and empty content."""
+    if b"\x00" in raw:
+        raise ModelFileError(path, [Issue((), "is a binary file, not YAML text")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(path, [Issue((), f"is not UTF-8 text (bad byte at offset {exc.start})")]) from None
+    if not text.strip():
+        raise ModelFileError(path, [Issue((), "file is empty")])
+    return text
+
+
+def parse_yaml(text: str, path: str | Path) -> tuple[Any, LineMap, list[Issue]]:
+    """Parse with the safe loader; return data, a path -> line map and duplicate-key issues."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ModelFileError(path, [Issue((), "file holds no YAML document")])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        raise ModelFileError(path, [Issue((), f"YAML syntax error: {reason}", line)]) from None
+    except yaml.YAMLError as exc:
+        raise ModelFileError(path, [Issue((), f"YAML error: {exc}")]) from None
+    finally:
+        loader.dispose()
+    lines: LineMap = {(): node.start_mark.line + 1}
+    duplicates: list[Issue] = []
+    _map_lines(node, (), lines, duplicates)
+    return data, lines, duplicates
+
+
+def _map_lines(node: yaml.Node, loc: Loc, lines: LineMap, duplicates: list[Issue]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            child = (*loc, key)
+            if key in seen:
+                duplicates.append(Issue(child, f"key '{key}' appears twice in the same mapping", key_node.start_mark.line + 1))
+            seen.add(key)
+            lines.setdefault(child, key_node.start_mark.line + 1)
+            _map_lines(value_node, child, lines, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*loc, i)] = item.start_mark.line + 1
+            _map_lines(item, (*loc, i), lines, duplicates)
+
+
+def line_for(lines: LineMap, loc: Loc) -> int | None:
+    """Line of the deepest part of ``loc`` that the file spells out."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+def _clean_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
+    """Drop pydantic's union-branch tags so the path matches the file."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node):
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, Mapping) and part in node:
+            out.append(part)
+            node = node[part]
+        elif isinstance(node, Mapping) and isinstance(part, str) and part.isidentifier() and not _is_tag(part):
+            out.append(part)  # a missing field: name it, then stop descending
+            node = None
+        # anything else is a union tag such as 'function-after[...]' or 'str': skip it
+    return tuple(out)
+
+
+def _is_tag(part: str) -> bool:
+    return part in {"str", "int", "float", "bool", "list", "tuple", "dict", "none", "date"}
+
+
+def _model_at(cls: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class that the mapping at ``loc`` is read as, if any."""
+    current: Any = cls
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        model = _as_model(current)
+        if model is None:
+            return None
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        current = field.annotation
+    return _as_model(current)
+
+
+def _as_model(annotation: Any) -> type[BaseModel] | None:
+    seen = [annotation]
+    while seen:
+        ann = seen.pop()
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            return ann
+        if get_origin(ann) is typing.Annotated:
+            seen.append(get_args(ann)[0])
+        elif get_origin(ann) is dict:
+            seen.append(get_args(ann)[1])
+        else:
+            seen.extend(a for a in get_args(ann) if a is not Ellipsis and a is not type(None))
+    return None
+
+
+def _message(cls: type[BaseModel], err: Any, loc: Loc) -> str:
+    kind = err["type"]
+    name = loc[-1] if loc else ""
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    if kind == "extra_forbidden":
+        parent = _model_at(cls, loc[:-1])
+        allowed = sorted(parent.model_fields) if parent else []
+        close = difflib.get_close_matches(str(name), allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown field '{name}'{hint}"
+    msg = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    if kind in {"value_error", "assertion_error"}:
+        return msg
+    value = err.get("input")
+    shown = repr(value) if isinstance(value, str | int | float | bool) or value is None else type(value).__name__
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"{msg[0].lower()}{msg[1:]} (got {shown})"
+
+
+def validation_issues(cls: type[BaseModel], data: Any, exc: ValidationError) -> list[Issue]:
+    """Turn pydantic's errors into issues with file paths and plain reasons."""
+    issues: list[Issue] = []
+    errors = exc.errors(include_url=False)
+    for err in errors:
+        if err["type"] == "too_short" and _has_inner_error(err["loc"], errors):
+            continue  # items that failed were dropped; the length error would mislead
+        if err["type"] == CONSISTENCY_ERROR:
+            ctx = err.get("ctx") or {}
+            issues.extend(Issue(tuple(loc), msg) for loc, msg in ctx.get("issues", []))
+            continue
+        loc = _clean_loc(data, err["loc"])
+        issues.append(Issue(loc, _message(cls, err, loc)))
+    return issues
+
+
+def _has_inner_error(loc: tuple[Any, ...], errors: list[Any]) -> bool:
+    return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == tuple(loc) for e in errors)
+
+
+def validate_data(
+    cls: type[M], data: Any, path: str | Path, lines: LineMap | None = None, context: dict[str, Any] | None = None
+) -> M:
+    """Validate already-parsed data into ``cls``, raising one error with every issue."""
+    lines = lines or {}
+    if not isinstance(data, Mapping):
+        got = type(data).__name__ if data is not None else "nothing"
+        raise ModelFileError(path, [Issue((), f"the top level must be a mapping of fields, got {got}", lines.get(()))])
+    issues: list[Issue] = []
+    try:
+        model = cls.model_validate(data, context={**(context or {}), FROM_FILE: True})
+    except ValidationError as exc:
+        issues = validation_issues(cls, data, exc)
+        if not any(e["type"] == CONSISTENCY_ERROR for e in exc.errors()):
+            # Structure failed, so the after-validators never ran: report references too.
+            issues += reference_issues(cls, data)
+    else:
+        return model
+    unique = list(dict.fromkeys(issues))
+    raise ModelFileError(path, [Issue(i.loc, i.msg, line_for(lines, i.loc)) for i in unique])
+
+
+def load_model(path: str | Path, cls: type[M], context: dict[str, Any] | None = None) -> M:
+    """Read ``path`` into ``cls``; raise :class:`ModelFileError` listing every problem."""
+    return load_model_text(read_text(path), path, cls, context)
+
+
+def load_model_text(text: str, path: str | Path, cls: type[M], context: dict[str, Any] | None = None) -> M:
+    """As :func:`load_model`, for text already in hand (an upload)."""
+    data, lines, duplicates = parse_yaml(text, path)
+    try:
+        model = validate_data(cls, data, path, lines, context)
+    except ModelFileError as exc:
+        raise ModelFileError(path, [*duplicates, *exc.issues]) from None
+    if duplicates:
+        raise ModelFileError(path, duplicates)
+    return model
+
+
+def dump_model(model: BaseModel) -> str:
+    """YAML text that loads back into an equal model."""
+    data = model.model_dump(mode="json", exclude_defaults=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -1,0 +1,138 @@
+"""Find duplicate ids and dangling references in raw file data.
+
+Why on raw data and not only on the validated model: pydantic stops before its
+after-validators when any field is wrong, so a user with one typo in a duration would
+not hear about a misspelt role id until the next try. Walking the raw data guided by
+the model's annotations (fields marked with :class:`plans.types.Ref`) reports both at
+once, with exact paths. The same walk checks validated models, so there is one rule.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+import difflib
+from collections.abc import Iterator, Mapping
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from plans.issues import Issue, Loc, format_loc
+from plans.types import KIND_LABELS, Ref
+
+
+def _split_annotated(annotation: Any) -> tuple[Any, list[Any]]:
+    if get_origin(annotation) is typing.Annotated:
+        base, *meta = get_args(annotation)
+        inner, more = _split_annotated(base)
+        return inner, [*meta, *more]
+    return annotation, []
+
+
+def _model_class(annotation: Any) -> type[BaseModel] | None:
+    base, _ = _split_annotated(annotation)
+    if isinstance(base, type) and issubclass(base, BaseModel):
+        return base
+    return None
+
+
+def _walk(annotation: Any, metadata: list[Any], value: Any, loc: Loc) -> Iterator[tuple[Loc, Ref, str]]:
+    """Yield (loc, ref, id) for every reference found under ``value``."""
+    base, meta = _split_annotated(annotation)
+    meta = [*metadata, *meta]
+    ref = next((m for m in meta if isinstance(m, Ref)), None)
+    if ref is not None and isinstance(value, str):
+        yield loc, ref, value
+        return
+    origin = get_origin(base)
+    if origin in (Union, types.UnionType):
+        for arg in get_args(base):
+            if arg is type(None):
+                continue
+            yield from _walk(arg, meta, value, loc)
+        return
+    if origin in (tuple, list) and isinstance(value, list | tuple):
+        args = [a for a in get_args(base) if a is not Ellipsis]
+        if args:
+            for i, item in enumerate(value):
+                yield from _walk(args[0], [], item, (*loc, i))
+        return
+    if origin is dict and isinstance(value, Mapping):
+        value_type = get_args(base)[1]
+        for key, item in value.items():
+            yield from _walk(value_type, [], item, (*loc, key))
+        return
+    model = _model_class(base)
+    if model is not None and isinstance(value, Mapping):
+        yield from iter_refs(model, value, loc)
+
+
+def iter_refs(model: type[BaseModel], data: Mapping[str, Any], loc: Loc = ()) -> Iterator[tuple[Loc, Ref, str]]:
+    """Every reference in ``data`` read as ``model``: (path, Ref marker, id)."""
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if key not in data:
+            continue
+        yield from _walk(field.annotation, list(field.metadata), data[key], (*loc, key))
+
+
+def collect_ids(model: type[BaseModel], data: Mapping[str, Any]) -> tuple[dict[str, dict[str, Loc]], list[Issue]]:
+    """Ids declared in each top-level collection, plus an issue per duplicate id.
+
+    Ids are unique across the whole file, not per collection, because they name the
+    nodes of one graph: a role and a system both called 'crm' would be ambiguous.
+    """
+    declared: dict[str, dict[str, Loc]] = {}
+    seen: dict[str, Loc] = {}
+    issues: list[Issue] = []
+    for name, field in model.model_fields.items():
+        base, _ = _split_annotated(field.annotation)
+        if get_origin(base) not in (tuple, list):
+            continue
+        item_model = _model_class(get_args(base)[0])
+        if item_model is None or "id" not in item_model.model_fields:
+            continue
+        items = data.get(name)
+        if not isinstance(items, list | tuple):
+            continue
+        bucket = declared.setdefault(name, {})
+        for i, item in enumerate(items):
+            if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
+                continue
+            ident, where = item["id"], (name, i, "id")
+            if ident in seen:
+                issues.append(Issue(where, f"duplicate id '{ident}': already used at {format_loc(seen[ident])}"))
+                continue
+            seen[ident] = where
+            bucket[ident] = where
+    return declared, issues
+
+
+def reference_issues(
+    model: type[BaseModel],
+    data: Mapping[str, Any],
+    extra_ids: Mapping[str, set[str]] | None = None,
+) -> list[Issue]:
+    """Duplicate ids and references to ids that no collection declares.
+
+    ``extra_ids`` adds ids declared elsewhere (a scenario may name the plan's ids).
+    """
+    declared, issues = collect_ids(model, data)
+    for loc, ref, ident in iter_refs(model, data):
+        if any(ident in declared.get(kind, {}) for kind in ref.kinds):
+            continue
+        if extra_ids and any(ident in extra_ids.get(kind, set()) for kind in ref.kinds):
+            continue
+        wrong_kind = [kind for kind, ids in declared.items() if ident in ids]
+        if wrong_kind:
+            found = KIND_LABELS.get(wrong_kind[0], wrong_kind[0])
+            issues.append(Issue(loc, f"'{ident}' is a {found}, but a {ref.label} is expected here"))
+        else:
+            known = sorted(i for kind in ref.kinds for i in declared.get(kind, {}))
+            issues.append(Issue(loc, f"unknown {ref.label} '{ident}'{_suggest(ident, known)}"))
+    return issues
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,155 @@
+"""Reusable field types for plan and scenario files.
+
+Why a module of its own: every file format in drillsim (plans, scenarios, later drill
+scripts) writes durations, ids and shares the same way, and a coordinator should get
+the same message for the same mistake wherever it is made.
+
+Durations are written as people write them ("90s", "15m", "4h", "3d", "1h30m") and
+held inside as float minutes, the simulation's time unit. They dump back to the same
+kind of text, so a plan survives load -> dump -> load unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    ValidationInfo,
+    WithJsonSchema,
+)
+
+FROM_FILE = "from_file"
+"""Validation-context key the loader sets: numbers without units are then refused."""
+
+_UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0, "w": 10080.0}
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
+DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*[smhdw]\s*)+$"
+
+
+def parse_duration(value: Any) -> float:
+    """Turn "90s", "15m", "4h", "3d" or "1h30m" into minutes.
+
+    A bare number is refused on purpose: "15" could mean seconds or minutes, and a
+    plan read the wrong way round is worse than one that does not load.
+    """
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as '90s', '15m', '4h' or '3d'")
+    if isinstance(value, int | float):
+        raise ValueError(f"duration {value!r} has no unit: write it as e.g. '{value}m' or '{value}s'")
+    if not isinstance(value, str):
+        raise ValueError("expected a duration such as '90s', '15m', '4h' or '3d'")
+    text = value.strip().lower()
+    if not re.fullmatch(DURATION_PATTERN, text):
+        raise ValueError(f"'{value}' is not a duration: write e.g. '90s', '15m', '4h', '3d' or '1h30m'")
+    return sum(float(num) * _UNIT_MINUTES[unit] for num, unit in _PART.findall(text))
+
+
+def format_duration(minutes: float) -> str:
+    """Write minutes back in the largest whole unit that keeps the exact value."""
+    if minutes == 0:
+        return "0m"
+    seconds = round(minutes * 60, 6)
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    if seconds == int(seconds):
+        return f"{int(seconds)}s"
+    return f"{seconds:g}s"
+
+
+def _duration_input(value: Any, info: ValidationInfo) -> float:
+    """Numbers are minutes in code, but a file must say its unit."""
+    from_file = bool(info.context and info.context.get(FROM_FILE))
+    if not from_file and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return parse_duration(value)
+
+
+def _non_negative(value: float) -> float:
+    if value < 0:
+        raise ValueError("a duration cannot be negative")
+    return value
+
+
+Duration = Annotated[
+    float,
+    BeforeValidator(_duration_input),
+    AfterValidator(_non_negative),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "description": "A duration such as '90s', '15m', '4h', '3d' or '1h30m'.",
+            "examples": ["90s", "15m", "4h", "3d"],
+        }
+    ),
+]
+"""A span of time, held as minutes."""
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=64,
+        description="Lower-case id: letters, digits and underscores, starting with a letter.",
+    ),
+]
+"""A lower-case snake_case identifier, unique across the whole file."""
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+"""A share or probability in [0, 1]."""
+
+Headcount = Annotated[int, Field(ge=0)]
+"""A number of people or seats."""
+
+NonEmptyText = Annotated[str, Field(min_length=1)]
+"""Free text that must say something."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """Marks a field as a reference to an id declared in another part of the file.
+
+    The loader finds these marks through the model's annotations, so it can report a
+    dangling reference with its exact path even when other parts of the file are broken.
+    """
+
+    kinds: tuple[str, ...]
+    """Which collections the id may come from (e.g. ``("roles",)``)."""
+
+    @property
+    def label(self) -> str:
+        """Human wording for the target, e.g. 'role' or 'system or site'."""
+        return " or ".join(KIND_LABELS.get(kind, kind) for kind in self.kinds)
+
+
+KIND_LABELS = {
+    "roles": "role",
+    "people": "person",
+    "sites": "site",
+    "systems": "system",
+    "resources": "resource",
+    "channels": "channel",
+    "shifts": "shift",
+    "event_classes": "event class",
+}
+
+RoleRef = Annotated[str, Ref(("roles",))]
+PersonRef = Annotated[str, Ref(("people",))]
+SiteRef = Annotated[str, Ref(("sites",))]
+SystemRef = Annotated[str, Ref(("systems",))]
+ResourceRef = Annotated[str, Ref(("resources",))]
+ChannelRef = Annotated[str, Ref(("channels",))]
+ShiftRef = Annotated[str, Ref(("shifts",))]
+EventClassRef = Annotated[str, Ref(("event_classes",))]
+DependencyRef = Annotated[str, Ref(("systems", "sites", "resources"))]
+ActionTargetRef = Annotated[
+    str, Ref(("systems", "sites", "resources", "channels", "roles"))
+]
