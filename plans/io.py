@@ -20,13 +20,30 @@ from pydantic import BaseModel, ValidationError
 from plans.checks import CONSISTENCY_ERROR
 from plans.issues import Issue, Loc, ModelFileError
 from plans.refs import reference_issues
-from plans.types import FROM_FILE
+from plans.types import FROM_FILE, ID_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Largest file accepted; a real plan is a few tens of kilobytes."""
 
 LineMap = dict[Loc, int]
+
+MAX_NODES = 200_000
+"""Most YAML nodes a file may hold once aliases are expanded; guards against alias bombs."""
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that an impossible date stays text for the model to refuse."""
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:  # e.g. 2026-13-10: PyYAML raises a bare ValueError
+        return loader.construct_scalar(node)
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def read_text(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -61,25 +78,59 @@ def decode_text(raw: bytes, path: str | Path) -> str:
 
 def parse_yaml(text: str, path: str | Path) -> tuple[Any, LineMap, list[Issue]]:
     """Parse with the safe loader; return data, a path -> line map and duplicate-key issues."""
-    loader = yaml.SafeLoader(text)
+    loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             raise ModelFileError(path, [Issue((), "file holds no YAML document")])
+        _check_size(node, path)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise ModelFileError(path, [Issue((), f"YAML syntax error: {reason}", line)]) from None
+        if "'\\t'" in reason:
+            reason += " (indent with spaces: YAML does not allow tabs)"
+        label = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+        raise ModelFileError(path, [Issue((), f"{label}: {reason}", line)]) from None
     except yaml.YAMLError as exc:
         raise ModelFileError(path, [Issue((), f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise ModelFileError(path, [Issue((), "YAML is nested too deeply")]) from None
     finally:
         loader.dispose()
     lines: LineMap = {(): node.start_mark.line + 1}
     duplicates: list[Issue] = []
     _map_lines(node, (), lines, duplicates)
     return data, lines, duplicates
+
+
+def _check_size(root: yaml.Node, path: str | Path) -> None:
+    """Refuse a node graph that is cyclic or too large once aliases are expanded."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            line = node.start_mark.line + 1
+            raise ModelFileError(path, [Issue((), "an alias refers to a node that contains it; recursive YAML is not allowed", line)])
+        active.add(key)
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            children = []
+        sizes[key] = 1 + sum(size(child) for child in children)
+        active.discard(key)
+        return sizes[key]
+
+    total = size(root)
+    if total > MAX_NODES:
+        raise ModelFileError(path, [Issue((), f"file expands to {total:,} YAML nodes through aliases; the limit is {MAX_NODES:,}")])
 
 
 def _map_lines(node: yaml.Node, loc: Loc, lines: LineMap, duplicates: list[Issue]) -> None:
@@ -177,6 +228,13 @@ def _message(cls: type[BaseModel], err: Any, loc: Loc) -> str:
     if kind in {"value_error", "assertion_error"}:
         return msg
     value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+        return f"{value!r} is not a valid id: use lower-case letters, digits and underscores, starting with a letter"
+    if kind == "too_short" and isinstance(value, list | tuple):
+        need = ctx.get("min_length", 1)
+        return f"needs at least {need} item{'s' if need != 1 else ''}, got {len(value)}"
+    msg = msg.replace("a valid tuple", "a list")
     shown = repr(value) if isinstance(value, str | int | float | bool) or value is None else type(value).__name__
     if len(shown) > 60:
         shown = shown[:57] + "..."

@@ -11,6 +11,7 @@ kind of text, so a plan survives load -> dump -> load unchanged.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -30,6 +31,7 @@ FROM_FILE = "from_file"
 _UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0, "w": 10080.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
 DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*[smhdw]\s*)+$"
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
 def parse_duration(value: Any) -> float:
@@ -39,6 +41,8 @@ def parse_duration(value: Any) -> float:
     plan read the wrong way round is worse than one that does not load.
     """
     if isinstance(value, bool):
+        raise ValueError("expected a duration such as '90s', '15m', '4h' or '3d'")
+    if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("expected a duration such as '90s', '15m', '4h' or '3d'")
     if isinstance(value, int | float):
         raise ValueError(f"duration {value!r} has no unit: write it as e.g. '{value}m' or '{value}s'")
@@ -61,6 +65,14 @@ def format_duration(minutes: float) -> str:
     if seconds == int(seconds):
         return f"{int(seconds)}s"
     return f"{seconds:g}s"
+
+
+def human_minutes(minutes: float) -> str:
+    """'1h05m', '45m' or 'never' (for an infinite time): for reports, not for files."""
+    if minutes != minutes or minutes in (float("inf"), float("-inf")):
+        return "never"
+    hours, mins = divmod(round(minutes), 60)
+    return f"{hours}h{mins:02d}m" if hours else f"{mins}m"
 
 
 def _duration_input(value: Any, info: ValidationInfo) -> float:
@@ -96,7 +108,7 @@ Duration = Annotated[
 Id = Annotated[
     str,
     Field(
-        pattern=r"^[a-z][a-z0-9_]*$",
+        pattern=ID_PATTERN,
         max_length=64,
         description="Lower-case id: letters, digits and underscores, starting with a letter.",
     ),

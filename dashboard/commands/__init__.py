@@ -1,0 +1,1 @@
+"""One module per ``drillsim`` command: ``add_parser(sub)`` and a handler."""

@@ -1,0 +1,156 @@
+"""``drillsim check [FILE ...]``: validate plan files and print their readiness findings.
+
+Exit status: 2 if any file is invalid (the problems are printed with file, line, field
+path and reason); otherwise 1 with ``--strict`` when any finding is an error; else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from plans import ModelFileError, Plan, default_plan_path, load_plan
+from plans.activation import ActivationPath, activation_paths
+from plans.analysis import readiness_findings
+from plans.findings import Finding
+from plans.types import human_minutes
+
+SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command."""
+    p = sub.add_parser(
+        "check",
+        help="validate plan files and list their readiness findings",
+        description="Validate plan files and list the weaknesses a drill would otherwise find. "
+        "With no FILE, checks the bundled default plan.",
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help="plan file(s) (default: the bundled default plan)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--strict", action="store_true", help="exit 1 when any finding has severity error")
+    p.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        help="date to judge drill and review dates against (YYYY-MM-DD; default: today)",
+    )
+    p.set_defaults(handler=run)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def check_file(path: Path, today: dt.date) -> dict[str, Any]:
+    """Validate one file and analyse it; a plain result for text or JSON output."""
+    try:
+        plan = load_plan(path)
+    except ModelFileError as exc:
+        return {"file": str(path), "valid": False, "issues": [i.to_dict() for i in exc.issues], "error_text": exc.lines()}
+    findings = readiness_findings(plan, today)
+    paths = activation_paths(plan)
+    return {
+        "file": str(path),
+        "valid": True,
+        "kind": "plan",
+        "plan": _plan_summary(plan),
+        "summary": {sev: sum(f.severity == sev for f in findings) for sev in SEVERITY_TITLES},
+        "findings": [f.to_dict() for f in findings],
+        "activation_paths": [_path_dict(p) for p in paths],
+        "rto": plan.targets.rto,
+        "_findings": findings,
+        "_paths": paths,
+    }
+
+
+def _plan_summary(plan: Plan) -> dict[str, Any]:
+    agents = sum(g.agents for g in plan.staffing)
+    return {
+        "id": plan.meta.id,
+        "name": plan.meta.name,
+        "version": plan.meta.version,
+        "roles": len(plan.roles),
+        "people": len(plan.people),
+        "sites": len(plan.sites),
+        "systems": len(plan.systems),
+        "channels": len(plan.channels),
+        "agents": agents,
+    }
+
+
+def _num(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def _path_dict(p: ActivationPath) -> dict[str, Any]:
+    return {
+        "event_class": p.event_class,
+        "level": p.level,
+        "backup": p.backup,
+        "best_minutes": _num(p.best),
+        "planned_minutes": _num(p.planned),
+        "with_retry_minutes": _num(p.with_retry),
+        "best_moment": p.best_moment,
+        "worst_moment": p.worst_moment,
+    }
+
+
+def render_text(result: dict[str, Any]) -> str:
+    """Readable report of one file's check, findings grouped by severity."""
+    if not result["valid"]:
+        lines = [f"{result['file']}: INVALID, {len(result['issues'])} problem(s) to fix:"]
+        lines += [f"  {line}" for line in result["error_text"]]
+        return "\n".join(lines)
+    plan, summary = result["plan"], result["summary"]
+    lines = [
+        f"{result['file']}: plan '{plan['id']}' version {plan['version']}: {plan['name']}",
+        f"  valid: {plan['roles']} roles, {plan['people']} people, {plan['sites']} sites, "
+        f"{plan['systems']} systems, {plan['channels']} channels, {plan['agents']} agents",
+        f"  readiness: {summary['error']} error(s), {summary['warning']} warning(s), {summary['info']} note(s)",
+    ]
+    findings: list[Finding] = result["_findings"]
+    for severity, title in SEVERITY_TITLES.items():
+        group = [f for f in findings if f.severity == severity]
+        if group:
+            lines.append(f"\n{title.upper()} ({len(group)})")
+            lines += [f"  - {f.message} [{f.code}]" for f in group]
+    paths: list[ActivationPath] = result["_paths"]
+    if paths:
+        lines.append(f"\nACTIVATION PATHS: discovery until backup active (RTO {human_minutes(result['rto'])})")
+        lines.append(f"  {'event class':<20} {'lvl':>3}  {'backup':<18} {'best':>7} {'planned':>8} {'1 retry':>8}  slowest at")
+        for p in paths:
+            flag = "  > RTO" if p.planned > result["rto"] else ""
+            lines.append(
+                f"  {p.event_class:<20} {p.level:>3}  {p.backup:<18} {human_minutes(p.best):>7} {human_minutes(p.planned):>8} "
+                f"{human_minutes(p.with_retry):>8}  {p.worst_moment}{flag}"
+            )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check every file; print text or JSON; return the exit status."""
+    today = args.today or dt.date.today()
+    files = [Path(f) for f in args.files] or [default_plan_path()]
+    results = [check_file(f, today) for f in files]
+    if args.json:
+        public = [{k: v for k, v in r.items() if not k.startswith("_") and k != "error_text"} for r in results]
+        print(json.dumps(public if len(public) > 1 else public[0], indent=2, default=str))
+    else:
+        print("\n\n".join(render_text(r) for r in results))
+    if any(not r["valid"] for r in results):
+        if not args.json:
+            print("\ndrillsim: some files are invalid; fix the problems above.", file=sys.stderr)
+        return 2
+    if args.strict and any(r["summary"]["error"] for r in results):
+        return 1
+    return 0
