@@ -127,11 +127,11 @@ def render_text(result: dict[str, Any]) -> str:
     paths: list[ActivationPath] = result["_paths"]
     if paths:
         lines.append(f"\nACTIVATION PATHS: discovery until backup active (RTO {human_minutes(result['rto'])})")
-        lines.append(f"  {'event class':<20} {'lvl':>3}  {'backup':<18} {'best':>7} {'planned':>8} {'1 retry':>8}  slowest at")
+        lines.append(f"  {'event class':<20} {'lvl':>3}  {'backup':<24} {'best':>7} {'planned':>8} {'1 retry':>8}  slowest at")
         for p in paths:
             flag = "  > RTO" if p.planned > result["rto"] else ""
             lines.append(
-                f"  {p.event_class:<20} {p.level:>3}  {p.backup:<18} {human_minutes(p.best):>7} {human_minutes(p.planned):>8} "
+                f"  {p.event_class:<20} {p.level:>3}  {p.backup:<24} {human_minutes(p.best):>7} {human_minutes(p.planned):>8} "
                 f"{human_minutes(p.with_retry):>8}  {p.worst_moment}{flag}"
             )
     return "\n".join(lines)
