@@ -87,11 +87,18 @@ def parse_yaml(text: str, path: str | Path) -> tuple[Any, LineMap, list[Issue]]:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        context = exc.context
+        start, problem = exc.context_mark, exc.problem_mark
+        if context and start and problem and start.line != problem.line:
+            context = f"{context} (started on line {start.line + 1})"
+            if exc.problem == "could not find expected ':'":
+                mark = start  # PyYAML notices a missing ':' only on the next line
         line = mark.line + 1 if mark else None
-        reason = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        reason = " ".join(str(part) for part in (context, exc.problem) if part)
         if "'\\t'" in reason:
             reason += " (indent with spaces: YAML does not allow tabs)"
-        label = "YAML error" if isinstance(exc, yaml.constructor.ConstructorError) else "YAML syntax error"
+        syntax = not isinstance(exc, yaml.constructor.ConstructorError)  # e.g. a !!python tag
+        label = "YAML syntax error" if syntax else "YAML error"
         raise ModelFileError(path, [Issue((), f"{label}: {reason}", line)]) from None
     except yaml.YAMLError as exc:
         raise ModelFileError(path, [Issue((), f"YAML error: {exc}")]) from None
@@ -116,7 +123,8 @@ def _check_size(root: yaml.Node, path: str | Path) -> None:
             return sizes[key]
         if key in active:
             line = node.start_mark.line + 1
-            raise ModelFileError(path, [Issue((), "an alias refers to a node that contains it; recursive YAML is not allowed", line)])
+            msg = "an alias refers to a node that contains it; recursive YAML is not allowed"
+            raise ModelFileError(path, [Issue((), msg, line)])
         active.add(key)
         if isinstance(node, yaml.MappingNode):
             children = [child for pair in node.value for child in pair]
@@ -130,7 +138,8 @@ def _check_size(root: yaml.Node, path: str | Path) -> None:
 
     total = size(root)
     if total > MAX_NODES:
-        raise ModelFileError(path, [Issue((), f"file expands to {total:,} YAML nodes through aliases; the limit is {MAX_NODES:,}")])
+        msg = f"file expands to {total:,} YAML nodes through aliases; the limit is {MAX_NODES:,}"
+        raise ModelFileError(path, [Issue((), msg)])
 
 
 def _map_lines(node: yaml.Node, loc: Loc, lines: LineMap, duplicates: list[Issue]) -> None:
@@ -230,7 +239,8 @@ def _message(cls: type[BaseModel], err: Any, loc: Loc) -> str:
     value = err.get("input")
     ctx = err.get("ctx") or {}
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
-        return f"{value!r} is not a valid id: use lower-case letters, digits and underscores, starting with a letter"
+        rule = "use lower-case letters, digits and underscores, starting with a letter"
+        return f"{value!r} is not a valid id: {rule}"
     if kind == "too_short" and isinstance(value, list | tuple):
         need = ctx.get("min_length", 1)
         return f"needs at least {need} item{'s' if need != 1 else ''}, got {len(value)}"

@@ -94,8 +94,18 @@ Level = Literal[1, 2, 3]
 
 
 def _text_version(value: object) -> object:
-    """Let people write `version: 1.2` without quotes."""
-    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+    """Let people write `version: 3` unquoted, but not `version: 2026.10`.
+
+    YAML reads 2026.10 as the number 2026.1, so a decimal version would silently lose
+    its trailing zero; asking for quotes keeps it exactly as written.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        raise ValueError(f"version {value!r} was read as a number; put it in quotes (e.g. '{value}') so it stays as written")
+    return value
 
 
 class Meta(StrictModel):

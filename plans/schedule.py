@@ -82,7 +82,7 @@ Days = Annotated[
         {
             "anyOf": [
                 {"type": "array", "items": {"enum": list(DAYS)}},
-                {"enum": ["all", "daily", "weekdays", "weekend"]},
+                {"enum": sorted(ALL_DAYS_WORDS | WEEKDAY_WORDS | WEEKEND_WORDS)},
             ]
         }
     ),

@@ -55,16 +55,19 @@ def parse_duration(value: Any) -> float:
 
 
 def format_duration(minutes: float) -> str:
-    """Write minutes back in the largest whole unit that keeps the exact value."""
-    if minutes == 0:
-        return "0m"
+    """Write minutes back in the largest whole unit that keeps the exact value.
+
+    Fractional seconds keep six decimals, written out (never "5e-06s") so they parse again.
+    """
     seconds = round(minutes * 60, 6)
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+    if seconds == 0:
+        return "0m"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
     if seconds == int(seconds):
         return f"{int(seconds)}s"
-    return f"{seconds:g}s"
+    return f"{seconds:.6f}".rstrip("0") + "s"
 
 
 def human_minutes(minutes: float) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from plans import Plan
+from plans.types import DURATION_PATTERN, format_duration
 
 
 def formats() -> dict[str, type[BaseModel]]:
@@ -29,7 +30,24 @@ def schema_for(name: str) -> dict[str, Any]:
     schema = model.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"drillsim {name} file"
+    _durations_as_text(schema)
     return schema
+
+
+def _durations_as_text(node: Any) -> None:
+    """Show duration defaults as people write them ('10m'), not as minutes (10.0).
+
+    pydantic writes defaults in validation mode as the held value; a duration field's
+    schema says "string", so a numeric default would contradict it.
+    """
+    if isinstance(node, dict):
+        if node.get("pattern") == DURATION_PATTERN and isinstance(node.get("default"), int | float):
+            node["default"] = format_duration(float(node["default"]))
+        for value in node.values():
+            _durations_as_text(value)
+    elif isinstance(node, list):
+        for value in node:
+            _durations_as_text(value)
 
 
 def run(args: argparse.Namespace) -> int:
