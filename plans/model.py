@@ -104,7 +104,10 @@ def _text_version(value: object) -> object:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        raise ValueError(f"version {value!r} was read as a number; put it in quotes (e.g. '{value}') so it stays as written")
+        raise ValueError(
+            f"version {value!r} was read as a number; put it in quotes "
+            "(e.g. version: \"2026.10\") so it stays exactly as written"
+        )
     return value
 
 

@@ -33,7 +33,7 @@ CASES: list[tuple[str, str, str, int | None]] = [
         "version_decimal_unquoted.yaml",
         "meta.version",
         "version 2026.1 was read as a number; put it in quotes",
-        6,
+        5,
     ),
     ("comments_only.yaml", TOP, "file holds no YAML document", None),
     ("scalar_top_level.yaml", TOP, "the top level must be a mapping of fields, got str", 2),
