@@ -59,7 +59,15 @@ def plan_issues(plan: Plan) -> list[Issue]:
 
 def raise_plan_issues(plan: Plan) -> None:
     """Raise one pydantic error carrying every consistency issue, if there are any."""
-    issues = plan_issues(plan)
+    raise_consistency(plan_issues(plan))
+
+
+def raise_consistency(issues: list[Issue]) -> None:
+    """Raise one pydantic error that the loader unpacks into located issues.
+
+    Why one error: a model's after-validator can raise only once, but a user wants
+    every consistency problem of the file in one pass, each at its own path.
+    """
     if issues:
         summary = "; ".join(f"{i.path}: {i.msg}" for i in issues)
         raise PydanticCustomError(

@@ -80,6 +80,8 @@ RoleKind = Literal[
 ]
 ResourceKind = Literal["people", "money", "materials", "information"]
 ChannelKind = Literal["phone", "chat", "app", "web", "email", "counter", "custom"]
+LIVE_KINDS = frozenset({"phone", "chat", "counter", "custom"})
+"""Channel kinds where the customer waits in a queue; the others create tickets."""
 ActionKind = Literal[
     "activate_backup",
     "call_in_reserves",
@@ -421,6 +423,16 @@ class Channel(StrictModel):
     """Systems whose loss slows the channel without stopping it."""
     sites: tuple[SiteRef, ...] = ()
     """Sites that serve the channel; it needs at least one working."""
+    mode: Literal["live", "ticket"] | None = None
+    """'live': customers wait in a queue and may give up; 'ticket': requests become tickets
+    worked against the ticket time limits. Left out: live for phone, chat, counter and
+    custom channels, ticket for app, web and email."""
+
+    def effective_mode(self) -> Literal["live", "ticket"]:
+        """The mode as stated, or the one its kind implies."""
+        if self.mode is not None:
+            return self.mode
+        return "live" if self.kind in LIVE_KINDS else "ticket"
 
 
 class ChannelSplit(StrictModel):

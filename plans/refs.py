@@ -58,8 +58,9 @@ def _walk(annotation: Any, metadata: list[Any], value: Any, loc: Loc) -> Iterato
                 yield from _walk(args[0], [], item, (*loc, i))
         return
     if origin is dict and isinstance(value, Mapping):
-        value_type = get_args(base)[1]
+        key_type, value_type = get_args(base)
         for key, item in value.items():
+            yield from _walk(key_type, [], key, (*loc, key))  # ids used as keys
             yield from _walk(value_type, [], item, (*loc, key))
         return
     model = _model_class(base)
@@ -92,10 +93,10 @@ def collect_ids(model: type[BaseModel], data: Mapping[str, Any]) -> tuple[dict[s
         item_model = _model_class(get_args(base)[0])
         if item_model is None or "id" not in item_model.model_fields:
             continue
+        bucket = declared.setdefault(name, {})
         items = data.get(name)
         if not isinstance(items, list | tuple):
             continue
-        bucket = declared.setdefault(name, {})
         for i, item in enumerate(items):
             if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
                 continue
@@ -115,10 +116,15 @@ def reference_issues(
 ) -> list[Issue]:
     """Duplicate ids and references to ids that no collection declares.
 
-    ``extra_ids`` adds ids declared elsewhere (a scenario may name the plan's ids).
+    ``extra_ids`` adds ids declared elsewhere (a scenario names the plan's ids).
+    References to kinds the file does not declare and ``extra_ids`` does not give
+    are left alone: they can only be checked against the other file.
     """
     declared, issues = collect_ids(model, data)
+    checkable = set(declared) | set(extra_ids or {})
     for loc, ref, ident in iter_refs(model, data):
+        if not checkable.intersection(ref.kinds):
+            continue  # ids of another file (a scenario naming plan ids without the plan)
         if any(ident in declared.get(kind, {}) for kind in ref.kinds):
             continue
         if extra_ids and any(ident in extra_ids.get(kind, set()) for kind in ref.kinds):
@@ -128,7 +134,10 @@ def reference_issues(
             found = KIND_LABELS.get(wrong_kind[0], wrong_kind[0])
             issues.append(Issue(loc, f"'{ident}' is a {found}, but a {ref.label} is expected here"))
         else:
-            known = sorted(i for kind in ref.kinds for i in declared.get(kind, {}))
+            known = sorted(
+                {i for kind in ref.kinds for i in declared.get(kind, {})}
+                | {i for kind in ref.kinds for i in (extra_ids or {}).get(kind, set())}
+            )
             issues.append(Issue(loc, f"unknown {ref.label} '{ident}'{_suggest(ident, known)}"))
     return issues
 

@@ -154,6 +154,8 @@ KIND_LABELS = {
     "channels": "channel",
     "shifts": "shift",
     "event_classes": "event class",
+    "events": "event",
+    "objectives": "objective",
 }
 
 RoleRef = Annotated[str, Ref(("roles",))]

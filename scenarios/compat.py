@@ -1,0 +1,38 @@
+"""Does a scenario fit a plan? Every id it names must exist there, with the right kind.
+
+Why apart from loading: a scenario file is valid on its own, but it can only run
+against a plan that has the channels, systems, sites, shifts and roles it names.
+The issues carry field paths into the scenario file.
+"""
+
+from __future__ import annotations
+
+from plans.issues import Issue
+from plans.model import Plan
+from plans.refs import reference_issues
+from scenarios.model import Scenario
+
+
+def plan_ids(plan: Plan) -> dict[str, set[str]]:
+    """The plan's ids by collection, as a scenario may reference them."""
+    return {
+        "channels": {c.id for c in plan.channels},
+        "systems": {s.id for s in plan.systems},
+        "sites": {s.id for s in plan.sites},
+        "shifts": {s.id for s in plan.shifts},
+        "roles": {r.id for r in plan.roles},
+        "resources": {r.id for r in plan.resources},
+        "people": {p.id for p in plan.people},
+        "event_classes": {e.id for e in plan.event_classes},
+    }
+
+
+def check(plan: Plan, scenario: Scenario) -> list[Issue]:
+    """Every way the scenario does not fit the plan (empty when it fits)."""
+    ids = plan_ids(plan)
+    issues = reference_issues(Scenario, scenario.model_dump(mode="json"), ids)
+    if scenario.meta.event_class and scenario.meta.event_class not in ids["event_classes"]:
+        issues.append(Issue(("meta", "event_class"), f"the plan has no event class '{scenario.meta.event_class}'"))
+    if scenario.staffing is None and not plan.staffing:
+        issues.append(Issue(("staffing",), "neither the scenario nor the plan gives any staffing"))
+    return issues
