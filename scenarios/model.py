@@ -328,8 +328,8 @@ class Scenario(StrictModel):
     """Arrivals."""
     handle_time: TimeModel = TimeModel(default=Lognormal(dist="lognormal", mean=5.0, cv=0.7))
     """Time an agent spends on a request."""
-    patience: TimeModel = TimeModel(default=Exponential(dist="exponential", mean=3.0))
-    """Time a customer waits in a live queue before giving up."""
+    patience: TimeModel | None = TimeModel(default=Exponential(dist="exponential", mean=3.0))
+    """Time a customer waits in a live queue before giving up; ``null``: they never do."""
     staffing: tuple[StaffGroup, ...] | None = None
     """Agents; left out: the plan's staffing."""
     events: tuple[Event, ...] = ()
