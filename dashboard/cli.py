@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from dashboard.commands import check, schema
+from dashboard.commands import check, run, schema
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     check.add_parser(sub)
+    run.add_parser(sub)
     schema.add_parser(sub)
     return parser
 

@@ -1,0 +1,86 @@
+"""Turn the user's PLAN and SCENARIO arguments into validated models.
+
+Why a module: every command accepts a file path or the name of a bundled plan or
+scenario, and reports a bad one the same way (file, line, field, reason; exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from plans import ModelFileError, Plan, load_plan
+from plans.loader import bundled_plans, default_plan_path
+from scenarios import Scenario, bundled_scenarios, check_against_plan, default_scenario_path, load_scenario
+
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """Input the user must fix; carries the lines to print."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def _path(arg: str | None, bundled: dict[str, Path], default: Path) -> Path:
+    if arg is None:
+        return default
+    path = Path(arg)
+    if not path.exists() and arg in bundled:
+        return bundled[arg]
+    return path
+
+
+def resolve_plan(arg: str | None) -> tuple[Plan, Path]:
+    """A plan from a path or a bundled name (default: the bundled default plan)."""
+    path = _path(arg, bundled_plans(), default_plan_path())
+    try:
+        return load_plan(path), path
+    except ModelFileError as exc:
+        raise BadInput([f"invalid plan, {len(exc.issues)} problem(s) to fix:", *exc.lines()]) from None
+
+
+def resolve_scenario(arg: str | None, plan: Plan) -> tuple[Scenario, Path]:
+    """A scenario from a path or a bundled name, checked against the plan."""
+    path = _path(arg, bundled_scenarios(), default_scenario_path())
+    try:
+        scenario = load_scenario(path)
+    except ModelFileError as exc:
+        raise BadInput([f"invalid scenario, {len(exc.issues)} problem(s) to fix:", *exc.lines()]) from None
+    issues = check_against_plan(plan, scenario)
+    if issues:
+        err = ModelFileError(path, issues)
+        raise BadInput([f"scenario does not fit plan '{plan.meta.id}', {len(issues)} problem(s):", *err.lines()])
+    return scenario, path
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def seed_int(text: str) -> int:
+    """argparse type: a seed, a whole number from 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a seed must be 0 or more, got {value}")
+    return value
+
+
+def report_bad_input(exc: BadInput) -> int:
+    """Print a bad-input message on stderr; return the exit status for it."""
+    print("\n".join(f"drillsim: {exc.lines[0]}" if i == 0 else f"  {line}" for i, line in enumerate(exc.lines)), file=sys.stderr)
+    return EXIT_BAD_INPUT
+

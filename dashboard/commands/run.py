@@ -1,0 +1,158 @@
+"""``drillsim run [PLAN] [SCENARIO]``: Monte Carlo replications, a summary and a journal.
+
+PLAN and SCENARIO are files or names of bundled ones; left out, the bundled default
+plan and scenario. Exit status 2 on bad input (file, line, field and reason shown).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from dashboard.commands.inputs import BadInput, positive_int, report_bad_input, resolve_plan, resolve_scenario, seed_int
+from plans import Plan
+from plans.types import human_minutes
+from scenarios import Scenario
+from sim.journal import build_journal, write_journal
+from sim.montecarlo import MonteCarloResult, default_workers, run_monte_carlo
+
+DEFAULT_REPLICATIONS = 100
+DEFAULT_SEED = 20260301
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command."""
+    p = sub.add_parser(
+        "run",
+        help="simulate a scenario against a plan, many times, and summarise against the targets",
+        description="Run Monte Carlo replications of SCENARIO against PLAN and print a summary against "
+        "the plan's targets. PLAN and SCENARIO are files or bundled names; left out, the bundled defaults.",
+    )
+    p.add_argument("plan", nargs="?", metavar="PLAN", help="plan file or bundled plan name")
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file or bundled scenario name")
+    p.add_argument("--replications", "-n", type=positive_int, default=DEFAULT_REPLICATIONS, help="replications (default %(default)s)")
+    p.add_argument("--seed", type=seed_int, default=DEFAULT_SEED, help="seed of the whole run (default %(default)s)")
+    p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--json", type=Path, metavar="OUT", help="write the run journal (JSON) to OUT")
+    p.set_defaults(handler=run)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; a few plain lines otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_tenth = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.tty:
+            width = 30
+            filled = width * done // total
+            self.stream.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} replications")
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+        else:
+            tenth = 10 * done // total
+            if tenth != self.last_tenth:
+                self.last_tenth = tenth
+                self.stream.write(f"  {done}/{total} replications\n")
+                self.stream.flush()
+
+
+def _fmt_value(kpi: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    if kpi in {"asa", "rto", "rpo"}:
+        return human_minutes(value) if value >= 1 else f"{value * 60:.0f}s"
+    if kpi in {"service_level", "abandonment", "availability", "occupancy"}:
+        return f"{value:.1%}" if kpi != "availability" else f"{value:.3%}"
+    return f"{value:,.1f}"
+
+
+SUMMARY_KPIS = (
+    ("service_level", "service level"),
+    ("asa", "average speed of answer"),
+    ("abandonment", "abandonment"),
+    ("max_queue", "longest queue"),
+    ("backlog", "ticket backlog at end"),
+    ("tickets_late", "tickets past a limit"),
+    ("availability", "availability (worst channel)"),
+    ("rto", "longest outage (RTO achieved)"),
+    ("rpo", "data lost (RPO achieved)"),
+    ("occupancy", "agent occupancy"),
+    ("offered", "contacts offered"),
+)
+
+
+def render_summary(plan: Plan, scenario: Scenario, result: MonteCarloResult, seconds: float, workers: int, seed: int) -> str:
+    """The readable summary of a run against the plan's targets and the scenario's objectives."""
+    n = len(result.seeds)
+    lines = [
+        f"Plan '{plan.meta.id}' v{plan.meta.version} x scenario '{scenario.meta.id}': "
+        f"{n} replications, seed {seed}, {workers} worker(s), {seconds:.1f} s",
+        f"  {scenario.meta.name}: {human_minutes(scenario.horizon)} from {scenario.start:%a %Y-%m-%d %H:%M}",
+        "",
+        f"  {'KPI':<32}{'mean':>10}  {'95% CI':<22}{'p5 - p95':<20}",
+    ]
+    for key, label in SUMMARY_KPIS:
+        s = result.kpis.get(key)
+        if s is None or s.n == 0:
+            continue
+        d = s.to_dict()
+        ci = f"[{_fmt_value(key, d['ci95'][0])}, {_fmt_value(key, d['ci95'][1])}]"  # type: ignore[index]
+        spread = f"{_fmt_value(key, d['p5'])} - {_fmt_value(key, d['p95'])}"  # type: ignore[arg-type]
+        lines.append(f"  {label:<32}{_fmt_value(key, d['mean']):>10}  {ci:<22}{spread:<20}")  # type: ignore[arg-type]
+    lines += ["", f"  {'Target (plan)':<62}{'P(met)':>8}  95% CI"]
+    for t in result.targets:
+        lo, hi = t.to_dict()["ci95"]  # type: ignore[misc]
+        lines.append(f"  {t.check.label:<62}{t.probability:>8.0%}  [{lo:.0%}, {hi:.0%}]")
+    if result.objectives:
+        lines += ["", f"  {'Objective (scenario)':<62}{'P(met)':>8}  95% CI"]
+        for o in result.objectives:
+            lo, hi = o.to_dict()["ci95"]  # type: ignore[misc]
+            lines.append(f"  {o.check.name + ': ' + o.check.label:<62}{o.probability:>8.0%}  [{lo:.0%}, {hi:.0%}]")
+    lines += ["", f"  {'By channel':<12}{'offered':>9}{'service level':>15}{'ASA':>8}{'abandon':>9}{'available':>11}"]
+    for c in plan.channels:
+        def mean(k: str, cid: str = c.id) -> float | None:
+            s = result.kpis.get(f"channel.{cid}.{k}")
+            return None if s is None or s.n == 0 else s.mean
+
+        lines.append(
+            f"  {c.id:<12}{_fmt_value('offered', mean('offered')):>9}{_fmt_value('service_level', mean('service_level')):>15}"
+            f"{_fmt_value('asa', mean('asa')):>8}{_fmt_value('abandonment', mean('abandonment')):>9}"
+            f"{_fmt_value('availability', mean('availability')):>11}"
+        )
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the replications, print the summary, write the journal if asked."""
+    try:
+        plan, plan_path = resolve_plan(args.plan)
+        scenario, scenario_path = resolve_scenario(args.scenario, plan)
+    except BadInput as exc:
+        return report_bad_input(exc)
+    if args.json is not None and (args.json.is_dir() or not args.json.parent.exists()):
+        print(f"drillsim: --json {args.json}: not a writable file path (is it a folder, or does its folder exist?)", file=sys.stderr)
+        return 2
+    workers = args.workers or default_workers()
+    started = dt.datetime.now(dt.UTC)
+    clock = time.perf_counter()
+    print(f"drillsim: running {args.replications} replications on {workers} worker(s)...", file=sys.stderr)
+    result = run_monte_carlo(plan, scenario, args.replications, args.seed, workers, ProgressBar(sys.stderr))
+    seconds = time.perf_counter() - clock
+    print(render_summary(plan, scenario, result, seconds, workers, args.seed))
+    if args.json is not None:
+        journal = build_journal(
+            plan, scenario, result, seed=args.seed, plan_file=str(plan_path), scenario_file=str(scenario_path),
+            started=started, ended=dt.datetime.now(dt.UTC), workers=workers,
+        )
+        write_journal(journal, args.json)
+        print(f"\nJournal written to {args.json}")
+    return 0

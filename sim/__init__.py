@@ -1,0 +1,1 @@
+"""Simulation of contact-centre drills and the queueing formulas behind staffing."""
