@@ -69,14 +69,22 @@ WEEK = 10080
 class Simulation:
     """One replication of a scenario against a plan, advanced with :meth:`run_until`."""
 
-    def __init__(self, plan: Plan, scenario: Scenario, seed: int, snapshot_every: float = SNAPSHOT_EVERY) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        scenario: Scenario,
+        seed: int,
+        snapshot_every: float = SNAPSHOT_EVERY,
+        customers: Customers | None = None,
+    ) -> None:
+        """Build the run; ``customers`` replaces the drawn ones (hand-made tests, replays)."""
         self.plan = plan
         self.scenario = scenario
         self.seed = seed
         self.horizon = scenario.horizon
         self.streams = make_streams(seed)
         self.env = simpy.Environment()
-        self.customers: Customers = draw_customers(plan, scenario, self.streams)
+        self.customers: Customers = customers if customers is not None else draw_customers(plan, scenario, self.streams)
         self.events: list[EventRecord] = []
         self.infra = Infrastructure(plan)
         self._setup_channels()
