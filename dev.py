@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".drillsim-installed"
-DEFAULT_RUN_ARGS = ["check"]
+DEFAULT_RUN_ARGS = ["run"]
 
 
 def _bin(name: str) -> Path:

@@ -429,18 +429,19 @@ class Simulation:
     # --- snapshots and running ---------------------------------------------------------
 
     def _schedule_snapshots(self, every: float) -> None:
-        def snap(_ev: Any = None) -> None:
-            s = self.snapshots
-            s.time.append(self.env.now)
-            s.waiting.append(list(self.waiting))
-            s.busy.append(sum(self.g_busy))
-            s.staffed.append(sum(self.g_staffed))
-            s.channels_up.append(list(self.up))
-            if self.env.now + every <= self.horizon:
-                nxt = self.env.timeout(every)
-                nxt.callbacks.append(snap)
+        self._snapshot_every = every
+        self._snapshot()
 
-        snap()
+    def _snapshot(self, _ev: Any = None) -> None:
+        s = self.snapshots
+        s.time.append(self.env.now)
+        s.waiting.append(list(self.waiting))
+        s.busy.append(sum(self.g_busy))
+        s.staffed.append(sum(self.g_staffed))
+        s.channels_up.append(list(self.up))
+        if self.env.now + self._snapshot_every <= self.horizon:
+            nxt = self.env.timeout(self._snapshot_every)
+            nxt.callbacks.append(self._snapshot)
 
     @property
     def now(self) -> float:
@@ -483,6 +484,19 @@ class Simulation:
         )
 
 
+    def release(self) -> None:
+        """Drop the events still scheduled past the horizon.
+
+        Why: they hold callbacks bound to this simulation, a reference cycle that
+        only the cyclic garbage collector frees, late; a long Monte Carlo run would
+        otherwise pile up finished simulations in memory.
+        """
+        self.env._queue.clear()  # SimPy keeps its event heap here; nothing runs after this
+
+
 def simulate(plan: Plan, scenario: Scenario, seed: int) -> RunRecords:
     """One replication to the horizon."""
-    return Simulation(plan, scenario, seed).run()
+    sim = Simulation(plan, scenario, seed)
+    records = sim.run()
+    sim.release()
+    return records

@@ -1,7 +1,12 @@
-"""``drillsim check [FILE ...]``: validate plan files and print their readiness findings.
+"""``drillsim check [FILE ...]``: validate plans and scenarios; list a plan's findings.
 
-Exit status: 2 if any file is invalid (the problems are printed with file, line, field
-path and reason); otherwise 1 with ``--strict`` when any finding is an error; else 0.
+A file is read as a scenario when its top level has ``demand`` or ``horizon``, else as
+a plan. Each scenario is also checked against a plan: the plans given in the same
+command, else ``--plan``, else the bundled plan the scenario names, else the default.
+
+Exit status: 2 if any file is invalid or a scenario does not fit its plan (the
+problems are printed with file, line, field path and reason); otherwise 1 with
+``--strict`` when any finding is an error; else 0.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from typing import Any
 import numpy as np
 
 from plans import ModelFileError, Plan, default_plan_path, load_plan
+from plans.io import parse_yaml, read_text
+from plans.loader import bundled_plans
+from scenarios import Scenario, check_against_plan, load_scenario
 from plans.activation import ActivationPath, activation_paths
 from plans.analysis import readiness_findings
 from plans.findings import Finding
@@ -32,7 +40,8 @@ def add_parser(sub: Any) -> None:
         description="Validate plan files and list the weaknesses a drill would otherwise find. "
         "With no FILE, checks the bundled default plan.",
     )
-    p.add_argument("files", nargs="*", metavar="FILE", help="plan file(s) (default: the bundled default plan)")
+    p.add_argument("files", nargs="*", metavar="FILE", help="plan or scenario files (default: the bundled default plan)")
+    p.add_argument("--plan", metavar="PLAN", help="plan to check scenarios against (file or bundled name)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--strict", action="store_true", help="exit 1 when any finding has severity error")
     p.add_argument(
@@ -49,6 +58,51 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def is_scenario_file(path: Path) -> bool:
+    """Whether a file looks like a scenario (else it is checked as a plan)."""
+    try:
+        data, _, _ = parse_yaml(read_text(path), path)
+    except ModelFileError:
+        return False
+    return isinstance(data, dict) and ("demand" in data or "horizon" in data)
+
+
+def check_scenario(path: Path, plans: list[tuple[Path, Plan]]) -> dict[str, Any]:
+    """Validate a scenario and cross-check it against each plan."""
+    try:
+        scenario = load_scenario(path)
+    except ModelFileError as exc:
+        return {"file": str(path), "kind": "scenario", "valid": False,
+                "issues": [i.to_dict() for i in exc.issues], "error_text": exc.lines()}
+    if not plans:
+        plans = [_scenario_plan(scenario)]
+    fits = []
+    for plan_path, plan in plans:
+        issues = check_against_plan(plan, scenario)
+        fits.append({"plan": plan.meta.id, "plan_file": str(plan_path), "issues": [i.to_dict() for i in issues],
+                     "error_text": ModelFileError(path, issues).lines()})
+    ok = all(not f["issues"] for f in fits)
+    return {"file": str(path), "kind": "scenario", "valid": ok, "scenario": _scenario_summary(scenario), "fits": fits}
+
+
+def _scenario_plan(scenario: Scenario) -> tuple[Path, Plan]:
+    bundled = bundled_plans()
+    path = bundled.get(scenario.meta.plan or "", default_plan_path())
+    return path, load_plan(path)
+
+
+def _scenario_summary(scenario: Scenario) -> dict[str, Any]:
+    return {
+        "id": scenario.meta.id,
+        "name": scenario.meta.name,
+        "start": scenario.start.isoformat(),
+        "horizon_minutes": scenario.horizon,
+        "events": [f"{e.kind} '{e.id}' at {human_minutes(e.start)}" for e in scenario.events],
+        "injects": len(scenario.injects),
+        "objectives": [o.id for o in scenario.objectives],
+    }
 
 
 def check_file(path: Path, today: dt.date) -> dict[str, Any]:
@@ -105,8 +159,28 @@ def _path_dict(p: ActivationPath) -> dict[str, Any]:
     }
 
 
+def render_scenario(result: dict[str, Any]) -> str:
+    """Readable report of one scenario's check."""
+    if "fits" not in result:
+        return "\n".join([f"{result['file']}: INVALID, {len(result['issues'])} problem(s) to fix:"] + [f"  {x}" for x in result["error_text"]])
+    sc = result["scenario"]
+    lines = [f"{result['file']}: scenario '{sc['id']}': {sc['name']}",
+             f"  starts {sc['start']}, runs {human_minutes(sc['horizon_minutes'])}; {sc['injects']} inject(s); "
+             f"objectives: {', '.join(sc['objectives']) or 'none'}"]
+    lines += [f"  event: {e}" for e in sc["events"]]
+    for fit in result["fits"]:
+        if fit["issues"]:
+            lines.append(f"  does NOT fit plan '{fit['plan']}' ({len(fit['issues'])} problem(s)):")
+            lines += [f"    {x}" for x in fit["error_text"]]
+        else:
+            lines.append(f"  fits plan '{fit['plan']}'")
+    return "\n".join(lines)
+
+
 def render_text(result: dict[str, Any]) -> str:
     """Readable report of one file's check, findings grouped by severity."""
+    if result.get("kind") == "scenario":
+        return render_scenario(result)
     if not result["valid"]:
         lines = [f"{result['file']}: INVALID, {len(result['issues'])} problem(s) to fix:"]
         lines += [f"  {line}" for line in result["error_text"]]
@@ -141,9 +215,32 @@ def run(args: argparse.Namespace) -> int:
     """Check every file; print text or JSON; return the exit status."""
     today = args.today or dt.date.today()
     files = [Path(f) for f in args.files] or [default_plan_path()]
-    results = [check_file(f, today) for f in files]
+    kinds = {f: is_scenario_file(f) for f in files}
+    results = {f: check_file(f, today) for f in files if not kinds[f]}
+    plans = [(f, load_plan(f)) for f, r in results.items() if r["valid"]]
+    if args.plan is not None:
+        try:
+            plan_path = Path(args.plan) if Path(args.plan).exists() else bundled_plans().get(args.plan, Path(args.plan))
+            plans = [(plan_path, load_plan(plan_path))]
+        except ModelFileError as exc:
+            print("drillsim: --plan is not a valid plan:\n" + "\n".join(f"  {x}" for x in exc.lines()), file=sys.stderr)
+            return 2
+    results.update({f: check_scenario(f, plans) for f in files if kinds[f]})
+    ordered = [results[f] for f in files]
+    return _report(ordered, args)
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if not k.startswith("_") and k != "error_text"}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def _report(results: list[dict[str, Any]], args: argparse.Namespace) -> int:
     if args.json:
-        public = [{k: v for k, v in r.items() if not k.startswith("_") and k != "error_text"} for r in results]
+        public = [_strip(r) for r in results]
         print(json.dumps(public if len(public) > 1 else public[0], indent=2, default=str))
     else:
         print("\n\n".join(render_text(r) for r in results))
@@ -151,6 +248,6 @@ def run(args: argparse.Namespace) -> int:
         if not args.json:
             print("\ndrillsim: some files are invalid; fix the problems above.", file=sys.stderr)
         return 2
-    if args.strict and any(r["summary"]["error"] for r in results):
+    if args.strict and any(r.get("summary", {}).get("error") for r in results):
         return 1
     return 0
