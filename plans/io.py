@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from plans.checks import CONSISTENCY_ERROR
 from plans.issues import Issue, Loc, ModelFileError
-from plans.refs import reference_issues
+from plans.refs import item_model, reference_issues
 from plans.types import FROM_FILE, ID_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
@@ -178,6 +178,8 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
         elif isinstance(node, Mapping) and part in node:
             out.append(part)
             node = node[part]
+        elif isinstance(node, Mapping) and isinstance(part, str) and part in {v for v in node.values() if isinstance(v, str)}:
+            continue  # a discriminated union's tag (the event's kind, the distribution's family)
         elif isinstance(node, Mapping) and isinstance(part, str) and part.isidentifier() and not _is_tag(part):
             out.append(part)  # a missing field: name it, then stop descending
             node = None
@@ -189,20 +191,39 @@ def _is_tag(part: str) -> bool:
     return part in {"str", "int", "float", "bool", "list", "tuple", "dict", "none", "date"}
 
 
-def _model_at(cls: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
-    """The model class that the mapping at ``loc`` is read as, if any."""
+def _model_at(cls: type[BaseModel], loc: Loc, data: Any) -> type[BaseModel] | None:
+    """The model class that the mapping at ``loc`` is read as, if any (unions by their tag)."""
     current: Any = cls
+    node = data
     for part in loc:
         if isinstance(part, int):
+            node = node[part] if isinstance(node, list | tuple) and 0 <= part < len(node) else None
+            current = _element_type(current)
             continue
-        model = _as_model(current)
+        model = item_model(current, node) or _as_model(current)
         if model is None:
             return None
         field = model.model_fields.get(str(part))
         if field is None:
             return None
         current = field.annotation
-    return _as_model(current)
+        node = node.get(part) if isinstance(node, Mapping) else None
+    return item_model(current, node) or _as_model(current)
+
+
+def _element_type(annotation: Any) -> Any:
+    """The item type of a tuple or list annotation (through Annotated and Optional)."""
+    seen = [annotation]
+    while seen:
+        ann = seen.pop()
+        origin = get_origin(ann)
+        if origin in (tuple, list):
+            return get_args(ann)[0]
+        if origin is typing.Annotated:
+            seen.append(get_args(ann)[0])
+        else:
+            seen.extend(a for a in get_args(ann) if a is not type(None))
+    return annotation
 
 
 def _as_model(annotation: Any) -> type[BaseModel] | None:
@@ -220,13 +241,13 @@ def _as_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _message(cls: type[BaseModel], err: Any, loc: Loc) -> str:
+def _message(cls: type[BaseModel], err: Any, loc: Loc, data: Any) -> str:
     kind = err["type"]
     name = loc[-1] if loc else ""
     if kind == "missing":
         return f"missing required field '{name}'"
     if kind == "extra_forbidden":
-        parent = _model_at(cls, loc[:-1])
+        parent = _model_at(cls, loc[:-1], data)
         allowed = sorted(parent.model_fields) if parent else []
         close = difflib.get_close_matches(str(name), allowed, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -263,8 +284,20 @@ def validation_issues(cls: type[BaseModel], data: Any, exc: ValidationError) -> 
             issues.extend(Issue(tuple(loc), msg) for loc, msg in ctx.get("issues", []))
             continue
         loc = _clean_loc(data, err["loc"])
-        issues.append(Issue(loc, _message(cls, err, loc)))
+        if err["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+            issues.append(_tag_issue(err, loc))
+            continue
+        issues.append(Issue(loc, _message(cls, err, loc, data)))
     return issues
+
+
+def _tag_issue(err: Any, loc: Loc) -> Issue:
+    """An unknown or missing 'kind' / 'dist': point at that field and list the choices."""
+    ctx = err.get("ctx") or {}
+    field = str(ctx.get("discriminator", "kind")).strip("'")
+    if err["type"] == "union_tag_not_found":
+        return Issue((*loc, field), f"missing required field '{field}'")
+    return Issue((*loc, field), f"unknown {field} '{ctx.get('tag')}': expected one of {ctx.get('expected_tags')}")
 
 
 def _has_inner_error(loc: tuple[Any, ...], errors: list[Any]) -> bool:

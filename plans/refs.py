@@ -36,6 +36,36 @@ def _model_class(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def union_models(annotation: Any) -> list[type[BaseModel]]:
+    """The model classes of a (possibly annotated) union of models, else []."""
+    base, _ = _split_annotated(annotation)
+    if get_origin(base) not in (Union, types.UnionType):
+        return []
+    members = [_model_class(a) for a in get_args(base) if a is not type(None)]
+    return [m for m in members if m is not None] if all(members) else []
+
+
+def pick_member(members: list[type[BaseModel]], value: Any) -> type[BaseModel] | None:
+    """The member a mapping is read as, by its discriminator (a Literal field such as 'kind')."""
+    if not isinstance(value, Mapping):
+        return None
+    for model in members:
+        for name, field in model.model_fields.items():
+            if get_origin(field.annotation) is typing.Literal and name in value:
+                if value[name] in get_args(field.annotation):
+                    return model
+                break
+    return None
+
+
+def item_model(annotation: Any, value: Any) -> type[BaseModel] | None:
+    """The model class a value is read as under an annotation, unions resolved by the value."""
+    model = _model_class(annotation)
+    if model is not None:
+        return model
+    return pick_member(union_models(annotation), value)
+
+
 def _walk(annotation: Any, metadata: list[Any], value: Any, loc: Loc) -> Iterator[tuple[Loc, Ref, str]]:
     """Yield (loc, ref, id) for every reference found under ``value``."""
     base, meta = _split_annotated(annotation)
@@ -45,6 +75,12 @@ def _walk(annotation: Any, metadata: list[Any], value: Any, loc: Loc) -> Iterato
         yield loc, ref, value
         return
     origin = get_origin(base)
+    members = union_models(base)
+    if members:
+        chosen = pick_member(members, value)
+        if chosen is not None:
+            yield from iter_refs(chosen, value, loc)
+        return  # an unknown kind is reported by validation; its fields cannot be judged
     if origin in (Union, types.UnionType):
         for arg in get_args(base):
             if arg is type(None):
@@ -90,8 +126,9 @@ def collect_ids(model: type[BaseModel], data: Mapping[str, Any]) -> tuple[dict[s
         base, _ = _split_annotated(field.annotation)
         if get_origin(base) not in (tuple, list):
             continue
-        item_model = _model_class(get_args(base)[0])
-        if item_model is None or "id" not in item_model.model_fields:
+        item_type = get_args(base)[0]
+        members = [_model_class(item_type)] if _model_class(item_type) else union_models(item_type)
+        if not members or not all("id" in m.model_fields for m in members if m is not None):
             continue
         bucket = declared.setdefault(name, {})
         items = data.get(name)
@@ -139,7 +176,7 @@ def reference_issues(
                 | {i for kind in ref.kinds for i in (extra_ids or {}).get(kind, set())}
             )
             issues.append(Issue(loc, f"unknown {ref.label} '{ident}'{_suggest(ident, known)}"))
-    return issues
+    return list(dict.fromkeys(issues))
 
 
 def _suggest(word: str, choices: list[str]) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from plans.base import StrictModel
 from plans.checks import raise_consistency
@@ -45,10 +45,10 @@ EventRef = Annotated[str, Ref(("events",))]
 SHARE_TOLERANCE = 0.001
 
 
-def _check_shares(shares: dict[str, float], what: str) -> None:
+def _check_shares(shares: dict[str, float]) -> None:
     total = sum(shares.values())
     if shares and abs(total - 1.0) > SHARE_TOLERANCE:
-        raise ValueError(f"{what} shares add up to {total:.3f}; they must add up to 1")
+        raise ValueError(f"the shares add up to {total:.3f}; they must add up to 1")
 
 
 class Meta(StrictModel):
@@ -89,13 +89,16 @@ class Demand(StrictModel):
     classes: dict[TicketClass, Probability] = {"urgent": 0.05, "ordinary": 0.85, "complex": 0.1}
     """Share of each class (2.1.3)."""
 
+    @field_validator("channels", "request_types", "classes")
+    @classmethod
+    def _shares_add_up(cls, shares: dict[str, float]) -> dict[str, float]:
+        _check_shares(shares)
+        return shares
+
     @model_validator(mode="after")
     def _one_rate(self) -> Demand:
         if (self.rate_per_hour is None) == (self.hourly is None):
             raise ValueError("give either rate_per_hour or hourly (24 values), not both and not neither")
-        _check_shares(self.channels, "channel")
-        _check_shares(dict(self.request_types), "request type")
-        _check_shares(dict(self.classes), "class")
         return self
 
 
@@ -123,7 +126,8 @@ class TimeModel(StrictModel):
         keys = [(o.channel, o.type) for o in self.overrides]
         for i, key in enumerate(keys):
             if key in keys[:i]:
-                raise ValueError(f"overrides[{i}] repeats channel {key[0]!r} and type {key[1]!r}")
+                what = " and ".join(f"{k} '{v}'" for k, v in zip(("channel", "type"), key, strict=True) if v)
+                raise ValueError(f"overrides[{i}] repeats an earlier override for {what}")
             if key == (None, None):
                 raise ValueError(f"overrides[{i}] names neither channel nor type; change 'default' instead")
         return self

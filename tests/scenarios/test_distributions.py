@@ -221,7 +221,7 @@ def test_no_overrides_gives_the_default():
 
 def test_override_twins_are_refused():
     with pytest.raises(
-        ValidationError, match="overrides\\[1\\] repeats channel 'phone' and type None"
+        ValidationError, match="overrides\\[1\\] repeats an earlier override for channel 'phone'"
     ):
         TimeModel(
             default=DEFAULT, overrides=(OVERRIDES[1], TimeOverride(channel="phone", time=BY_TYPE))

@@ -6,15 +6,11 @@ a piece of the reason that must appear word for word, and the 1-based line the f
 makes it known on. Rows are exhaustive per file: a file must raise exactly as many
 issues as it has rows.
 
-Three groups:
+Two groups:
 
-- ``CASES``: the loader reports these today.
-- ``KNOWN_BUGS``: what the loader should report but does not yet (strict xfail, so a fix
-  makes them fail until the mark is removed). Two causes, both outside the scenario
-  files: paths keep pydantic's discriminated-union tag ('events[0].outage' instead of
-  'events[0].duration') and drop everything after it; and ids of events are not
-  collected (Event is an annotated union), so duplicate event ids and objectives
-  'during' an unknown event load without complaint.
+- ``CASES``: what the loader reports for the scenario file alone, including fields
+  inside discriminated unions (an event's fields, a distribution's), whose paths name
+  the field itself (``events[0].duration``), never pydantic's union tag.
 - ``PLAN_CASES``: files that load cleanly and only fail against default_centre, found by
   ``check_against_plan`` (the scenario file alone cannot know the plan's ids).
 """
@@ -47,10 +43,9 @@ CASES: list[tuple[str, str, str, int | None]] = [
     # --- events --------------------------------------------------------------------------
     (
         "unknown_event_kind.yaml",
-        "events[0]",
-        "input tag 'earthquake' found using 'kind' does not match any of the expected tags: "
-        + EVENT_KINDS,
-        21,
+        "events[0].kind",
+        "unknown kind 'earthquake': expected one of " + EVENT_KINDS,
+        22,
     ),
     (
         "event_after_horizon.yaml",
@@ -68,9 +63,9 @@ CASES: list[tuple[str, str, str, int | None]] = [
     ("hourly_23_values.yaml", "demand.hourly", "needs at least 24 items, got 23", 11),
     (
         "channel_shares_not_summing.yaml",
-        "demand",
-        "channel shares add up to 0.900; they must add up to 1",
-        10,
+        "demand.channels",
+        "the shares add up to 0.900; they must add up to 1",
+        12,
     ),
     (
         "unknown_request_type.yaml",
@@ -82,15 +77,14 @@ CASES: list[tuple[str, str, str, int | None]] = [
     # --- time distributions ---------------------------------------------------------------
     (
         "unknown_distribution_family.yaml",
-        "handle_time.default",
-        "input tag 'weibull' found using 'dist' does not match any of the expected tags: "
-        + FAMILIES,
+        "handle_time.default.dist",
+        "unknown dist 'weibull': expected one of " + FAMILIES,
         15,
     ),
     (
         "override_twins.yaml",
         "handle_time",
-        "overrides[1] repeats channel 'chat' and type None",
+        "overrides[1] repeats an earlier override for channel 'chat'",
         14,
     ),
     # --- run length and times ----------------------------------------------------------------
@@ -116,6 +110,8 @@ CASES: list[tuple[str, str, str, int | None]] = [
     ("inject_after_horizon.yaml", "injects[0].at", "the inject comes after the end of the run", 27),
     # --- structure ---------------------------------------------------------------------------
     ("unknown_top_level_field.yaml", "event", "unknown field 'event' (did you mean 'events'?)", 20),
+    # with 'events' misspelt, the objective's event is truly undeclared: both are reported
+    ("unknown_top_level_field.yaml", "objectives[1].during", "unknown event 'crm_down'", 33),
     (
         "negative_agents.yaml",
         "staffing[0].agents",
@@ -139,63 +135,14 @@ CASES: list[tuple[str, str, str, int | None]] = [
         13,
     ),
     ("multiple_errors_at_once.yaml", "objectives[0].metric", f"{METRICS} (got 'rtp')", 32),
-]
-
-UNION_TAG = "the path keeps the union tag ('outage', 'lognormal', 'empirical') and drops the rest"
-EVENT_IDS = (
-    "event ids are not collected (Event is an annotated union), so references to them go unchecked"
-)
-
-KNOWN_BUGS: list[tuple[str, str, str, int | None, str]] = [
-    (
-        "event_field_misspelt.yaml",
-        "events[0].durration",
-        "unknown field 'durration' (did you mean 'duration'?)",
-        25,
-        UNION_TAG,
-    ),
-    (
-        "event_field_misspelt.yaml",
-        "events[0].duration",
-        "missing required field 'duration'",
-        21,
-        UNION_TAG,
-    ),
-    (
-        "event_start_without_unit.yaml",
-        "events[0].start",
-        "duration 60 has no unit: write it as e.g. '60m' or '60s'",
-        24,
-        UNION_TAG,
-    ),
-    (
-        "lognormal_without_cv.yaml",
-        "handle_time.default.cv",
-        "missing required field 'cv'",
-        15,
-        UNION_TAG,
-    ),
-    (
-        "empirical_weights_mismatch.yaml",
-        "handle_time.default",
-        "weights has 2 entries but values has 3",
-        15,
-        UNION_TAG,
-    ),
-    (
-        "objective_during_unknown_event.yaml",
-        "objectives[1].during",
-        "unknown event 'crm_dwn' (did you mean 'crm_down'?)",
-        33,
-        EVENT_IDS,
-    ),
-    (
-        "duplicate_event_ids.yaml",
-        "events[1].id",
-        "duplicate id 'crm_down': already used at events[0].id",
-        26,
-        EVENT_IDS,
-    ),
+    # --- fields inside a discriminated union (event kind, distribution family) ------------
+    ("event_field_misspelt.yaml", "events[0].durration", "unknown field 'durration' (did you mean 'duration'?)", 25),
+    ("event_field_misspelt.yaml", "events[0].duration", "missing required field 'duration'", 21),
+    ("event_start_without_unit.yaml", "events[0].start", "duration 60 has no unit: write it as e.g. '60m' or '60s'", 24),
+    ("lognormal_without_cv.yaml", "handle_time.default.cv", "missing required field 'cv'", 15),
+    ("empirical_weights_mismatch.yaml", "handle_time.default", "weights has 2 entries but values has 3", 15),
+    ("objective_during_unknown_event.yaml", "objectives[1].during", "unknown event 'crm_dwn' (did you mean 'crm_down'?)", 33),
+    ("duplicate_event_ids.yaml", "events[1].id", "duplicate id 'crm_down': already used at events[0].id", 26),
 ]
 
 # Files that load, checked against default_centre: (file name, issue path, exact message)
@@ -231,12 +178,8 @@ PLAN_CASES: list[tuple[str, str, str]] = [
         "unknown site 'main_centr' (did you mean 'main_centre'?)",
     ),
 ]
-PLAN_DUPLICATES = (
-    "a field found in two union branches (Disaster.site, StaffAbsence.site) is reported twice"
-)
 
 ROWS_PER_FILE = Counter(name for name, *_ in CASES)
-BUG_ROWS_PER_FILE = Counter(name for name, *_ in KNOWN_BUGS)
 PLAN_ROWS_PER_FILE = Counter(name for name, *_ in PLAN_CASES)
 
 
@@ -272,42 +215,6 @@ def test_malformed_scenario_reports_nothing_else(name: str) -> None:
     assert len(set(error.issues)) == len(error.issues), str(error)
 
 
-@pytest.mark.parametrize(
-    ("name", "path", "reason", "line"),
-    [
-        pytest.param(name, path, reason, line, marks=pytest.mark.xfail(strict=True, reason=why))
-        for name, path, reason, line, why in KNOWN_BUGS
-    ],
-    ids=[f"{c[0]}:{c[1]}" for c in KNOWN_BUGS],
-)
-def test_known_loader_bug_reports_issue(
-    name: str, path: str, reason: str, line: int | None
-) -> None:
-    _assert_reported(name, path, reason, line)
-
-
-LOADS_ANYWAY = {name for name, *_, why in KNOWN_BUGS if why == EVENT_IDS}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=[pytest.mark.xfail(strict=True, reason=EVENT_IDS)]
-            if name in LOADS_ANYWAY
-            else [],
-        )
-        for name in sorted(BUG_ROWS_PER_FILE)
-    ],
-)
-def test_known_loader_bug_reports_nothing_else(name: str) -> None:
-    """The union-tag files already raise the right number of issues, only at the wrong paths."""
-    error = _error(name)
-    assert len(error.issues) == BUG_ROWS_PER_FILE[name], str(error)
-    assert len(set(error.issues)) == len(error.issues), str(error)
-
-
 @pytest.mark.parametrize("name", sorted(ROWS_PER_FILE))
 def test_error_lines_start_with_the_file_path(name: str) -> None:
     error = _error(name)
@@ -337,18 +244,7 @@ def test_plan_mismatch_is_found_only_against_the_plan(
     assert message in [i.msg for i in issues if i.path == path], issues
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            name,
-            marks=[pytest.mark.xfail(strict=True, reason=PLAN_DUPLICATES)]
-            if name == "unknown_disaster_site.yaml"
-            else [],
-        )
-        for name in sorted(PLAN_ROWS_PER_FILE)
-    ],
-)
+@pytest.mark.parametrize("name", sorted(PLAN_ROWS_PER_FILE))
 def test_plan_mismatch_reports_nothing_else(default_plan, name: str) -> None:
     issues = check_against_plan(default_plan, load_scenario(MALFORMED / name))
     assert len(issues) == PLAN_ROWS_PER_FILE[name], issues
@@ -362,12 +258,9 @@ def test_the_base_scenario_is_valid_and_fits_the_plan(default_plan) -> None:
 
 def test_every_malformed_fixture_is_in_a_table() -> None:
     on_disk = {p.name for p in MALFORMED.iterdir()}
-    tabled = set(ROWS_PER_FILE) | set(BUG_ROWS_PER_FILE) | set(PLAN_ROWS_PER_FILE)
+    tabled = set(ROWS_PER_FILE) | set(PLAN_ROWS_PER_FILE)
     assert not (on_disk - tabled), "fixtures without a row"
     assert not (tabled - on_disk), "rows for files that do not exist"
-    assert not set(ROWS_PER_FILE) & set(BUG_ROWS_PER_FILE), (
-        "a file is either reported today or a known bug"
-    )
     assert len(on_disk) >= 15
 
 
