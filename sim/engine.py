@@ -408,7 +408,7 @@ class Simulation:
     def _end_security(self, event: SecurityIncident) -> None:
         for system in event.systems:
             self._set_down(system, 1.0, False)
-        self._log("systems_restored", event.id, systems=list(event.systems))
+        self._log("systems_restored", event.id, event=event.id, systems=list(event.systems))
         self._refresh_channels()
 
     def _end_absence(self, event: StaffAbsence) -> None:

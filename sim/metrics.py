@@ -14,8 +14,8 @@ Definitions, stated once so every figure means one thing:
 * **tickets late**: tickets past a time limit of their class, including open tickets
   already past it at the end.
 * **availability**: share of the window a channel was up; overall, the worst channel.
-* **RTO achieved**: the longest time a channel was down (to the end of the run if it
-  never came back).
+* **RTO achieved**: the longest disruption: a channel dark, or a system or site failed,
+  until it is back (to the end of the run if it never came back).
 * **RPO achieved**: the longest window of data lost in a data-loss event.
 * **occupancy**: agent time busy over agent time at work.
 """
@@ -140,6 +140,24 @@ def down_intervals(rec: RunRecords, channel: int) -> list[tuple[float, float, bo
     return out
 
 
+DISRUPTION_STARTS = {"outage_start": "repair", "site_lost": "site_restored", "security_incident": "systems_restored"}
+
+
+def disruptions(rec: RunRecords) -> list[tuple[str, float, float, bool]]:
+    """(what, from, restored at, restored) for every channel, system or site disrupted.
+
+    A channel is disrupted while it is dark; a system or site from its failure to its
+    repair (or the end of the run). The RTO achieved is the longest of these.
+    """
+    out = [(rec.channel_ids[c], a, b, back) for c in range(len(rec.channel_ids)) for a, b, back in down_intervals(rec, c)]
+    ends = {(e.kind, e.detail.get("event")): e.time for e in rec.events}
+    for e in rec.events:
+        if e.kind in DISRUPTION_STARTS:
+            end = ends.get((DISRUPTION_STARTS[e.kind], e.detail.get("event")))
+            out.append((e.ref, e.time, rec.horizon if end is None else end, end is not None))
+    return out
+
+
 def availability(rec: RunRecords, channel: int, start: float, end: float) -> float:
     """Share of [start, end) the channel was up."""
     down = sum(max(0.0, min(b, end) - max(a, start)) for a, b, _ in down_intervals(rec, channel))
@@ -182,7 +200,8 @@ def kpis_for(
     out.update(ticket_kpis(rec, mask, plan, hi))
     avail = [availability(rec, c, lo, hi) for c in channels]
     out["availability"] = min(avail) if avail else math.nan
-    downs = [b - a for c in channels for a, b, _ in down_intervals(rec, c) if b > lo and a < hi]
+    names = {rec.channel_ids[c] for c in channels}
+    downs = [b - a for what, a, b, _ in disruptions(rec) if b > lo and a < hi and (channel is None or what in names)]
     out["rto"] = max(downs, default=0.0)
     out["occupancy"] = occupancy(rec, lo, hi) if channel is None else math.nan
     losses = [float(e.detail["rpo"]) for e in rec.events if e.kind == "data_loss" and lo <= e.time < hi]  # type: ignore[arg-type]

@@ -23,7 +23,7 @@ import numpy as np
 from plans import ModelFileError, Plan, default_plan_path, load_plan
 from plans.io import parse_yaml, read_text
 from plans.loader import bundled_plans
-from scenarios import Scenario, check_against_plan, load_scenario
+from scenarios import Scenario, bundled_scenarios, check_against_plan, load_scenario
 from plans.activation import ActivationPath, activation_paths
 from plans.analysis import readiness_findings
 from plans.findings import Finding
@@ -40,7 +40,8 @@ def add_parser(sub: Any) -> None:
         description="Validate plan files and list the weaknesses a drill would otherwise find. "
         "With no FILE, checks the bundled default plan.",
     )
-    p.add_argument("files", nargs="*", metavar="FILE", help="plan or scenario files (default: the bundled default plan)")
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   help="plan or scenario files, or names of bundled ones (default: the bundled default plan)")
     p.add_argument("--plan", metavar="PLAN", help="plan to check scenarios against (file or bundled name)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--strict", action="store_true", help="exit 1 when any finding has severity error")
@@ -214,7 +215,7 @@ def render_text(result: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     """Check every file; print text or JSON; return the exit status."""
     today = args.today or dt.date.today()
-    files = [Path(f) for f in args.files] or [default_plan_path()]
+    files = [_bundled_or_path(f) for f in args.files] or [default_plan_path()]
     kinds = {f: is_scenario_file(f) for f in files}
     results = {f: check_file(f, today) for f in files if not kinds[f]}
     plans = [(f, load_plan(f)) for f, r in results.items() if r["valid"]]
@@ -228,6 +229,14 @@ def run(args: argparse.Namespace) -> int:
     results.update({f: check_scenario(f, plans) for f in files if kinds[f]})
     ordered = [results[f] for f in files]
     return _report(ordered, args)
+
+
+def _bundled_or_path(arg: str) -> Path:
+    """A file path, or the file of a bundled plan or scenario of that name."""
+    path = Path(arg)
+    if path.exists():
+        return path
+    return bundled_plans().get(arg) or bundled_scenarios().get(arg) or path
 
 
 def _strip(value: Any) -> Any:

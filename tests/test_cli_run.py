@@ -1,0 +1,85 @@
+"""``drillsim run`` as a user runs it: summary, journal, and clear refusals of bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dashboard.cli import main
+
+SCENARIOS = Path(__file__).parent / "data" / "scenarios"
+
+
+def test_run_defaults_writes_a_self_describing_journal(tmp_path, capsys):
+    out = tmp_path / "journal.json"
+    code = main(["run", "-n", "3", "--workers", "1", "--seed", "7", "--json", str(out)])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "crm_outage_monday_peak" in text and "P(met)" in text and "By channel" in text
+    journal = json.loads(out.read_text())
+    assert journal["seed"] == 7 and journal["replications"] == 3 and len(journal["seeds"]) == 3
+    assert journal["plan"]["meta"]["id"] == "default_centre"
+    assert journal["scenario"]["meta"]["id"] == "crm_outage_monday_peak"
+    sl = journal["kpis"]["service_level"]
+    assert set(sl) == {"mean", "ci95", "p5", "p95", "n"} and 0 <= sl["mean"] <= 1
+    assert sl["ci95"][0] <= sl["mean"] <= sl["ci95"][1]
+    rto = journal["targets"]["rto"]
+    assert rto["target"] == 240 and 0 <= rto["probability_met"] <= 1
+    assert set(journal["versions"]) >= {"python", "simpy", "numpy", "drillsim"}
+    assert "started" in journal["meta"]
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_run_accepts_bundled_names(capsys):
+    assert main(["run", "default_centre", "mmc_10_agents", "-n", "2", "--workers", "1"]) == 0
+    assert "mmc_10_agents" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["run", "nope.yaml"], "file not found"),
+        (["run", "default_centre", str(SCENARIOS / "malformed" / "event_after_horizon.yaml")],
+         "events[0].start: the event starts after the end of the run"),
+        (["run", "thin_cover_centre", "crm_outage_monday_peak"], "does not fit plan 'thin_cover_centre'"),
+    ],
+)
+def test_run_bad_files_exit_two(capsys, args, needle):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert needle in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["run", "-n", "0"], "must be at least 1"),
+        (["run", "--workers", "two"], "'two' is not a whole number"),
+        (["run", "--seed", "-1"], "a seed must be 0 or more"),
+    ],
+)
+def test_run_bad_arguments_exit_two(capsys, args, needle):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    assert needle in capsys.readouterr().err
+
+
+def test_run_json_into_missing_folder_is_refused(tmp_path, capsys):
+    assert main(["run", "-n", "1", "--json", str(tmp_path / "no" / "such" / "j.json")]) == 2
+    assert "not a writable file path" in capsys.readouterr().err
+
+
+def test_check_validates_and_cross_checks_scenarios(capsys):
+    assert main(["check", "crm_outage_monday_peak"]) == 0  # bundled names work too
+    assert "fits plan 'default_centre'" in capsys.readouterr().out
+    assert main(["check", "no_such_scenario"]) == 2
+    assert "file not found" in capsys.readouterr().out
+    lib = Path(__file__).parents[1] / "scenarios" / "library" / "crm_outage_monday_peak.yaml"
+    assert main(["check", str(lib)]) == 0
+    assert "fits plan 'default_centre'" in capsys.readouterr().out
+    assert main(["check", str(lib), "--plan", "thin_cover_centre"]) == 2
+    assert "does NOT fit plan 'thin_cover_centre'" in capsys.readouterr().out
