@@ -182,36 +182,50 @@ def occupancy(rec: RunRecords, start: float, end: float) -> float:
 
 
 def kpis_for(
-    rec: RunRecords, plan: Plan, start: float | None = None, end: float | None = None, channel: str | None = None
+    rec: RunRecords,
+    plan: Plan,
+    start: float | None = None,
+    end: float | None = None,
+    channel: str | None = None,
+    rtype: str | None = None,
 ) -> Kpis:
-    """Every KPI over one window and, optionally, one channel."""
+    """Every KPI over one window and, optionally, one channel or one request type.
+
+    By type, availability, RTO, RPO and occupancy have no meaning (they belong to
+    channels, systems and agents) and are left out.
+    """
     lo = rec.warm_up if start is None else start
     hi = rec.horizon if end is None else end
-    mask = window_mask(rec, lo, hi)
+    keep = np.ones(len(rec), dtype=bool)
     channels = list(range(len(rec.channel_ids)))
     if channel is not None:
         ci = rec.channel_ids.index(channel)
-        mask &= rec.channel == ci
+        keep &= rec.channel == ci
         channels = [ci]
-    threshold = plan.targets.service_level.answer_within
-    out = queue_kpis(rec, mask, threshold)
-    sub = rec if channel is None else _only_channel(rec, channels[0])
+    if rtype is not None:
+        keep &= rec.rtype == REQUEST_TYPES.index(rtype)  # type: ignore[arg-type]
+    mask = window_mask(rec, lo, hi) & keep
+    out = queue_kpis(rec, mask, plan.targets.service_level.answer_within)
+    sub = rec if keep.all() else _subset(rec, keep)
     out["max_queue"] = max_queue(sub, window_mask(sub, 0.0, hi), lo, hi)
     out.update(ticket_kpis(rec, mask, plan, hi))
+    if rtype is not None:
+        return out
     avail = [availability(rec, c, lo, hi) for c in channels]
     out["availability"] = min(avail) if avail else math.nan
     names = {rec.channel_ids[c] for c in channels}
     downs = [b - a for what, a, b, _ in disruptions(rec) if b > lo and a < hi and (channel is None or what in names)]
     out["rto"] = max(downs, default=0.0)
-    out["occupancy"] = occupancy(rec, lo, hi) if channel is None else math.nan
+    if channel is not None:
+        return out
+    out["occupancy"] = occupancy(rec, lo, hi)
     losses = [float(e.detail["rpo"]) for e in rec.events if e.kind == "data_loss" and lo <= e.time < hi]  # type: ignore[arg-type]
     out["rpo"] = max(losses, default=0.0)
     out["data_losses"] = float(len(losses))
     return out
 
 
-def _only_channel(rec: RunRecords, channel: int) -> RunRecords:
-    keep = rec.channel == channel
+def _subset(rec: RunRecords, keep: NDArray[np.bool_]) -> RunRecords:
     return replace(
         rec,
         arrival=rec.arrival[keep],
@@ -226,20 +240,16 @@ def _only_channel(rec: RunRecords, channel: int) -> RunRecords:
 
 
 def replication_kpis(rec: RunRecords, plan: Plan) -> Kpis:
-    """The flat KPI set of one replication: overall, then by channel and by type."""
+    """The flat KPI set of one replication: overall, then by channel and by type.
+
+    Keys: ``service_level``; ``channel.phone.service_level``; ``type.complaint.service_level``.
+    """
     out = kpis_for(rec, plan)
-    threshold = plan.targets.service_level.answer_within
-    base = window_mask(rec)
-    for ci, cid in enumerate(rec.channel_ids):
-        mask = base & (rec.channel == ci)
-        for key, value in queue_kpis(rec, mask, threshold).items():
-            out[f"channel.{cid}.{key}"] = value
-        out[f"channel.{cid}.availability"] = availability(rec, ci, rec.warm_up, rec.horizon)
-    for ti, rtype in enumerate(REQUEST_TYPES):
-        mask = base & (rec.rtype == ti)
-        if mask.any():
-            for key, value in queue_kpis(rec, mask, threshold).items():
-                out[f"type.{rtype}.{key}"] = value
+    for cid in rec.channel_ids:
+        out.update({f"channel.{cid}.{k}": v for k, v in kpis_for(rec, plan, channel=cid).items()})
+    for rtype in REQUEST_TYPES:
+        if (rec.rtype == REQUEST_TYPES.index(rtype)).any():
+            out.update({f"type.{rtype}.{k}": v for k, v in kpis_for(rec, plan, rtype=rtype).items()})
     return out
 
 

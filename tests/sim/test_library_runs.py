@@ -41,3 +41,19 @@ def test_unrepaired_disruption_runs_to_the_end(default_plan, queue_scenario):
                "duration": {"dist": "fixed", "value": "10h"}}]
     rec = simulate(default_plan, queue_scenario(events=events, warm_up="0m"), 2)
     assert kpis_for(rec, default_plan)["rto"] == pytest.approx(4 * 60)
+
+
+def test_kpis_overall_by_channel_and_by_type(default_plan):
+    scenario = load_scenario(bundled_scenarios()["crm_outage_monday_peak"])
+    rec = simulate(default_plan, scenario, 3)
+    kpis = replication_kpis(rec, default_plan)
+    for name in ("service_level", "asa", "abandonment", "max_queue", "backlog", "tickets_late"):
+        assert name in kpis
+        assert all(f"channel.{c.id}.{name}" in kpis for c in default_plan.channels)
+        assert all(f"type.{t}.{name}" in kpis for t in ("complaint", "consultation", "repair", "business"))
+    for name in ("availability", "rto"):
+        assert all(f"channel.{c.id}.{name}" in kpis for c in default_plan.channels)
+    assert "occupancy" in kpis and "rpo" in kpis
+    # the channels' offered contacts add up to the whole
+    assert sum(kpis[f"channel.{c.id}.offered"] for c in default_plan.channels) == kpis["offered"]
+    assert sum(kpis[f"type.{t}.offered"] for t in ("complaint", "consultation", "repair", "business")) == kpis["offered"]
