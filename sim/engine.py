@@ -105,6 +105,7 @@ class Simulation:
         self._refresh_channels()
         self._schedule_shifts()
         self._schedule_scenario_events()
+        self._schedule_injects()
         self._schedule_snapshots(snapshot_every)
         self._schedule_next_arrival(0)
 
@@ -265,7 +266,12 @@ class Simulation:
         group = self.groups[gi]
         if not self.g_on_shift[gi](self.env.now):
             return 0
-        factor = self._site_factor.get(group.site, 1.0)
+        if group.site in self._site_factor:
+            factor = self._site_factor[group.site]  # a disaster: only those working elsewhere
+        elif not self.infra.site_working(group.site):
+            factor = 0.0  # the site or something it needs (its network link) is down
+        else:
+            factor = 1.0 - self.infra.down.get(group.site, 0.0)  # a partial outage of the site
         for where in (None, group.site):
             for share in self._absence.get(where, []):
                 factor *= 1.0 - share
@@ -294,9 +300,12 @@ class Simulation:
     # --- systems, sites and channels -----------------------------------------------------
 
     def _refresh_channels(self) -> None:
-        """Recompute which channels work; drop live queues of channels that went dark."""
+        """Recompute which channels work and who can work; drop queues of dark live channels.
+
+        Agents at work depend on the infrastructure too (a site whose network link is
+        down has nobody answering), so capacity is recomputed after every change.
+        """
         now = self.env.now
-        reopened = False
         for c, cid in enumerate(self.channel_ids):
             up = self.infra.channel_up(cid)
             self.block[c] = self.infra.channel_block_share(cid) if up else 1.0
@@ -307,9 +316,7 @@ class Simulation:
             self.channel_log.append((now, c, up))
             if not up and self.live[c]:
                 self._drop_queue(c)
-            reopened = reopened or up
-        if reopened:
-            self._update_capacity()
+        self._update_capacity()
 
     def _drop_queue(self, c: int) -> None:
         now = self.env.now
@@ -346,19 +353,21 @@ class Simulation:
                 duration = None
             self._at(event.start, lambda e=event, d=duration: self._begin(e, d))
 
+    def _schedule_injects(self) -> None:
+        for inject in self.scenario.injects:
+            self._at(inject.at, lambda i=inject: self._log("inject", i.title, to=list(i.to), message=i.message))
+
     def _begin(self, event: Any, duration: float | None) -> None:
         if isinstance(event, Outage):
             self._log("outage_start", event.target, event=event.id, share=event.share, repair_after=duration)
             self._set_down(event.target, event.share, True)
             self._refresh_channels()
-            self._update_capacity()
             self._after(duration, lambda: self._end_outage(event))
         elif isinstance(event, Disaster):
             self._log("site_lost", event.site, event=event.id, duration=duration)
             self._set_down(event.site, 1.0, True)
             self._site_factor[event.site] = 1.0 - event.staff_unavailable
             self._refresh_channels()
-            self._update_capacity()
             if event.remote_after is not None and event.remote_share > 0:
                 self._after(event.remote_after, lambda: self._remote_work(event))
             self._after(duration, lambda: self._end_disaster(event))
@@ -390,14 +399,12 @@ class Simulation:
         self._set_down(event.target, event.share, False)
         self._log("repair", event.target, event=event.id)
         self._refresh_channels()
-        self._update_capacity()
 
     def _end_disaster(self, event: Disaster) -> None:
         self._set_down(event.site, 1.0, False)
         self._site_factor.pop(event.site, None)
         self._log("site_restored", event.site, event=event.id)
         self._refresh_channels()
-        self._update_capacity()
 
     def _remote_work(self, event: Disaster) -> None:
         if self._site_factor.get(event.site) is not None:

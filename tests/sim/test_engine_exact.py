@@ -189,3 +189,29 @@ def test_no_customers_no_crash(default_plan, queue_scenario, customers):
     rec = run(default_plan, one_agent(queue_scenario), [], customers)
     assert len(rec) == 0
     assert np.asarray(rec.snapshots.busy).max() == 0
+
+
+def test_site_network_loss_sends_its_agents_home_and_partial_outage_halves(default_plan, queue_scenario, customers):
+    scenario = queue_scenario(
+        warm_up="0m",
+        horizon="5h",
+        staffing=[
+            {"site": "main_centre", "agents": 10, "skills": ["phone"]},
+            {"site": "second_centre", "agents": 10, "skills": ["phone"]},
+        ],
+        events=[
+            # both links of the main centre: the site cannot work without one
+            {"id": "net", "kind": "outage", "target": "network_a", "start": "1h", "duration": {"dist": "fixed", "value": "1h"}},
+            {"id": "net2", "kind": "outage", "target": "network_a_backup", "start": "1h", "duration": {"dist": "fixed", "value": "1h"}},
+            {"id": "half", "kind": "outage", "target": "second_centre", "start": "3h", "share": 0.5,
+             "duration": {"dist": "fixed", "value": "1h"}},
+        ],
+        injects=[{"at": "30m", "title": "Alarm", "message": "Network alarms at the main centre"}],
+    )
+    sim = Simulation(default_plan, scenario, seed=1, customers=customers([]))
+    staffed = {}
+    for t in (30, 90, 150, 210, 270):
+        sim.run_until(t)
+        staffed[t] = list(sim.g_staffed)
+    assert staffed == {30: [10, 10], 90: [0, 10], 150: [10, 10], 210: [10, 5], 270: [10, 10]}
+    assert [(e.time, e.ref) for e in sim.events if e.kind == "inject"] == [(30.0, "Alarm")]
