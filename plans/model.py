@@ -347,6 +347,8 @@ class System(StrictModel):
     """How often its data is copied to the standby or backup."""
     reserve_required: bool = False
     """The plan requires a standby for this system."""
+    monitored: bool = True
+    """Monitoring raises an alarm when it fails; otherwise someone must notice the effects."""
     scope: str = ""
     """What the system may be used for."""
     procedure: str = ""
@@ -481,6 +483,9 @@ class Action(StrictModel):
     """Levels at which the action is taken."""
     effort: Duration = 0.0
     """Time the action takes once its owner is on it (besides any activation time)."""
+    share: Probability | None = None
+    """For notify_customers: share of would-be contacts a notice spares (default 0.2).
+    For redeploy_staff to a channel: share of on-duty agents who take it up (default 1)."""
     note: str = ""
     """Details in the plan's own words."""
 
@@ -513,6 +518,29 @@ class Flow(StrictModel):
     def step(self, name: str) -> Step:
         """The step with that name (every flow has all six)."""
         return next(s for s in self.steps if s.step == name)
+
+
+class ResponseSettings(StrictModel):
+    """How the simulation plays the response: detection, answering, restoration.
+
+    Why in the plan: these are the centre's own arrangements (how fast its monitoring
+    alerts, how often the duty manager watches the queues) and a planner varies them.
+    """
+
+    alarm_delay: Duration = 5.0
+    """From a monitored failure to the alarm reaching the duty desk."""
+    watch_interval: Duration = 15.0
+    """How often the duty manager checks queues, abandonment and staffing."""
+    notice_queue: Annotated[int, Field(ge=1)] = 40
+    """Contacts waiting at which the duty manager notices trouble."""
+    notice_abandonment: Probability = 0.15
+    """Share abandoning since the last check at which the duty manager notices trouble."""
+    notice_staffing: Probability = 0.85
+    """Share of planned agents at work below which the duty manager notices trouble."""
+    response_time_cv: Annotated[float, Field(ge=0)] = 0.5
+    """Spread of people's answering times around the plan's figure (0: exactly the figure)."""
+    restored_capacity: Probability = 0.9
+    """A service counts as restored when it is up with this share of its planned agents."""
 
 
 class TicketLimit(StrictModel):
@@ -595,6 +623,8 @@ class Plan(StrictModel):
     """The six-step response flow for each event class."""
     targets: Targets = Targets()
     """Targets drills are measured against."""
+    response: ResponseSettings = ResponseSettings()
+    """How the simulation plays the response (detection, answering, restoration)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Plan:

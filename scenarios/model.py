@@ -166,6 +166,10 @@ class StaffGroup(StrictModel):
 class _Event(StrictModel):
     id: Id
     """Id, used by objectives ('during' this event) and reports."""
+    event_class: Annotated[str, Ref(("event_classes",))] | None = None
+    """The plan's event class the response treats it as; left out: the class of the
+    matching kind (outage and data loss: system_failure, disaster, security_incident,
+    complaint_surge, staff_absence: staff_shortage)."""
     start: Duration
     """When it begins, after the scenario start."""
     note: str = ""

@@ -34,22 +34,15 @@ import numpy as np
 import simpy
 
 from plans.model import Plan
-from scenarios.model import (
-    ComplaintSurge,
-    DataLoss,
-    Disaster,
-    Outage,
-    Scenario,
-    SecurityIncident,
-    StaffAbsence,
-    StaffGroup,
-)
+from scenarios.model import Scenario, StaffGroup
 from sim.demand import CLASS_PRIORITY, Customers, draw_customers, start_minute_of_week
+from sim.disruptions import ScenarioEvents
 from sim.records import (
     ABANDONED,
     BLOCKED,
     DONE,
     DROPPED,
+    NOTICED,
     SERVING,
     WAITING,
     EventRecord,
@@ -57,12 +50,14 @@ from sim.records import (
     Snapshots,
 )
 from sim.rng import make_streams
-from sim.sampling import sample_one
 from sim.topology import Infrastructure
 
 SNAPSHOT_EVERY = 5.0
 """Minutes between state snapshots (queue and agent charts)."""
 PRIORITIES = (0, 1)
+CALLBACK = 2
+"""Offset of a channel's callback queues: index 2 + priority holds callbacks."""
+QUEUE_SLOTS = (0, 1, 2, 3)
 WEEK = 10080
 
 
@@ -90,22 +85,28 @@ class Simulation:
         self._setup_channels()
         self._setup_groups()
         self._setup_contacts()
-        self._absence: dict[str | None, list[float]] = {}
-        self._site_factor: dict[str, float] = {}
+        self.absence: dict[str | None, list[float]] = {}
+        self.site_factor: dict[str, float] = {}
         self._outages: dict[str, list[float]] = {}
         self.staffing_log: list[tuple[float, int, int]] = []
         self.channel_log: list[tuple[float, int, bool]] = [(0.0, c, True) for c in range(len(self.channel_ids))]
+        self.service_log: list[tuple[float, str, bool, str]] = []
+        """(time, channel/system/site, working at required capacity, cause of the change)."""
+        self._service_ok: dict[str, bool] = {}
+        self.cause = "start"
+        """Why the next change happens ('repair', 'backup crm_standby', ...); set by callers."""
         self.snapshots = Snapshots()
-        self._replication_phase = {
+        self.replication_phase = {
             s.id: float(self.streams["events"].uniform(0, s.replication_interval))
             for s in plan.systems
             if s.holds_data and s.replication_interval
         }
-        self._update_capacity()
-        self._refresh_channels()
+        self.response: Any = None
+        """The response controller (:mod:`sim.response`), when a policy plays the plan."""
+        self.disruptions = ScenarioEvents(self)
+        self.refresh()
         self._schedule_shifts()
-        self._schedule_scenario_events()
-        self._schedule_injects()
+        self.disruptions.schedule()
         self._schedule_snapshots(snapshot_every)
         self._schedule_next_arrival(0)
 
@@ -116,24 +117,31 @@ class Simulation:
         self.channel_ids = tuple(c.id for c in channels)
         self.channel_index = {c.id: i for i, c in enumerate(channels)}
         self.live = [c.effective_mode() == "live" for c in channels]
+        self.mode = ["normal"] * len(channels)
+        """'normal', 'callback' (live arrivals become tickets) or 'notice' (told and leave)."""
+        self.deflect = [0.0] * len(channels)
+        """Share of would-be contacts a customer notice spares."""
         self.up = [True] * len(channels)
         self.block = [0.0] * len(channels)
         self.factor = [1.0] * len(channels)
-        self.queues: list[list[deque[int]]] = [[deque() for _ in PRIORITIES] for _ in channels]
+        self.queues: list[list[deque[int]]] = [[deque() for _ in QUEUE_SLOTS] for _ in channels]
         self.waiting = [0] * len(channels)
 
     def _setup_groups(self) -> None:
         groups = self.scenario.staffing
         if groups is None:
             groups = tuple(StaffGroup.from_plan(g) for g in self.plan.staffing)
-        self.groups: tuple[StaffGroup, ...] = groups
+        self.groups: list[StaffGroup] = list(groups)
+        self.planned_groups = len(groups)
+        """Groups before any reserves joined: the planned capacity services are measured against."""
         self.g_staffed = [0] * len(groups)
         self.g_busy = [0] * len(groups)
+        self.g_site: list[str | None] = [g.site for g in groups]
+        self.g_agents = [g.agents for g in groups]
         self.g_skills = [[self.channel_index[c] for c in g.skills if c in self.channel_index] for g in groups]
+        self.g_label = [f"{g.site}/{g.shift or 'all'}/{'+'.join(g.skills)}" for g in groups]
         self.chan_groups: list[list[int]] = [[] for _ in self.channel_ids]
-        for gi in sorted(range(len(groups)), key=lambda g: (len(self.g_skills[g]), g)):
-            for c in self.g_skills[gi]:
-                self.chan_groups[c].append(gi)
+        self._index_groups()
         shifts = {s.id: s for s in self.plan.shifts}
         offset = start_minute_of_week(self.scenario)
         self.g_on_shift: list[Callable[[float], bool]] = []
@@ -157,6 +165,43 @@ class Simulation:
             }
         )
 
+    def _index_groups(self) -> None:
+        """Which groups serve each channel, most specialised first."""
+        self.chan_groups = [[] for _ in self.channel_ids]
+        for gi in sorted(range(len(self.g_skills)), key=lambda g: (len(self.g_skills[g]), g)):
+            for c in self.g_skills[gi]:
+                self.chan_groups[c].append(gi)
+
+    def add_group(self, site: str | None, agents: int, skills: list[str], label: str) -> int:
+        """Bring a new group to work (reserve staff); returns its index."""
+        self.groups.append(StaffGroup(site=site or self.plan.sites[0].id, agents=agents, skills=tuple(skills)))
+        self.g_staffed.append(0)
+        self.g_busy.append(0)
+        self.g_site.append(site)
+        self.g_agents.append(agents)
+        self.g_skills.append([self.channel_index[c] for c in skills])
+        self.g_label.append(label)
+        self.g_on_shift.append(lambda t: True)
+        self._index_groups()
+        self._update_capacity()
+        return len(self.groups) - 1
+
+    def add_skill(self, group: int, channel: str) -> None:
+        """Cross-skill a group onto a channel (redeployment)."""
+        c = self.channel_index[channel]
+        if c not in self.g_skills[group]:
+            self.g_skills[group].append(c)
+            self._index_groups()
+            self._update_capacity()
+
+    def relocate(self, from_site: str, to_site: str) -> list[int]:
+        """Move the groups of a site to another (staff to a backup site); their indexes."""
+        moved = [g for g, site in enumerate(self.g_site) if site == from_site]
+        for g in moved:
+            self.g_site[g] = to_site
+        self._update_capacity()
+        return moved
+
     def _setup_contacts(self) -> None:
         cust = self.customers
         n = len(cust)
@@ -167,6 +212,7 @@ class Simulation:
         self.c_handle: list[float] = cust.handle.tolist()
         self.c_patience: list[float] = cust.patience.tolist()
         self.c_block: list[float] = cust.block_draw.tolist()
+        self.c_live: list[bool] = [self.live[c] for c in self.c_chan]
         self.c_start = [math.nan] * n
         self.c_end = [math.nan] * n
         self.c_group = [-1] * n
@@ -183,20 +229,28 @@ class Simulation:
         i: int = ev._value
         self._schedule_next_arrival(i + 1)
         c = self.c_chan[i]
-        if not self.up[c] or self.c_block[i] < self.block[c]:
+        draw = self.c_block[i]
+        if not self.up[c] or draw < self.block[c]:
             self.status[i] = BLOCKED
             self.c_end[i] = self.env.now
             return
+        if self.mode[c] != "normal" or draw >= 1.0 - self.deflect[c]:
+            if self.mode[c] == "notice" or draw >= 1.0 - self.deflect[c]:
+                self.status[i] = NOTICED  # told what is happening; does not queue
+                self.c_end[i] = self.env.now
+                return
+            self.c_live[i] = False  # callback: becomes a ticket
         g_busy, g_staffed = self.g_busy, self.g_staffed
         for g in self.chan_groups[c]:
             if g_busy[g] < g_staffed[g]:
                 self._serve(i, g)
                 return
         self.status[i] = WAITING
-        self.queues[c][self.c_prio[i]].append(i)
+        slot = self.c_prio[i] + (CALLBACK if self.live[c] and not self.c_live[i] else 0)
+        self.queues[c][slot].append(i)
         self.waiting[c] += 1
         patience = self.c_patience[i]
-        if self.live[c] and patience != math.inf:
+        if self.c_live[i] and patience != math.inf:
             timer = self.env.timeout(patience, i)
             timer.callbacks.append(self._abandon)
 
@@ -224,7 +278,7 @@ class Simulation:
             self.c_end[i] = self.env.now
             c = self.c_chan[i]
             self.waiting[c] -= 1
-            queue = self.queues[c][self.c_prio[i]]
+            queue = self.queues[c][self.c_prio[i]]  # only live contacts give up: never a callback slot
             if len(queue) > 2 * self.waiting[c] + 64:
                 self.queues[c][self.c_prio[i]] = deque(j for j in queue if self.status[j] == WAITING)
 
@@ -236,16 +290,16 @@ class Simulation:
         for c in self.g_skills[g]:
             if not self.waiting[c] or not self.up[c]:
                 continue
-            for p in PRIORITIES:
-                queue = self.queues[c][p]
+            for slot in QUEUE_SLOTS:
+                queue = self.queues[c][slot]
                 while queue and status[queue[0]] != WAITING:
                     queue.popleft()
                 if queue:
                     head = queue[0]
-                    key = (0 if self.live[c] else 1, p, self.t_arr[head])
+                    ticket = 0 if self.live[c] and slot < CALLBACK else 1
+                    key = (ticket, slot % CALLBACK, self.t_arr[head])
                     if best is None or key < best:
-                        best, best_at = key, (c, p)
-                    break
+                        best, best_at = key, (c, slot)
         if best_at is None:
             return None
         c, p = best_at
@@ -263,35 +317,85 @@ class Simulation:
     # --- capacity ----------------------------------------------------------------------
 
     def _group_capacity(self, gi: int) -> int:
-        group = self.groups[gi]
         if not self.g_on_shift[gi](self.env.now):
             return 0
-        if group.site in self._site_factor:
-            factor = self._site_factor[group.site]  # a disaster: only those working elsewhere
-        elif not self.infra.site_working(group.site):
+        site = self.g_site[gi]
+        if site is None:
+            factor = 1.0  # reserve staff working from anywhere
+        elif site in self.site_factor:
+            factor = self.site_factor[site]  # a disaster: only those working elsewhere
+        elif not self.infra.site_working(site):
             factor = 0.0  # the site or something it needs (its network link) is down
         else:
-            factor = 1.0 - self.infra.down.get(group.site, 0.0)  # a partial outage of the site
-        for where in (None, group.site):
-            for share in self._absence.get(where, []):
+            factor = 1.0 - self.infra.down.get(site, 0.0)  # a partial outage of the site
+        for where in (None, self.groups[gi].site):
+            for share in self.absence.get(where, []):
                 factor *= 1.0 - share
-        return math.floor(group.agents * factor + 0.5)
+        return math.floor(self.g_agents[gi] * factor + 0.5)
+
+    def _seat_limits(self, staffed: list[int]) -> None:
+        """Staff moved to a backup site fill its seats; the rest cannot work there."""
+        for site in self.plan.sites:
+            if site.kind != "backup":
+                continue
+            free = site.seats
+            for gi, where in enumerate(self.g_site):
+                if where == site.id:
+                    staffed[gi] = min(staffed[gi], free)
+                    free -= staffed[gi]
 
     def _update_capacity(self) -> None:
         """Recompute agents at work in every group; put newly free agents to work."""
         now = self.env.now
-        for gi in range(len(self.groups)):
-            staffed = self._group_capacity(gi)
-            if staffed != self.g_staffed[gi] or not self.staffing_log:
-                self.g_staffed[gi] = staffed
-                self.staffing_log.append((now, gi, staffed))
+        staffed = [self._group_capacity(gi) for gi in range(len(self.groups))]
+        self._seat_limits(staffed)
+        for gi, count in enumerate(staffed):
+            if count != self.g_staffed[gi] or len(self.staffing_log) < len(self.groups):
+                self.g_staffed[gi] = count
+                self.staffing_log.append((now, gi, count))
         for gi in range(len(self.groups)):
             if self.g_busy[gi] < self.g_staffed[gi]:
                 self._dispatch(gi)
+        self._track_services()
+
+    def planned_agents(self, c: int) -> int:
+        """Agents the plan puts on channel ``c`` now, before anything went wrong."""
+        now = self.env.now
+        return sum(
+            self.groups[g].agents
+            for g in range(self.planned_groups)
+            if c in self.g_skills[g] and self.g_on_shift[g](now)
+        )
+
+    def working_agents(self, c: int) -> int:
+        """Agents at work now who serve channel ``c``."""
+        return sum(self.g_staffed[g] for g in self.chan_groups[c])
+
+    def _track_services(self) -> None:
+        """Log when each channel, system and site stops or starts working as required."""
+        need = self.plan.response.restored_capacity
+        states: dict[str, bool] = {}
+        for c, cid in enumerate(self.channel_ids):
+            planned = self.planned_agents(c)
+            states[cid] = self.up[c] and (planned == 0 or self.working_agents(c) >= need * planned - 1e-9)
+        for system in self.plan.systems:
+            states[system.id] = self.infra.works(system.id)
+        for site in self.plan.sites:
+            if site.kind == "primary":
+                states[site.id] = self.infra.site_working(site.id) or self.infra.backup_site_active_for(site.id)
+        now = self.env.now
+        for name, ok in states.items():
+            if self._service_ok.get(name, True) != ok:
+                self.service_log.append((now, name, ok, self.cause))
+            self._service_ok[name] = ok
 
     def _schedule_shifts(self) -> None:
         for edge in self._shift_edges:
             self._at(edge, lambda: self._update_capacity())
+
+    def at(self, time: float, action: Callable[[], None]) -> None:
+        """Run ``action`` at run time ``time`` (now, if that is past)."""
+        self._at(time, action)
 
     def _at(self, time: float, action: Callable[[], None]) -> None:
         ev = self.env.timeout(max(0.0, time - self.env.now))
@@ -299,7 +403,7 @@ class Simulation:
 
     # --- systems, sites and channels -----------------------------------------------------
 
-    def _refresh_channels(self) -> None:
+    def refresh(self) -> None:
         """Recompute which channels work and who can work; drop queues of dark live channels.
 
         Agents at work depend on the infrastructure too (a site whose network link is
@@ -315,12 +419,12 @@ class Simulation:
             self.up[c] = up
             self.channel_log.append((now, c, up))
             if not up and self.live[c]:
-                self._drop_queue(c)
+                self._drop_queue(c)  # callers waiting on a dark line are cut off; callbacks stay
         self._update_capacity()
 
     def _drop_queue(self, c: int) -> None:
         now = self.env.now
-        for queue in self.queues[c]:
+        for queue in self.queues[c][:CALLBACK]:
             for i in queue:
                 if self.status[i] == WAITING:
                     self.status[i] = DROPPED
@@ -328,7 +432,8 @@ class Simulation:
             queue.clear()
         self.waiting[c] = 0
 
-    def _set_down(self, target: str, share: float, on: bool) -> None:
+    def set_down(self, target: str, share: float, on: bool) -> None:
+        """Mark a system, site or channel failed (``on``) or repaired, by the share lost."""
         active = self._outages.setdefault(target, [])
         if on:
             active.append(share)
@@ -339,99 +444,9 @@ class Simulation:
         else:
             self.infra.down.pop(target, None)
 
-    def _log(self, kind: str, ref: str, **detail: object) -> None:
+    def log(self, kind: str, ref: str, **detail: object) -> None:
+        """Record something that happened to the centre, now."""
         self.events.append(EventRecord(self.env.now, kind, ref, dict(detail)))
-
-    def _schedule_scenario_events(self) -> None:
-        rng = self.streams["events"]
-        for event in self.scenario.events:
-            # Durations are drawn in file order from the events stream, whether or not
-            # the event reaches its end within the horizon (common random numbers).
-            if isinstance(event, Outage | Disaster | SecurityIncident):
-                duration = sample_one(event.duration, rng)
-            else:
-                duration = None
-            self._at(event.start, lambda e=event, d=duration: self._begin(e, d))
-
-    def _schedule_injects(self) -> None:
-        for inject in self.scenario.injects:
-            self._at(inject.at, lambda i=inject: self._log("inject", i.title, to=list(i.to), message=i.message))
-
-    def _begin(self, event: Any, duration: float | None) -> None:
-        if isinstance(event, Outage):
-            self._log("outage_start", event.target, event=event.id, share=event.share, repair_after=duration)
-            self._set_down(event.target, event.share, True)
-            self._refresh_channels()
-            self._after(duration, lambda: self._end_outage(event))
-        elif isinstance(event, Disaster):
-            self._log("site_lost", event.site, event=event.id, duration=duration)
-            self._set_down(event.site, 1.0, True)
-            self._site_factor[event.site] = 1.0 - event.staff_unavailable
-            self._refresh_channels()
-            if event.remote_after is not None and event.remote_share > 0:
-                self._after(event.remote_after, lambda: self._remote_work(event))
-            self._after(duration, lambda: self._end_disaster(event))
-        elif isinstance(event, SecurityIncident):
-            self._log("security_incident", event.id, event=event.id, systems=list(event.systems), data_at_risk=event.data_at_risk, duration=duration)
-            for system in event.systems:
-                self._set_down(system, 1.0, True)
-                if event.data_at_risk:
-                    self._data_loss(system, event.id)
-            self._refresh_channels()
-            self._after(duration, lambda: self._end_security(event))
-        elif isinstance(event, StaffAbsence):
-            self._log("staff_absence", event.site or "all", event=event.id, share=event.share)
-            self._absence.setdefault(event.site, []).append(event.share)
-            self._update_capacity()
-            if event.duration is not None:
-                self._after(event.duration, lambda: self._end_absence(event))
-        elif isinstance(event, DataLoss):
-            self._data_loss(event.system, event.id)
-        elif isinstance(event, ComplaintSurge):
-            self._log("surge_start", event.id, multiplier=event.multiplier)
-            self._after(2 * event.ramp + event.duration, lambda: self._log("surge_end", event.id))
-
-    def _after(self, delay: float | None, action: Callable[[], None]) -> None:
-        if delay is not None and self.env.now + delay < self.horizon:
-            self._at(self.env.now + delay, action)
-
-    def _end_outage(self, event: Outage) -> None:
-        self._set_down(event.target, event.share, False)
-        self._log("repair", event.target, event=event.id)
-        self._refresh_channels()
-
-    def _end_disaster(self, event: Disaster) -> None:
-        self._set_down(event.site, 1.0, False)
-        self._site_factor.pop(event.site, None)
-        self._log("site_restored", event.site, event=event.id)
-        self._refresh_channels()
-
-    def _remote_work(self, event: Disaster) -> None:
-        if self._site_factor.get(event.site) is not None:
-            self._site_factor[event.site] = max(self._site_factor[event.site], event.remote_share)
-            self._log("remote_work", event.site, event=event.id, share=event.remote_share)
-            self._update_capacity()
-
-    def _end_security(self, event: SecurityIncident) -> None:
-        for system in event.systems:
-            self._set_down(system, 1.0, False)
-        self._log("systems_restored", event.id, event=event.id, systems=list(event.systems))
-        self._refresh_channels()
-
-    def _end_absence(self, event: StaffAbsence) -> None:
-        self._absence[event.site].remove(event.share)
-        self._log("staff_back", event.site or "all", event=event.id)
-        self._update_capacity()
-
-    def _data_loss(self, system_id: str, cause: str) -> None:
-        system = next(s for s in self.plan.systems if s.id == system_id)
-        now = self.env.now
-        if system.replication_interval:
-            phase = self._replication_phase[system_id]
-            rpo = (now - phase) % system.replication_interval
-        else:
-            rpo = now  # never replicated during the run: everything since the start is lost
-        self._log("data_loss", system_id, event=cause, rpo=rpo)
 
     # --- snapshots and running ---------------------------------------------------------
 
@@ -475,6 +490,7 @@ class Simulation:
             warm_up=self.scenario.warm_up,
             channel_ids=self.channel_ids,
             channel_live=tuple(self.live),
+            live=np.asarray(self.c_live[:arrived], dtype=bool),
             arrival=cust.time[:arrived],
             start=np.asarray(self.c_start[:arrived], dtype=float),
             end=np.asarray(self.c_end[:arrived], dtype=float),
@@ -487,7 +503,8 @@ class Simulation:
             channel_log=list(self.channel_log),
             staffing_log=list(self.staffing_log),
             snapshots=self.snapshots,
-            group_labels=tuple(f"{g.site}/{g.shift or 'all'}/{'+'.join(g.skills)}" for g in self.groups),
+            group_labels=tuple(self.g_label),
+            service_log=list(self.service_log),
         )
 
 

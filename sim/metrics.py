@@ -14,8 +14,9 @@ Definitions, stated once so every figure means one thing:
 * **tickets late**: tickets past a time limit of their class, including open tickets
   already past it at the end.
 * **availability**: share of the window a channel was up; overall, the worst channel.
-* **RTO achieved**: the longest disruption: a channel dark, or a system or site failed,
-  until it is back (to the end of the run if it never came back).
+* **RTO achieved**: the longest disruption: a channel dark or short of the agents it
+  needs, or a system or site not working, until it is back at its required capacity,
+  by repair or by backup (to the end of the run if it never came back).
 * **RPO achieved**: the longest window of data lost in a data-loss event.
 * **occupancy**: agent time busy over agent time at work.
 """
@@ -25,13 +26,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from plans.model import Plan
 from scenarios.model import REQUEST_TYPES, TICKET_CLASSES
-from sim.records import ABANDONED, BLOCKED, DONE, DROPPED, SERVING, WAITING, RunRecords
+from sim.records import ABANDONED, BLOCKED, DONE, DROPPED, NOTICED, SERVING, WAITING, RunRecords
 
 Kpis = dict[str, float]
 LIMIT_KINDS = ("respond", "first_handling", "resolve", "close")
@@ -57,7 +59,7 @@ def wait_times(rec: RunRecords) -> NDArray[np.float64]:
 
 def queue_kpis(rec: RunRecords, mask: NDArray[np.bool_], threshold: float) -> Kpis:
     """Answered, abandoned, service level, ASA, abandonment over the masked live contacts."""
-    live = np.asarray(rec.channel_live)[rec.channel] & mask
+    live = rec.live & mask
     status = rec.status
     answered = live & ((status == DONE) | (status == SERVING))
     abandoned = live & (status == ABANDONED)
@@ -72,6 +74,7 @@ def queue_kpis(rec: RunRecords, mask: NDArray[np.bool_], threshold: float) -> Kp
         "blocked": float((mask & (status == BLOCKED)).sum()),
         "dropped": float((mask & (status == DROPPED)).sum()),
         "open_at_end": float((mask & ((status == WAITING) | (status == SERVING))).sum()),
+        "noticed": float((mask & (status == NOTICED)).sum()),
         "service_level": _safe_div(float(within.sum()), settled),
         "asa": float(np.mean(waits[answered])) if answered.any() else math.nan,
         "abandonment": _safe_div(float(abandoned.sum()), settled),
@@ -81,8 +84,7 @@ def queue_kpis(rec: RunRecords, mask: NDArray[np.bool_], threshold: float) -> Kp
 
 def max_queue(rec: RunRecords, mask: NDArray[np.bool_], start: float, end: float) -> float:
     """Most live contacts waiting at once during [start, end), exactly."""
-    live = np.asarray(rec.channel_live)[rec.channel]
-    queued = live & (rec.status != BLOCKED)
+    queued = rec.live & (rec.status != BLOCKED) & (rec.status != NOTICED)
     enter = rec.arrival[queued]
     leave = (rec.arrival + wait_times(rec))[queued]
     times = np.concatenate([enter, leave])
@@ -98,7 +100,7 @@ def max_queue(rec: RunRecords, mask: NDArray[np.bool_], start: float, end: float
 
 def ticket_kpis(rec: RunRecords, mask: NDArray[np.bool_], plan: Plan, end: float) -> Kpis:
     """Backlog and tickets past each time limit of their class."""
-    ticket = ~np.asarray(rec.channel_live)[rec.channel] & mask & (rec.status != BLOCKED)
+    ticket = ~rec.live & mask & (rec.status != BLOCKED) & (rec.status != NOTICED)
     out: Kpis = {
         "tickets": float(ticket.sum()),
         "backlog": float((ticket & (np.isnan(rec.start) | (rec.start >= end))).sum()),
@@ -140,21 +142,22 @@ def down_intervals(rec: RunRecords, channel: int) -> list[tuple[float, float, bo
     return out
 
 
-DISRUPTION_STARTS = {"outage_start": "repair", "site_lost": "site_restored", "security_incident": "systems_restored"}
+def disruptions(rec: RunRecords) -> list[tuple[str, float, float, str]]:
+    """(what, from, restored at, how) for every channel, system or site disrupted.
 
-
-def disruptions(rec: RunRecords) -> list[tuple[str, float, float, bool]]:
-    """(what, from, restored at, restored) for every channel, system or site disrupted.
-
-    A channel is disrupted while it is dark; a system or site from its failure to its
-    repair (or the end of the run). The RTO achieved is the longest of these.
+    A channel is disrupted while it is dark or short of the planned agents it needs
+    (below the plan's restored-capacity share); a system or site while it does not work.
+    ``how`` is what brought it back ('repair', 'backup crm_standby', 'reserves', ...),
+    or 'not restored' when the run ended first (then it runs to the horizon).
     """
-    out = [(rec.channel_ids[c], a, b, back) for c in range(len(rec.channel_ids)) for a, b, back in down_intervals(rec, c)]
-    ends = {(e.kind, e.detail.get("event")): e.time for e in rec.events}
-    for e in rec.events:
-        if e.kind in DISRUPTION_STARTS:
-            end = ends.get((DISRUPTION_STARTS[e.kind], e.detail.get("event")))
-            out.append((e.ref, e.time, rec.horizon if end is None else end, end is not None))
+    out: list[tuple[str, float, float, str]] = []
+    since: dict[str, float] = {}
+    for t, name, ok, cause in rec.service_log:
+        if not ok:
+            since.setdefault(name, t)
+        elif name in since:
+            out.append((name, since.pop(name), t, cause))
+    out += [(name, t, rec.horizon, "not restored") for name, t in since.items()]
     return out
 
 
@@ -215,14 +218,26 @@ def kpis_for(
     out["availability"] = min(avail) if avail else math.nan
     names = {rec.channel_ids[c] for c in channels}
     downs = [b - a for what, a, b, _ in disruptions(rec) if b > lo and a < hi and (channel is None or what in names)]
+    out["disruptions"] = float(len(downs))
     out["rto"] = max(downs, default=0.0)
     if channel is not None:
         return out
     out["occupancy"] = occupancy(rec, lo, hi)
-    losses = [float(e.detail["rpo"]) for e in rec.events if e.kind == "data_loss" and lo <= e.time < hi]  # type: ignore[arg-type]
-    out["rpo"] = max(losses, default=0.0)
+    losses = [e for e in rec.events if e.kind == "data_loss" and lo <= e.time < hi]
+    out["rpo"] = max((float(e.detail["rpo"]) for e in losses), default=0.0)  # type: ignore[arg-type]
     out["data_losses"] = float(len(losses))
+    out["lost_work"] = float(lost_work(rec, losses))
     return out
+
+
+def lost_work(rec: RunRecords, losses: list[Any]) -> int:
+    """Contacts and tickets created in a lost data window on channels using that system."""
+    lost = np.zeros(len(rec), dtype=bool)
+    for e in losses:
+        chans = [rec.channel_ids.index(c) for c in e.detail.get("channels", [])]
+        in_window = (rec.arrival >= e.time - float(e.detail["rpo"])) & (rec.arrival <= e.time)
+        lost |= in_window & np.isin(rec.channel, chans) & (rec.status != BLOCKED)
+    return int(lost.sum())
 
 
 def _subset(rec: RunRecords, keep: NDArray[np.bool_]) -> RunRecords:
@@ -236,6 +251,7 @@ def _subset(rec: RunRecords, keep: NDArray[np.bool_]) -> RunRecords:
         rtype=rec.rtype[keep],
         rclass=rec.rclass[keep],
         surge=rec.surge[keep],
+        live=rec.live[keep],
     )
 
 
@@ -272,13 +288,14 @@ def littles_law(rec: RunRecords) -> tuple[float, float, float]:
 
 def conservation(rec: RunRecords) -> Mapping[str, int]:
     """Contacts by final status; they add up to the contacts that arrived."""
-    counts = np.bincount(rec.status.astype(np.int64), minlength=7)
+    counts = np.bincount(rec.status.astype(np.int64), minlength=8)
     return {
         "arrived": len(rec),
         "answered": int(counts[DONE]),
         "abandoned": int(counts[ABANDONED]),
         "blocked": int(counts[BLOCKED]),
         "dropped": int(counts[DROPPED]),
+        "noticed": int(counts[NOTICED]),
         "waiting": int(counts[WAITING]),
         "serving": int(counts[SERVING]),
     }

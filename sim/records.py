@@ -9,6 +9,7 @@ kept as small frozen records with a ``kind``, like Ciw's data records.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,7 +29,9 @@ BLOCKED = 5
 """Turned away on arrival: the channel was dark or partly out."""
 DROPPED = 6
 """Was waiting when the channel went dark."""
-STATUS_NAMES = ("pending", "waiting", "serving", "done", "abandoned", "blocked", "dropped")
+NOTICED = 7
+"""Met a notice about the disruption (a channel switched to a notice, or spared by one)."""
+STATUS_NAMES = ("pending", "waiting", "serving", "done", "abandoned", "blocked", "dropped", "noticed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,8 @@ class RunRecords:
     """Service end, abandonment or drop time (nan: still open)."""
     status: NDArray[np.int8]
     channel: NDArray[np.int64]
+    live: NDArray[np.bool_]
+    """Whether the contact waited live (False: a ticket, or a call switched to a callback)."""
     rtype: NDArray[np.int64]
     rclass: NDArray[np.int64]
     surge: NDArray[np.bool_]
@@ -82,6 +87,10 @@ class RunRecords:
     snapshots: Snapshots
     group_labels: tuple[str, ...] = ()
     """Readable names of the agent groups."""
+    service_log: list[tuple[float, str, bool, str]] = field(default_factory=list)
+    """(time, channel/system/site, working as required, cause) at every change."""
+    response: Any = None
+    """The response's record (:class:`sim.response.ResponseRecord`), if a policy ran."""
 
     def __len__(self) -> int:
         return int(self.arrival.shape[0])

@@ -65,6 +65,10 @@ class Infrastructure:
             return False
         return True
 
+    def backup_site_active_for(self, site_id: str) -> bool:
+        """Whether the site's backup site has been activated and works."""
+        return self._backup_site_for(site_id)
+
     def _backup_site_for(self, site_id: str) -> bool:
         backup = self._sites[site_id].backup_site
         return backup is not None and backup in self.active_backups and self.site_working(backup)

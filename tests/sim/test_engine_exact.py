@@ -179,7 +179,7 @@ def test_data_loss_rpo_is_time_since_last_replication(default_plan, queue_scenar
     sim = Simulation(default_plan, scenario, seed=1, customers=customers([]))
     rec = sim.run()
     interval = next(s.replication_interval for s in default_plan.systems if s.id == "crm")
-    phase = sim._replication_phase["crm"]
+    phase = sim.replication_phase["crm"]
     (loss,) = [e for e in rec.events if e.kind == "data_loss"]
     assert loss.detail["rpo"] == pytest.approx((37 - phase) % interval)
     assert 0 <= loss.detail["rpo"] < interval
