@@ -110,7 +110,19 @@ class ScenarioEvents:
         for system in event.systems:
             self.sim.set_down(system, 1.0, False)
         self.sim.log("systems_restored", event.id, event=event.id, systems=list(event.systems))
+        if self.sim.response is not None:
+            self.sim.response.security_cleared()
         self.sim.refresh()
+
+    def expected_length(self, event: Any) -> float | None:
+        """How long the event is expected to last, as an assessor would judge it: the
+        mean of its length's distribution (not the length drawn for this run)."""
+        length = getattr(event, "duration", None)
+        if length is None:
+            return None
+        if isinstance(length, int | float):
+            return float(length)
+        return float(length.moments()[0])
 
     def _end_absence(self, event: StaffAbsence) -> None:
         self.sim.cause = "staff back"

@@ -36,6 +36,7 @@ import simpy
 from plans.model import Plan
 from scenarios.model import Scenario, StaffGroup
 from sim.demand import CLASS_PRIORITY, Customers, draw_customers, start_minute_of_week
+from sim.decisions import Decision, DecisionScript, Verdict
 from sim.disruptions import ScenarioEvents
 from sim.records import (
     ABANDONED,
@@ -49,6 +50,7 @@ from sim.records import (
     RunRecords,
     Snapshots,
 )
+from sim.response import Policy, ResponseController
 from sim.rng import make_streams
 from sim.topology import Infrastructure
 
@@ -71,8 +73,15 @@ class Simulation:
         seed: int,
         snapshot_every: float = SNAPSHOT_EVERY,
         customers: Customers | None = None,
+        policy: Policy | None = None,
+        script: DecisionScript | None = None,
     ) -> None:
-        """Build the run; ``customers`` replaces the drawn ones (hand-made tests, replays)."""
+        """Build the run.
+
+        ``policy`` plays the plan's response ('plan', 'scripted' with ``script``, or
+        'none'); left out, no response runs at all (the bare queueing model).
+        ``customers`` replaces the drawn ones (hand-made tests, replays).
+        """
         self.plan = plan
         self.scenario = scenario
         self.seed = seed
@@ -101,9 +110,13 @@ class Simulation:
             for s in plan.systems
             if s.holds_data and s.replication_interval
         }
-        self.response: Any = None
-        """The response controller (:mod:`sim.response`), when a policy plays the plan."""
+        self.n_answered = 0
+        self.n_abandoned = 0
+        self.response: ResponseController | None = None
+        """The response controller, when a policy plays the plan."""
         self.disruptions = ScenarioEvents(self)
+        if policy is not None:
+            self.response = ResponseController(self, policy, script)
         self.refresh()
         self._schedule_shifts()
         self.disruptions.schedule()
@@ -255,6 +268,8 @@ class Simulation:
             timer.callbacks.append(self._abandon)
 
     def _serve(self, i: int, g: int) -> None:
+        if self.c_live[i]:
+            self.n_answered += 1
         self.g_busy[g] += 1
         self.status[i] = SERVING
         self.c_start[i] = self.env.now
@@ -274,6 +289,7 @@ class Simulation:
     def _abandon(self, ev: Any) -> None:
         i: int = ev._value
         if self.status[i] == WAITING:
+            self.n_abandoned += 1
             self.status[i] = ABANDONED
             self.c_end[i] = self.env.now
             c = self.c_chan[i]
@@ -384,10 +400,44 @@ class Simulation:
             if site.kind == "primary":
                 states[site.id] = self.infra.site_working(site.id) or self.infra.backup_site_active_for(site.id)
         now = self.env.now
+        changed = False
         for name, ok in states.items():
             if self._service_ok.get(name, True) != ok:
                 self.service_log.append((now, name, ok, self.cause))
+                changed = True
             self._service_ok[name] = ok
+        if changed and self.response is not None:
+            self.response.services_changed()
+
+    def service_ok(self, name: str) -> bool:
+        """Whether a channel, system or site works as required now."""
+        return self._service_ok.get(name, True)
+
+    def service_states(self) -> dict[str, bool]:
+        """Every tracked channel, system and site: working as required now."""
+        return dict(self._service_ok)
+
+    def planned_agents_total(self) -> int:
+        """Agents the plan puts to work now, before anything went wrong."""
+        now = self.env.now
+        return sum(self.groups[g].agents for g in range(self.planned_groups) if self.g_on_shift[g](now))
+
+    def urgent_waiting(self) -> int:
+        """Urgent requests waiting now, on every channel."""
+        return sum(
+            1 for c in range(len(self.channel_ids)) for slot in (0, CALLBACK) for i in self.queues[c][slot]
+            if self.status[i] == WAITING
+        )
+
+    def minute_of_week(self) -> float:
+        """Minute of the week now (0 = Monday 00:00)."""
+        return (start_minute_of_week(self.scenario) + self.env.now) % WEEK
+
+    def decide(self, decision: Decision) -> Verdict:
+        """Take a decision now (see :mod:`sim.response`); refused ones change nothing."""
+        if self.response is None:
+            return Verdict(False, "this run plays no response: start it with a policy")
+        return self.response.decide(decision)
 
     def _schedule_shifts(self) -> None:
         for edge in self._shift_edges:
@@ -505,6 +555,7 @@ class Simulation:
             snapshots=self.snapshots,
             group_labels=tuple(self.g_label),
             service_log=list(self.service_log),
+            response=self.response.record if self.response is not None else None,
         )
 
 
@@ -518,9 +569,11 @@ class Simulation:
         self.env._queue.clear()  # SimPy keeps its event heap here; nothing runs after this
 
 
-def simulate(plan: Plan, scenario: Scenario, seed: int) -> RunRecords:
-    """One replication to the horizon."""
-    sim = Simulation(plan, scenario, seed)
+def simulate(
+    plan: Plan, scenario: Scenario, seed: int, policy: Policy = "plan", script: DecisionScript | None = None
+) -> RunRecords:
+    """One replication to the horizon, the response played by ``policy``."""
+    sim = Simulation(plan, scenario, seed, policy=policy, script=script)
     records = sim.run()
     sim.release()
     return records

@@ -30,12 +30,17 @@ def busy_day(queue_scenario):
     return queue_scenario(edit, start="2026-03-02T00:00:00", horizon="1d", warm_up="0m", events=SURGE_AND_OUTAGE)
 
 
-def test_contacts_are_conserved(default_plan, busy_day):
+@pytest.mark.parametrize("policy", ["none", "plan"])
+def test_contacts_are_conserved(default_plan, busy_day, policy):
     for seed in (1, 2, 3):
-        rec = simulate(default_plan, busy_day, seed)
+        rec = simulate(default_plan, busy_day, seed, policy=policy)
         c = conservation(rec)
-        assert c["arrived"] == c["answered"] + c["abandoned"] + c["blocked"] + c["dropped"] + c["waiting"] + c["serving"]
-        assert c["blocked"] > 0 and c["dropped"] > 0 and c["abandoned"] > 0  # every path exercised
+        parts = ("answered", "abandoned", "blocked", "dropped", "noticed", "waiting", "serving")
+        assert c["arrived"] == sum(c[k] for k in parts)
+        if policy == "none":
+            assert c["blocked"] > 0 and c["dropped"] > 0 and c["abandoned"] > 0  # every path exercised
+        else:
+            assert c["noticed"] > 0 and (~rec.live & np.asarray(rec.channel_live)[rec.channel]).any()  # notices, callbacks
 
 
 def test_time_order_of_every_contact(default_plan, busy_day):

@@ -6,6 +6,7 @@ import pytest
 
 from plans import default_plan_path, load_plan
 from scenarios import bundled_scenarios, load_scenario
+from sim.decisions import DecisionScript, TimedDecision
 from sim.engine import simulate
 from sim.metrics import conservation, kpis_for, replication_kpis
 from sim.targets import objective_values
@@ -13,12 +14,14 @@ from sim.targets import objective_values
 SHORT = 6 * 60.0
 
 
+@pytest.mark.parametrize("policy", ["plan", "none", "scripted"])
 @pytest.mark.parametrize("name", sorted(bundled_scenarios()))
-def test_bundled_scenario_runs(name):
+def test_bundled_scenario_runs(name, policy):
     plan = load_plan(default_plan_path())
     scenario = load_scenario(bundled_scenarios()[name])
     short = scenario.model_copy(update={"horizon": min(scenario.horizon, SHORT), "warm_up": 0.0})
-    rec = simulate(plan, short, 1)
+    script = DecisionScript(decisions=(TimedDecision(at=90, action="declare_level", level=2, by="duty_manager"),))
+    rec = simulate(plan, short, 1, policy=policy, script=script if policy == "scripted" else None)
     c = conservation(rec)
     assert c["arrived"] == sum(v for k, v in c.items() if k != "arrived")
     assert c["arrived"] > 0
@@ -30,7 +33,7 @@ def test_bundled_scenario_runs(name):
 def test_system_outage_counts_towards_rto_until_repair(default_plan, queue_scenario):
     events = [{"id": "dp", "kind": "outage", "target": "data_platform", "start": "1h",
                "duration": {"dist": "fixed", "value": "3h"}}]
-    rec = simulate(default_plan, queue_scenario(events=events, warm_up="0m"), 2)
+    rec = simulate(default_plan, queue_scenario(events=events, warm_up="0m"), 2, policy="none")
     assert kpis_for(rec, default_plan)["rto"] == pytest.approx(180)
     # measured on the phone channel only, which the data platform does not darken
     assert kpis_for(rec, default_plan, channel="phone")["rto"] == 0
@@ -39,7 +42,7 @@ def test_system_outage_counts_towards_rto_until_repair(default_plan, queue_scena
 def test_unrepaired_disruption_runs_to_the_end(default_plan, queue_scenario):
     events = [{"id": "tel", "kind": "outage", "target": "telephony", "start": "20h",
                "duration": {"dist": "fixed", "value": "10h"}}]
-    rec = simulate(default_plan, queue_scenario(events=events, warm_up="0m"), 2)
+    rec = simulate(default_plan, queue_scenario(events=events, warm_up="0m"), 2, policy="none")
     assert kpis_for(rec, default_plan)["rto"] == pytest.approx(4 * 60)
 
 

@@ -1,0 +1,116 @@
+"""Decisions taken from outside the simulation: by a drill room, or from a script file.
+
+Why one vocabulary with the plan: a decision is one of the plan's actions (activate
+a backup, call in reserves, redeploy, notify customers, switch a channel, isolate a
+system) or one of three command acts (declare a level, escalate to a role, close the
+event). A run is then reproducible from plan, scenario, seed and the timed decisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from plans.base import StrictModel
+from plans.checks import ACTION_TARGETS
+from plans.io import load_model
+from plans.model import Plan
+from plans.types import Duration
+
+COMMANDS = ("declare_level", "escalate", "close")
+DecisionKind = Literal[
+    "activate_backup",
+    "call_in_reserves",
+    "redeploy_staff",
+    "notify_customers",
+    "switch_to_callback",
+    "switch_to_notice",
+    "isolate_systems",
+    "declare_level",
+    "escalate",
+    "close",
+]
+
+
+class Decision(StrictModel):
+    """One decision: what, on what, by whom and why."""
+
+    action: DecisionKind
+    """A plan action, or declare_level, escalate, close."""
+    target: str | None = None
+    """Id the action is aimed at (a standby, a reserve pool, a channel, a system, a role)."""
+    level: Literal[1, 2, 3] | None = None
+    """For declare_level: the level declared."""
+    by: str = ""
+    """Who decided (a role id or a name)."""
+    rationale: str = ""
+    """Why, in the decider's words."""
+
+
+class TimedDecision(Decision):
+    """A decision in a script, taken at a run time."""
+
+    at: Duration
+    """When, after the scenario start."""
+
+
+class DecisionScript(StrictModel):
+    """A file of timed decisions for the 'scripted' policy."""
+
+    decisions: tuple[TimedDecision, ...] = Field(default=())
+    """The decisions, in any order (they are taken in time order)."""
+
+
+def load_decisions(path: str | Path) -> DecisionScript:
+    """Read a decision script; raise :class:`plans.ModelFileError` listing every problem."""
+    return load_model(path, DecisionScript)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether a decision was taken, and if not, why."""
+
+    accepted: bool
+    reason: str
+
+
+def check_target(plan: Plan, decision: Decision) -> str | None:
+    """Why the decision's target is wrong for its action, or None when it is right."""
+    if decision.action == "declare_level":
+        return None if decision.level is not None else "declare_level needs a level (1, 2 or 3)"
+    if decision.action == "close":
+        return None
+    if not decision.target:
+        return f"{decision.action} needs a target"
+    ids = {
+        "systems": {x.id for x in plan.systems},
+        "sites": {x.id for x in plan.sites},
+        "resources": {x.id for x in plan.resources},
+        "channels": {x.id for x in plan.channels},
+        "roles": {x.id for x in plan.roles},
+    }
+    allowed = ACTION_TARGETS[decision.action]
+    if any(decision.target in ids[kind] for kind in allowed):
+        return None
+    if any(decision.target in found for found in ids.values()):
+        kinds = " or ".join(k.rstrip("s") for k in allowed)
+        return f"'{decision.target}' is not a {kinds}, which {decision.action} needs"
+    return f"unknown id '{decision.target}'"
+
+
+def plan_allows(plan: Plan, event_class: str, decision: Decision) -> str | None:
+    """Why the plan's flow for the event class does not allow the action, or None."""
+    if decision.action in COMMANDS:
+        return None
+    flow = plan.flow_for(event_class)
+    if flow is None:
+        return f"the plan has no response flow for '{event_class}'"
+    listed = {(a.action, a.target) for step in flow.steps for a in step.actions}
+    if (decision.action, decision.target) in listed:
+        return None
+    same = sorted(t for a, t in listed if a == decision.action)
+    hint = f"; it allows {decision.action} on {', '.join(same)}" if same else ""
+    return f"the plan's {event_class} flow has no {decision.action} on '{decision.target}'{hint}"
