@@ -433,6 +433,12 @@ class Simulation:
         """Minute of the week now (0 = Monday 00:00)."""
         return (start_minute_of_week(self.scenario) + self.env.now) % WEEK
 
+    def state(self) -> dict[str, Any]:
+        """The status board of the run now (see :mod:`sim.state`)."""
+        from sim.state import drill_state  # the board reads the engine; the engine never needs it
+
+        return drill_state(self)
+
     def decide(self, decision: Decision) -> Verdict:
         """Take a decision now (see :mod:`sim.response`); refused ones change nothing."""
         if self.response is None:

@@ -34,6 +34,11 @@ OVERALL_IN_REPLICATIONS = (
     "rto",
     "rpo",
     "offered",
+    "detected_after",
+    "level",
+    "steps_late",
+    "backups_activated",
+    "lost_work",
     "answered",
     "abandoned",
     "blocked",
@@ -75,6 +80,9 @@ def build_journal(
     started: dt.datetime,
     ended: dt.datetime,
     workers: int,
+    policy: str = "plan",
+    decisions: list[dict[str, Any]] | None = None,
+    predicted: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The journal as plain data, ready for JSON."""
     n = len(result.seeds)
@@ -90,6 +98,9 @@ def build_journal(
         "seed": seed,
         "replications": n,
         "seeds": result.seeds,
+        "policy": policy,
+        "decisions": decisions or [],
+        "predicted_activation": predicted or [],
         "plan_file": plan_file,
         "scenario_file": scenario_file,
         "plan": plan.model_dump(mode="json"),

@@ -20,7 +20,10 @@ import numpy as np
 
 from plans.model import Plan
 from scenarios.model import Scenario
+from sim.decisions import DecisionScript
 from sim.engine import simulate
+from sim.response import Policy
+from sim.response_metrics import response_kpis
 from sim.metrics import Kpis, replication_kpis
 from sim.rng import replication_seeds
 from sim.stats import Summary, summarise, wilson
@@ -38,10 +41,14 @@ class ReplicationResult:
     objectives: Kpis
 
 
-def run_replication(plan: Plan, scenario: Scenario, seed: int) -> ReplicationResult:
+def run_replication(
+    plan: Plan, scenario: Scenario, policy: Policy, script: DecisionScript | None, seed: int
+) -> ReplicationResult:
     """One replication, reduced to its KPIs (the records stay in the worker)."""
-    records = simulate(plan, scenario, seed)
-    return ReplicationResult(seed, replication_kpis(records, plan), objective_values(records, plan, scenario))
+    records = simulate(plan, scenario, seed, policy, script)
+    kpis = replication_kpis(records, plan)
+    kpis.update(response_kpis(records))
+    return ReplicationResult(seed, kpis, objective_values(records, plan, scenario))
 
 
 def default_workers() -> int:
@@ -50,10 +57,15 @@ def default_workers() -> int:
 
 
 def iter_replications(
-    plan: Plan, scenario: Scenario, seeds: list[int], workers: int = 1
+    plan: Plan,
+    scenario: Scenario,
+    seeds: list[int],
+    workers: int = 1,
+    policy: Policy = "plan",
+    script: DecisionScript | None = None,
 ) -> Iterator[ReplicationResult]:
     """Replication results in seed order, computed on ``workers`` processes."""
-    task = partial(run_replication, plan, scenario)
+    task = partial(run_replication, plan, scenario, policy, script)
     if workers <= 1 or len(seeds) <= 1:
         yield from map(task, seeds)
         return
@@ -158,11 +170,13 @@ def run_monte_carlo(
     seed: int,
     workers: int = 1,
     progress: Progress | None = None,
+    policy: Policy = "plan",
+    script: DecisionScript | None = None,
 ) -> MonteCarloResult:
     """Run ``replications`` replications from ``seed`` and aggregate them."""
     seeds = replication_seeds(seed, replications)
     acc = Accumulator(plan, scenario)
-    for done, result in enumerate(iter_replications(plan, scenario, seeds, workers), start=1):
+    for done, result in enumerate(iter_replications(plan, scenario, seeds, workers, policy, script), start=1):
         acc.add(result)
         if progress is not None:
             progress(done, replications)

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from plans.model import Plan
+from plans.model import STEP_NAMES, Plan
 from scenarios.model import Objective, Scenario
 from sim.metrics import Kpis, kpis_for
 from sim.records import RunRecords
@@ -44,6 +44,11 @@ def plan_targets(plan: Plan) -> list[Check]:
         Check("rto", "rto", "<=", t.rto, f"RTO <= {t.rto:g} min"),
         Check("rpo", "rpo", "<=", t.rpo, f"RPO <= {t.rpo:g} min"),
     ]
+    for flow_step in STEP_NAMES[:5]:
+        checks.append(
+            Check(f"step.{flow_step}", f"step.{flow_step}.late", "<=", 0.0,
+                  f"step '{flow_step.replace('_', ' ')}' within the plan's limit")
+        )
     for cls, limits in t.ticket_limits.items():
         for kind in ("respond", "first_handling", "resolve", "close"):
             limit = getattr(limits, kind)

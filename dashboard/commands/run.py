@@ -14,11 +14,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from dashboard.commands.inputs import BadInput, positive_int, report_bad_input, resolve_plan, resolve_scenario, seed_int
-from plans import Plan
+from dashboard.commands.response_summary import predicted_activations, render_response
+from plans import ModelFileError, Plan
+from plans.issues import Issue
 from plans.types import human_minutes
 from scenarios import Scenario
 from sim.journal import build_journal, write_journal
+from sim.decisions import DecisionScript, check_target, load_decisions
 from sim.montecarlo import MonteCarloResult, default_workers, run_monte_carlo
+from sim.response import POLICIES, Policy
 
 DEFAULT_REPLICATIONS = 100
 DEFAULT_SEED = 20260301
@@ -38,7 +42,45 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--seed", type=seed_int, default=DEFAULT_SEED, help="seed of the whole run (default %(default)s)")
     p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--json", type=Path, metavar="OUT", help="write the run journal (JSON) to OUT")
+    p.add_argument(
+        "--policy",
+        nargs="+",
+        metavar="POLICY",
+        default=["plan"],
+        help="who responds: 'plan' (the plan's own actions and timings, default), 'none' (nobody: "
+        "only repair restores service) or 'scripted FILE' (timed decisions from a YAML file)",
+    )
     p.set_defaults(handler=run)
+
+
+def parse_policy(values: list[str]) -> tuple[Policy, Path | None]:
+    """'plan', 'none' or 'scripted FILE'; raises BadInput with the reason."""
+    name, rest = values[0], values[1:]
+    if name not in POLICIES:
+        raise BadInput([f"--policy: '{name}' is not one of {', '.join(POLICIES)}"])
+    if name == "scripted":
+        if len(rest) != 1:
+            raise BadInput(["--policy scripted needs exactly one decisions FILE, e.g. --policy scripted decisions.yaml"])
+        return "scripted", Path(rest[0])
+    if rest:
+        raise BadInput([f"--policy {name} takes no file (only 'scripted' does)"])
+    return name, None  # type: ignore[return-value]
+
+
+def load_script(path: Path, plan: Plan) -> DecisionScript:
+    """Read a decisions file and check every decision names ids the plan has."""
+    try:
+        script = load_decisions(path)
+    except ModelFileError as exc:
+        raise BadInput([f"invalid decisions file, {len(exc.issues)} problem(s) to fix:", *exc.lines()]) from None
+    issues = [
+        Issue(("decisions", i, "target"), reason)
+        for i, d in enumerate(script.decisions)
+        if (reason := check_target(plan, d)) is not None
+    ]
+    if issues:
+        raise BadInput([f"decisions do not fit plan '{plan.meta.id}':", *ModelFileError(path, issues).lines()])
+    return script
 
 
 class ProgressBar:
@@ -136,6 +178,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         plan, plan_path = resolve_plan(args.plan)
         scenario, scenario_path = resolve_scenario(args.scenario, plan)
+        policy, script_path = parse_policy(args.policy)
+        script = load_script(script_path, plan) if script_path is not None else None
     except BadInput as exc:
         return report_bad_input(exc)
     if args.json is not None and (args.json.is_dir() or not args.json.parent.exists()):
@@ -145,13 +189,19 @@ def run(args: argparse.Namespace) -> int:
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     print(f"drillsim: running {args.replications} replications on {workers} worker(s)...", file=sys.stderr)
-    result = run_monte_carlo(plan, scenario, args.replications, args.seed, workers, ProgressBar(sys.stderr))
+    result = run_monte_carlo(
+        plan, scenario, args.replications, args.seed, workers, ProgressBar(sys.stderr), policy=policy, script=script
+    )
     seconds = time.perf_counter() - clock
+    predicted = predicted_activations(plan, scenario)
     print(render_summary(plan, scenario, result, seconds, workers, args.seed))
+    print(render_response(plan, result, policy, predicted))
     if args.json is not None:
         journal = build_journal(
             plan, scenario, result, seed=args.seed, plan_file=str(plan_path), scenario_file=str(scenario_path),
-            started=started, ended=dt.datetime.now(dt.UTC), workers=workers,
+            started=started, ended=dt.datetime.now(dt.UTC), workers=workers, policy=policy,
+            decisions=[d.model_dump(mode="json") for d in script.decisions] if script else [],
+            predicted=predicted,
         )
         write_journal(journal, args.json)
         print(f"\nJournal written to {args.json}")
