@@ -83,3 +83,36 @@ def test_check_validates_and_cross_checks_scenarios(capsys):
     assert "fits plan 'default_centre'" in capsys.readouterr().out
     assert main(["check", str(lib), "--plan", "thin_cover_centre"]) == 2
     assert "does NOT fit plan 'thin_cover_centre'" in capsys.readouterr().out
+
+
+DECISIONS = Path(__file__).parent / "data" / "decisions"
+
+
+def test_run_policies_side_by_side(tmp_path, capsys):
+    out = {}
+    for policy in (["plan"], ["none"], ["scripted", str(DECISIONS / "crm_room.yaml")]):
+        path = tmp_path / f"{policy[0]}.json"
+        assert main(["run", "-n", "4", "--workers", "1", "--json", str(path), "--policy", *policy]) == 0
+        out[policy[0]] = json.loads(path.read_text())
+    text = capsys.readouterr().out
+    assert "Response (policy 'plan')" in text and "predicted" in text and "time to reach role" in text
+    assert out["scripted"]["decisions"][1]["target"] == "crm_standby"
+    assert out["plan"]["predicted_activation"] and out["plan"]["policy"] == "plan"
+    rto = {k: v["kpis"]["rto"]["mean"] for k, v in out.items()}
+    assert rto["none"] >= rto["plan"] and rto["none"] >= rto["scripted"]
+    assert "step.discover_report" in out["plan"]["targets"]
+
+
+@pytest.mark.parametrize(
+    ("policy", "needle"),
+    [
+        (["maybe"], "'maybe' is not one of plan, scripted, none"),
+        (["scripted"], "needs exactly one decisions FILE"),
+        (["plan", "x.yaml"], "takes no file"),
+        (["scripted", "missing.yaml"], "file not found"),
+        (["scripted", str(DECISIONS / "bad_target.yaml")], "decisions[0].target: unknown id 'crm_standbyy'"),
+    ],
+)
+def test_run_bad_policy_exits_two(capsys, policy, needle):
+    assert main(["run", "-n", "1", "--policy", *policy]) == 2
+    assert needle in capsys.readouterr().err
