@@ -76,6 +76,9 @@ def render_response(plan: Plan, result: MonteCarloResult, policy: str, predicted
     fails = result.kpis.get("activation_failures")
     if fails is not None and fails.n:
         lines.append(f"  failed activation attempts: {fails.mean:.2f} a run on average")
+    by_backup, by_repair = result.kpis.get("restored_by_backup"), result.kpis.get("restored_by_repair")
+    if by_backup is not None and by_repair is not None and by_backup.n:
+        lines.append(f"  restorations a run: {by_backup.mean:.1f} by backup, {by_repair.mean:.1f} by repair")
     for key, label in (("detected_after", "detection after the event"), ("lost_work", "contacts in lost data windows")):
         s = result.kpis.get(key)
         if s is not None and s.n:
