@@ -106,7 +106,7 @@ def _flow_issues(plan: Plan) -> list[Issue]:
 
     issues: list[Issue] = []
     seen: dict[str, int] = {}
-    ids = _ids_by_kind(plan)
+    ids = plan.ids_by_kind()
     for f, flow in enumerate(plan.flows):
         if flow.event_class in seen:
             issues.append(
@@ -146,16 +146,6 @@ def _flow_issues(plan: Plan) -> list[Issue]:
 
 def _is_reserve_pool(plan: Plan, resource_id: str) -> bool:
     return any(r.id == resource_id and r.reserve_staff is not None for r in plan.resources)
-
-
-def _ids_by_kind(plan: Plan) -> dict[str, set[str]]:
-    return {
-        "systems": {x.id for x in plan.systems},
-        "sites": {x.id for x in plan.sites},
-        "resources": {x.id for x in plan.resources},
-        "channels": {x.id for x in plan.channels},
-        "roles": {x.id for x in plan.roles},
-    }
 
 
 def _role_issues(plan: Plan) -> list[Issue]:

@@ -648,6 +648,19 @@ class Plan(StrictModel):
         shares.update({cid: split.offline / len(offline) for cid in offline})
         return shares
 
+    def ids_by_kind(self) -> dict[str, set[str]]:
+        """The plan's ids by collection ('roles', 'systems', ...), as files reference them."""
+        return {
+            "roles": {x.id for x in self.roles},
+            "people": {x.id for x in self.people},
+            "sites": {x.id for x in self.sites},
+            "systems": {x.id for x in self.systems},
+            "resources": {x.id for x in self.resources},
+            "channels": {x.id for x in self.channels},
+            "shifts": {x.id for x in self.shifts},
+            "event_classes": {x.id for x in self.event_classes},
+        }
+
     def role(self, role_id: str) -> Role:
         """The role with that id."""
         return next(r for r in self.roles if r.id == role_id)

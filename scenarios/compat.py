@@ -15,16 +15,7 @@ from scenarios.model import Scenario
 
 def plan_ids(plan: Plan) -> dict[str, set[str]]:
     """The plan's ids by collection, as a scenario may reference them."""
-    return {
-        "channels": {c.id for c in plan.channels},
-        "systems": {s.id for s in plan.systems},
-        "sites": {s.id for s in plan.sites},
-        "shifts": {s.id for s in plan.shifts},
-        "roles": {r.id for r in plan.roles},
-        "resources": {r.id for r in plan.resources},
-        "people": {p.id for p in plan.people},
-        "event_classes": {e.id for e in plan.event_classes},
-    }
+    return plan.ids_by_kind()
 
 
 def check(plan: Plan, scenario: Scenario) -> list[Issue]:

@@ -85,13 +85,7 @@ def check_target(plan: Plan, decision: Decision) -> str | None:
         return None
     if not decision.target:
         return f"{decision.action} needs a target"
-    ids = {
-        "systems": {x.id for x in plan.systems},
-        "sites": {x.id for x in plan.sites},
-        "resources": {x.id for x in plan.resources},
-        "channels": {x.id for x in plan.channels},
-        "roles": {x.id for x in plan.roles},
-    }
+    ids = plan.ids_by_kind()
     allowed = ACTION_TARGETS[decision.action]
     if any(decision.target in ids[kind] for kind in allowed):
         return None
