@@ -531,6 +531,10 @@ class Simulation:
         target = min(time, self.horizon)
         if target > self.env.now:
             self.env.run(until=target)
+        # SimPy stops *before* events due exactly at ``until``; a board read at 60:00
+        # must already show what happens at 60:00, so finish that instant too.
+        while self.env.peek() <= target:
+            self.env.step()
 
     def run(self) -> RunRecords:
         """Run to the horizon and return the records."""

@@ -150,6 +150,10 @@ class ResponseController:
 
     # --- incidents and detection -------------------------------------------------------
 
+    def activating(self) -> set[str]:
+        """Backups being brought up right now."""
+        return set(self._activating)
+
     def open_incidents(self) -> list[Incident]:
         """Incidents not yet closed, oldest first."""
         return [i for i in self.record.incidents if i.closed is None]
@@ -550,7 +554,7 @@ class ResponseController:
                      accepted=verdict.accepted, reason=verdict.reason)
         if not verdict.accepted:
             return verdict
-        incident = self.open_incidents()[-1]
+        incident = [i for i in self.open_incidents() if i.detected is not None][-1]
         if decision.action == "declare_level":
             assert decision.level is not None
             if incident.level is None or decision.level < incident.level:
@@ -576,9 +580,9 @@ class ResponseController:
         wrong = check_target(self.plan, decision)
         if wrong:
             return Verdict(False, wrong)
-        incidents = self.open_incidents()
+        incidents = [i for i in self.open_incidents() if i.detected is not None]
         if not incidents:
-            return Verdict(False, "no event is open: nothing has happened yet, or it was closed")
+            return Verdict(False, "no event has been detected and reported yet, or the last one was closed")
         incident = incidents[-1]
         not_allowed = plan_allows(self.plan, incident.event_class, decision)
         if not_allowed:

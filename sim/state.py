@@ -23,7 +23,7 @@ def _time(x: float | None) -> float | None:
 def drill_state(sim: Simulation) -> dict[str, Any]:
     """Queues, channels, systems and backups, KPIs so far, people reached, open steps."""
     now = sim.now
-    activating = sim.response._activating if sim.response is not None else set()  # noqa: SLF001
+    activating = sim.response.activating() if sim.response is not None else set()
     backups = {s.standby for s in sim.plan.systems if s.standby} | {s.backup_site for s in sim.plan.sites if s.backup_site}
     states = sim.service_states()
     rec = sim.records()
