@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from dashboard.commands import check, run, schema
+from dashboard.commands import check, console, run, schema
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     check.add_parser(sub)
     run.add_parser(sub)
+    console.add_parser(sub)
     schema.add_parser(sub)
     return parser
 

@@ -1,0 +1,80 @@
+"""Debrief page: the room's response against the plan, and against the plan's own run.
+
+Thin: the runs, the tables and the charts come from ``dashboard.report``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import services, state
+from dashboard.drills import session
+from dashboard.report.debrief import adherence, compare_policies, kpi_table
+from dashboard.report.figures import queue_and_service, step_gantt
+from dashboard.report.kpis import format_value
+from plans.loader import load_plan_text
+from plans.types import human_minutes
+from scenarios.loader import load_scenario_text
+
+RUNS = (("room", "What the room did"), ("plan", "The plan's own policy"), ("none", "No action"))
+
+
+def main() -> None:
+    """Render the page."""
+    st.title("Debrief")
+    store = services.store()
+    drills = store.list_drills()
+    if not drills:
+        st.info("No drill yet: create one on the Drill page.")
+        return
+    ids = [d.id for d in drills]
+    current = state.get(state.DRILL)
+    picked = st.selectbox("Drill", ids, index=ids.index(current) if current in ids else 0,
+                          format_func={d.id: f"{d.name} ({d.id})" for d in drills}.__getitem__, key="debrief_pick")
+    record = store.get(picked)
+    plan = load_plan_text(record.plan_text, record.plan_name)
+    scenario = load_scenario_text(record.scenario_text, record.scenario_name)
+    sim = session.open_simulation(record)
+    room = sim.records()
+    response = sim.response.record if sim.response is not None else None
+    sim.release()
+    until = record.clock
+    st.caption(f"{record.name}: played to T+{human_minutes(until)} of {human_minutes(scenario.horizon)}; "
+               f"{sum(e.kind == 'decision' for e in record.entries)} decision(s), "
+               f"{sum(e.kind == 'note' for e in record.entries)} note(s).")
+    if until <= 0:
+        st.info("The clock has not moved yet: advance the drill first.")
+        return
+    runs = compare_policies(plan, scenario, record.seed, room, until=until)
+    st.subheader("Response steps against their limits")
+    if response is not None:
+        st.pyplot(step_gantt(response.incidents, now=until, start=scenario.start), clear_figure=False)
+        findings = adherence(plan, response, until, room)
+        if findings:
+            for f in findings:
+                st.warning(f["message"])
+        else:
+            st.success("No step late, skipped or out of order; every role named was reached.")
+    st.subheader("Queue and service level")
+    st.pyplot(queue_and_service(room, plan, start=scenario.start), clear_figure=False)
+    st.subheader("Results against the targets: the room, the plan's own policy, no action (same seed)")
+    rows = kpi_table(runs, plan, until)
+    st.dataframe(
+        [
+            {"KPI": r["label"], "target": r["target_label"] or "",
+             **{label: format_value(r["kpi"], r[name]) + ("" if r[f"{name}_met"] in (None, True) else "  (missed)")
+                for name, label in RUNS}}
+            for r in rows
+        ],
+        hide_index=True,
+        key="debrief_kpis",
+    )
+    notes = [e for e in record.entries if e.kind in {"note", "observation"}]
+    if notes:
+        st.subheader("Observer notes")
+        st.dataframe([{"sim time": human_minutes(e.sim_time), "who": e.author,
+                       "note": e.payload.get("text") or f"step done: {e.payload.get('step')}"} for e in notes],
+                     hide_index=True, key="debrief_notes")
+
+
+main()

@@ -1,0 +1,60 @@
+"""Plans page: pick or upload a plan; see its problems, readiness findings and graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import services, state
+from dashboard.report.figures import plan_graph
+from dashboard.uploads import read_upload
+from plans.activation import activation_paths
+from plans.analysis import readiness_findings
+from plans.loader import load_plan_text
+from plans.types import human_minutes
+
+SEVERITY_BOX = {"error": st.error, "warning": st.warning, "info": st.info}
+
+
+def main() -> None:
+    """Render the page."""
+    st.title("Plans")
+    uploaded = st.file_uploader("Upload a plan (YAML)", type=["yaml", "yml"], key="plan_upload")
+    if uploaded is not None:
+        result = read_upload(uploaded.name, uploaded.getvalue(), "plan")
+        if result.ok and result.text is not None:
+            state.uploads(state.UPLOADED_PLANS)[uploaded.name] = result.text
+            st.success(f"{uploaded.name} is a valid plan; it is now in the list below for this session.")
+        else:
+            st.error(f"{uploaded.name} cannot be used: {len(result.problems)} problem(s) to fix")
+            st.code("\n".join(result.problems), language=None)
+    texts = services.plan_texts()
+    name = st.selectbox("Plan", list(texts), key="plan_pick")
+    if name is None:
+        return
+    plan = load_plan_text(texts[name], name)
+    st.caption(f"{plan.meta.name} - version {plan.meta.version}, owner {plan.meta.owner}, "
+               f"approved {plan.meta.approved}, last full drill {plan.meta.last_full_drill or 'never'}")
+    findings = readiness_findings(plan, dt.date.today())
+    counts = {sev: sum(f.severity == sev for f in findings) for sev in SEVERITY_BOX}
+    cols = st.columns(3)
+    for col, (sev, label) in zip(cols, (("error", "Errors"), ("warning", "Warnings"), ("info", "Notes")), strict=True):
+        col.metric(label, counts[sev])
+    for finding in findings:
+        SEVERITY_BOX[finding.severity](f"{finding.message}  \n`{finding.code}` - {', '.join(finding.ids)}")
+    st.subheader("Discovery until each backup is active")
+    st.dataframe(
+        [
+            {"event class": p.event_class, "level": p.level, "backup": p.backup, "best": human_minutes(p.best),
+             "planned": human_minutes(p.planned), "one failed attempt": human_minutes(p.with_retry),
+             "slowest at": p.worst_moment}
+            for p in activation_paths(plan)
+        ],
+        hide_index=True,
+    )
+    st.subheader("Roles and resources")
+    st.pyplot(plan_graph(plan), clear_figure=False)
+
+
+main()

@@ -1,0 +1,55 @@
+"""Scenarios page: pick or upload a scenario; see its timeline, injects and objectives."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import services, state
+from dashboard.report.figures import scenario_timeline
+from dashboard.uploads import read_upload
+from plans.loader import load_plan_text
+from plans.types import human_minutes
+from scenarios import check_against_plan
+from scenarios.loader import load_scenario_text
+
+
+def main() -> None:
+    """Render the page."""
+    st.title("Scenarios")
+    uploaded = st.file_uploader("Upload a scenario (YAML)", type=["yaml", "yml"], key="scenario_upload")
+    if uploaded is not None:
+        result = read_upload(uploaded.name, uploaded.getvalue(), "scenario")
+        if result.ok and result.text is not None:
+            state.uploads(state.UPLOADED_SCENARIOS)[uploaded.name] = result.text
+            st.success(f"{uploaded.name} is a valid scenario; it is now in the list below for this session.")
+        else:
+            st.error(f"{uploaded.name} cannot be used: {len(result.problems)} problem(s) to fix")
+            st.code("\n".join(result.problems), language=None)
+    texts = services.scenario_texts()
+    name = st.selectbox("Scenario", list(texts), key="scenario_pick")
+    if name is None:
+        return
+    scenario = load_scenario_text(texts[name], name)
+    st.markdown(f"**{scenario.meta.name}**  \n{scenario.meta.description}")
+    st.caption(f"Starts {scenario.start:%a %Y-%m-%d %H:%M}, runs {human_minutes(scenario.horizon)}")
+    plans = services.plan_texts()
+    plan_name = st.selectbox("Check against plan", list(plans), key="scenario_plan",
+                             index=list(plans).index(scenario.meta.plan) if scenario.meta.plan in plans else 0)
+    issues = check_against_plan(load_plan_text(plans[plan_name], plan_name), scenario)
+    if issues:
+        st.error(f"Does not fit plan '{plan_name}': " + "; ".join(f"{i.path}: {i.msg}" for i in issues))
+    else:
+        st.success(f"Fits plan '{plan_name}'.")
+    st.pyplot(scenario_timeline(scenario), clear_figure=False)
+    st.subheader("Events")
+    st.dataframe([{"id": e.id, "kind": e.kind, "starts": human_minutes(e.start), "note": e.note} for e in scenario.events],
+                 hide_index=True)
+    st.subheader("Injects")
+    st.dataframe([{"at": human_minutes(i.at), "title": i.title, "to": ", ".join(i.to) or "everybody",
+                   "message": i.message, "expected action": i.expected_action} for i in scenario.injects], hide_index=True)
+    st.subheader("Objectives")
+    st.dataframe([{"id": o.id, "metric": o.metric, "op": o.op, "threshold": o.threshold,
+                   "during": o.during or "", "channel": o.channel or ""} for o in scenario.objectives], hide_index=True)
+
+
+main()

@@ -1,0 +1,53 @@
+"""Cached access to bundled files and the drill database, for the pages.
+
+Why cached: Streamlit reruns a page on every click; reading and validating the
+bundled plans each time would be wasted work, and the database object can be shared
+by all sessions of the server (each call opens its own short connection).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.drills.store import DrillStore
+from dashboard.paths import db_path
+from plans.loader import bundled_plans
+from scenarios.loader import bundled_scenarios
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+def store() -> DrillStore:
+    """The drill database named by $DRILLSIM_DB (or the default path)."""
+    return _store(str(db_path()))
+
+
+@st.cache_resource
+def _store(path: str) -> DrillStore:
+    """One store object per database file, shared by the server's sessions."""
+    return DrillStore(Path(path))
+
+
+@st.cache_data
+def bundled_plan_texts() -> dict[str, str]:
+    """Bundled plans' YAML text, by name."""
+    return {name: path.read_text() for name, path in bundled_plans().items()}
+
+
+@st.cache_data
+def bundled_scenario_texts() -> dict[str, str]:
+    """Bundled scenarios' YAML text, by name."""
+    return {name: path.read_text() for name, path in bundled_scenarios().items()}
+
+
+def plan_texts() -> dict[str, str]:
+    """Bundled plans, then the plans uploaded in this tab."""
+    return {**bundled_plan_texts(), **state.uploads(state.UPLOADED_PLANS)}
+
+
+def scenario_texts() -> dict[str, str]:
+    """Bundled scenarios, then the scenarios uploaded in this tab."""
+    return {**bundled_scenario_texts(), **state.uploads(state.UPLOADED_SCENARIOS)}

@@ -1,0 +1,142 @@
+"""The console's pages through Streamlit's AppTest: what a facilitator does, click by click."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.drills.store import DrillStore
+from dashboard.paths import DB_ENV
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+PAGES = ["pages/drill.py", "pages/debrief.py", "pages/plans.py", "pages/scenarios.py"]
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "drills.sqlite"))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    return at
+
+
+def create(at, name="Monday drill", participants="Li Wei, duty_manager\nZhang Min, commander"):
+    at.text_input(key="new_name").set_value(name)
+    at.text_area(key="new_participants").set_value(participants)
+    at.button[0].click().run()  # the form's submit button
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_error(app, page):
+    app.switch_page(page).run()
+    assert not app.exception
+    assert app.title[0].value
+
+
+def test_create_advance_see_inject_and_decide(app, tmp_path):
+    create(app)
+    assert not app.exception
+    assert "created" in app.success[0].value
+    assert "crm_outage_monday_peak" in app.caption[0].value
+    app.radio(key="clock_step").set_value(60)
+    app.button(key="advance").click().run()
+    assert "Clock moved to 1h00m" in app.success[0].value
+    app.button(key="next_inject").click().run()  # the first inject
+    assert any("CRM" in i.value or "alarm" in i.value.lower() for i in app.info), [i.value for i in app.info]
+    app.button(key="next_inject").click().run()
+    # the plan's own actions for the open event come first
+    choices = app.selectbox(key="decision_choice").options
+    assert "Activate backup: crm_standby" in choices[:6]
+    app.selectbox(key="decision_choice").set_value(("activate_backup", "crm_standby"))
+    app.text_input(key="decision_rationale").set_value("repair time unknown")
+    app.button(key="decide").click().run()
+    assert not app.exception
+    assert "Decision taken and saved" in app.success[0].value
+    record = DrillStore(tmp_path / "drills.sqlite").get("drill-0001")
+    decision = [e for e in record.entries if e.kind == "decision"][0]
+    assert decision.payload["target"] == "crm_standby" and decision.payload["rationale"] == "repair time unknown"
+    assert decision.result["accepted"] is True
+    assert decision.payload["by"] == "Li Wei"
+
+
+def test_refused_decision_is_shown_and_kept(app, tmp_path):
+    create(app)
+    app.button(key="next_inject").click().run()
+    app.button(key="next_inject").click().run()
+    app.selectbox(key="decision_choice").set_value(("switch_to_notice", None)).run()
+    app.selectbox(key="decision_target").set_value("counter")
+    app.button(key="decide").click().run()
+    assert not app.exception
+    assert "Decision refused" in app.error[0].value
+    record = DrillStore(tmp_path / "drills.sqlite").get("drill-0001")
+    refused = [e for e in record.entries if e.kind == "decision"]
+    assert refused and refused[0].result["accepted"] is False
+
+
+def test_note_is_saved_at_the_simulated_time(app, tmp_path):
+    create(app)
+    app.radio(key="clock_step").set_value(15)
+    app.button(key="advance").click().run()
+    app.text_area(key="note_text").set_value("Duty manager hesitated before grading <script>alert(1)</script>")
+    app.button(key="save_note").click().run()
+    assert app.success[0].value == "Note saved."
+    notes = [e for e in DrillStore(tmp_path / "drills.sqlite").get("drill-0001").entries if e.kind == "note"]
+    assert notes[0].sim_time == 15 and "<script>" in notes[0].payload["text"]
+
+
+def test_empty_drill_name_is_refused_in_the_page(app):
+    create(app, name="  ")
+    assert app.error and "name" in app.error[0].value
+    assert not app.exception
+
+
+def test_bad_participant_line_is_refused(app):
+    create(app, participants=", commander")
+    assert "needs a name" in app.error[0].value
+
+
+def test_plan_upload_with_errors_is_shown(app):
+    app.switch_page("pages/plans.py").run()
+    bad = (DATA / "plans" / "malformed" / "dangling_deputy.yaml").read_bytes()
+    uploader = app.get("file_uploader")
+    assert uploader  # the page offers an upload
+    from dashboard.uploads import read_upload
+
+    result = read_upload("dangling_deputy.yaml", bad, "plan")
+    assert not result.ok and any("deputies" in p for p in result.problems)
+
+
+def test_scenarios_page_checks_fit(app):
+    app.switch_page("pages/scenarios.py").run()
+    assert not app.exception
+    assert any("Fits plan" in s.value for s in app.success)
+
+
+def test_debrief_after_some_play(app):
+    create(app)
+    app.radio(key="clock_step").set_value(60)
+    for _ in range(3):
+        app.button(key="advance").click().run()
+    app.switch_page("pages/debrief.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table.columns)[:2] == ["KPI", "target"]
+    assert {"What the room did", "The plan's own policy", "No action"} <= set(table.columns)
+
+
+def test_two_tabs_conflict_on_the_clock(tmp_path, monkeypatch):
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "drills.sqlite"))
+    first = AppTest.from_file(APP, default_timeout=90)
+    first.run()
+    create(first)
+    second = AppTest.from_file(APP, default_timeout=90)
+    second.run()  # both tabs now show version 0 of drill-0001
+    first.button(key="advance").click().run()
+    second.button(key="advance").click().run()
+    assert "since you looked" in second.warning[0].value
+    record = DrillStore(tmp_path / "drills.sqlite").get("drill-0001")
+    assert record.clock == 15 and [e.kind for e in record.entries] == ["advance"]
