@@ -13,6 +13,7 @@ from typing import Literal
 from plans.types import human_minutes
 
 Unit = Literal["share", "minutes", "count"]
+UNIT_LABELS = {"share": "share", "minutes": "minutes", "count": "count"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,16 +28,22 @@ class KpiSpec:
     """'share' (0-1), 'minutes' or 'count'."""
     higher_is_better: bool | None
     """True: more is better; False: less is better; None: neither (a count of actions)."""
+    axis: str = ""
+    """Axis label of a chart of it; left empty: named after the unit."""
+
+    def axis_label(self) -> str:
+        """What a chart's value axis says about this KPI."""
+        return self.axis or UNIT_LABELS[self.unit]
 
 
 DEBRIEF_KPIS: tuple[KpiSpec, ...] = (
-    KpiSpec("service_level", "Service level", "share", True),
+    KpiSpec("service_level", "Service level", "share", True, "share answered in time"),
     KpiSpec("asa", "Average speed of answer", "minutes", False),
-    KpiSpec("abandonment", "Abandonment", "share", False),
+    KpiSpec("abandonment", "Abandonment", "share", False, "share who gave up"),
     KpiSpec("max_queue", "Longest queue", "count", False),
     KpiSpec("backlog", "Ticket backlog at the end", "count", False),
     KpiSpec("tickets_late", "Tickets late", "count", False),
-    KpiSpec("availability", "Availability (worst channel)", "share", True),
+    KpiSpec("availability", "Availability (worst channel)", "share", True, "share of the time up"),
     KpiSpec("rto", "RTO achieved", "minutes", False),
     KpiSpec("rpo", "RPO achieved", "minutes", False),
     KpiSpec("steps_late", "Response steps late", "count", False),
@@ -45,7 +52,6 @@ DEBRIEF_KPIS: tuple[KpiSpec, ...] = (
 """The rows of the debrief's KPI table, in order."""
 
 SPECS = {spec.key: spec for spec in DEBRIEF_KPIS}
-UNIT_LABELS = {"share": "share of contacts", "minutes": "minutes", "count": "count"}
 
 
 def spec_for(key: str) -> KpiSpec:

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from dashboard.report.kpis import UNIT_LABELS, duration_text, format_value, spec_for
+from dashboard.report.kpis import duration_text, format_value, spec_for
 from dashboard.report.style import (
     BLACK,
     BLUE,
@@ -311,7 +311,7 @@ def compare_bars(
         ax.bar_label(bars, labels=[format_value(key, v) for v in values], fontsize=8, padding=2)
         ax.set_xticks(range(len(runs)), runs)
         ax.set_title(spec.label, fontsize=10)
-        ax.set_ylabel(UNIT_LABELS[spec.unit])
+        ax.set_ylabel(spec.axis_label())
         target = _value((targets or {}).get(key))
         if target is not None:
             ax.axhline(target, color=TARGET, linestyle="--", lw=1.2)
