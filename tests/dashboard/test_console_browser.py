@@ -1,0 +1,122 @@
+"""The console in a real browser (Chromium through Playwright), as a facilitator uses it.
+
+These tests start ``drillsim console``'s server on a free loopback port, drive a short
+drill by clicks, and save screenshots of what a person sees under tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from dashboard.drills.store import DrillStore
+
+from .conftest import start_console  # noqa: TID252 - fixtures module of this folder
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+TIMEOUT = 60_000
+
+
+def open_console(browser, url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(url)
+    page.get_by_text("Drill console").first.wait_for()
+    return page
+
+
+def settle(page):
+    """Wait until Streamlit has finished its rerun (its 'running' widget is gone)."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(300)
+
+
+def click(page, name):
+    settle(page)
+    page.get_by_role("button", name=name).first.click()
+
+
+def wait_text(page, text, state="visible"):
+    page.get_by_text(text).first.wait_for(state=state)
+    settle(page)
+
+
+def in_table(page, text):
+    """Tables are drawn on a canvas; their cells exist, hidden, for screen readers."""
+    wait_text(page, text, state="attached")
+
+
+def create_drill(page, name="Browser drill"):
+    page.get_by_label("Drill name").fill(name)
+    page.get_by_label("Participants, one per line: name, role").fill("Li Wei, duty_manager\nZhang Min, commander")
+    click(page, "Create drill")
+    wait_text(page, "created (drill-0001)")
+
+
+def choose(page, label, option):
+    settle(page)
+    page.get_by_label(label).click()
+    page.get_by_role("option", name=option).click()
+
+
+def test_short_drill_by_clicks(console, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = open_console(browser, console.url)
+    create_drill(page)
+    click(page, "To next inject")
+    wait_text(page, "Clock moved to 1h05m")
+    wait_text(page, "CRM")  # the first inject is on the board
+    click(page, "To next inject")
+    wait_text(page, "Clock moved to 1h30m")
+    choose(page, "Decision", "Activate backup: crm_standby")
+    page.get_by_label("Rationale").fill("repair time unknown")
+    page.get_by_label("Rationale").press("Enter")
+    click(page, "Take decision")
+    wait_text(page, "Decision taken and saved")
+    click(page, "Advance 15 min")
+    wait_text(page, "Clock moved to 1h45m")
+    page.screenshot(path=str(ARTIFACTS / "status_board.png"), full_page=True)
+    page.get_by_role("link", name="Debrief").click()
+    wait_text(page, "Results against the targets")
+    page.screenshot(path=str(ARTIFACTS / "debrief.png"), full_page=True)
+    record = DrillStore(console.db).get("drill-0001")
+    assert [e.kind for e in record.entries] == ["advance", "advance", "decision", "advance"]
+
+
+def test_killed_console_loses_nothing_acknowledged(tmp_path, browser):
+    db = tmp_path / "drills.sqlite"
+    server = start_console(db)
+    try:
+        page = open_console(browser, server.url)
+        create_drill(page, "Crash drill")
+        click(page, "To next inject")
+        wait_text(page, "Clock moved to 1h05m")
+        click(page, "To next inject")
+        wait_text(page, "Clock moved to 1h30m")
+        choose(page, "Decision", "Activate backup: crm_standby")
+        click(page, "Take decision")
+        wait_text(page, "Decision taken and saved")
+        page.get_by_label("Observer note").fill("Commander approved by phone")
+        click(page, "Save note")
+        wait_text(page, "Note saved.")
+        server.stop(signal.SIGKILL)  # no clean shutdown: as if the machine crashed
+    finally:
+        server.stop()
+    again = start_console(db, port=server.port)
+    try:
+        page = open_console(browser, again.url)
+        wait_text(page, "Crash drill")
+        in_table(page, "activate_backup crm_standby - taken")
+        in_table(page, "Commander approved by phone")
+        wait_text(page, "T+1h30m")
+    finally:
+        again.stop()
+    kinds = [e.kind for e in DrillStore(db).get("drill-0001").entries]
+    assert kinds == ["advance", "advance", "decision", "note"]
+
+
+@pytest.fixture(autouse=True)
+def _screens_dir():
+    ARTIFACTS.mkdir(exist_ok=True)
