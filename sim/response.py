@@ -292,7 +292,8 @@ class ResponseController:
         if first:
             yield self.env.timeout(s3.effort)
             incident.steps["activate"].done = self.sim.now
-            incident.steps["handle_coordinate"].started = self.sim.now
+            if incident.steps["handle_coordinate"].started is None:  # the room may have acted already
+                incident.steps["handle_coordinate"].started = self.sim.now
         if self.policy != "plan":
             return
         actions = [a for s in flow.steps for a in s.actions if level in a.levels and not self._taken(incident, a)]

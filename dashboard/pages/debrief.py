@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import services, state
 from dashboard.drills import session
 from dashboard.report.debrief import adherence, compare_policies, kpi_table
-from dashboard.report.figures import queue_and_service, step_gantt
+from dashboard.report.figures import compare_bars, queue_and_service, step_gantt
 from dashboard.report.kpis import format_value
 from plans.loader import load_plan_text
 from plans.types import human_minutes
@@ -68,6 +68,11 @@ def main() -> None:
         ],
         hide_index=True,
         key="debrief_kpis",
+    )
+    st.pyplot(
+        compare_bars({label: {r["kpi"]: r[name] for r in rows} for name, label in RUNS},
+                     ["service_level", "abandonment", "rto", "steps_late"]),
+        clear_figure=False,
     )
     notes = [e for e in record.entries if e.kind in {"note", "observation"}]
     if notes:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import streamlit as st
@@ -31,6 +32,9 @@ from scenarios.loader import DEFAULT_SCENARIO
 from sim.decisions import Decision
 
 STEPS = (5, 15, 60)
+LIVE_REFRESH_SECONDS = 5
+LIVE_MIN_STEP = 0.5
+"""Simulated minutes the live clock must have gained before it is moved (and stored)."""
 
 
 def _run(action: Any, *args: Any, ok: str) -> None:
@@ -150,11 +154,28 @@ def clock_controls(record: DrillRecord, board: dict[str, Any]) -> None:
     upcoming = session.next_inject_time(record)
     cols[2].button("To next inject", key="next_inject", disabled=upcoming is None or record.status != "open",
                    on_click=_advance, args=(record.id, upcoming or clock, record.version))
-    if record.mode == "live":
+    if record.mode == "live" and record.status == "open":
+        live_clock(record.id)
+
+
+def live_clock(drill_id: str) -> None:
+    """In a live drill the clock follows wall time (at the drill's speed), checked every few seconds."""
+
+    @st.fragment(run_every=LIVE_REFRESH_SECONDS)
+    def follow() -> None:
+        record = services.store().get(drill_id)
         target = session.live_target_time(record, dt.datetime.now(dt.UTC))
-        cols[3].button("Sync to wall clock", key="live_sync", disabled=target <= clock,
-                       on_click=_advance, args=(record.id, target, record.version))
-        st.caption(f"Live clock: the simulated clock should now read {human_minutes(target)} (speed x{record.speed:g}).")
+        st.caption(f"Live drill: the clock follows wall time x{record.speed:g}; it reads {human_minutes(record.clock)}.")
+        last = float(st.session_state.get("live_last_move", 0.0))
+        if target - record.clock >= LIVE_MIN_STEP and time.monotonic() - last >= LIVE_REFRESH_SECONDS:
+            st.session_state["live_last_move"] = time.monotonic()  # at most one move per refresh period
+            try:
+                session.advance(services.store(), drill_id, target, "live clock", record.version)
+            except Conflict:
+                pass  # another browser moved the clock to the same wall time: same intent, nothing lost
+            st.rerun(scope="app")
+
+    follow()
 
 
 def status_board(board: dict[str, Any]) -> None:

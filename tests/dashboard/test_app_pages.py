@@ -140,3 +140,22 @@ def test_two_tabs_conflict_on_the_clock(tmp_path, monkeypatch):
     assert "since you looked" in second.warning[0].value
     record = DrillStore(tmp_path / "drills.sqlite").get("drill-0001")
     assert record.clock == 15 and [e.kind for e in record.entries] == ["advance"]
+
+
+def test_live_drill_clock_follows_wall_time(app, tmp_path):
+    import time
+
+    app.radio(key="new_mode").set_value("live")
+    app.number_input(key="new_speed").set_value(600.0)  # 10 simulated minutes a wall second
+    create(app, name="Live drill")
+    time.sleep(1.5)
+    app.session_state["live_last_move"] = 0.0  # as if the refresh period had passed
+    app.run()
+    assert not app.exception
+    record = DrillStore(tmp_path / "drills.sqlite").get("drill-0001")
+    moved = [e for e in record.entries if e.kind == "advance"]
+    assert moved and moved[-1].author == "live clock" and record.clock >= 10
+    assert any("follows wall time" in c.value for c in app.caption)
+    app.selectbox(key="observe_step").set_value("discover_report")
+    app.button(key="observe").click().run()
+    assert "step 'discover_report' done now" in app.success[0].value
