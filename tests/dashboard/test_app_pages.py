@@ -102,12 +102,31 @@ def test_bad_participant_line_is_refused(app):
 def test_plan_upload_with_errors_is_shown(app):
     app.switch_page("pages/plans.py").run()
     bad = (DATA / "plans" / "malformed" / "dangling_deputy.yaml").read_bytes()
-    uploader = app.get("file_uploader")
-    assert uploader  # the page offers an upload
-    from dashboard.uploads import read_upload
+    app.file_uploader[0].set_value(("dangling_deputy.yaml", bad, "application/yaml")).run()
+    assert not app.exception
+    assert "dangling_deputy.yaml cannot be used" in app.error[0].value
+    assert "deputies[0]: unknown person" in app.code[0].value
 
-    result = read_upload("dangling_deputy.yaml", bad, "plan")
-    assert not result.ok and any("deputies" in p for p in result.problems)
+
+def test_plan_given_as_scenario_upload_is_refused(app):
+    app.switch_page("pages/scenarios.py").run()
+    data = (DATA / "plans" / "tiny.yaml").read_bytes()
+    app.file_uploader[0].set_value(("tiny.yaml", data, "application/yaml")).run()
+    assert "this is a plan, not a scenario" in app.code[0].value
+
+
+def test_valid_scenario_upload_joins_the_list(app):
+    app.switch_page("pages/scenarios.py").run()
+    data = (DATA / "scenarios" / "tiny_drill.yaml").read_bytes()
+    app.file_uploader[0].set_value(("my_drill.yaml", data, "application/yaml")).run()
+    assert "my_drill.yaml is a valid scenario" in app.success[0].value
+    assert "my_drill.yaml" in app.selectbox(key="scenario_pick").options
+
+
+def test_oversized_upload_is_refused(app):
+    app.switch_page("pages/plans.py").run()
+    app.file_uploader[0].set_value(("huge.yaml", b"# x\n" * 800_000, "application/yaml")).run()
+    assert "the limit is" in app.code[0].value
 
 
 def test_scenarios_page_checks_fit(app):
