@@ -38,6 +38,18 @@ def uploads(key: str) -> dict[str, str]:
     return value  # type: ignore[no-any-return]
 
 
+def current_drill() -> str | None:
+    """The drill this tab shows: from the address bar first, so a refresh keeps it."""
+    return st.query_params.get("drill") or st.session_state.get(DRILL)
+
+
+def show_drill(drill_id: str) -> None:
+    """Remember the drill in the tab and in the address (a refresh or a shared link keeps it)."""
+    st.session_state[DRILL] = drill_id
+    if st.query_params.get("drill") != drill_id:
+        st.query_params["drill"] = drill_id
+
+
 def flash(kind: str, message: str) -> None:
     """A message to show once after the next rerun (e.g. a decision's verdict)."""
     st.session_state[FLASH] = (kind, message)

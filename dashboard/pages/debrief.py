@@ -28,9 +28,10 @@ def main() -> None:
         st.info("No drill yet: create one on the Drill page.")
         return
     ids = [d.id for d in drills]
-    current = state.get(state.DRILL)
+    current = state.current_drill()
     picked = st.selectbox("Drill", ids, index=ids.index(current) if current in ids else 0,
                           format_func={d.id: f"{d.name} ({d.id})" for d in drills}.__getitem__, key="debrief_pick")
+    state.show_drill(picked)
     record = store.get(picked)
     plan = load_plan_text(record.plan_text, record.plan_name)
     scenario = load_scenario_text(record.scenario_text, record.scenario_name)

@@ -139,7 +139,8 @@ def create_form() -> None:
     except (DrillError, ValueError) as exc:
         st.error(str(exc))
         return
-    state.put(state.DRILL, record.id)
+    state.show_drill(record.id)
+    st.session_state["drill_pick"] = record.id  # the picker below is drawn after this form
     state.flash("success", f"Drill '{record.name}' created ({record.id}).")
     st.rerun()
 
@@ -235,7 +236,7 @@ def main() -> None:
     drills = store.list_drills()
     ids = [d.id for d in drills]
     labels = {d.id: f"{d.name} ({d.id}, {d.mode})" for d in drills}
-    current = state.get(state.DRILL)
+    current = state.current_drill()
     with st.expander("New drill", expanded=not drills):
         create_form()
     if not drills:
@@ -243,7 +244,7 @@ def main() -> None:
         return
     picked = st.selectbox("Drill", ids, index=ids.index(current) if current in ids else 0,
                           format_func=labels.__getitem__, key="drill_pick")
-    state.put(state.DRILL, picked)
+    state.show_drill(picked)
     record = store.get(picked)
     board = session.board(record)
     st.subheader(f"{record.name}: {board['clock']} (T+{human_minutes(record.clock)} of {human_minutes(board['horizon'])})")

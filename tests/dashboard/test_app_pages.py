@@ -178,3 +178,12 @@ def test_live_drill_clock_follows_wall_time(app, tmp_path):
     app.selectbox(key="observe_step").set_value("discover_report")
     app.button(key="observe").click().run()
     assert "step 'discover_report' done now" in app.success[0].value
+
+
+def test_second_drill_is_shown_and_its_id_is_in_the_address(app):
+    create(app, name="First")
+    create(app, name="Second")
+    assert not app.exception
+    assert app.selectbox(key="drill_pick").value == "drill-0002"
+    assert app.query_params["drill"] == ["drill-0002"] or app.query_params["drill"] == "drill-0002"
+    assert app.subheader[0].value.startswith("Second:")
