@@ -1,4 +1,4 @@
-"""The drill console's entry script: page set-up and navigation only.
+"""The drill console's entry script: page set-up and navigation only (each page signs in).
 
 Run with ``drillsim console``. Each page is a thin script over the tested core in
 ``dashboard.drills``, ``dashboard.report`` and the layers below.
@@ -7,7 +7,6 @@ Run with ``drillsim console``. Each page is a thin script over the tested core i
 from __future__ import annotations
 
 import streamlit as st
-
 
 def main() -> None:
     """Configure the page and hand over to the chosen page."""

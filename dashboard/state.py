@@ -11,12 +11,23 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard import access
+
 DRILL = "drill_id"
 AUTHOR = "author"
 UPLOADED_PLANS = "uploaded_plans"
 UPLOADED_SCENARIOS = "uploaded_scenarios"
 SEEN_VERSION = "seen_version"
 FLASH = "flash"
+ROLE = "role"
+
+
+def role(codes_set: bool) -> str | None:
+    """This tab's role: chosen at sign-in; on an open console, the facilitator by default."""
+    chosen = st.session_state.get(ROLE)
+    if chosen is None and not codes_set and ROLE not in st.session_state:
+        return "facilitator"
+    return chosen  # type: ignore[no-any-return]
 
 
 def get(key: str, default: Any = None) -> Any:
@@ -36,6 +47,16 @@ def uploads(key: str) -> dict[str, str]:
         value = {}
         st.session_state[key] = value
     return value  # type: ignore[no-any-return]
+
+
+def current_role() -> str | None:
+    """The role this tab acts as now."""
+    return role(bool(access.server_hashes()))
+
+
+def may(action: str) -> bool:
+    """Whether this tab's role may take an action."""
+    return access.can(current_role(), action)
 
 
 def current_drill() -> str | None:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dashboard.access import CODE_ENV_PREFIX, HASHES_ENV, ROLES, codes_from_env, encode_hashes
 from dashboard.paths import DB_ENV, app_script, default_db_path
 
 
@@ -23,7 +24,28 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default %(default)s: this machine only)")
     p.add_argument("--port", type=int, default=8501, help="port (default %(default)s)")
     p.add_argument("--db", type=Path, default=None, help=f"drill database file (default: ${DB_ENV} or {default_db_path()})")
+    p.add_argument(
+        "--code",
+        action="append",
+        default=[],
+        metavar="ROLE=CODE",
+        help="access code for a role (facilitator, evaluator, observer, reviewer); repeatable. "
+        f"Safer: set {CODE_ENV_PREFIX}FACILITATOR etc. in the environment. Codes are hashed before the "
+        "console starts and never stored.",
+    )
     p.set_defaults(handler=run)
+
+
+def parse_codes(values: list[str], env: dict[str, str]) -> dict[str, str]:
+    """Role -> code from --code ROLE=CODE options over DRILLSIM_CODE_<ROLE> variables."""
+    codes = codes_from_env(env)
+    for value in values:
+        role, sep, code = value.partition("=")
+        role = role.strip().lower()
+        if not sep or role not in ROLES or not code:
+            raise ValueError(f"--code {value.split('=')[0]}=...: give ROLE=CODE with ROLE one of {', '.join(ROLES)}")
+        codes[role] = code
+    return codes
 
 
 def command(host: str, port: int) -> list[str]:
@@ -47,9 +69,22 @@ def run(args: argparse.Namespace) -> int:
     if db.is_dir():
         print(f"drillsim: --db {db} is a folder; give a file path", file=sys.stderr)
         return 2
+    try:
+        codes = parse_codes(args.code, dict(os.environ))
+    except ValueError as exc:
+        print(f"drillsim: {exc}", file=sys.stderr)
+        return 2
+    loopback = args.host in {"127.0.0.1", "localhost", "::1"}
+    if not codes and not loopback:
+        print(f"drillsim: no access codes are set, so the console stays on this machine; set "
+              f"{CODE_ENV_PREFIX}FACILITATOR etc. (or --code ROLE=CODE) to serve it at {args.host}", file=sys.stderr)
+        return 2
     db.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, DB_ENV: str(db)}
-    if args.host not in {"127.0.0.1", "localhost", "::1"}:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(CODE_ENV_PREFIX)}
+    env.update({DB_ENV: str(db), HASHES_ENV: encode_hashes(codes) if codes else ""})
+    if not codes:
+        print("drillsim: warning: no access codes set: anyone on this machine can use every role", file=sys.stderr)
+    elif not loopback:
         print(f"drillsim: warning: the console will be reachable from other machines at {args.host}", file=sys.stderr)
     print(f"drillsim console: http://{'127.0.0.1' if args.host in {'0.0.0.0', '::'} else args.host}:{args.port}  (drills in {db}; Ctrl-C stops)")
     sys.stdout.flush()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.signin import require_role
+
 from dashboard import services, state
 from dashboard.drills import session
 from dashboard.report.debrief import adherence, compare_policies, kpi_table
@@ -21,6 +23,7 @@ RUNS = (("room", "What the room did"), ("plan", "The plan's own policy"), ("none
 
 def main() -> None:
     """Render the page."""
+    require_role()
     st.title("Debrief")
     store = services.store()
     drills = store.list_drills()

@@ -9,6 +9,8 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.signin import require_role
+
 from dashboard import services, state
 from dashboard.drills import session
 from dashboard.drills.errors import Conflict, DrillError
@@ -37,6 +39,14 @@ LIVE_MIN_STEP = 0.5
 """Simulated minutes the live clock must have gained before it is moved (and stored)."""
 
 
+def _refused(action: str) -> bool:
+    """Re-check the role at the moment of the click (the page hides what a role may not do)."""
+    if state.may(action):
+        return False
+    state.flash("error", f"The {state.current_role()} role may not {action} in a drill.")
+    return True
+
+
 def _run(action: Any, *args: Any, ok: str) -> None:
     """Call the core; report what the user must know; never a traceback."""
     try:
@@ -55,6 +65,8 @@ def _advance(drill_id: str, to_time: float | None, version: int) -> None:
     Callbacks read widget values from the session at click time: arguments bound at
     the last render would miss a value changed just before the click.
     """
+    if _refused("advance"):
+        return
     if to_time is None:
         record = services.store().get(drill_id)
         to_time = record.clock + float(st.session_state.get("clock_step", 15))
@@ -63,6 +75,8 @@ def _advance(drill_id: str, to_time: float | None, version: int) -> None:
 
 
 def _decide(drill_id: str, version: int) -> None:
+    if _refused("decide"):
+        return
     ss = st.session_state
     choice = ss.get("decision_choice") or ("close", None)
     level = ss.get("decision_level") if choice[0] == "declare_level" else None
@@ -85,6 +99,8 @@ def _decide(drill_id: str, version: int) -> None:
 
 
 def _note(drill_id: str, sim_time: float) -> None:
+    if _refused("note"):
+        return
     text = st.session_state.get("note_text", "")
     try:
         session.add_note(services.store(), drill_id, text, _author(), sim_time)
@@ -96,6 +112,8 @@ def _note(drill_id: str, sim_time: float) -> None:
 
 
 def _observe(drill_id: str, sim_time: float) -> None:
+    if _refused("observe"):
+        return
     step = str(st.session_state.get("observe_step"))
     _run(session.add_observation, services.store(), drill_id, step, _author(), sim_time,
          ok=f"Recorded: step '{step}' done now.")
@@ -220,15 +238,16 @@ def notes_panel(record: DrillRecord) -> None:
     """Observer notes at the current simulated time; live step observations."""
     st.text_area("Observer note", key="note_text", placeholder="What you saw, at this moment of the drill")
     st.button("Save note", key="save_note", on_click=_note, args=(record.id, record.clock))
-    if record.mode == "live":
+    if record.mode == "live" and state.may("observe"):
         st.selectbox("Step really done now", STEP_NAMES, key="observe_step")
         st.button("Record step done", key="observe", on_click=_observe, args=(record.id, record.clock))
 
 
 def main() -> None:
     """Render the page."""
+    require_role()
     st.title("Drill console")
-    st.sidebar.text_input("You are", value="facilitator", key="author")
+    st.sidebar.text_input("Your name", value=state.current_role() or "", key="author")
     message = state.pop_flash()
     if message:
         getattr(st, message[0])(message[1])
@@ -237,10 +256,12 @@ def main() -> None:
     ids = [d.id for d in drills]
     labels = {d.id: f"{d.name} ({d.id}, {d.mode})" for d in drills}
     current = state.current_drill()
-    with st.expander("New drill", expanded=not drills):
-        create_form()
+    if state.may("create"):
+        with st.expander("New drill", expanded=not drills):
+            create_form()
     if not drills:
-        st.info("Create a drill to start: the bundled default plan and scenario are ready to use.")
+        st.info("Create a drill to start: the bundled default plan and scenario are ready to use."
+                if state.may("create") else "No drill yet: the facilitator creates one.")
         return
     picked = st.selectbox("Drill", ids, index=ids.index(current) if current in ids else 0,
                           format_func=labels.__getitem__, key="drill_pick")
@@ -250,19 +271,22 @@ def main() -> None:
     st.subheader(f"{record.name}: {board['clock']} (T+{human_minutes(record.clock)} of {human_minutes(board['horizon'])})")
     st.caption(f"Plan {record.plan_name}, scenario {record.scenario_name}, seed {record.seed}, {record.mode} drill, "
                f"{len(record.participants)} participant(s); board version {record.version}")
-    clock_controls(record, board)
+    if state.may("advance"):
+        clock_controls(record, board)
     for inject in reversed(board["injects"]):
         st.info(f"**{human_minutes(inject['at'])} - {inject['title']}**  \n{inject['message']}"
                 + (f"  \n_To: {', '.join(inject['to'])}_" if inject["to"] else ""))
     status_board(board)
     st.divider()
     left, right = st.columns(2)
-    with left:
-        st.subheader("Decide")
-        decision_panel(record, board)
-    with right:
-        st.subheader("Notes")
-        notes_panel(record)
+    if state.may("decide"):
+        with left:
+            st.subheader("Decide")
+            decision_panel(record, board)
+    if state.may("note"):
+        with right:
+            st.subheader("Notes")
+            notes_panel(record)
     st.subheader("Log")
     st.dataframe(log_rows(board), hide_index=True, key="drill_log")
 

@@ -6,6 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
+from dashboard.signin import require_role
+
 from dashboard import services, state
 from dashboard.report.figures import plan_graph
 from dashboard.uploads import read_upload
@@ -19,6 +21,7 @@ SEVERITY_BOX = {"error": st.error, "warning": st.warning, "info": st.info}
 
 def main() -> None:
     """Render the page."""
+    require_role()
     st.title("Plans")
     uploaded = st.file_uploader("Upload a plan (YAML)", type=["yaml", "yml"], key="plan_upload")
     if uploaded is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.signin import require_role
+
 from dashboard import services, state
 from dashboard.report.figures import scenario_timeline
 from dashboard.uploads import read_upload
@@ -15,6 +17,7 @@ from scenarios.loader import load_scenario_text
 
 def main() -> None:
     """Render the page."""
+    require_role()
     st.title("Scenarios")
     uploaded = st.file_uploader("Upload a scenario (YAML)", type=["yaml", "yml"], key="scenario_upload")
     if uploaded is not None:

@@ -187,3 +187,39 @@ def test_second_drill_is_shown_and_its_id_is_in_the_address(app):
     assert app.selectbox(key="drill_pick").value == "drill-0002"
     assert app.query_params["drill"] == ["drill-0002"] or app.query_params["drill"] == "drill-0002"
     assert app.subheader[0].value.startswith("Second:")
+
+
+def test_reviewer_reads_but_cannot_change_a_drill(app, tmp_path):
+    create(app)
+    app.button(key="sign_out").click().run()
+    app.selectbox(key="sign_in_role").set_value("reviewer")
+    app.button(key="sign_in").click().run()
+    assert "Signed in as reviewer" in app.success[0].value
+    keys = {b.key for b in app.button}
+    assert not keys & {"advance", "next_inject", "decide", "save_note"}
+    assert app.subheader[0].value.startswith("Monday drill:")  # the board is readable
+    app.switch_page("pages/debrief.py").run()
+    assert not app.exception
+
+
+def test_access_codes_gate_the_roles(tmp_path, monkeypatch):
+    from dashboard import access
+
+    monkeypatch.setenv(DB_ENV, str(tmp_path / "drills.sqlite"))
+    monkeypatch.setenv(access.HASHES_ENV, access.encode_hashes({"facilitator": "red-pen", "reviewer": "read-only"}))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    assert "Sign in" in at.info[0].value and not at.warning  # not an open console: no warning
+    at.selectbox(key="sign_in_role").set_value("facilitator")
+    at.text_input(key="sign_in_code").set_value("wrong")
+    at.button(key="sign_in").click().run()
+    assert "not the access code" in at.error[0].value
+    at.selectbox(key="sign_in_role").set_value("evaluator")  # no code set for it: stays closed
+    at.text_input(key="sign_in_code").set_value("")
+    at.button(key="sign_in").click().run()
+    assert "not the access code" in at.error[0].value
+    at.selectbox(key="sign_in_role").set_value("facilitator")
+    at.text_input(key="sign_in_code").set_value("red-pen")
+    at.button(key="sign_in").click().run()
+    assert "Signed in as facilitator" in at.success[0].value
+    assert at.title[0].value == "Drill console"
