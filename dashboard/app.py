@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+
 def main() -> None:
     """Configure the page and hand over to the chosen page."""
     st.set_page_config(page_title="drillsim console", page_icon=":material/emergency:", layout="wide")
