@@ -16,15 +16,8 @@ from plans.types import human_minutes
 Choice = tuple[str, str | None]
 """(action, target): a target of None means the user picks it."""
 COMMAND_CHOICES: tuple[Choice, ...] = (("declare_level", None), ("escalate", None), ("close", None))
-OTHER_ACTIONS = (
-    "activate_backup",
-    "call_in_reserves",
-    "redeploy_staff",
-    "notify_customers",
-    "switch_to_callback",
-    "switch_to_notice",
-    "isolate_systems",
-)
+OTHER_ACTIONS = tuple(a for a in ACTION_TARGETS if a != "escalate")
+"""The plan's action vocabulary (escalation is offered among the command acts)."""
 WORDS = {
     "activate_backup": "Activate backup",
     "call_in_reserves": "Call in reserves",

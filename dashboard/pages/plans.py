@@ -8,9 +8,9 @@ import streamlit as st
 
 from dashboard.signin import require_role
 
-from dashboard import services, state
+from dashboard import services
 from dashboard.report.figures import plan_graph
-from dashboard.uploads import read_upload
+from dashboard.widgets import upload_box
 from plans.activation import activation_paths
 from plans.analysis import readiness_findings
 from plans.loader import load_plan_text
@@ -23,15 +23,7 @@ def main() -> None:
     """Render the page."""
     require_role()
     st.title("Plans")
-    uploaded = st.file_uploader("Upload a plan (YAML)", type=["yaml", "yml"], key="plan_upload")
-    if uploaded is not None:
-        result = read_upload(uploaded.name, uploaded.getvalue(), "plan")
-        if result.ok and result.text is not None:
-            state.uploads(state.UPLOADED_PLANS)[uploaded.name] = result.text
-            st.success(f"{uploaded.name} is a valid plan; it is now in the list below for this session.")
-        else:
-            st.error(f"{uploaded.name} cannot be used: {len(result.problems)} problem(s) to fix")
-            st.code("\n".join(result.problems), language=None)
+    upload_box("plan")
     texts = services.plan_texts()
     name = st.selectbox("Plan", list(texts), key="plan_pick")
     if name is None:

@@ -6,9 +6,9 @@ import streamlit as st
 
 from dashboard.signin import require_role
 
-from dashboard import services, state
+from dashboard import services
 from dashboard.report.figures import scenario_timeline
-from dashboard.uploads import read_upload
+from dashboard.widgets import upload_box
 from plans.loader import load_plan_text
 from plans.types import human_minutes
 from scenarios import check_against_plan
@@ -19,15 +19,7 @@ def main() -> None:
     """Render the page."""
     require_role()
     st.title("Scenarios")
-    uploaded = st.file_uploader("Upload a scenario (YAML)", type=["yaml", "yml"], key="scenario_upload")
-    if uploaded is not None:
-        result = read_upload(uploaded.name, uploaded.getvalue(), "scenario")
-        if result.ok and result.text is not None:
-            state.uploads(state.UPLOADED_SCENARIOS)[uploaded.name] = result.text
-            st.success(f"{uploaded.name} is a valid scenario; it is now in the list below for this session.")
-        else:
-            st.error(f"{uploaded.name} cannot be used: {len(result.problems)} problem(s) to fix")
-            st.code("\n".join(result.problems), language=None)
+    upload_box("scenario")
     texts = services.scenario_texts()
     name = st.selectbox("Scenario", list(texts), key="scenario_pick")
     if name is None:
