@@ -24,7 +24,7 @@ THIRD_PARTY = {
     "plans": {"pydantic", "pydantic_core", "networkx", "yaml", "numpy"},
     "scenarios": {"pydantic", "pydantic_core", "yaml", "numpy"},
     "sim": {"simpy", "numpy", "networkx", "pydantic", "pydantic_core"},
-    "dashboard": {"pydantic", "numpy", "matplotlib", "streamlit", "yaml", "networkx"},
+    "dashboard": {"pydantic", "numpy", "matplotlib", "streamlit", "yaml", "networkx", "reportlab"},
 }
 UI_ONLY = {"streamlit"}
 

@@ -229,13 +229,19 @@ def draft_findings(aar: AarInput) -> list[FindingText]:
     if aar.room is not None and record is not None:
         now = aar.until if aar.until is not None else aar.room.horizon
         found += _step_strengths(aar.plan, record)
-        found += [_adherence_area(aar.plan, record, f) for f in adherence(aar.plan, record, now, aar.room)]
+        found += [
+            _adherence_area(aar.plan, record, f) for f in adherence(aar.plan, record, now, aar.room)
+        ]
     runs = _runs(aar)
     if "room" in runs:
         for row in kpi_table(runs, aar.plan, aar.until):
             if row["kpi"] in TARGET_CAPABILITY and row["room_met"] is False:
                 found.append(_target_area(row, aar.plan))
-    found += [_readiness_area(aar.plan, f) for f in readiness_findings(aar.plan, aar.today) if f.severity == "error"]
+    found += [
+        _readiness_area(aar.plan, f)
+        for f in readiness_findings(aar.plan, aar.today)
+        if f.severity == "error"
+    ]
     return found
 
 
@@ -298,7 +304,11 @@ def _adherence_area(plan: Plan, record: Any, finding: dict[str, Any]) -> Finding
         role = plan.role(finding["role"])
         incident = next(i for i in record.incidents if i.id == finding["incident"])
         flow = plan.flow_for(incident.event_class)
-        owned = [s.step for s in (flow.steps if flow else ()) if s.owner == role.id and s.step in CHECKED_STEPS]
+        owned = [
+            s.step
+            for s in (flow.steps if flow else ())
+            if s.owner == role.id and s.step in CHECKED_STEPS
+        ]
         deputies = ", ".join(role.deputies) or "none"
         reference = (
             f"Plan role '{role.id}' ({role.name}): holder {role.holder}, deputies {deputies}, "
@@ -314,8 +324,13 @@ def _adherence_area(plan: Plan, record: Any, finding: dict[str, Any]) -> Finding
             reference += f", action {finding['action']} on {finding['target']}"
             if finding["action"] in RESERVE_ACTIONS:
                 capability = "resource_guarantee"
-    return FindingText("area", capability, finding["message"][:1].upper() + finding["message"][1:] + ".",
-                       reference, ADHERENCE_ANALYSIS[kind])
+    return FindingText(
+        "area",
+        capability,
+        finding["message"][:1].upper() + finding["message"][1:] + ".",
+        reference,
+        ADHERENCE_ANALYSIS[kind],
+    )
 
 
 def target_text(kpi: str, row: dict[str, Any], plan: Plan) -> str:
@@ -328,17 +343,22 @@ def target_text(kpi: str, row: dict[str, Any], plan: Plan) -> str:
     return text
 
 
+TARGET_ANALYSIS = {
+    False: "The plan's own policy missed it too on the same seed: the plan itself falls short.",
+    True: "The plan's own policy met it on the same seed: the room's decisions fell short.",
+    None: "Without the plan's own run on the same seed, play and plan cannot be told apart.",
+}
+"""First root-cause sentence of a missed target, by whether the plan's own run met it."""
+
+
 def _target_area(row: dict[str, Any], plan: Plan) -> FindingText:
     kpi = row["kpi"]
-    others = [f"{RUNS[n].lower()}: {format_value(kpi, row[n])}" for n in ("plan", "none") if n in row]
+    others = [
+        f"{RUNS[n].lower()}: {format_value(kpi, row[n])}" for n in ("plan", "none") if n in row
+    ]
     observed = f"{row['label']} was {format_value(kpi, row['room'])} in the room's run"
     observed += f" ({'; '.join(others)}, same seed)." if others else "."
-    if row.get("plan_met") is False:
-        analysis = "The plan's own policy missed it too on the same seed: the plan itself falls short."
-    elif row.get("plan_met"):
-        analysis = "The plan's own policy met it on the same seed: the room's decisions made the difference."
-    else:
-        analysis = "The room's run missed the target; the plan's own run is needed to tell plan from play."
+    analysis = TARGET_ANALYSIS[row.get("plan_met")]
     reference = f"Target {target_text(kpi, row, plan)} ({TARGET_SOURCES[kpi]})"
     return FindingText("area", TARGET_CAPABILITY[kpi], observed, reference, analysis)
 
@@ -492,16 +512,31 @@ def _overview(aar: AarInput) -> list[Block]:
     plan, sc = aar.plan, aar.scenario
     rows: list[tuple[str, str]] = []
     if aar.monte_carlo is not None and aar.drill_id is None:
-        mc = aar.monte_carlo
         rows.append(("Kind", "Monte Carlo run of the plan (no drill)"))
     else:
-        rows += [("Exercise name", aar.drill_name or "-"), ("Drill id", aar.drill_id or "-"),
-                 ("Date", _date(aar.drill_date)), ("Mode", aar.mode or "-")]
-    rows.append(("Plan", f"{plan.meta.name} ({plan.meta.id}), version {plan.meta.version}, "
-                         f"owner {plan.meta.owner}, approved {plan.meta.approved.isoformat()}"))
-    scenario = f"{sc.meta.name} ({sc.meta.id}): starts {sc.start:%a %d %b %Y %H:%M}, " \
-               f"horizon {human_minutes(sc.horizon)}"
-    rows.append(("Scenario", scenario + (f". {sc.meta.description.strip()}" if sc.meta.description.strip() else "")))
+        rows += [
+            ("Exercise name", aar.drill_name or "-"),
+            ("Drill id", aar.drill_id or "-"),
+            ("Date", _date(aar.drill_date)),
+            ("Mode", aar.mode or "-"),
+        ]
+    rows.append(
+        (
+            "Plan",
+            f"{plan.meta.name} ({plan.meta.id}), version {plan.meta.version}, "
+            f"owner {plan.meta.owner}, approved {plan.meta.approved.isoformat()}",
+        )
+    )
+    scenario = (
+        f"{sc.meta.name} ({sc.meta.id}): starts {sc.start:%a %d %b %Y %H:%M}, "
+        f"horizon {human_minutes(sc.horizon)}"
+    )
+    rows.append(
+        (
+            "Scenario",
+            scenario + (f". {sc.meta.description.strip()}" if sc.meta.description.strip() else ""),
+        )
+    )
     if aar.until is not None:
         rows.append(("Played", f"to T+{human_minutes(aar.until)} of {human_minutes(sc.horizon)}"))
     rows.append(("Seed", "-" if aar.seed is None else str(aar.seed)))
@@ -521,7 +556,8 @@ def _capabilities(aar: AarInput) -> list[Block]:
     out: list[Block] = []
     if aar.scenario.objectives:
         goals = "; ".join(
-            f"{o.id}: {o.metric} {o.op} {o.threshold:g}" + (f" during {o.during}" if o.during else "")
+            f"{o.id}: {o.metric} {o.op} {o.threshold:g}"
+            + (f" during {o.during}" if o.during else "")
             for o in aar.scenario.objectives
         )
         out.append(Paragraph(goals, label="Scenario objectives"))
@@ -532,13 +568,21 @@ def _capabilities(aar: AarInput) -> list[Block]:
         if not mine:
             rows.append((name, "not rated", "-"))
     out.append(Table(("Capability", "Rating", "Evaluator"), tuple(rows)))
-    out.append(Paragraph("; ".join(f"{k}: {v.lower()}" for k, v in RATINGS.items()) + ".",
-                         label="Ratings", style="muted"))
+    out.append(
+        Paragraph(
+            "; ".join(f"{k}: {v.lower()}" for k, v in RATINGS.items()) + ".",
+            label="Ratings",
+            style="muted",
+        )
+    )
     for cap, name in CAPABILITIES.items():
         rated = [r for r in aar.ratings if r.capability == cap and r.evidence.strip()]
         if rated:
             out.append(Heading(name))
-            out += [Paragraph(r.evidence, label=f"{r.rating}, {r.evaluator or 'evaluator'}") for r in rated]
+            out += [
+                Paragraph(r.evidence, label=f"{r.rating}, {r.evaluator or 'evaluator'}")
+                for r in rated
+            ]
     return out
 
 
@@ -552,15 +596,24 @@ def _results(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
         for kpi in RESULT_KPIS:
             row = rows[kpi]
             met = {True: "yes", False: "NO", None: "n/a"}[row[f"{first}_met"]]
-            body.append((row["label"], target_text(kpi, row, aar.plan),
-                         *(format_value(kpi, row[n]) for n in runs), met))
+            body.append(
+                (
+                    row["label"],
+                    target_text(kpi, row, aar.plan),
+                    *(format_value(kpi, row[n]) for n in runs),
+                    met,
+                )
+            )
         stop = f"T+{human_minutes(aar.until)}" if aar.until is not None else "the horizon"
         out.append(Paragraph(f"Each run on seed {aar.seed}, measured to {stop}.", style="muted"))
         out.append(Table(header, tuple(body)))
     limits = []
     for cls, spec in aar.plan.targets.ticket_limits.items():
-        parts = [f"{k.replace('_', ' ')} {duration_text(getattr(spec, k))}"
-                 for k in TABLE_LIMITS if getattr(spec, k) is not None]
+        parts = [
+            f"{k.replace('_', ' ')} {duration_text(getattr(spec, k))}"
+            for k in TABLE_LIMITS
+            if getattr(spec, k) is not None
+        ]
         limits.append(f"{cls}: {', '.join(parts)}")
     out.append(Paragraph("; ".join(limits) + " (SOURCE 2.1.3, 2.2.2).", label="Ticket time limits"))
     if aar.monte_carlo is not None:
@@ -572,26 +625,54 @@ def _results(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
 
 def _monte_carlo(mc: dict[str, Any]) -> list[Block]:
     kpis = mc.get("kpis", {})
-    out: list[Block] = [Heading(f"Monte Carlo distribution ({mc.get('replications', '?')} "
-                                f"replications, policy {mc.get('policy', '?')})")]
+    out: list[Block] = [
+        Heading(
+            f"Monte Carlo distribution ({mc.get('replications', '?')} "
+            f"replications, policy {mc.get('policy', '?')})"
+        )
+    ]
     rows = []
     for spec in DEBRIEF_KPIS:
         s = kpis.get(spec.key)
         if s is None:
             continue
         lo, hi = s.get("ci95") or (None, None)
-        rows.append((spec.label, *(format_value(spec.key, v) for v in (s.get("mean"), lo, hi, s.get("p5"), s.get("p95"))),
-                     str(s.get("n", "-"))))
-    out.append(Table(("KPI", "Mean", "95% CI low", "95% CI high", "5th pct", "95th pct", "Replications"),
-                     tuple(rows)))
+        values = (s.get("mean"), lo, hi, s.get("p5"), s.get("p95"))
+        rows.append((spec.label, *(_mc_value(spec.key, v) for v in values), str(s.get("n", "-"))))
+    out.append(
+        Table(
+            ("KPI", "Mean", "95% CI low", "95% CI high", "5th pct", "95th pct", "Replications"),
+            tuple(rows),
+        )
+    )
     checks = [(f"target: {c['label']}", c) for c in mc.get("targets", {}).values()]
-    checks += [(f"objective: {c['label']}", c) for c in mc.get("objectives", {}).values()]
+    checks += [
+        (f"objective {name}: {c['label']}", c) for name, c in mc.get("objectives", {}).items()
+    ]
     if checks:
-        out.append(Table(("Target or objective", "P(met)", "95% CI"), tuple(
-            (label, _share(c.get("probability_met")),
-             "-" if not c.get("ci95") else f"{_share(c['ci95'][0])} to {_share(c['ci95'][1])}")
-            for label, c in checks)))
+        out.append(
+            Table(
+                ("Target or objective", "P(met)", "95% CI"),
+                tuple(
+                    (
+                        label,
+                        _share(c.get("probability_met")),
+                        "-"
+                        if not c.get("ci95")
+                        else f"{_share(c['ci95'][0])} to {_share(c['ci95'][1])}",
+                    )
+                    for label, c in checks
+                ),
+            )
+        )
     return out
+
+
+def _mc_value(kpi: str, value: float | None) -> str:
+    """As :func:`format_value`; a mean of counts to one decimal (24.3 contacts, not 24.3333)."""
+    if value is not None and spec_for(kpi).unit == "count":
+        value = round(value, 1)
+    return format_value(kpi, value)
 
 
 def _share(value: float | None) -> str:
@@ -604,10 +685,18 @@ def _figures(aar: AarInput) -> list[Figure]:
         return []
     charts: list[tuple[str, MplFigure]] = []
     if aar.room.response is not None:
-        charts.append(("Response steps against their limits (the room's run)",
-                       step_gantt(aar.room.response.incidents, now=aar.until, start=aar.scenario.start)))
-    charts.append(("Contacts waiting and the rolling service level (the room's run)",
-                   queue_and_service(aar.room, aar.plan, start=aar.scenario.start)))
+        charts.append(
+            (
+                "Response steps against their limits (the room's run)",
+                step_gantt(aar.room.response.incidents, now=aar.until, start=aar.scenario.start),
+            )
+        )
+    charts.append(
+        (
+            "Contacts waiting and the rolling service level (the room's run)",
+            queue_and_service(aar.room, aar.plan, start=aar.scenario.start),
+        )
+    )
     out = []
     for number, (caption, fig) in enumerate(charts, start=1):
         png = png_bytes(fig)
@@ -633,7 +722,9 @@ def _timeline(aar: AarInput, figures: list[Figure]) -> list[Block]:
                 step = incident.steps.get(name)
                 if step is not None and step.started is not None:
                     what = f"{CAPABILITIES[name]} started ({incident.id})"
-                    events.append((step.started, 1, i, ("step", step.owner, what, _step_outcome(step, end))))
+                    events.append(
+                        (step.started, 1, i, ("step", step.owner, what, _step_outcome(step, end)))
+                    )
                     i += 1
     for e in aar.entries:
         row = _entry_row(e)
@@ -641,8 +732,10 @@ def _timeline(aar: AarInput, figures: list[Figure]) -> list[Block]:
             events.append((float(e["sim_time"]), 2, int(e["seq"]), row))
     events.sort(key=lambda ev: ev[:3])
     start = aar.scenario.start
-    rows = tuple((f"T+{human_minutes(t)}", f"{start + dt.timedelta(minutes=t):%a %H:%M}", *row)
-                 for t, _, _, row in events)
+    rows = tuple(
+        (f"T+{human_minutes(t)}", f"{start + dt.timedelta(minutes=t):%a %H:%M}", *row)
+        for t, _, _, row in events
+    )
     out: list[Block] = [Table(("Sim time", "Clock", "Kind", "Who", "What", "Outcome"), rows)]
     return out + list(figures)
 
@@ -661,7 +754,11 @@ def _entry_row(e: dict[str, Any]) -> tuple[str, str, str, str] | None:
     kind, payload, author = e["kind"], e.get("payload") or {}, str(e.get("author", ""))
     if kind == "decision":
         by = payload.get("by") or ""
-        what = " ".join(str(x) for x in (payload.get("action"), payload.get("target") or payload.get("level")) if x)
+        what = " ".join(
+            str(x)
+            for x in (payload.get("action"), payload.get("target") or payload.get("level"))
+            if x
+        )
         if payload.get("rationale"):
             what += f"; why: {payload['rationale']}"
         verdict = e.get("result") or {}
@@ -672,9 +769,19 @@ def _entry_row(e: dict[str, Any]) -> tuple[str, str, str, str] | None:
     if kind == "observation":
         seen = str(payload.get("observed_wall", ""))[:16].replace("T", " ")
         step = str(payload.get("step", ""))
-        return "observation", author, f"{CAPABILITIES.get(step, step)} seen done", f"wall clock {seen}"
+        return (
+            "observation",
+            author,
+            f"{CAPABILITIES.get(step, step)} seen done",
+            f"wall clock {seen}",
+        )
     if kind == "end":
-        return "end", author, "drill ended" + (f": {payload['text']}" if payload.get("text") else ""), ""
+        return (
+            "end",
+            author,
+            "drill ended" + (f": {payload['text']}" if payload.get("text") else ""),
+            "",
+        )
     return None  # clock advances are not events of the exercise
 
 
@@ -702,10 +809,25 @@ def _findings(findings: Sequence[FindingText]) -> list[Block]:
 def _improvement_plan(items: Sequence[ImprovementRow]) -> list[Block]:
     if not items:
         return [Paragraph("No corrective action recorded yet.")]
-    header = ("Issue", "Corrective action", "Capability element", "Owner role", "Start", "Due", "Status")
+    header = (
+        "Issue",
+        "Corrective action",
+        "Capability element",
+        "Owner role",
+        "Start",
+        "Due",
+        "Status",
+    )
     rows = tuple(
-        (it.issue + (f" [{it.node}]" if it.node else ""), it.corrective_action, ELEMENTS[it.element],
-         it.owner_role, _date(it.start), _date(it.due), it.status)
+        (
+            it.issue + (f" (plan: {it.node})" if it.node else ""),
+            it.corrective_action,
+            ELEMENTS[it.element],
+            it.owner_role,
+            _date(it.start),
+            _date(it.due),
+            it.status,
+        )
         for it in items
     )
     return [Table(header, rows)]
