@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from dashboard.commands import check, console, run, schema
+from dashboard.commands import check, console, report, run, schema
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_parser(sub)
     run.add_parser(sub)
     console.add_parser(sub)
+    report.add_parser(sub)
     schema.add_parser(sub)
     return parser
 

@@ -1,0 +1,81 @@
+"""Gather what an after-action report needs, from a stored drill or a run journal.
+
+Why a module of its own: the report builder (:mod:`dashboard.report.aar`) is pure and
+knows nothing of the database; the drill store, the evaluations and the items know
+nothing of reports. This is the one place that reads all of them for a report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from dashboard.drills import evaluations, items
+from dashboard.drills.session import open_simulation
+from dashboard.drills.store import DrillStore
+from dashboard.report.aar import AarInput, FindingText, ImprovementRow, Rating, aar_input_from_journal, draft_findings
+from dashboard.report.debrief import compare_policies
+from plans import ModelFileError
+from plans.issues import Issue
+from plans.loader import load_plan_text
+from scenarios.loader import load_scenario_text
+
+
+def aar_for_drill(db_path: Path, drill_id: str, generated_at: dt.datetime, today: dt.date) -> AarInput:
+    """Everything the report shows about one drill; drafted findings when none are stored."""
+    record = DrillStore(db_path).get(drill_id)
+    plan = load_plan_text(record.plan_text, record.plan_name)
+    scenario = load_scenario_text(record.scenario_text, record.scenario_name)
+    sim = open_simulation(record)
+    room = sim.records()
+    sim.release()
+    until = record.clock if record.clock > 0 else None
+    runs = compare_policies(plan, scenario, record.seed, room, until=until) if until else {}
+    base = AarInput(
+        title=f"After-action report: {record.name}",
+        generated_at=generated_at,
+        plan=plan,
+        scenario=scenario,
+        seed=record.seed,
+        drill_name=record.name,
+        drill_id=record.id,
+        drill_date=dt.date.fromisoformat(record.created_wall[:10]),
+        mode=record.mode,
+        participants=tuple((p.name, p.role) for p in record.participants),
+        entries=tuple(e.to_dict() for e in record.entries),
+        room=room,
+        runs=runs,
+        until=until,
+        ratings=tuple(
+            Rating(r.capability, r.rating, r.evidence, r.evaluator) for r in evaluations.ratings(db_path, drill_id)
+        ),
+        items=tuple(
+            ImprovementRow(i.issue, i.corrective_action, i.element, i.owner_role, i.start, i.due, i.status,
+                           f"{i.node_kind} {i.node_id}")
+            for i in items.all_items(db_path, plan.meta.id)
+            if i.drill_id == drill_id
+        ),
+        today=today,
+    )
+    stored = evaluations.findings(db_path, drill_id)
+    findings = (
+        tuple(FindingText(f.kind, f.capability, f.observed, f.reference, f.analysis, f.draft, f.author) for f in stored)
+        if stored
+        else tuple(draft_findings(base))
+    )
+    return replace(base, findings=findings)
+
+
+def aar_for_journal(path: Path, generated_at: dt.datetime, today: dt.date) -> AarInput:
+    """A report's input from a ``drillsim run`` journal file."""
+    try:
+        journal = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelFileError(path, [Issue((), f"cannot read the journal: {exc}")]) from None
+    except json.JSONDecodeError as exc:
+        raise ModelFileError(path, [Issue((), f"not a JSON run journal: {exc.msg}", exc.lineno)]) from None
+    if not isinstance(journal, dict) or journal.get("kind") != "monte_carlo":
+        raise ModelFileError(path, [Issue(("kind",), "not a drillsim run journal (expected kind 'monte_carlo')")])
+    return aar_input_from_journal(journal, generated_at, today)
