@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from dashboard.commands import check, console, report, run, schema
+from dashboard.commands import check, console, items, programme, report, run, schema
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_parser(sub)
     console.add_parser(sub)
     report.add_parser(sub)
+    items.add_parser(sub)
+    programme.add_parser(sub)
     schema.add_parser(sub)
     return parser
 
