@@ -15,6 +15,8 @@ def main() -> None:
     pages = [
         st.Page("pages/drill.py", title="Drill", icon=":material/timer:", default=True),
         st.Page("pages/debrief.py", title="Debrief", icon=":material/summarize:"),
+        st.Page("pages/evaluate.py", title="Evaluate and report", icon=":material/rate_review:"),
+        st.Page("pages/programme.py", title="Programme and items", icon=":material/event_repeat:"),
         st.Page("pages/plans.py", title="Plans", icon=":material/account_tree:"),
         st.Page("pages/scenarios.py", title="Scenarios", icon=":material/storm:"),
     ]

@@ -11,7 +11,7 @@ from dashboard.drills.store import DrillStore
 from dashboard.paths import DB_ENV
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-PAGES = ["pages/drill.py", "pages/debrief.py", "pages/plans.py", "pages/scenarios.py"]
+PAGES = ["pages/drill.py", "pages/debrief.py", "pages/evaluate.py", "pages/programme.py", "pages/plans.py", "pages/scenarios.py"]
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
@@ -223,3 +223,47 @@ def test_access_codes_gate_the_roles(tmp_path, monkeypatch):
     at.button(key="sign_in").click().run()
     assert "Signed in as facilitator" in at.success[0].value
     assert at.title[0].value == "Drill console"
+
+
+def played(app, hours=3):
+    create(app)
+    app.radio(key="clock_step").set_value(60)
+    for _ in range(hours):
+        app.button(key="advance").click().run()
+    return app
+
+
+def test_evaluator_rates_prefills_findings_adds_an_item_and_downloads_the_report(app, tmp_path):
+    played(app)
+    app.switch_page("pages/evaluate.py").run()
+    assert not app.exception
+    app.selectbox(key="rate_capability").set_value("activate")
+    app.radio(key="rate_value").set_value("M")
+    app.text_area(key="rate_evidence").set_value("commander reached after 40 min")
+    app.button(key="save_rating").click().run()
+    assert "Rating saved." in app.success[0].value
+    app.button(key="prefill").click().run()
+    assert "draft finding(s) added" in app.success[0].value
+    app.text_input(key="item_issue").set_value("Commander slow to answer at night")
+    app.text_input(key="item_action").set_value("Add a second deputy on the night rota")
+    app.selectbox(key="item_node_kind").set_value("role")
+    app.text_input(key="item_node_id").set_value("commander")
+    app.button(key="add_item").click().run()
+    assert "Improvement item saved." in app.success[0].value, [e.value for e in app.error]
+    app.radio(key="report_format").set_value("html")
+    app.button(key="prepare_report").click().run()
+    assert not app.exception
+    assert app.get("download_button")
+
+
+def test_reviewer_sees_the_programme_but_changes_nothing(app):
+    played(app, hours=1)
+    app.switch_page("pages/programme.py").run()
+    assert not app.exception
+    app.button(key="sign_out").click().run()
+    app.selectbox(key="sign_in_role").set_value("reviewer")
+    app.button(key="sign_in").click().run()
+    assert not app.exception
+    assert not any(b.key and b.key.startswith(("change_", "verify_")) for b in app.button)
+    app.switch_page("pages/evaluate.py").run()
+    assert not any(b.key in {"save_rating", "prefill", "add_item"} for b in app.button)
