@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from dashboard.drills import evaluations, items
 from dashboard.drills.session import open_simulation
@@ -20,11 +21,32 @@ from dashboard.report.debrief import compare_policies
 from plans import ModelFileError
 from plans.issues import Issue
 from plans.loader import load_plan_text
+from plans.model import Plan
 from scenarios.loader import load_scenario_text
+from scenarios.model import Scenario
+from sim.montecarlo import run_monte_carlo
 
 
-def aar_for_drill(db_path: Path, drill_id: str, generated_at: dt.datetime, today: dt.date) -> AarInput:
-    """Everything the report shows about one drill; drafted findings when none are stored."""
+def monte_carlo_summary(plan: Plan, scenario: Scenario, seed: int, replications: int, workers: int = 1) -> dict[str, Any]:
+    """A Monte Carlo run of the drill's plan and scenario under the plan's own policy,
+    in the journal's shape (kpis, targets, objectives), for the report's distribution."""
+    result = run_monte_carlo(plan, scenario, replications, seed, workers)
+    return {
+        "replications": replications,
+        "policy": "plan",
+        "kpis": {k: s.to_dict() for k, s in result.kpis.items()},
+        "targets": {c.check.name: c.to_dict() for c in result.targets},
+        "objectives": {c.check.name: c.to_dict() for c in result.objectives},
+    }
+
+
+def aar_for_drill(
+    db_path: Path, drill_id: str, generated_at: dt.datetime, today: dt.date, monte_carlo: int = 0, workers: int = 1
+) -> AarInput:
+    """Everything the report shows about one drill; drafted findings when none are stored.
+
+    ``monte_carlo`` > 0 adds that many replications' distribution (the coordinator asks).
+    """
     record = DrillStore(db_path).get(drill_id)
     plan = load_plan_text(record.plan_text, record.plan_name)
     scenario = load_scenario_text(record.scenario_text, record.scenario_name)
@@ -58,6 +80,7 @@ def aar_for_drill(db_path: Path, drill_id: str, generated_at: dt.datetime, today
             if i.drill_id == drill_id
         ),
         today=today,
+        monte_carlo=monte_carlo_summary(plan, scenario, record.seed, monte_carlo, workers) if monte_carlo else None,
     )
     stored = evaluations.findings(db_path, drill_id)
     findings = (

@@ -1,11 +1,18 @@
-"""Widgets two pages share: the upload box for plans and scenarios."""
+"""Widgets two pages share: the upload box, the after-action report download."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
-from dashboard import state
+from dashboard import services, state
+from dashboard.aar_source import aar_for_drill
+from dashboard.commands.report import FORMATS, render
+from dashboard.report.aar import build_report
 from dashboard.uploads import Kind, read_upload
+
+MIME = {"md": "text/markdown", "html": "text/html", "pdf": "application/pdf"}
 
 UPLOAD_STORE = {"plan": state.UPLOADED_PLANS, "scenario": state.UPLOADED_SCENARIOS}
 
@@ -22,3 +29,22 @@ def upload_box(kind: Kind) -> None:
     else:
         st.error(f"{uploaded.name} cannot be used: {len(result.problems)} problem(s) to fix")
         st.code("\n".join(result.problems), language=None)
+
+
+def report_download(drill_id: str) -> None:
+    """Prepare the drill's after-action report in a chosen format, then offer it."""
+    st.subheader("After-action report")
+    cols = st.columns(2)
+    fmt = cols[0].radio("Format", list(FORMATS), horizontal=True, key="report_format")
+    runs = cols[1].number_input("Add a Monte Carlo distribution of N runs (0: none)", min_value=0, max_value=2000,
+                                value=0, step=50, key="report_mc")
+    if st.button("Prepare the report", key="prepare_report"):
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        with st.spinner("Building the report..."):
+            aar = aar_for_drill(services.store().path, drill_id, now, now.date(), monte_carlo=int(runs))
+            st.session_state["report_bytes"] = (drill_id, fmt, render(build_report(aar), fmt))
+    prepared = st.session_state.get("report_bytes")
+    if prepared and prepared[0] == drill_id:
+        _, kind, data = prepared
+        st.download_button(f"Download the report ({kind}, {len(data):,} bytes)", data,
+                           file_name=f"{drill_id}-aar{FORMATS[kind]}", mime=MIME[kind], key="download_report")

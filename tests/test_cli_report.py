@@ -65,3 +65,10 @@ def test_report_refuses_unknown_drill_and_bad_journal(drill_db, tmp_path, capsys
     bad.write_text(json.dumps({"kind": "something else"}))
     assert main(["report", str(bad)]) == 2
     assert "not a drillsim run journal" in capsys.readouterr().err
+
+
+def test_report_with_a_monte_carlo_distribution(drill_db, tmp_path):
+    out = tmp_path / "mc.md"
+    assert main(["report", "drill-0001", "--db", str(drill_db), "--monte-carlo", "4", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "Monte Carlo distribution (4 replications, policy plan)" in text

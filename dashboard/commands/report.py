@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dashboard.aar_source import aar_for_drill, aar_for_journal
+from dashboard.commands.inputs import positive_int
 from dashboard.drills.errors import DrillError
 from dashboard.paths import db_path
 from dashboard.report.aar import build_report
@@ -20,6 +21,7 @@ from dashboard.report.aar_html import to_html
 from dashboard.report.aar_markdown import to_markdown
 from dashboard.report.aar_pdf import to_pdf
 from plans import ModelFileError
+from sim.montecarlo import default_workers
 
 FORMATS = {"md": ".md", "html": ".html", "pdf": ".pdf"}
 
@@ -32,6 +34,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", type=Path, help="output file (default: <drill><ext> in the current folder)")
     p.add_argument("--db", type=Path, help="drill database (default: $DRILLSIM_DB or the usual place)")
     p.add_argument("--today", type=dt.date.fromisoformat, default=None, help="date for drill and review rules")
+    p.add_argument("--monte-carlo", type=positive_int, default=None, metavar="N",
+                   help="add the distribution of N replications of the drill's plan and scenario")
     p.set_defaults(handler=run)
 
 
@@ -51,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
         if source.suffix == ".json" or source.is_file():
             aar = aar_for_journal(source, now, today)
         else:
-            aar = aar_for_drill(args.db or db_path(), args.drill, now, today)
+            aar = aar_for_drill(args.db or db_path(), args.drill, now, today, monte_carlo=args.monte_carlo or 0,
+                                workers=default_workers())
     except ModelFileError as exc:
         print("drillsim: " + "\n  ".join(exc.lines()), file=sys.stderr)
         return 2

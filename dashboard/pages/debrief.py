@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.signin import require_role
+from dashboard.widgets import report_download
 
 from dashboard import services, state
 from dashboard.drills import session
@@ -84,6 +85,7 @@ def main() -> None:
         st.dataframe([{"sim time": human_minutes(e.sim_time), "who": e.author,
                        "note": e.payload.get("text") or f"step done: {e.payload.get('step')}"} for e in notes],
                      hide_index=True, key="debrief_notes")
+    report_download(record.id)
 
 
 main()

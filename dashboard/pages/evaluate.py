@@ -9,15 +9,12 @@ import streamlit as st
 
 from dashboard import services, state
 from dashboard.aar_source import aar_for_drill
-from dashboard.commands.report import FORMATS, render
 from dashboard.drills import evaluations, items
 from dashboard.drills.errors import DrillError
-from dashboard.report.aar import CAPABILITIES, ELEMENTS, RATINGS, build_report, draft_findings
+from dashboard.report.aar import CAPABILITIES, ELEMENTS, RATINGS, draft_findings
 from dashboard.signin import require_role
+from dashboard.widgets import report_download
 from plans.loader import load_plan_text
-
-MIME = {"md": "text/markdown", "html": "text/html", "pdf": "application/pdf"}
-
 
 def _db() -> str:
     return str(services.store().path)
@@ -127,16 +124,6 @@ def main() -> None:
             st.text_input("Which (e.g. system_failure.activate, commander, rto, crm)", key="item_node_id")
             st.button("Add item", key="add_item", on_click=_add_item, args=(picked, record.plan_text, record.plan_name))
 
-    st.subheader("After-action report")
-    fmt = st.radio("Format", list(FORMATS), horizontal=True, key="report_format")
-    if st.button("Prepare the report", key="prepare_report"):
-        aar = aar_for_drill(services.store().path, picked, dt.datetime.now(dt.UTC).replace(microsecond=0), dt.date.today())
-        st.session_state["report_bytes"] = (fmt, render(build_report(aar), fmt))
-    prepared = st.session_state.get("report_bytes")
-    if prepared:
-        kind, data = prepared
-        st.download_button(f"Download the report ({kind})", data, file_name=f"{picked}-aar{FORMATS[kind]}",
-                           mime=MIME[kind], key="download_report")
-
+    report_download(picked)
 
 main()

@@ -145,6 +145,11 @@ def test_debrief_after_some_play(app):
     table = app.dataframe[0].value
     assert list(table.columns)[:2] == ["KPI", "target"]
     assert {"What the room did", "The plan's own policy", "No action"} <= set(table.columns)
+    app.radio(key="report_format").set_value("pdf")
+    app.number_input(key="report_mc").set_value(4)
+    app.button(key="prepare_report").click().run()
+    assert not app.exception
+    assert app.get("download_button")
 
 
 def test_two_tabs_conflict_on_the_clock(tmp_path, monkeypatch):
