@@ -30,14 +30,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import simpy
 
 from plans.activation import activation_of
-from plans.model import Action, GradingCriteria
+from plans.model import Action
 from sim.decisions import Decision, DecisionScript, Verdict, check_target, plan_allows
+from sim.grading import grade_level
+from sim.incidents import ActionLog, Incident, ResponseRecord, StepTime
 from sim.people import Reach, reach_role
 
 if TYPE_CHECKING:
@@ -55,76 +56,6 @@ DEFAULT_CLASS = {
 }
 MAX_ATTEMPTS = 10
 DEFAULT_DEFLECTION = 0.2
-
-
-@dataclass
-class StepTime:
-    """When one response step started and was done, against its limit."""
-
-    step: str
-    owner: str
-    limit: float
-    started: float | None = None
-    done: float | None = None
-
-    def duration(self) -> float | None:
-        """Minutes from start to done (None while not done)."""
-        if self.started is None or self.done is None:
-            return None
-        return self.done - self.started
-
-    def late(self, now: float) -> bool:
-        """Over its limit: done late, or still open past it."""
-        if self.started is None:
-            return False
-        end = self.done if self.done is not None else now
-        return end - self.started > self.limit + 1e-9
-
-
-@dataclass
-class ActionLog:
-    """Something the response did, or tried."""
-
-    time: float
-    action: str
-    target: str | None
-    by: str
-    status: str
-    """'started', 'done', 'failed attempt', 'not needed'."""
-    detail: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Incident:
-    """One incident of an event class, from occurrence to close."""
-
-    id: str
-    event_class: str
-    occurred: float
-    events: list[str] = field(default_factory=list)
-    detected: float | None = None
-    detected_by: str = ""
-    level: int | None = None
-    levels: list[tuple[float, int, str]] = field(default_factory=list)
-    """(time, level, by) each time the level was set or rose."""
-    steps: dict[str, StepTime] = field(default_factory=dict)
-    actions: list[ActionLog] = field(default_factory=list)
-    restored: float | None = None
-    closed: float | None = None
-    isolated: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ResponseRecord:
-    """Everything the response did in one run: the input of the debrief."""
-
-    policy: str
-    incidents: list[Incident] = field(default_factory=list)
-    reached: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """role -> {'notified', 'reached' (inf: never), 'person', 'via', 'calls'}."""
-    decisions: list[tuple[float, Decision, Verdict]] = field(default_factory=list)
-    activations: list[dict[str, Any]] = field(default_factory=list)
-    """One per backup brought up: backup, decided, active, attempts, failures, by."""
 
 
 class ResponseController:
@@ -484,10 +415,7 @@ class ResponseController:
         facts["expected_outage"] = max([x for x in lengths if x is not None], default=0.0)
         facts["data_at_risk"] = float(any(getattr(e, "data_at_risk", False) or e.kind == "data_loss" for e in events))
         facts["security_breach"] = float(any(e.kind == "security_incident" for e in events))
-        for level in sorted(self.plan.levels, key=lambda lv: lv.level):
-            if _met(level.criteria, facts):
-                return level.level
-        return 3
+        return grade_level(self.plan, facts)
 
     def _scope(self) -> dict[str, Any]:
         sim = self.sim
@@ -597,22 +525,3 @@ class ResponseController:
         if decision.action == "declare_level" and incident.closed is not None:
             return Verdict(False, "the event is closed")
         return Verdict(True, "accepted")
-
-
-def _met(criteria: GradingCriteria, facts: dict[str, float]) -> bool:
-    """Any threshold reached meets the criteria."""
-    checks: list[tuple[float | None, str]] = [
-        (criteria.impact_scope.capacity_lost_share, "capacity_lost_share"),
-        (criteria.impact_scope.channels_down, "channels_down"),
-        (criteria.impact_scope.sites_lost, "sites_lost"),
-        (criteria.severity.expected_outage, "expected_outage"),
-        (criteria.urgency.queue_length, "queue_length"),
-        (criteria.urgency.abandonment_rate, "abandonment_rate"),
-        (criteria.urgency.urgent_waiting, "urgent_waiting"),
-    ]
-    if any(threshold is not None and facts[key] >= threshold for threshold, key in checks):
-        return True
-    if criteria.severity.data_at_risk and facts["data_at_risk"]:
-        return True
-    return bool(criteria.severity.security_breach and facts["security_breach"])
-
