@@ -16,7 +16,8 @@ from typing import Any
 from dashboard.drills import evaluations, items
 from dashboard.drills.session import open_simulation
 from dashboard.drills.store import DrillStore
-from dashboard.report.aar import AarInput, FindingText, ImprovementRow, Rating, aar_input_from_journal, draft_findings
+from dashboard.report.aar_drafts import draft_findings
+from dashboard.report.aar_input import AarInput, FindingText, ImprovementRow, Rating, aar_input_from_journal
 from dashboard.report.debrief import compare_policies
 from plans import ModelFileError
 from plans.issues import Issue

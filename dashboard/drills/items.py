@@ -16,7 +16,7 @@ An item names the part of the plan it is about (``node_kind`` and ``node_id``):
 Lifecycle: open -> in_progress -> done -> verified, and done -> in_progress when the
 fix turns out unfinished. Only :func:`verify` makes an item verified, and only on the
 evidence of a drill created after the item was recorded (or a run journal started
-after it) whose results show the problem gone; :func:`~dashboard.drills.evaluations.judge`
+after it) whose results show the problem gone; :func:`~dashboard.drills.evidence.judge`
 says what each kind of item needs. Every status change is kept with who and when.
 """
 
@@ -34,8 +34,8 @@ import yaml
 
 from dashboard.drills import validation as check
 from dashboard.drills.errors import DrillError, UnknownDrill
-from dashboard.drills.evaluations import (
-    CAPABILITIES,
+from dashboard.drills.evaluations import CAPABILITIES
+from dashboard.drills.evidence import (
     Evidence,
     backups_of,
     drill_number,
@@ -465,11 +465,11 @@ def verify(
 
     ``evidence`` is a drill id in this database, or a run journal (its path, or its
     parsed JSON); ``results`` is what that evidence shows, as
-    :func:`~dashboard.drills.evaluations.load_evidence` builds it (built here when left
+    :func:`~dashboard.drills.evidence.load_evidence` builds it (built here when left
     out). Refused with :class:`VerificationRefused`, the item staying as it was, when
     the item is not done, the evidence is of another plan, not later than the item,
     not finished, or does not show the problem gone (see
-    :func:`~dashboard.drills.evaluations.judge`).
+    :func:`~dashboard.drills.evidence.judge`).
     """
     who = check.author(by)
     item = get_item(db_path, item_id)

@@ -11,7 +11,8 @@ from dashboard import services, state
 from dashboard.aar_source import aar_for_drill
 from dashboard.drills import evaluations, items
 from dashboard.drills.errors import DrillError
-from dashboard.report.aar import CAPABILITIES, ELEMENTS, RATINGS, draft_findings
+from dashboard.report.aar_drafts import draft_findings
+from dashboard.report.aar_input import CAPABILITIES, ELEMENTS, RATINGS
 from dashboard.signin import require_role
 from dashboard.widgets import report_download
 from plans.loader import load_plan_text

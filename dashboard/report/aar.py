@@ -11,6 +11,10 @@ The structure follows HSEEP's template (ANCHORS.md section 1): cover, overview,
 capabilities with P/S/M/U ratings, results, timeline, strengths and areas for
 improvement, the improvement plan, participants. The "core capabilities" are the six
 steps of the response flow (SOURCE.md 7.2) plus resource guarantee (7.4).
+
+The report's input records live in :mod:`~dashboard.report.aar_input` and the findings
+the tool drafts by itself in :mod:`~dashboard.report.aar_drafts`; this module only turns
+an input into the document.
 """
 
 from __future__ import annotations
@@ -19,362 +23,33 @@ import datetime as dt
 import io
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from matplotlib.figure import Figure as MplFigure
 
-from dashboard.report.debrief import CHECKED_STEPS, adherence, kpi_table
+from dashboard.report.aar_drafts import target_text
+from dashboard.report.aar_input import (
+    CAPABILITIES,
+    ELEMENTS,
+    RATINGS,
+    RUNS,
+    AarInput,
+    FindingText,
+    ImprovementRow,
+    report_runs,
+)
+from dashboard.report.debrief import kpi_table
 from dashboard.report.figures import queue_and_service, step_gantt
 from dashboard.report.kpis import DEBRIEF_KPIS, duration_text, format_value, spec_for
-from plans.analysis import readiness_findings
-from plans.model import STEP_NAMES, Plan
+from plans.model import STEP_NAMES
 from plans.types import human_minutes
-from scenarios.model import Scenario
 from sim.records import RunRecords
 
-CAPABILITIES: dict[str, str] = {
-    "discover_report": "Discovery and report",
-    "assess_grade": "Assessment and grading",
-    "activate": "Activation",
-    "handle_coordinate": "Handling and coordination",
-    "track_feedback": "Tracking and feedback",
-    "review_improve": "Summary and improvement",
-    "resource_guarantee": "Resource guarantee",
-}
-"""Capability id -> readable name: the six steps of SOURCE 7.2, then 7.4's resources."""
-RATINGS: dict[str, str] = {
-    "P": "Performed without challenges",
-    "S": "Performed with some challenges",
-    "M": "Performed with major challenges",
-    "U": "Unable to be performed",
-}
-ELEMENTS: dict[str, str] = {
-    "planning": "Planning",
-    "organisation": "Organisation",
-    "equipment": "Equipment",
-    "training": "Training",
-    "exercise": "Exercise",
-}
-"""HSEEP's capability elements (POETE)."""
-RUNS: dict[str, str] = {"room": "Room", "plan": "Plan's own policy", "none": "No action"}
-"""The debrief's runs, in the order the results show them."""
 RESULT_KPIS = ("rto", "rpo", "availability", "service_level", "tickets_late")
-TARGET_NAMES = {
-    "rto": "RTO",
-    "rpo": "RPO",
-    "availability": "availability",
-    "service_level": "service level",
-}
-TARGET_SOURCES = {
-    "rto": "SOURCE 5.3",
-    "rpo": "SOURCE 5.3",
-    "availability": "SOURCE 5.3",
-    "service_level": "SOURCE 4.1",
-    "tickets_late": "SOURCE 2.1.3, 2.2.2",
-}
-TARGET_CAPABILITY = {
-    "rto": "handle_coordinate",
-    "availability": "handle_coordinate",
-    "service_level": "handle_coordinate",
-    "rpo": "resource_guarantee",
-    "tickets_late": "track_feedback",
-}
-"""Where a missed target is drafted. ``steps_late`` is left out: every late step has
-its own finding from :func:`dashboard.report.debrief.adherence`."""
-READINESS_CAPABILITY = {
-    "escalation": "discover_report",
-    "role": "activate",
-    "cover": "activate",
-    "flow": "activate",
-    "activation": "handle_coordinate",
-    "drill": "review_improve",
-    "plan": "review_improve",
-}
-"""Readiness finding code prefix -> capability; anything else is resource guarantee."""
-RESERVE_ACTIONS = ("activate_backup", "call_in_reserves")
-"""Actions that draw on the 7.4 reserves: their absence is a resource-guarantee area."""
-DRAFT_AUTHOR = "drillsim"
 DPI = 100
 """Figures are rendered at this resolution (12-inch charts: 1200 pixels wide)."""
 TABLE_LIMITS = ("respond", "first_handling", "resolve", "close")
-
-
-# --- inputs ------------------------------------------------------------------------------
-
-
-def _one_of(what: str, value: object, allowed: Sequence[str] | dict[str, str]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{what} {value!r} is not one of {', '.join(allowed)}")
-
-
-@dataclass(frozen=True, slots=True)
-class Rating:
-    """An evaluator's P/S/M/U rating of one capability, with the evidence for it."""
-
-    capability: str
-    rating: Literal["P", "S", "M", "U"]
-    evidence: str = ""
-    evaluator: str = ""
-
-    def __post_init__(self) -> None:
-        _one_of("capability", self.capability, CAPABILITIES)
-        _one_of("rating", self.rating, RATINGS)
-
-
-@dataclass(frozen=True, slots=True)
-class FindingText:
-    """A strength or an area for improvement, as the report prints it."""
-
-    kind: Literal["strength", "area"]
-    capability: str
-    observed: str
-    reference: str = ""
-    """The plan step, target or procedure that applies."""
-    analysis: str = ""
-    """What happened, the root cause, the effect."""
-    draft: bool = True
-    """True until the after-action meeting agrees it."""
-    author: str = DRAFT_AUTHOR
-
-    def __post_init__(self) -> None:
-        _one_of("finding kind", self.kind, ("strength", "area"))
-        _one_of("capability", self.capability, CAPABILITIES)
-
-
-@dataclass(frozen=True, slots=True)
-class ImprovementRow:
-    """One corrective action of the improvement plan."""
-
-    issue: str
-    corrective_action: str
-    element: Literal["planning", "organisation", "equipment", "training", "exercise"]
-    owner_role: str
-    start: dt.date | None = None
-    due: dt.date | None = None
-    status: str = "open"
-    node: str = ""
-    """Plan id the action is about (a role, system, step...), shown beside the issue."""
-
-    def __post_init__(self) -> None:
-        _one_of("capability element", self.element, ELEMENTS)
-
-
-@dataclass(frozen=True, kw_only=True)
-class AarInput:
-    """Everything a report says: the drill, its runs, the evaluators' texts, the items."""
-
-    title: str
-    generated_at: dt.datetime
-    plan: Plan
-    scenario: Scenario
-    seed: int | None
-    drill_name: str | None = None
-    drill_id: str | None = None
-    drill_date: dt.date | None = None
-    mode: str | None = None
-    participants: Sequence[tuple[str, str]] = ()
-    """(name, plan role) of everyone in the room."""
-    entries: Sequence[dict[str, Any]] = ()
-    """The drill's log as :meth:`dashboard.drills.records.Entry.to_dict` gives it."""
-    room: RunRecords | None = None
-    runs: dict[str, RunRecords] = field(default_factory=dict)
-    """'room', 'plan', 'none' (:func:`dashboard.report.debrief.compare_policies`) or empty."""
-    until: float | None = None
-    """Simulated minutes the drill reached (None: the runs went to the horizon)."""
-    ratings: Sequence[Rating] = ()
-    findings: Sequence[FindingText] = ()
-    items: Sequence[ImprovementRow] = ()
-    monte_carlo: dict[str, Any] | None = None
-    """A run journal's 'kpis' and 'targets' (and 'objectives', 'replications', 'policy')."""
-    today: dt.date
-
-
-def aar_input_from_journal(
-    journal: dict[str, Any], generated_at: dt.datetime, today: dt.date
-) -> AarInput:
-    """A report input from a Monte Carlo run journal (:mod:`sim.journal`) alone.
-
-    No drill and no ratings; the findings are the drafts of :func:`draft_findings`
-    (the plan's readiness errors), for the evaluators to keep, edit or drop.
-    """
-    plan = Plan.model_validate(journal["plan"])
-    scenario = Scenario.model_validate(journal["scenario"])
-    keys = ("kpis", "targets", "objectives", "replications", "policy", "seed", "versions")
-    base = AarInput(
-        title=f"After-action report: {scenario.meta.name} (Monte Carlo, {plan.meta.name})",
-        generated_at=generated_at,
-        plan=plan,
-        scenario=scenario,
-        seed=journal.get("seed"),
-        monte_carlo={k: journal[k] for k in keys if k in journal},
-        today=today,
-    )
-    return replace(base, findings=draft_findings(base))
-
-
-# --- draft findings ----------------------------------------------------------------------
-
-
-def draft_findings(aar: AarInput) -> list[FindingText]:
-    """Findings the tool detects itself, as drafts for the evaluators to edit.
-
-    Areas: the room's departures from the plan (late, unfinished, skipped or
-    out-of-order steps, roles never reached, planned actions not taken), the targets
-    the room's run missed, and the plan's readiness findings of severity error.
-    Strengths: steps done within their limit.
-    """
-    found: list[FindingText] = []
-    record = aar.room.response if aar.room is not None else None
-    if aar.room is not None and record is not None:
-        now = aar.until if aar.until is not None else aar.room.horizon
-        found += _step_strengths(aar.plan, record)
-        found += [
-            _adherence_area(aar.plan, record, f) for f in adherence(aar.plan, record, now, aar.room)
-        ]
-    runs = _runs(aar)
-    if "room" in runs:
-        for row in kpi_table(runs, aar.plan, aar.until):
-            if row["kpi"] in TARGET_CAPABILITY and row["room_met"] is False:
-                found.append(_target_area(row, aar.plan))
-    found += [
-        _readiness_area(aar.plan, f)
-        for f in readiness_findings(aar.plan, aar.today)
-        if f.severity == "error"
-    ]
-    return found
-
-
-def _runs(aar: AarInput) -> dict[str, RunRecords]:
-    runs = {name: aar.runs[name] for name in RUNS if name in aar.runs}
-    if not runs and aar.room is not None:
-        runs["room"] = aar.room
-    return runs
-
-
-def _flow_step(plan: Plan, record: Any, incident_id: str, step: str) -> tuple[str, Any]:
-    """(event class, the plan's step) of a step of an incident."""
-    incident = next(i for i in record.incidents if i.id == incident_id)
-    flow = plan.flow_for(incident.event_class)
-    spec = next((s for s in flow.steps if s.step == step), None) if flow is not None else None
-    return incident.event_class, spec
-
-
-def _step_reference(event_class: str, step: str, limit: float) -> str:
-    return f"Plan flow {event_class}, step '{step}', limit {duration_text(limit)} (SOURCE 7.2)"
-
-
-def _step_strengths(plan: Plan, record: Any) -> list[FindingText]:
-    out = []
-    for incident in record.incidents:
-        for name in STEP_NAMES:
-            step = incident.steps.get(name)
-            if step is None or step.done is None or step.started is None or step.late(step.done):
-                continue
-            out.append(
-                FindingText(
-                    "strength",
-                    name,
-                    f"{CAPABILITIES[name]} (owner {step.owner}) was done in "
-                    f"{human_minutes(step.done - step.started)}, within its limit of "
-                    f"{duration_text(step.limit)} ({incident.id}).",
-                    _step_reference(incident.event_class, name, step.limit),
-                )
-            )
-    return out
-
-
-ADHERENCE_ANALYSIS = {
-    "late": "The step ran past its limit: check when its owner was reached and what held it up.",
-    "not_done": "The step was not finished in time: check whether its owner was called and "
-    "knew the step was theirs.",
-    "skipped": "The step was skipped: check whether the flow's order is known to the room.",
-    "out_of_order": "The step began before the one before it was done: check whether the "
-    "hand-over between the two owners is written down.",
-    "role_not_reached": "The role was never reached: check the call tree, the holder's and "
-    "deputies' on-call hours and how the room calls people.",
-    "action_not_taken": "The plan lists this action and nobody took it: check whether the room "
-    "knew it was due and who owns it.",
-}
-
-
-def _adherence_area(plan: Plan, record: Any, finding: dict[str, Any]) -> FindingText:
-    kind = finding["kind"]
-    if kind == "role_not_reached":
-        role = plan.role(finding["role"])
-        incident = next(i for i in record.incidents if i.id == finding["incident"])
-        flow = plan.flow_for(incident.event_class)
-        owned = [
-            s.step
-            for s in (flow.steps if flow else ())
-            if s.owner == role.id and s.step in CHECKED_STEPS
-        ]
-        deputies = ", ".join(role.deputies) or "none"
-        reference = (
-            f"Plan role '{role.id}' ({role.name}): holder {role.holder}, deputies {deputies}, "
-            f"answer within {duration_text(role.answer_within)} (SOURCE 7.1)"
-        )
-        capability = owned[0] if owned else "activate"
-    else:
-        event_class, spec = _flow_step(plan, record, finding["incident"], finding["step"])
-        limit = spec.limit if spec is not None else 0.0
-        reference = _step_reference(event_class, finding["step"], limit)
-        capability = finding["step"]
-        if kind == "action_not_taken":
-            reference += f", action {finding['action']} on {finding['target']}"
-            if finding["action"] in RESERVE_ACTIONS:
-                capability = "resource_guarantee"
-    return FindingText(
-        "area",
-        capability,
-        finding["message"][:1].upper() + finding["message"][1:] + ".",
-        reference,
-        ADHERENCE_ANALYSIS[kind],
-    )
-
-
-def target_text(kpi: str, row: dict[str, Any], plan: Plan) -> str:
-    """A target as the report writes it, e.g. 'RTO <= 4h00m' or 'service level >= 80.0% ...'."""
-    if kpi not in TARGET_NAMES:
-        return str(row["target_label"])
-    text = f"{TARGET_NAMES[kpi]} {row['op']} {format_value(kpi, row['target'])}"
-    if kpi == "service_level":
-        text += f" answered within {plan.targets.service_level.answer_within * 60:g}s"
-    return text
-
-
-TARGET_ANALYSIS = {
-    False: "The plan's own policy missed it too on the same seed: the plan itself falls short.",
-    True: "The plan's own policy met it on the same seed: the room's decisions fell short.",
-    None: "Without the plan's own run on the same seed, play and plan cannot be told apart.",
-}
-"""First root-cause sentence of a missed target, by whether the plan's own run met it."""
-
-
-def _target_area(row: dict[str, Any], plan: Plan) -> FindingText:
-    kpi = row["kpi"]
-    others = [
-        f"{RUNS[n].lower()}: {format_value(kpi, row[n])}" for n in ("plan", "none") if n in row
-    ]
-    observed = f"{row['label']} was {format_value(kpi, row['room'])} in the room's run"
-    observed += f" ({'; '.join(others)}, same seed)." if others else "."
-    analysis = TARGET_ANALYSIS[row.get("plan_met")]
-    reference = f"Target {target_text(kpi, row, plan)} ({TARGET_SOURCES[kpi]})"
-    return FindingText("area", TARGET_CAPABILITY[kpi], observed, reference, analysis)
-
-
-def _readiness_area(plan: Plan, finding: Any) -> FindingText:
-    prefix = finding.code.split(".")[0]
-    capability = READINESS_CAPABILITY.get(prefix, "resource_guarantee")
-    reference = f"Plan {plan.meta.id} version {plan.meta.version}, readiness check {finding.code}"
-    return FindingText(
-        "area",
-        capability,
-        finding.message,
-        reference,
-        "A weakness of the written plan itself, found by the readiness checks before the "
-        "drill: revise the plan (SOURCE 7.2 step 6).",
-    )
 
 
 # --- the document model ------------------------------------------------------------------
@@ -482,11 +157,12 @@ def _date(value: dt.date | None) -> str:
 def build_report(aar: AarInput) -> Report:
     """The report of a drill (or of a Monte Carlo run), section by section.
 
-    Uses the evaluators' ``findings`` as given (call :func:`draft_findings` for the
-    tool's own drafts); the report is marked DRAFT while any finding is a draft.
+    Uses the evaluators' ``findings`` as given (call
+    :func:`~dashboard.report.aar_drafts.draft_findings` for the tool's own drafts);
+    the report is marked DRAFT while any finding is a draft.
     """
     draft = any(f.draft for f in aar.findings)
-    runs = _runs(aar)
+    runs = report_runs(aar)
     figures = _figures(aar)
     parts = (
         ("overview", "1", "Overview", _overview(aar)),

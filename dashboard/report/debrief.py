@@ -22,7 +22,8 @@ from scenarios.model import Scenario
 from sim.engine import Simulation
 from sim.metrics import Kpis, disruptions, kpis_for
 from sim.records import RunRecords
-from sim.response import Incident, Policy, ResponseRecord
+from sim.incidents import Incident, ResponseRecord
+from sim.response import Policy
 from sim.response_metrics import response_kpis
 from sim.targets import Check, plan_targets
 

@@ -37,7 +37,7 @@ from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
 from sim.metrics import down_intervals, queue_kpis, window_mask
 from sim.records import RunRecords
-from sim.response import Incident
+from sim.incidents import Incident
 
 
 def step_gantt(

@@ -23,14 +23,15 @@ from pathlib import Path
 import pytest
 
 from dashboard.report import aar
-from dashboard.report.aar import (
+from dashboard.report.aar import build_report
+from dashboard.report.aar_drafts import draft_findings
+from dashboard.report.aar_input import (
+    CAPABILITIES,
     AarInput,
     FindingText,
     ImprovementRow,
     Rating,
     aar_input_from_journal,
-    build_report,
-    draft_findings,
 )
 from dashboard.report.aar_markdown import to_markdown
 from dashboard.report.debrief import compare_policies
@@ -301,7 +302,7 @@ def test_inputs_refuse_unknown_values_and_name_them(make, bad):
 
 
 def test_capabilities_are_the_six_steps_then_resources():
-    assert list(aar.CAPABILITIES)[:6] == [
+    assert list(CAPABILITIES)[:6] == [
         "discover_report",
         "assess_grade",
         "activate",
@@ -309,8 +310,8 @@ def test_capabilities_are_the_six_steps_then_resources():
         "track_feedback",
         "review_improve",
     ]
-    assert list(aar.CAPABILITIES)[6:] == ["resource_guarantee"]
-    assert all(name[0].isupper() for name in aar.CAPABILITIES.values())
+    assert list(CAPABILITIES)[6:] == ["resource_guarantee"]
+    assert all(name[0].isupper() for name in CAPABILITIES.values())
 
 
 # --- drafted findings -------------------------------------------------------------------

@@ -18,15 +18,15 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
-from dashboard.report.aar import (
+from dashboard.report.aar import build_report
+from dashboard.report.aar_html import to_html
+from dashboard.report.aar_input import (
     AarInput,
     FindingText,
     ImprovementRow,
     Rating,
     aar_input_from_journal,
-    build_report,
 )
-from dashboard.report.aar_html import to_html
 from dashboard.report.aar_markdown import escape, escape_line, to_markdown
 from dashboard.report.aar_pdf import to_pdf
 from dashboard.report.debrief import compare_policies

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from dashboard.drills import evaluations as ev
+from dashboard.drills import evidence, session
 from dashboard.drills import items as it
-from dashboard.drills import session
 from dashboard.drills.errors import UnknownDrill
 from dashboard.drills.store import DrillStore
 from plans import default_plan_path, load_plan
@@ -348,7 +348,7 @@ def test_only_a_done_item_is_verified(world, plan):
 
 
 def test_results_computed_once_can_be_passed_in(world, plan):
-    shown = ev.evidence_from_drill(world["db"], world["good"])
+    shown = evidence.evidence_from_drill(world["db"], world["good"])
     assert shown.final and shown.source == world["good"] and "system_failure" in shown.event_classes
     item = it.verify(world["db"], world["ids"]["given"], world["good"], plan, shown)
     assert item.status == "verified"
@@ -422,12 +422,12 @@ def test_a_real_run_journal_is_evidence(tmp_path, plan):
 
     out = tmp_path / "run.json"
     assert main(["run", "-n", "2", "--workers", "1", "--json", str(out)]) == 0
-    shown = ev.evidence_from_journal(out)
+    shown = evidence.evidence_from_journal(out)
     assert shown.kind == "journal" and shown.plan_id == "default_centre" and shown.final
     assert "crm" in shown.failed and "system_failure" in shown.event_classes
-    assert ev.judge("role", "commander", plan, shown)[0]
+    assert evidence.judge("role", "commander", plan, shown)[0]
     with pytest.raises(ValueError, match="not a drillsim run journal"):
-        ev.evidence_from_journal({"replications": 2})
+        evidence.evidence_from_journal({"replications": 2})
 
 
 # --- open and overdue ---------------------------------------------------------------------
