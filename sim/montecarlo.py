@@ -12,7 +12,6 @@ import math
 import os
 from array import array
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
@@ -20,6 +19,7 @@ import numpy as np
 
 from plans.model import Plan
 from scenarios.model import Scenario
+from sim.backends import Backend, chunks, make_backend
 from sim.decisions import DecisionScript
 from sim.engine import simulate
 from sim.response import Policy
@@ -56,6 +56,18 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def run_chunk(
+    plan: Plan, scenario: Scenario, policy: Policy, script: DecisionScript | None, seeds: list[int]
+) -> list[ReplicationResult]:
+    """Several replications in one task (one process or Dask task runs a whole chunk)."""
+    return [run_replication(plan, scenario, policy, script, seed) for seed in seeds]
+
+
+def chunk_size(replications: int, workers: int) -> int:
+    """Replications a task: enough to keep workers busy, few enough to stream results."""
+    return max(1, min(50, replications // (workers * 8) or 1))
+
+
 def iter_replications(
     plan: Plan,
     scenario: Scenario,
@@ -63,15 +75,20 @@ def iter_replications(
     workers: int = 1,
     policy: Policy = "plan",
     script: DecisionScript | None = None,
+    backend: Backend | None = None,
 ) -> Iterator[ReplicationResult]:
-    """Replication results in seed order, computed on ``workers`` processes."""
-    task = partial(run_replication, plan, scenario, policy, script)
-    if workers <= 1 or len(seeds) <= 1:
-        yield from map(task, seeds)
-        return
-    chunk = max(1, len(seeds) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(task, seeds, chunksize=chunk)
+    """Replication results in seed order, computed on ``backend`` (default: a process
+    pool of ``workers``, or this process when ``workers`` is 1)."""
+    task = partial(run_chunk, plan, scenario, policy, script)
+    own = backend is None
+    runner = make_backend("process", workers) if own else backend
+    assert runner is not None
+    try:
+        for results in runner.map(task, chunks(seeds, chunk_size(len(seeds), max(1, workers)))):
+            yield from results
+    finally:
+        if own:
+            runner.close()
 
 
 @dataclass(frozen=True)
@@ -172,11 +189,13 @@ def run_monte_carlo(
     progress: Progress | None = None,
     policy: Policy = "plan",
     script: DecisionScript | None = None,
+    backend: Backend | None = None,
 ) -> MonteCarloResult:
     """Run ``replications`` replications from ``seed`` and aggregate them."""
     seeds = replication_seeds(seed, replications)
     acc = Accumulator(plan, scenario)
-    for done, result in enumerate(iter_replications(plan, scenario, seeds, workers, policy, script), start=1):
+    results = iter_replications(plan, scenario, seeds, workers, policy, script, backend)
+    for done, result in enumerate(results, start=1):
         acc.add(result)
         if progress is not None:
             progress(done, replications)

@@ -23,7 +23,7 @@ MAY_IMPORT = {
 THIRD_PARTY = {
     "plans": {"pydantic", "pydantic_core", "networkx", "yaml", "numpy"},
     "scenarios": {"pydantic", "pydantic_core", "yaml", "numpy"},
-    "sim": {"simpy", "numpy", "networkx", "pydantic", "pydantic_core"},
+    "sim": {"simpy", "numpy", "networkx", "pydantic", "pydantic_core", "dask"},
     "dashboard": {"pydantic", "numpy", "matplotlib", "streamlit", "yaml", "networkx", "reportlab"},
 }
 UI_ONLY = {"streamlit"}
