@@ -116,3 +116,20 @@ def test_run_policies_side_by_side(tmp_path, capsys):
 def test_run_bad_policy_exits_two(capsys, policy, needle):
     assert main(["run", "-n", "1", "--policy", *policy]) == 2
     assert needle in capsys.readouterr().err
+
+
+def test_run_on_each_backend_gives_the_same_journal(tmp_path):
+    pytest.importorskip("dask.distributed")
+    journals = {}
+    for backend in ("serial", "process", "dask"):
+        out = tmp_path / f"{backend}.json"
+        assert main(["run", "-n", "6", "--workers", "2", "--backend", backend, "--json", str(out)]) == 0
+        journal = json.loads(out.read_text())
+        journal.pop("meta")
+        journals[backend] = journal
+    assert journals["serial"] == journals["process"] == journals["dask"]
+
+
+def test_scheduler_needs_dask(capsys):
+    assert main(["run", "-n", "1", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "--scheduler goes with --backend dask" in capsys.readouterr().err

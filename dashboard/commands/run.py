@@ -20,6 +20,7 @@ from plans.issues import Issue
 from plans.types import human_minutes
 from scenarios import Scenario
 from sim.journal import build_journal, write_journal
+from sim.backends import BACKENDS, make_backend
 from sim.decisions import DecisionScript, check_target, load_decisions
 from sim.montecarlo import MonteCarloResult, default_workers, run_monte_carlo
 from sim.response import POLICIES, Policy
@@ -42,6 +43,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--seed", type=seed_int, default=DEFAULT_SEED, help="seed of the whole run (default %(default)s)")
     p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--json", type=Path, metavar="OUT", help="write the run journal (JSON) to OUT")
+    p.add_argument("--backend", choices=BACKENDS, default="process",
+                   help="where replications run: this process, a local process pool (default) or Dask")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --backend dask: an existing scheduler (default: start a LocalCluster)")
     p.add_argument(
         "--policy",
         nargs="+",
@@ -189,9 +194,21 @@ def run(args: argparse.Namespace) -> int:
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     print(f"drillsim: running {args.replications} replications on {workers} worker(s)...", file=sys.stderr)
-    result = run_monte_carlo(
-        plan, scenario, args.replications, args.seed, workers, ProgressBar(sys.stderr), policy=policy, script=script
-    )
+    if args.scheduler and args.backend != "dask":
+        print("drillsim: --scheduler goes with --backend dask", file=sys.stderr)
+        return 2
+    try:
+        backend = make_backend(args.backend, workers, args.scheduler)
+    except (RuntimeError, OSError) as exc:
+        print(f"drillsim: cannot start the {args.backend} backend: {exc}", file=sys.stderr)
+        return 2
+    try:
+        result = run_monte_carlo(
+            plan, scenario, args.replications, args.seed, workers, ProgressBar(sys.stderr), policy=policy,
+            script=script, backend=backend,
+        )
+    finally:
+        backend.close()
     seconds = time.perf_counter() - clock
     predicted = predicted_activations(plan, scenario)
     print(render_summary(plan, scenario, result, seconds, workers, args.seed))
