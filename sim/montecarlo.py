@@ -65,7 +65,7 @@ def run_chunk(
 
 def chunk_size(replications: int, workers: int) -> int:
     """Replications a task: enough to keep workers busy, few enough to stream results."""
-    return max(1, min(50, replications // (workers * 8) or 1))
+    return max(1, min(50, replications // (workers * 16) or 1))
 
 
 def iter_replications(
