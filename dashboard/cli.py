@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from dashboard.commands import check, console, items, programme, report, run, schema
+from dashboard.commands import check, console, items, programme, report, run, schema, staff
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     items.add_parser(sub)
     programme.add_parser(sub)
     schema.add_parser(sub)
+    staff.add_parser(sub)
     return parser
 
 

@@ -92,7 +92,9 @@ def parse_target(text: str) -> Target:
     if kpi not in KPIS:
         close = difflib.get_close_matches(kpi, KPIS, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ValueError(f"target '{text}': unknown KPI '{name}'{hint}; use one of {', '.join(KPIS)}")
+        raise ValueError(
+            f"target '{text}': unknown KPI '{name}'{hint}; use one of {', '.join(KPIS)}"
+        )
     if op != KPIS[kpi]:
         raise ValueError(
             f"target '{text}': {kpi} can only be {'a floor' if KPIS[kpi] == '>=' else 'a cap'} "
@@ -109,16 +111,21 @@ def _share(text: str, figure: str) -> float:
     try:
         value = float(figure.rstrip("%").strip()) / (100.0 if percent else 1.0)
     except ValueError:
-        raise ValueError(f"target '{text}': '{figure}' is not a number (write a share, e.g. 0.8 or 80%)") from None
+        raise ValueError(
+            f"target '{text}': '{figure}' is not a number (write a share, e.g. 0.8 or 80%)"
+        ) from None
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"target '{text}': {figure} is not a share between 0 and 1 (write e.g. 0.8 or 80%)")
+        raise ValueError(
+            f"target '{text}': {figure} is not a share between 0 and 1 (write e.g. 0.8 or 80%)"
+        )
     return value
 
 
 def _time(text: str, figure: str) -> float:
     try:
         bare = re.fullmatch(r"\d+(\.\d+)?", figure)  # a number without a unit: say so
-        return parse_duration((int(figure) if figure.isdigit() else float(figure)) if bare else figure)
+        number = (int(figure) if figure.isdigit() else float(figure)) if bare else None
+        return parse_duration(figure if number is None else number)
     except ValueError as exc:
         raise ValueError(f"target '{text}': {exc}") from None
 
@@ -193,7 +200,9 @@ def _hour_agents(
     )
     if "asa" in by_kpi:  # mean wait of all arrivals, a shade above the answered ones' ASA
         bound = agents + int(per_min * handle * 10) + 100
-        while agents < bound and erlang_a(agents, per_min, handle, patience).mean_wait > by_kpi["asa"]:
+        while agents < bound:
+            if erlang_a(agents, per_min, handle, patience).mean_wait <= by_kpi["asa"]:
+                break
             agents += 1
     return agents
 
@@ -208,8 +217,10 @@ def _on_duty_share(plan: Plan, scenario: Scenario) -> Callable[[float], float]:
 
     def share(t: float) -> float:
         on = sum(
-            g.agents for g in groups
-            if live & set(g.skills) and (g.shift is None or covers(shifts[g.shift], int(offset + t)))
+            g.agents
+            for g in groups
+            if live & set(g.skills)
+            and (g.shift is None or covers(shifts[g.shift], int(offset + t)))
         )
         return on / total if total else 1.0
 
@@ -274,7 +285,9 @@ def with_agents(plan: Plan, scenario: Scenario, agents: int) -> Scenario:
     """
     groups = base_groups(plan, scenario)
     if not groups:
-        raise ValueError(f"scenario '{scenario.meta.id}': neither it nor the plan gives any staffing to scale")
+        raise ValueError(
+            f"scenario '{scenario.meta.id}': neither it nor the plan gives any staffing to scale"
+        )
     weights = [g.agents for g in groups] if sum(g.agents for g in groups) else [1] * len(groups)
     quotas = [agents * w / sum(weights) for w in weights]
     counts = [math.floor(q) for q in quotas]
@@ -340,7 +353,11 @@ class Level:
 
     def to_dict(self) -> dict[str, object]:
         """Plain form for JSON."""
-        return {"agents": self.agents, "supported": self.supported, "targets": [e.to_dict() for e in self.evidence]}
+        return {
+            "agents": self.agents,
+            "supported": self.supported,
+            "targets": [e.to_dict() for e in self.evidence],
+        }
 
 
 @dataclass(frozen=True)
@@ -353,6 +370,9 @@ class StaffingResult:
     resolved: bool
     """The level below ``agents`` was simulated and not supported (or ``agents`` is 1);
     False when the level budget ran out first, making ``agents`` an upper bound."""
+    budget_spent: bool
+    """The search stopped because ``max_levels`` levels were simulated, not because it
+    had its answer (or had ruled out every level up to ``max_agents``)."""
     start: int
     """The Erlang A estimate the search began from."""
     targets: tuple[Target, ...]
@@ -376,6 +396,7 @@ class StaffingResult:
         """Plain form for JSON."""
         return {
             "found": self.found, "agents": self.agents, "resolved": self.resolved,
+            "budget_spent": self.budget_spent,
             "erlang_a_start": self.start, "targets": [t.label for t in self.targets],
             "confidence": self.confidence, "one_sided_level": ONE_SIDED_LEVEL,
             "replications": self.replications, "seed": self.seed, "max_agents": self.max_agents,
@@ -389,7 +410,8 @@ def _evidence(result: MonteCarloResult, target: Target, n: int) -> TargetEvidenc
     met = sum(check.met(float(v)) for v in values) if len(values) else n
     lower, upper = wilson_bounds(met, n)
     summary = result.kpis.get(target.kpi)
-    return TargetEvidence(target, met, n, lower, upper, math.nan if summary is None else summary.mean)
+    mean = math.nan if summary is None else summary.mean
+    return TargetEvidence(target, met, n, lower, upper, mean)
 
 
 def _validate(targets: list[Target], confidence: float, replications: int) -> None:
@@ -401,8 +423,9 @@ def _validate(targets: list[Target], confidence: float, replications: int) -> No
     if replications < least:
         best = replications / (replications + Z_ONE_SIDED**2)
         raise ValueError(
-            f"{replications} replications can never support confidence {confidence:g} (even if every "
-            f"one meets the targets the lower bound is {best:.3f}); use at least {least}"
+            f"{replications} replications can never support confidence {confidence:g} "
+            f"(even if every one meets the targets the lower bound is {best:.3f}); "
+            f"use at least {least}"
         )
 
 
@@ -448,15 +471,16 @@ def search(
     with_agents(plan, scenario, start)  # fail early if there is no staffing to scale
     runner = make_backend("process", workers) if backend is None else backend
     levels: dict[int, Level] = {}
+    spent: list[int] = []  # the levels asked for beyond the budget
 
     def supported(agents: int) -> bool | None:
         """Whether a level supports the claim; None once the budget is spent."""
         if agents not in levels:
             if len(levels) >= max_levels:
+                spent.append(agents)
                 return None
-            result = run_monte_carlo(
-                plan, with_agents(plan, scenario, agents), replications, seed, workers, backend=runner
-            )
+            scaled = with_agents(plan, scenario, agents)
+            result = run_monte_carlo(plan, scaled, replications, seed, workers, backend=runner)
             evidence = tuple(_evidence(result, t, replications) for t in targets)
             levels[agents] = Level(agents, evidence, all(e.lower >= confidence for e in evidence))
             if progress is not None:
@@ -478,6 +502,7 @@ def search(
         found=good is not None,
         agents=good,
         resolved=good is not None and bad is not None and good - bad == 1,
+        budget_spent=bool(spent),
         start=start,
         targets=tuple(targets),
         confidence=confidence,
