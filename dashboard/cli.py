@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from dashboard.commands import check, console, items, programme, report, run, schema, staff
+from dashboard.commands import check, compare, console, items, programme, report, run, schema, staff
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     check.add_parser(sub)
     run.add_parser(sub)
+    compare.add_parser(sub)
     console.add_parser(sub)
     report.add_parser(sub)
     items.add_parser(sub)

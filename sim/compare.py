@@ -25,7 +25,15 @@ from plans.model import Plan
 from scenarios.model import Scenario
 from sim.backends import Backend, chunks, make_backend
 from sim.decisions import DecisionScript
-from sim.montecarlo import Accumulator, CheckResult, MonteCarloResult, Progress, ReplicationResult, chunk_size, run_chunk
+from sim.montecarlo import (
+    Accumulator,
+    CheckResult,
+    MonteCarloResult,
+    Progress,
+    ReplicationResult,
+    chunk_size,
+    run_chunk,
+)
 from sim.response import Policy
 from sim.rng import replication_seeds
 from sim.stats import t975
@@ -67,7 +75,9 @@ def paired_difference(a: ArrayLike, b: ArrayLike) -> tuple[float, float, float, 
     x = np.asarray(a, dtype=float)
     y = np.asarray(b, dtype=float)
     if x.shape != y.shape:
-        raise ValueError(f"paired samples must have the same length, got {x.shape[0]} and {y.shape[0]}")
+        raise ValueError(
+            f"paired samples must have the same length, got {x.shape[0]} and {y.shape[0]}"
+        )
     d = (y - x)[~(np.isnan(x) | np.isnan(y))]
     n = int(d.shape[0])
     if n == 0:
@@ -89,7 +99,11 @@ class Difference:
 
     def to_dict(self) -> dict[str, object]:
         """Plain form; undefined figures become None."""
-        return {"mean": _num(self.mean), "ci95": [_num(self.ci95[0]), _num(self.ci95[1])], "n": self.n}
+        return {
+            "mean": _num(self.mean),
+            "ci95": [_num(self.ci95[0]), _num(self.ci95[1])],
+            "n": self.n,
+        }
 
 
 @dataclass(frozen=True)
@@ -167,7 +181,9 @@ class Comparison:
                 {
                     "name": v.name,
                     "settings": {k: format_value(k, x) for k, x in v.settings.items()},
-                    "kpis": {k: v.result.kpis[k].to_dict() for k in MAIN_KPIS if k in v.result.kpis},
+                    "kpis": {
+                        k: v.result.kpis[k].to_dict() for k in MAIN_KPIS if k in v.result.kpis
+                    },
                     "targets": [t.to_dict() for t in v.result.targets],
                     "objectives": [o.to_dict() | {"id": o.check.name} for o in v.result.objectives],
                     "difference_from_baseline": {k: d.to_dict() for k, d in v.differences.items()},
@@ -265,7 +281,9 @@ def compare_prepared(
             diffs[kpi] = Difference(mean, (lo, hi), n)
         out.append(VariantResult(p.variant.name, dict(p.variant.settings), agg, diffs))
     keys = tuple(dict.fromkeys(k for p in prepared for k in p.variant.settings))
-    return Comparison(plan.meta.id, scenario.meta.id, seed, replications, str(policy), keys, tuple(out))
+    return Comparison(
+        plan.meta.id, scenario.meta.id, seed, replications, str(policy), keys, tuple(out)
+    )
 
 
 def _column(result: MonteCarloResult, kpi: str) -> np.ndarray:
@@ -292,4 +310,6 @@ def compare(
     ``workers`` (this process when ``workers`` is 1) is started and closed here.
     """
     prepared = prepare_variants(plan, scenario, combos)
-    return compare_prepared(plan, scenario, prepared, replications, seed, backend, workers, policy, progress, script)
+    return compare_prepared(
+        plan, scenario, prepared, replications, seed, backend, workers, policy, progress, script
+    )

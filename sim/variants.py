@@ -74,8 +74,10 @@ def scale_counts(counts: Sequence[int], total: int) -> list[int]:
     """Scale ``counts`` to add up to ``total``, keeping their proportions.
 
     Each count but the last is rounded half up; the last absorbs the rounding so the
-    total is exact. Should that leave the last below zero (many halves rounded up),
-    the shortfall is taken from the largest counts first.
+    total is exact. With many small groups the round-ups can add up to more than the
+    last group holds (31 groups of 2 to 11 scaled from 126 to 120 round up by 3); the
+    shortfall is then taken back one agent at a time from the groups rounded up the
+    most, so every group stays within one agent of its exact share.
     """
     current = sum(counts)
     if total < 0:
@@ -83,12 +85,15 @@ def scale_counts(counts: Sequence[int], total: int) -> list[int]:
     if current == 0:
         if total == 0:
             return list(counts)
-        raise VaryError(f"the groups to scale have no agents, so {total} cannot be shared in proportion")
-    scaled = [math.floor(Fraction(c * total, current) + Fraction(1, 2)) for c in counts[:-1]]
+        raise VaryError(
+            f"the groups to scale have no agents, so {total} cannot be shared in proportion"
+        )
+    exact = [Fraction(c * total, current) for c in counts[:-1]]
+    scaled = [math.floor(x + Fraction(1, 2)) for x in exact]
     scaled.append(total - sum(scaled))
     while scaled[-1] < 0:
-        largest = max(range(len(scaled) - 1), key=lambda i: scaled[i])
-        scaled[largest] -= 1
+        most = max(range(len(exact)), key=lambda i: scaled[i] - exact[i])
+        scaled[most] -= 1
         scaled[-1] += 1
     return scaled
 
@@ -125,9 +130,13 @@ def agents_at(place: str) -> Apply:
         sites = {s.id for s in plan.sites}
         shifts = {s.id for s in plan.shifts}
         if place in sites:
-            return _scale_staffing(plan, scenario, total, lambda g: g.site == place, f"at site '{place}'")
+            return _scale_staffing(
+                plan, scenario, total, lambda g: g.site == place, f"at site '{place}'"
+            )
         if place in shifts:
-            return _scale_staffing(plan, scenario, total, lambda g: g.shift == place, f"on shift '{place}'")
+            return _scale_staffing(
+                plan, scenario, total, lambda g: g.shift == place, f"on shift '{place}'"
+            )
         close = difflib.get_close_matches(place, sorted(sites | shifts), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise VaryError(
@@ -144,9 +153,13 @@ def agents_at(place: str) -> Apply:
 def _reserve(plan: Plan, field_name: str, value: Value) -> Plan:
     pools = [r for r in plan.resources if r.reserve_staff is not None]
     if not pools:
-        raise VaryError(f"plan '{plan.meta.id}' has no reserve staff pool (a resource with reserve_staff)")
+        raise VaryError(
+            f"plan '{plan.meta.id}' has no reserve staff pool (a resource with reserve_staff)"
+        )
     resources = tuple(
-        r.model_copy(update={"reserve_staff": r.reserve_staff.model_copy(update={field_name: value})})
+        r.model_copy(
+            update={"reserve_staff": r.reserve_staff.model_copy(update={field_name: value})}
+        )
         if r.reserve_staff is not None
         else r
         for r in plan.resources
@@ -165,7 +178,11 @@ def set_reserve_call_in(plan: Plan, scenario: Scenario, minutes: float) -> tuple
 
 
 def _with_time(activation: Activation | None, minutes: float) -> Activation:
-    return Activation(time=minutes) if activation is None else activation.model_copy(update={"time": minutes})
+    return (
+        Activation(time=minutes)
+        if activation is None
+        else activation.model_copy(update={"time": minutes})
+    )
 
 
 def set_standby_activation(plan: Plan, scenario: Scenario, minutes: float) -> tuple[Plan, Scenario]:
@@ -174,19 +191,27 @@ def set_standby_activation(plan: Plan, scenario: Scenario, minutes: float) -> tu
     if not standbys:
         raise VaryError(f"plan '{plan.meta.id}' has no standby system")
     systems = tuple(
-        s.model_copy(update={"activation": _with_time(s.activation, minutes)}) if s.id in standbys else s
+        s.model_copy(update={"activation": _with_time(s.activation, minutes)})
+        if s.id in standbys
+        else s
         for s in plan.systems
     )
     return _plan(plan, systems=systems), scenario
 
 
-def set_backup_site_activation(plan: Plan, scenario: Scenario, minutes: float) -> tuple[Plan, Scenario]:
+def set_backup_site_activation(
+    plan: Plan, scenario: Scenario, minutes: float
+) -> tuple[Plan, Scenario]:
     """Activation time of every backup site (kind 'backup', or named as another's backup)."""
-    backups = {s.id for s in plan.sites if s.kind == "backup"} | {s.backup_site for s in plan.sites if s.backup_site}
+    backups = {s.id for s in plan.sites if s.kind == "backup"} | {
+        s.backup_site for s in plan.sites if s.backup_site
+    }
     if not backups:
         raise VaryError(f"plan '{plan.meta.id}' has no backup site")
     sites = tuple(
-        s.model_copy(update={"activation": _with_time(s.activation, minutes)}) if s.id in backups else s
+        s.model_copy(update={"activation": _with_time(s.activation, minutes)})
+        if s.id in backups
+        else s
         for s in plan.sites
     )
     return _plan(plan, sites=sites), scenario
@@ -197,7 +222,8 @@ def set_replication(plan: Plan, scenario: Scenario, minutes: float) -> tuple[Pla
     if not any(s.holds_data for s in plan.systems):
         raise VaryError(f"plan '{plan.meta.id}' has no system that holds data")
     systems = tuple(
-        s.model_copy(update={"replication_interval": minutes}) if s.holds_data else s for s in plan.systems
+        s.model_copy(update={"replication_interval": minutes}) if s.holds_data else s
+        for s in plan.systems
     )
     return _plan(plan, systems=systems), scenario
 
@@ -210,7 +236,9 @@ def scale_response_time(plan: Plan, scenario: Scenario, factor: float) -> tuple[
                 "response_time": p.response_time.model_copy(
                     update={
                         "on_call": p.response_time.on_call * factor,
-                        "off_call": None if p.response_time.off_call is None else p.response_time.off_call * factor,
+                        "off_call": None
+                        if p.response_time.off_call is None
+                        else p.response_time.off_call * factor,
                     }
                 )
             }
@@ -246,15 +274,42 @@ class KeySpec:
 
 
 KEYS: tuple[KeySpec, ...] = (
-    KeySpec("agents", "count", "total agents, every staffing group scaled in proportion", set_agents),
+    KeySpec(
+        "agents", "count", "total agents, every staffing group scaled in proportion", set_agents
+    ),
     KeySpec("agents.<site>", "count", "total agents at one site"),
     KeySpec("agents.<shift>", "count", "total agents on one shift"),
     KeySpec("reserve.size", "count", "people in every reserve staff pool", set_reserve_size),
-    KeySpec("reserve.call_in", "duration", "call-in time of every reserve staff pool", set_reserve_call_in),
-    KeySpec("standby.activation", "duration", "activation time of every standby system", set_standby_activation),
-    KeySpec("backup_site.activation", "duration", "activation time of every backup site", set_backup_site_activation),
-    KeySpec("replication", "duration", "replication interval of every data-holding system", set_replication),
-    KeySpec("response_time", "factor", "factor on everyone's on-call and off-call answering time", scale_response_time),
+    KeySpec(
+        "reserve.call_in",
+        "duration",
+        "call-in time of every reserve staff pool",
+        set_reserve_call_in,
+    ),
+    KeySpec(
+        "standby.activation",
+        "duration",
+        "activation time of every standby system",
+        set_standby_activation,
+    ),
+    KeySpec(
+        "backup_site.activation",
+        "duration",
+        "activation time of every backup site",
+        set_backup_site_activation,
+    ),
+    KeySpec(
+        "replication",
+        "duration",
+        "replication interval of every data-holding system",
+        set_replication,
+    ),
+    KeySpec(
+        "response_time",
+        "factor",
+        "factor on everyone's on-call and off-call answering time",
+        scale_response_time,
+    ),
     KeySpec("surge", "multiplier", "peak multiplier of every complaint surge", set_surge),
 )
 _BY_NAME = {k.name: k for k in KEYS}
@@ -274,7 +329,9 @@ def key_spec(key: str) -> KeySpec:
     m = _PLACE.fullmatch(key)
     if m and re.fullmatch(ID_PATTERN, m.group(1)):
         place = m.group(1)
-        return KeySpec(key, "count", f"total agents at site or on shift '{place}'", agents_at(place))
+        return KeySpec(
+            key, "count", f"total agents at site or on shift '{place}'", agents_at(place)
+        )
     close = difflib.get_close_matches(key, [k.name for k in KEYS if k.apply is not None], n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     raise VaryError(f"unknown key '{key}'{hint}; keys: {key_names()}")
@@ -334,7 +391,9 @@ def parse_vary(text: str) -> tuple[str, list[Value]]:
     key, sep, rest = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise VaryError(f"--vary {text}: write KEY=V1,V2,... e.g. agents=120,130; keys: {key_names()}")
+        raise VaryError(
+            f"--vary {text}: write KEY=V1,V2,... e.g. agents=120,130; keys: {key_names()}"
+        )
     try:
         key_spec(key)
         raws = [v.strip() for v in rest.split(",")]
@@ -350,8 +409,13 @@ def combinations(varies: Sequence[tuple[str, Sequence[Value]]]) -> list[dict[str
     keys = [k for k, _ in varies]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        raise VaryError(f"--vary {repeated[0]} is given more than once; list all its values in one --vary")
-    return [dict(zip(keys, values, strict=True)) for values in itertools.product(*(v for _, v in varies))]
+        raise VaryError(
+            f"--vary {repeated[0]} is given more than once; list all its values in one --vary"
+        )
+    return [
+        dict(zip(keys, values, strict=True))
+        for values in itertools.product(*(v for _, v in varies))
+    ]
 
 
 # --- applying variants ---------------------------------------------------------------
@@ -385,7 +449,9 @@ def apply_setting(plan: Plan, scenario: Scenario, key: str, value: Value) -> tup
         raise VaryError(f"{key}={format_value(key, value)}: {exc}") from None
 
 
-def apply_variant(plan: Plan, scenario: Scenario, settings: Mapping[str, Value]) -> tuple[Plan, Scenario]:
+def apply_variant(
+    plan: Plan, scenario: Scenario, settings: Mapping[str, Value]
+) -> tuple[Plan, Scenario]:
     """The baseline with every setting applied, in order."""
     for key, value in settings.items():
         plan, scenario = apply_setting(plan, scenario, key, value)
@@ -417,7 +483,12 @@ class VariantsFile(StrictModel):
         context = info.context or {}
         for i, entry in enumerate(self.variants):
             if entry.name in seen:
-                issues.append(Issue(("variants", i, "name"), f"name '{entry.name}' is used by an earlier variant"))
+                issues.append(
+                    Issue(
+                        ("variants", i, "name"),
+                        f"name '{entry.name}' is used by an earlier variant",
+                    )
+                )
             seen.add(entry.name)
             settings: dict[str, Value] = {}
             for key, raw in entry.set.items():
@@ -438,13 +509,19 @@ class VariantsFile(StrictModel):
 
     def to_variants(self) -> list[Variant]:
         """The entries with their values parsed."""
-        return [Variant(e.name, {k: parse_value(k, v) for k, v in e.set.items()}) for e in self.variants]
+        return [
+            Variant(e.name, {k: parse_value(k, v) for k, v in e.set.items()}) for e in self.variants
+        ]
 
 
-def variants_from_file(path: str | Path, plan: Plan | None = None, scenario: Scenario | None = None) -> list[Variant]:
+def variants_from_file(
+    path: str | Path, plan: Plan | None = None, scenario: Scenario | None = None
+) -> list[Variant]:
     """Read a variants file; with ``plan`` and ``scenario``, also check each variant applies.
 
     Raises :class:`plans.ModelFileError` listing every problem with file, line and path.
     """
-    context = {"plan": plan, "scenario": scenario} if plan is not None and scenario is not None else None
+    context = (
+        {"plan": plan, "scenario": scenario} if plan is not None and scenario is not None else None
+    )
     return load_model(path, VariantsFile, context).to_variants()
