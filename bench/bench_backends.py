@@ -26,11 +26,11 @@ SWEEP = """
 import resource, sys
 from plans import default_plan_path, load_plan
 from scenarios import default_scenario_path, load_scenario
-from sim.montecarlo import run_monte_carlo
+from sim.compare import compare
 plan, scenario = load_plan(default_plan_path()), load_scenario(default_scenario_path())
 variants = int(sys.argv[1])
-for v in range(variants):  # each variant a run of its own, as a sweep does
-    run_monte_carlo(plan, scenario, {reps}, seed=1, workers=1)
+combos = [{{"agents": 100 + 2 * v}} for v in range(variants)]
+compare(plan, scenario, combos, {reps}, seed=1, workers=1)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 

@@ -17,6 +17,7 @@ def main() -> None:
         st.Page("pages/debrief.py", title="Debrief", icon=":material/summarize:"),
         st.Page("pages/evaluate.py", title="Evaluate and report", icon=":material/rate_review:"),
         st.Page("pages/programme.py", title="Programme and items", icon=":material/event_repeat:"),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
         st.Page("pages/plans.py", title="Plans", icon=":material/account_tree:"),
         st.Page("pages/scenarios.py", title="Scenarios", icon=":material/storm:"),
     ]

@@ -11,7 +11,7 @@ from dashboard.drills.store import DrillStore
 from dashboard.paths import DB_ENV
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-PAGES = ["pages/drill.py", "pages/debrief.py", "pages/evaluate.py", "pages/programme.py", "pages/plans.py", "pages/scenarios.py"]
+PAGES = ["pages/drill.py", "pages/debrief.py", "pages/evaluate.py", "pages/programme.py", "pages/compare.py", "pages/plans.py", "pages/scenarios.py"]
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
@@ -272,3 +272,20 @@ def test_reviewer_sees_the_programme_but_changes_nothing(app):
     assert not any(b.key and b.key.startswith(("change_", "verify_")) for b in app.button)
     app.switch_page("pages/evaluate.py").run()
     assert not any(b.key in {"save_rating", "prefill", "add_item"} for b in app.button)
+
+
+def test_compare_page_runs_variants_with_progress(app):
+    app.switch_page("pages/compare.py").run()
+    app.text_area(key="cmp_vary").set_value("agents=110,140")
+    app.number_input(key="cmp_n").set_value(3)
+    app.button(key="cmp_run").click().run()
+    assert not app.exception
+    rows = app.dataframe[0].value
+    assert rows["settings"].nunique() == 2 and len(rows) == 2 * 8  # two variants x the main KPIs
+
+
+def test_compare_page_refuses_a_bad_key(app):
+    app.switch_page("pages/compare.py").run()
+    app.text_area(key="cmp_vary").set_value("agnts=1,2")
+    app.button(key="cmp_run").click().run()
+    assert "unknown key 'agnts'" in app.error[0].value
