@@ -111,3 +111,20 @@ def test_staff_answer_says_when_the_level_budget_ran_out():
     assert "budget of 1 level ran out before 60 was tried" in text and "Answer" not in text
     text = staff.render_answer(_result(found=True, resolved=True, spent=False))
     assert "fewer may do" not in text and "20 simulation runs (1 level x 20 replications)" in text
+
+
+def test_reserves_option_checks_its_input(capsys):
+    assert cli(["staff", "--target", "service_level>=0.8", "--reserves", "-1"]) == 2
+    assert "--reserves must be 0 or more" in capsys.readouterr().err
+
+
+def test_reserves_need_a_reserve_pool(tmp_path, capsys):
+    plan = Path(__file__).parent / "data" / "plans" / "tiny.yaml"  # no reserve pool
+    scenario = tmp_path / "tiny_day.yaml"
+    scenario.write_text(
+        "meta: {id: tiny_day, name: Tiny day}\n"
+        "start: 2026-03-02T09:00:00\nhorizon: 6h\n"
+        "demand: {rate_per_hour: 60, channels: {phone: 0.7, counter: 0.3}}\n"
+    )
+    assert cli(["staff", str(plan), str(scenario), "--target", "service_level>=0.8", "--reserves", "1"]) == 2
+    assert "plan 'tiny' has no reserve staff pool to resize" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from plans.types import human_minutes
 from scenarios import Scenario
 from sim.backends import BACKENDS, make_backend
 from sim.montecarlo import default_workers
+from sim.reserve_search import ReserveOption, reserve_pools, smallest_reserve
 from sim.staffing import (
     ONE_SIDED_LEVEL,
     HourEstimate,
@@ -62,6 +63,11 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--max-agents", type=positive_int, default=None,
                    help="most agents to try (default: twice the Erlang A start, or it + 10)")
     p.add_argument("--json", type=Path, metavar="OUT", help="write the search and its evidence (JSON) to OUT")
+    p.add_argument("--reserves", type=int, default=0, metavar="K",
+                   help="also try K teams of 1..K agents fewer, each with the smallest reserve pool that still "
+                        "meets the targets (the plan's reserve pools are resized; default 0: no)")
+    p.add_argument("--max-reserve", type=positive_int, default=None,
+                   help="largest reserve pool to try (default: twice the plan's largest, or 20)")
     p.set_defaults(handler=staff)
 
 
@@ -145,9 +151,14 @@ def render_answer(result: StaffingResult) -> str:
             f"(lower bounds {lows}); {runs}.{note}")
 
 
-def _write_json(path: Path, plan: Plan, scenario: Scenario, result: StaffingResult) -> None:
-    doc = {"plan": plan.meta.id, "scenario": scenario.meta.id, **result.to_dict()}
-    path.write_text(json.dumps(doc, indent=2) + "\n")
+def _write_json(
+    path: Path, plan: Plan, scenario: Scenario, result: StaffingResult, options: list[ReserveOption]
+) -> None:
+    doc = {"plan": plan.meta.id, "scenario": scenario.meta.id, **result.to_dict(),
+           "reserve_options": [o.to_dict() for o in options]}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(doc, indent=2) + "\n")
+    tmp.replace(path)
 
 
 def staff(args: argparse.Namespace) -> int:
@@ -168,9 +179,23 @@ def staff(args: argparse.Namespace) -> int:
     def progress(level: Level) -> None:
         print(f"  {level.agents} agents: {'supported' if level.supported else 'not supported'}", file=sys.stderr)
 
+    if args.reserves < 0:
+        backend.close()
+        return report_bad_input(BadInput([f"--reserves must be 0 or more, got {args.reserves}"]))
+    if args.reserves and not reserve_pools(plan):
+        backend.close()
+        return report_bad_input(BadInput([f"--reserves: plan '{plan.meta.id}' has no reserve staff pool to resize"]))
+    options: list[ReserveOption] = []
     try:
         result = search(plan, scenario, targets, args.confidence, replications, args.seed, workers,
                         backend=backend, max_agents=args.max_agents, progress=progress)
+        if result.found and result.agents is not None and args.reserves:
+            top = args.max_reserve or max(20, 2 * max(reserve_pools(plan)))
+            for fewer in range(1, args.reserves + 1):
+                if result.agents - fewer < 1:
+                    break
+                options.append(smallest_reserve(plan, scenario, targets, result.agents - fewer, args.confidence,
+                                                replications, args.seed, backend, top))
     except ValueError as exc:
         return report_bad_input(BadInput([str(exc)]))
     finally:
@@ -183,7 +208,13 @@ def staff(args: argparse.Namespace) -> int:
     print(render_levels(result))
     print()
     print(render_answer(result))
+    for option in options:
+        if option.reserve is None:
+            print(f"With {option.agents} agents, no reserve pool up to the maximum supports every target.")
+        else:
+            print(f"With {option.agents} agents, a reserve pool of {option.reserve} supports every target "
+                  f"(the smallest that does; {len(option.levels)} pool size(s) simulated).")
     if args.json is not None:
-        _write_json(args.json, plan, scenario, result)
+        _write_json(args.json, plan, scenario, result, options)
         print(f"\nSearch written to {args.json}")
     return 0 if result.found else EXIT_NOT_FOUND
