@@ -31,6 +31,27 @@ def upload_box(kind: Kind) -> None:
         st.code("\n".join(result.problems), language=None)
 
 
+def show_flash() -> None:
+    """The message a callback left for this rerun (a verdict, a saved note), shown once."""
+    message = state.pop_flash()
+    if message:
+        getattr(st, message[0])(message[1])
+
+
+def pick_drill(key: str) -> str | None:
+    """Choose a stored drill, the one in the address first; None when there is none yet."""
+    drills = services.store().list_drills()
+    if not drills:
+        st.info("No drill yet: the facilitator creates one on the Drill page.")
+        return None
+    ids = [d.id for d in drills]
+    current = state.current_drill()
+    picked = st.selectbox("Drill", ids, index=ids.index(current) if current in ids else 0,
+                          format_func={d.id: f"{d.name} ({d.id})" for d in drills}.__getitem__, key=key)
+    state.show_drill(picked)
+    return str(picked)
+
+
 def report_download(drill_id: str) -> None:
     """Prepare the drill's after-action report in a chosen format, then offer it."""
     st.subheader("After-action report")

@@ -8,9 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.signin import require_role
-from dashboard.widgets import report_download
+from dashboard.widgets import pick_drill, report_download
 
-from dashboard import services, state
+from dashboard import services
 from dashboard.drills import session
 from dashboard.report.debrief import adherence, compare_policies, kpi_table
 from dashboard.report.figures import compare_bars, queue_and_service, step_gantt
@@ -26,17 +26,10 @@ def main() -> None:
     """Render the page."""
     require_role()
     st.title("Debrief")
-    store = services.store()
-    drills = store.list_drills()
-    if not drills:
-        st.info("No drill yet: create one on the Drill page.")
+    picked = pick_drill("debrief_pick")
+    if picked is None:
         return
-    ids = [d.id for d in drills]
-    current = state.current_drill()
-    picked = st.selectbox("Drill", ids, index=ids.index(current) if current in ids else 0,
-                          format_func={d.id: f"{d.name} ({d.id})" for d in drills}.__getitem__, key="debrief_pick")
-    state.show_drill(picked)
-    record = store.get(picked)
+    record = services.store().get(picked)
     plan = load_plan_text(record.plan_text, record.plan_name)
     scenario = load_scenario_text(record.scenario_text, record.scenario_name)
     sim = session.open_simulation(record)

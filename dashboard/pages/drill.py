@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.signin import require_role
+from dashboard.widgets import show_flash
 
 from dashboard import services, state
 from dashboard.drills import session
@@ -248,9 +249,7 @@ def main() -> None:
     require_role()
     st.title("Drill console")
     st.sidebar.text_input("Your name", value=state.current_role() or "", key="author")
-    message = state.pop_flash()
-    if message:
-        getattr(st, message[0])(message[1])
+    show_flash()
     store = services.store()
     drills = store.list_drills()
     ids = [d.id for d in drills]

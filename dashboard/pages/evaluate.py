@@ -14,7 +14,7 @@ from dashboard.drills.errors import DrillError
 from dashboard.report.aar_drafts import draft_findings
 from dashboard.report.aar_input import CAPABILITIES, ELEMENTS, RATINGS
 from dashboard.signin import require_role
-from dashboard.widgets import report_download
+from dashboard.widgets import pick_drill, report_download, show_flash
 from plans.loader import load_plan_text
 
 def _db() -> str:
@@ -65,20 +65,11 @@ def main() -> None:
     """Render the page."""
     require_role()
     st.title("Evaluate")
-    message = state.pop_flash()
-    if message:
-        getattr(st, message[0])(message[1])
-    store = services.store()
-    drills = store.list_drills()
-    if not drills:
-        st.info("No drill yet.")
+    show_flash()
+    picked = pick_drill("evaluate_pick")
+    if picked is None:
         return
-    ids = [d.id for d in drills]
-    current = state.current_drill()
-    picked = st.selectbox("Drill", ids, index=ids.index(current) if current in ids else 0,
-                          format_func={d.id: f"{d.name} ({d.id})" for d in drills}.__getitem__, key="evaluate_pick")
-    state.show_drill(picked)
-    record = store.get(picked)
+    record = services.store().get(picked)
     editable = state.may("rate")
 
     st.subheader("Capability ratings")

@@ -12,6 +12,7 @@ from dashboard.drills import items
 from dashboard.drills.errors import DrillError
 from dashboard.drills.programme import programme
 from dashboard.signin import require_role
+from dashboard.widgets import show_flash
 from plans.loader import load_plan_text
 
 
@@ -38,9 +39,7 @@ def main() -> None:
     """Render the page."""
     require_role()
     st.title("Drill programme and improvement items")
-    message = state.pop_flash()
-    if message:
-        getattr(st, message[0])(message[1])
+    show_flash()
     texts = services.plan_texts()
     name = st.selectbox("Plan", list(texts), key="programme_plan")
     plan = load_plan_text(texts[name], name)
