@@ -213,7 +213,8 @@ def run(args: argparse.Namespace) -> int:
     predicted = predicted_activations(plan, scenario)
     print(render_summary(plan, scenario, result, seconds, workers, args.seed))
     print(render_response(plan, result, policy, predicted))
-    print("\nTo run this scenario as a drill in the browser: drillsim console  (then open http://127.0.0.1:8501)")
+    print("\nTo run this scenario as a drill in the browser: drillsim console (from a checkout: "
+          "python3 dev.py run console), then open http://127.0.0.1:8501")
     if args.json is not None:
         journal = build_journal(
             plan, scenario, result, seed=args.seed, plan_file=str(plan_path), scenario_file=str(scenario_path),
