@@ -15,24 +15,15 @@ import math
 import platform
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from plans.model import Plan
-from scenarios.model import Scenario
+from scenarios.model import Metric, Scenario
 from sim.montecarlo import MonteCarloResult
 
 JOURNAL_VERSION = 1
-OVERALL_IN_REPLICATIONS = (
-    "service_level",
-    "asa",
-    "abandonment",
-    "max_queue",
-    "backlog",
-    "tickets_late",
-    "availability",
-    "occupancy",
-    "rto",
-    "rpo",
+OVERALL_IN_REPLICATIONS: tuple[str, ...] = (
+    *get_args(Metric),  # every KPI a scenario objective may name, in the vocabulary's order
     "offered",
     "detected_after",
     "level",
