@@ -17,8 +17,8 @@ import time
 
 from plans import default_plan_path, load_plan
 from scenarios import default_scenario_path, load_scenario
-from sim.backends import make_backend
-from sim.montecarlo import run_monte_carlo
+from sim.analysis.backends import make_backend
+from sim.analysis.montecarlo import run_monte_carlo
 
 REPS = 200
 
@@ -26,7 +26,7 @@ SWEEP = """
 import resource, sys
 from plans import default_plan_path, load_plan
 from scenarios import default_scenario_path, load_scenario
-from sim.compare import compare
+from sim.analysis.compare import compare
 plan, scenario = load_plan(default_plan_path()), load_scenario(default_scenario_path())
 variants = int(sys.argv[1])
 combos = [{{"agents": 100 + 2 * v}} for v in range(variants)]

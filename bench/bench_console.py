@@ -13,11 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard.drills import session
-from dashboard.drills.store import DrillStore
+from drills import session
+from drills.store import DrillStore
 from plans.loader import default_plan_path
 from scenarios.loader import default_scenario_path
-from sim.decisions import Decision
+from sim.response.decisions import Decision
 
 GOAL_SECONDS = 1.0
 

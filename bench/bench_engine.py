@@ -31,8 +31,8 @@ from plans import default_plan_path, load_plan
 from plans.types import FROM_FILE
 from scenarios import default_scenario_path, load_scenario
 from scenarios.model import Scenario
-from sim.engine import Simulation
-from sim.montecarlo import run_monte_carlo
+from sim.engine.simulation import Simulation
+from sim.analysis.montecarlo import run_monte_carlo
 
 AHT = 5.0
 PATIENCE = 3.0

@@ -1,5 +1,6 @@
-"""User-facing front ends: the command line now, the Streamlit console later.
+"""The Streamlit drill console: ``app.py`` and its pages, thin scripts over the core.
 
-Why the CLI lives here: it is the top of the import chain
-(dashboard -> sim -> scenarios -> plans), free to call every layer below.
+Everything a page stores, checks or computes lives in ``drills``, ``reports`` and
+``sim``; the modules here only draw and call. May import every package except
+``drillsim``; nothing imports it (``drillsim console`` starts ``app.py`` by path).
 """

@@ -1,7 +1,7 @@
 """The drill console's entry script: page set-up and navigation only (each page signs in).
 
 Run with ``drillsim console``. Each page is a thin script over the tested core in
-``dashboard.drills``, ``dashboard.report`` and the layers below.
+``drills``, ``reports`` and the layers below.
 """
 
 from __future__ import annotations

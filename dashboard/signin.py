@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import access, state
+from drills import access
+from dashboard import state
 
 
 def _sign_in() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import access
+from drills import access
 
 DRILL = "drill_id"
 AUTHOR = "author"

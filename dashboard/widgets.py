@@ -7,10 +7,10 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import services, state
-from dashboard.aar_source import aar_for_drill
-from dashboard.commands.report import FORMATS, render
-from dashboard.report.aar import build_report
-from dashboard.uploads import Kind, read_upload
+from reports.source import aar_for_drill
+from reports.render import FORMATS, render
+from reports.aar import build_report
+from drills.uploads import Kind, read_upload
 
 MIME = {"md": "text/markdown", "html": "text/html", "pdf": "application/pdf"}
 

@@ -3,7 +3,7 @@
 Why they declare their own mean and variance (as Ciw's do): the known-answer tests
 and the Erlang estimates need the exact moments of what the simulation samples, and
 a planner reading a scenario wants to see "mean 5m, cv 0.6" whatever the family.
-Sampling itself lives in :mod:`sim.sampling` (numpy), keeping this layer pure.
+Sampling itself lives in :mod:`sim.engine.sampling` (numpy), keeping this layer pure.
 """
 
 from __future__ import annotations

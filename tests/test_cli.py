@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.cli import main
+from drillsim.cli import main
 
 DATA = Path(__file__).parent / "data" / "plans"
 TINY = DATA / "tiny.yaml"

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from dashboard.commands import compare as compare_command
-from sim.compare import CSV_COLUMNS, MAIN_KPIS
+from drillsim import compare as compare_command
+from sim.analysis.compare import CSV_COLUMNS, MAIN_KPIS
 
 QUEUE_YAML = """\
 meta: {id: small_queue, name: Small stationary queue}

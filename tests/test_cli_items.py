@@ -1,6 +1,6 @@
 """``drillsim items`` and ``drillsim programme`` as a user runs them: output, JSON, exit codes.
 
-The commands are registered on a fresh parser here, as ``dashboard.cli`` registers
+The commands are registered on a fresh parser here, as ``drillsim.cli`` registers
 them, so these tests do not depend on how the CLI is wired.
 """
 
@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.commands import items as items_command
-from dashboard.commands import programme as programme_command
-from dashboard.drills import items as it
-from dashboard.drills import session
-from dashboard.drills.store import DrillStore
-from dashboard.paths import DB_ENV
+from drillsim import items as items_command
+from drillsim import programme as programme_command
+from drills import items as it
+from drills import session
+from drills.store import DrillStore
+from drills.paths import DB_ENV
 from plans import default_plan_path, load_plan
 
 ROOT = Path(__file__).resolve().parents[1]

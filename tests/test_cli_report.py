@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from dashboard.cli import main
-from dashboard.drills import session
-from dashboard.drills.store import DrillStore
-from sim.decisions import Decision
+from drillsim.cli import main
+from drills import session
+from drills.store import DrillStore
+from sim.response.decisions import Decision
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.cli import main
+from drillsim.cli import main
 
 SCENARIOS = Path(__file__).parent / "data" / "scenarios"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dashboard.commands import staff
-from sim.staffing import Level, StaffingResult, TargetEvidence, parse_target, wilson_bounds
+from drillsim import staff
+from sim.analysis.staffing import Level, StaffingResult, TargetEvidence, parse_target, wilson_bounds
 
 QUEUE = {
     "meta": {"id": "mmcm_staff_cli", "name": "M/M/c+M for drillsim staff"},

@@ -1,7 +1,7 @@
 """Compare page: staffing and plan variants on common random numbers, with a progress bar.
 
-Thin: parsing, running and the chart come from ``sim.variants``, ``sim.compare`` and
-``dashboard.report.compare_figure``.
+Thin: parsing, running and the chart come from ``sim.analysis.variants``, ``sim.analysis.compare`` and
+``reports.compare_figure``.
 """
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import services
-from dashboard.report.compare_figure import compare_chart
+from reports.compare_figure import compare_chart
 from dashboard.signin import require_role
 from plans.loader import load_plan_text
 from scenarios import check_against_plan
 from scenarios.loader import load_scenario_text
-from sim.compare import compare
-from sim.variants import KEYS, VaryError, combinations, parse_vary
+from sim.analysis.compare import compare
+from sim.analysis.variants import KEYS, VaryError, combinations, parse_vary
 
 
 def main() -> None:

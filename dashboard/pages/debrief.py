@@ -1,6 +1,6 @@
 """Debrief page: the room's response against the plan, and against the plan's own run.
 
-Thin: the runs, the tables and the charts come from ``dashboard.report``.
+Thin: the runs, the tables and the charts come from ``reports``.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from dashboard.signin import require_role
 from dashboard.widgets import pick_drill, report_download
 
 from dashboard import services
-from dashboard.drills import session
-from dashboard.report.debrief import adherence, compare_policies, kpi_table
-from dashboard.report.figures import compare_bars, queue_and_service, step_gantt
-from dashboard.report.kpis import format_value
+from drills import session
+from drills.debrief import adherence, compare_policies, kpi_table
+from reports.figures import compare_bars, queue_and_service, step_gantt
+from drills.kpis import format_value
 from plans.loader import load_plan_text
 from plans.types import human_minutes
 from scenarios.loader import load_scenario_text

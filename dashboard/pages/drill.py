@@ -1,5 +1,5 @@
 """Drill page: the facilitator's console. Thin: every action is a call into
-``dashboard.drills.session``, which stores it before this page says it was done."""
+``drills.session``, which stores it before this page says it was done."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from dashboard.signin import require_role
 from dashboard.widgets import show_flash
 
 from dashboard import services, state
-from dashboard.drills import session
-from dashboard.drills.errors import Conflict, DrillError
-from dashboard.drills.records import DrillRecord
-from dashboard.drill_view import (
+from drills import session
+from drills.errors import Conflict, DrillError
+from drills.records import DrillRecord
+from drills.board import (
     channel_rows,
     choice_label,
     decision_choices,
@@ -32,7 +32,7 @@ from plans.loader import DEFAULT_PLAN, load_plan_text
 from plans.model import STEP_NAMES
 from plans.types import human_minutes
 from scenarios.loader import DEFAULT_SCENARIO
-from sim.decisions import Decision
+from sim.response.decisions import Decision
 
 STEPS = (5, 15, 60)
 LIVE_REFRESH_SECONDS = 5

@@ -8,11 +8,11 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import services, state
-from dashboard.aar_source import aar_for_drill
-from dashboard.drills import evaluations, items
-from dashboard.drills.errors import DrillError
-from dashboard.report.aar_drafts import draft_findings
-from dashboard.report.aar_input import CAPABILITIES, ELEMENTS, RATINGS
+from reports.source import aar_for_drill
+from drills import evaluations, items
+from drills.errors import DrillError
+from reports.aar_drafts import draft_findings
+from reports.aar_input import CAPABILITIES, ELEMENTS, RATINGS
 from dashboard.signin import require_role
 from dashboard.widgets import pick_drill, report_download, show_flash
 from plans.loader import load_plan_text

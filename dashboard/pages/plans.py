@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard.signin import require_role
 
 from dashboard import services
-from dashboard.report.figures import plan_graph
+from reports.figures import plan_graph
 from dashboard.widgets import upload_box
 from plans.activation import activation_paths
 from plans.analysis import readiness_findings

@@ -8,9 +8,9 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import services, state
-from dashboard.drills import items
-from dashboard.drills.errors import DrillError
-from dashboard.drills.programme import programme
+from drills import items
+from drills.errors import DrillError
+from drills.programme import programme
 from dashboard.signin import require_role
 from dashboard.widgets import show_flash
 from plans.loader import load_plan_text

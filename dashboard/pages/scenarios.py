@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.signin import require_role
 
 from dashboard import services
-from dashboard.report.figures import scenario_timeline
+from reports.figures import scenario_timeline
 from dashboard.widgets import upload_box
 from plans.loader import load_plan_text
 from plans.types import human_minutes

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.commands.console import command
-from dashboard.paths import DB_ENV
+from drillsim.console import command
+from drills.paths import DB_ENV
 
 CHROMIUM = "/usr/bin/chromium"
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.report import aar
-from dashboard.report.aar import build_report
-from dashboard.report.aar_drafts import draft_findings
-from dashboard.report.aar_input import (
+from reports import aar
+from reports.aar import build_report
+from reports.aar_drafts import draft_findings
+from reports.aar_input import (
     CAPABILITIES,
     AarInput,
     FindingText,
@@ -33,12 +33,12 @@ from dashboard.report.aar_input import (
     Rating,
     aar_input_from_journal,
 )
-from dashboard.report.aar_markdown import to_markdown
-from dashboard.report.debrief import compare_policies
+from reports.aar_markdown import to_markdown
+from drills.debrief import compare_policies
 from plans.types import FROM_FILE
 from scenarios.model import Scenario
-from sim.decisions import Decision
-from sim.engine import Simulation
+from sim.response.decisions import Decision
+from sim.engine.simulation import Simulation
 
 GOLDEN = Path(__file__).parents[1] / "data" / "golden" / "aar_tiny.md"
 BLESS = "DRILLSIM_BLESS_GOLDEN"
@@ -474,8 +474,8 @@ def test_golden_markdown(golden_input):
 
 
 def test_a_report_from_a_journal_alone(tiny_plan, tiny_scenario):
-    from sim.journal import build_journal
-    from sim.montecarlo import run_monte_carlo
+    from sim.analysis.journal import build_journal
+    from sim.analysis.montecarlo import run_monte_carlo
 
     result = run_monte_carlo(tiny_plan, tiny_scenario, 3, SEED)
     journal = build_journal(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import access
-from dashboard.commands.console import parse_codes
-from dashboard.cli import main
+from drills import access
+from drillsim.console import parse_codes
+from drillsim.cli import main
 
 
 def test_permissions_per_role():

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.drills.store import DrillStore
-from dashboard.paths import DB_ENV
+from drills.store import DrillStore
+from drills.paths import DB_ENV
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PAGES = ["pages/drill.py", "pages/debrief.py", "pages/evaluate.py", "pages/programme.py", "pages/compare.py", "pages/plans.py", "pages/scenarios.py"]
@@ -208,7 +208,7 @@ def test_reviewer_reads_but_cannot_change_a_drill(app, tmp_path):
 
 
 def test_access_codes_gate_the_roles(tmp_path, monkeypatch):
-    from dashboard import access
+    from drills import access
 
     monkeypatch.setenv(DB_ENV, str(tmp_path / "drills.sqlite"))
     monkeypatch.setenv(access.HASHES_ENV, access.encode_hashes({"facilitator": "red-pen", "reviewer": "read-only"}))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.drills.store import DrillStore
+from drills.store import DrillStore
 
 from .conftest import start_console  # noqa: TID252 - fixtures module of this folder
 

@@ -13,18 +13,18 @@ import math
 import numpy as np
 import pytest
 
-from dashboard.report import debrief
-from dashboard.report.kpis import DEBRIEF_KPIS
+from drills import debrief
+from drills.kpis import DEBRIEF_KPIS
 from plans import default_plan_path, load_plan
 from plans.model import STEP_NAMES
 from plans.types import FROM_FILE
 from scenarios import default_scenario_path, load_scenario
 from scenarios.model import Scenario
-from sim.decisions import Decision, DecisionScript
-from sim.engine import Simulation, simulate
-from sim.metrics import kpis_for
-from sim.response_metrics import response_kpis
-from sim.targets import plan_targets
+from sim.response.decisions import Decision, DecisionScript
+from sim.engine.simulation import Simulation, simulate
+from sim.engine.metrics import kpis_for
+from sim.response.metrics import response_kpis
+from sim.analysis.targets import plan_targets
 
 SEED = 11
 TINY_SCENARIO = {

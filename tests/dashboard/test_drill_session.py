@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.drills import session
-from dashboard.drills.errors import Conflict, DrillEnded, ReplayMismatch, UnknownDrill
-from dashboard.drills.store import DrillStore
-from sim.decisions import Decision
+from drills import session
+from drills.errors import Conflict, DrillEnded, ReplayMismatch, UnknownDrill
+from drills.store import DrillStore
+from sim.response.decisions import Decision
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_TEXT = (ROOT / "plans" / "examples" / "default_centre.yaml").read_text()
@@ -171,8 +171,8 @@ def test_replay_in_another_process_gives_the_same_board(store: DrillStore, db: P
     child = textwrap.dedent(
         """
         import json, sys
-        from dashboard.drills import session
-        from dashboard.drills.store import DrillStore
+        from drills import session
+        from drills.store import DrillStore
         print(json.dumps(session.board(DrillStore(sys.argv[1]).get(sys.argv[2])), sort_keys=True))
         """
     )
@@ -319,9 +319,9 @@ def test_entries_written_before_a_kill_survive(store: DrillStore, db: Path) -> N
     child = textwrap.dedent(
         """
         import sys, time
-        from dashboard.drills import session
-        from dashboard.drills.store import DrillStore
-        from sim.decisions import Decision
+        from drills import session
+        from drills.store import DrillStore
+        from sim.response.decisions import Decision
 
         store = DrillStore(sys.argv[1])
         verdict, _ = session.decide(

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.drills.errors import Conflict, DrillEnded, UnknownDrill
-from dashboard.drills.records import Participant
-from dashboard.drills.schema import SCHEMA_VERSION, NewerSchema
-from dashboard.drills.store import DrillStore
+from drills.errors import Conflict, DrillEnded, UnknownDrill
+from drills.records import Participant
+from drills.schema import SCHEMA_VERSION, NewerSchema
+from drills.store import DrillStore
 from plans.issues import ModelFileError
 
 ROOT = Path(__file__).resolve().parents[2]

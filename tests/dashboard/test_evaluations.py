@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.drills import evaluations as ev
-from dashboard.drills.errors import UnknownDrill
-from dashboard.drills.schema import SCHEMA_VERSION, NewerSchema, connect
-from dashboard.drills.store import DrillStore
+from drills import evaluations as ev
+from drills.errors import UnknownDrill
+from drills.schema import SCHEMA_VERSION, NewerSchema, connect
+from drills.store import DrillStore
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_TEXT = (ROOT / "plans" / "examples" / "default_centre.yaml").read_text()

@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from dashboard.drills import evaluations as ev
-from dashboard.drills import evidence, session
-from dashboard.drills import items as it
-from dashboard.drills.errors import UnknownDrill
-from dashboard.drills.store import DrillStore
+from drills import evaluations as ev
+from drills import evidence, session
+from drills import items as it
+from drills.errors import UnknownDrill
+from drills.store import DrillStore
 from plans import default_plan_path, load_plan
 from plans.loader import bundled_plans
-from sim.decisions import Decision
+from sim.response.decisions import Decision
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_TEXT = (ROOT / "plans" / "examples" / "default_centre.yaml").read_text()
@@ -418,7 +418,7 @@ def test_a_journal_shows_a_backup_activated_in_every_run_but_keeps_no_findings(t
 
 
 def test_a_real_run_journal_is_evidence(tmp_path, plan):
-    from dashboard.cli import main
+    from drillsim.cli import main
 
     out = tmp_path / "run.json"
     assert main(["run", "-n", "2", "--workers", "1", "--json", str(out)]) == 0

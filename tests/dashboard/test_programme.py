@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dashboard.drills import evaluations as ev
-from dashboard.drills import items as it
-from dashboard.drills import programme as pg
-from dashboard.drills import session
-from dashboard.drills.programme import HeldDrill
-from dashboard.drills.store import DrillStore
+from drills import evaluations as ev
+from drills import items as it
+from drills import programme as pg
+from drills import session
+from drills.programme import HeldDrill
+from drills.store import DrillStore
 from plans import default_plan_path, load_plan
 from plans.loader import bundled_plans
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dashboard.uploads import read_upload
+from drills.uploads import read_upload
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = (ROOT / "plans" / "examples" / "default_centre.yaml").read_bytes()

@@ -11,7 +11,7 @@ import pytest
 
 from plans import Plan, default_plan_path, load_plan
 from scenarios.model import Scenario
-from sim.demand import Customers
+from sim.engine.demand import Customers
 from plans.types import FROM_FILE
 
 QUEUE_SCENARIO: dict[str, Any] = {

@@ -8,8 +8,8 @@ import pytest
 
 from plans import default_plan_path, load_plan
 from scenarios import default_scenario_path, load_scenario
-from sim.backends import chunks, make_backend
-from sim.montecarlo import run_monte_carlo
+from sim.analysis.backends import chunks, make_backend
+from sim.analysis.montecarlo import run_monte_carlo
 
 
 def _summary(result):

@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.engine import Simulation
-from sim.records import ABANDONED, BLOCKED, DONE, DROPPED, SERVING, WAITING
+from sim.engine.simulation import Simulation
+from sim.engine.records import ABANDONED, BLOCKED, DONE, DROPPED, SERVING, WAITING
 
 INF = math.inf
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.grading import grade_level
+from sim.response.grading import grade_level
 
 CALM = {"capacity_lost_share": 0.0, "channels_down": 0.0, "sites_lost": 0.0, "queue_length": 0.0,
         "abandonment_rate": 0.0, "urgent_waiting": 0.0, "expected_outage": 0.0, "data_at_risk": 0.0,

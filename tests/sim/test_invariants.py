@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.engine import Simulation, simulate
-from sim.metrics import conservation, littles_law
-from sim.records import BLOCKED, DONE, SERVING
+from sim.engine.simulation import Simulation, simulate
+from sim.engine.metrics import conservation, littles_law
+from sim.engine.records import BLOCKED, DONE, SERVING
 
 SURGE_AND_OUTAGE = [
     {"id": "surge", "kind": "complaint_surge", "start": "9h", "duration": "4h", "multiplier": 4, "ramp": "30m",

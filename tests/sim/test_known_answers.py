@@ -17,10 +17,10 @@ import math
 import numpy as np
 import pytest
 
-from sim.engine import simulate
-from sim.metrics import queue_kpis, wait_times, window_mask
+from sim.engine.simulation import simulate
+from sim.engine.metrics import queue_kpis, wait_times, window_mask
 from sim.queueing import erlang_a, erlang_c, mmc_mean_wait, mmc_service_level
-from sim.rng import replication_seeds
+from sim.engine.rng import replication_seeds
 
 REPLICATIONS = 8
 THRESHOLD = 0.5  # 30 s, the plan's service-level threshold

@@ -6,10 +6,10 @@ import pytest
 
 from plans import default_plan_path, load_plan
 from scenarios import bundled_scenarios, load_scenario
-from sim.decisions import DecisionScript, TimedDecision
-from sim.engine import simulate
-from sim.metrics import conservation, kpis_for, replication_kpis
-from sim.targets import objective_values
+from sim.response.decisions import DecisionScript, TimedDecision
+from sim.engine.simulation import simulate
+from sim.engine.metrics import conservation, kpis_for, replication_kpis
+from sim.analysis.targets import objective_values
 
 SHORT = 6 * 60.0
 

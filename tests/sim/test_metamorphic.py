@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine import simulate
-from sim.metrics import kpis_for, queue_kpis, window_mask
+from sim.engine.simulation import simulate
+from sim.engine.metrics import kpis_for, queue_kpis, window_mask
 
 
 def test_more_agents_never_lower_the_service_level(default_plan, queue_scenario):

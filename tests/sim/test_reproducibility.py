@@ -7,10 +7,10 @@ import json
 
 import numpy as np
 
-from sim.engine import simulate
-from sim.journal import build_journal, without_wall_clock
-from sim.montecarlo import run_monte_carlo
-from sim.rng import STREAM_NAMES, make_streams, replication_seeds
+from sim.engine.simulation import simulate
+from sim.analysis.journal import build_journal, without_wall_clock
+from sim.analysis.montecarlo import run_monte_carlo
+from sim.engine.rng import STREAM_NAMES, make_streams, replication_seeds
 
 
 def _journal(plan, scenario, workers):

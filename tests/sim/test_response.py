@@ -18,11 +18,11 @@ import pytest
 
 from plans.types import FROM_FILE
 from scenarios.model import Scenario
-from sim.decisions import Decision, DecisionScript, TimedDecision
-from sim.engine import Simulation, simulate
-from sim.metrics import kpis_for
-from sim.people import reach_role
-from sim.response_metrics import response_kpis
+from sim.response.decisions import Decision, DecisionScript, TimedDecision
+from sim.engine.simulation import Simulation, simulate
+from sim.engine.metrics import kpis_for
+from sim.response.reach import reach_role
+from sim.response.metrics import response_kpis
 
 TINY_SCENARIO = {
     "meta": {"id": "tiny_crm", "name": "CRM outage on the tiny plan"},

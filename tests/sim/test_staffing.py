@@ -18,7 +18,7 @@ from plans import load_plan
 from plans.loader import default_plan_path
 from scenarios.model import Scenario
 from sim.queueing import erlang_a_staffing
-from sim.staffing import (
+from sim.analysis.staffing import (
     MAX_LEVELS,
     Target,
     Z_ONE_SIDED,

@@ -10,8 +10,8 @@ import pytest
 from plans import ModelFileError, Plan
 from scenarios import bundled_scenarios, load_scenario
 from scenarios.model import ComplaintSurge, Scenario
-from sim.compare import MAIN_KPIS, compare, paired_difference
-from sim.variants import (
+from sim.analysis.compare import MAIN_KPIS, compare, paired_difference
+from sim.analysis.variants import (
     Variant,
     VaryError,
     apply_variant,

@@ -1,1 +1,0 @@
-"""One module per ``drillsim`` command: ``add_parser(sub)`` and a handler."""

@@ -1,0 +1,78 @@
+"""The KPIs a debrief shows: key, readable label, unit, and which way is better.
+
+Why one table: the KPI table, the comparison bars and the decision effects must
+name and format a KPI the same way, and agree on whether more of it is good.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from plans.types import human_minutes
+
+Unit = Literal["share", "minutes", "count"]
+UNIT_LABELS = {"share": "share", "minutes": "minutes", "count": "count"}
+
+
+@dataclass(frozen=True, slots=True)
+class KpiSpec:
+    """How one KPI is named, measured and judged."""
+
+    key: str
+    """Key in :func:`sim.engine.metrics.kpis_for` or :func:`sim.response.metrics.response_kpis`."""
+    label: str
+    """Readable name."""
+    unit: Unit
+    """'share' (0-1), 'minutes' or 'count'."""
+    higher_is_better: bool | None
+    """True: more is better; False: less is better; None: neither (a count of actions)."""
+    axis: str = ""
+    """Axis label of a chart of it; left empty: named after the unit."""
+
+    def axis_label(self) -> str:
+        """What a chart's value axis says about this KPI."""
+        return self.axis or UNIT_LABELS[self.unit]
+
+
+DEBRIEF_KPIS: tuple[KpiSpec, ...] = (
+    KpiSpec("service_level", "Service level", "share", True, "share answered in time"),
+    KpiSpec("asa", "Average speed of answer", "minutes", False),
+    KpiSpec("abandonment", "Abandonment", "share", False, "share who gave up"),
+    KpiSpec("max_queue", "Longest queue", "count", False),
+    KpiSpec("backlog", "Ticket backlog at the end", "count", False),
+    KpiSpec("tickets_late", "Tickets late", "count", False),
+    KpiSpec("availability", "Availability (worst channel)", "share", True, "share of the time up"),
+    KpiSpec("rto", "RTO achieved", "minutes", False),
+    KpiSpec("rpo", "RPO achieved", "minutes", False),
+    KpiSpec("steps_late", "Response steps late", "count", False),
+    KpiSpec("backups_activated", "Backups activated", "count", None),
+)
+"""The rows of the debrief's KPI table, in order."""
+
+SPECS = {spec.key: spec for spec in DEBRIEF_KPIS}
+
+
+def spec_for(key: str) -> KpiSpec:
+    """The spec of a KPI; unknown keys get a plain count spec named after the key."""
+    return SPECS.get(key, KpiSpec(key, key.replace("_", " ").capitalize(), "count", None))
+
+
+def duration_text(minutes: float) -> str:
+    """'30m', '1h30m', or whole days as '1d', '7d' (a step limit of 168h00m reads badly)."""
+    if minutes >= 1440 and float(minutes) % 1440 == 0:
+        return f"{int(minutes // 1440)}d"
+    return human_minutes(minutes)
+
+
+def format_value(key: str, value: float | None) -> str:
+    """A KPI value as a person reads it: '81.6%', '1h05m', '19', or 'n/a'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    unit = spec_for(key).unit
+    if unit == "share":
+        return f"{value:.2%}" if key == "availability" else f"{value:.1%}"
+    if unit == "minutes":
+        return f"{value * 60:.0f}s" if 0 < value < 1 else human_minutes(value)
+    return f"{value:g}"

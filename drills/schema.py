@@ -1,0 +1,240 @@
+"""The drill database's tables, and creating them in a new or older file.
+
+Why a version table: drills are kept for their debrief, long after the drillsim
+that wrote them; a later release must know which layout a file has before it reads
+it, and an older release must refuse a file it does not understand rather than
+damage it.
+
+Layouts:
+
+1. drills and their append-only log (``drills``, ``entries``).
+2. adds the evaluation (``ratings``: HSEEP P/S/M/U per capability, every rating kept;
+   ``findings``: strengths and areas for improvement) and the improvement plan
+   (``items``, the IP matrix rows, with ``item_history``, every status change). A
+   layout-1 file is brought to layout 2 by creating the new tables; its drills stay
+   as they are.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA_VERSION = 2
+"""The layout this code reads and writes."""
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds a writer waits for another writer's transaction before giving up."""
+
+TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS schema_version (
+        version INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS counters (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS drills (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        created_wall TEXT NOT NULL,
+        plan_name TEXT NOT NULL,
+        plan_text TEXT NOT NULL,
+        scenario_name TEXT NOT NULL,
+        scenario_text TEXT NOT NULL,
+        seed INTEGER NOT NULL CHECK (seed >= 0),
+        mode TEXT NOT NULL CHECK (mode IN ('tabletop', 'live')),
+        speed REAL NOT NULL CHECK (speed > 0),
+        live_started_wall TEXT,
+        live_started_clock REAL,
+        participants TEXT NOT NULL,
+        clock REAL NOT NULL DEFAULT 0 CHECK (clock >= 0),
+        version INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'ended'))
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS entries (
+        drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        kind TEXT NOT NULL CHECK (kind IN ('advance', 'decision', 'note', 'observation', 'end')),
+        sim_time REAL NOT NULL,
+        wall_time TEXT NOT NULL,
+        author TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        result TEXT,
+        version INTEGER,
+        PRIMARY KEY (drill_id, seq)
+    )
+    """,
+)
+"""Layout 1."""
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: (
+        """
+        CREATE TABLE IF NOT EXISTS ratings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
+            capability TEXT NOT NULL,
+            rating TEXT NOT NULL CHECK (rating IN ('P', 'S', 'M', 'U')),
+            evidence TEXT NOT NULL,
+            evaluator TEXT NOT NULL CHECK (length(trim(evaluator)) > 0),
+            wall_time TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS ratings_by_drill ON ratings (drill_id, capability, evaluator)",
+        """
+        CREATE TABLE IF NOT EXISTS findings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('strength', 'area')),
+            capability TEXT NOT NULL,
+            observed TEXT NOT NULL,
+            reference TEXT NOT NULL DEFAULT '',
+            analysis TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL CHECK (length(trim(author)) > 0),
+            draft INTEGER NOT NULL CHECK (draft IN (0, 1)),
+            created_wall TEXT NOT NULL,
+            updated_wall TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS findings_by_drill ON findings (drill_id)",
+        """
+        CREATE TABLE IF NOT EXISTS items (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            plan_id TEXT NOT NULL,
+            drill_id TEXT REFERENCES drills(id) ON DELETE SET NULL,
+            capability TEXT,
+            issue TEXT NOT NULL CHECK (length(trim(issue)) > 0),
+            corrective_action TEXT NOT NULL CHECK (length(trim(corrective_action)) > 0),
+            element TEXT NOT NULL CHECK (element IN
+                ('planning', 'organisation', 'equipment', 'training', 'exercise')),
+            owner_role TEXT NOT NULL,
+            start TEXT NOT NULL,
+            due TEXT NOT NULL CHECK (due >= start),
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'in_progress', 'done', 'verified')),
+            node_kind TEXT NOT NULL
+                CHECK (node_kind IN ('role', 'resource', 'step', 'target', 'system', 'site')),
+            node_id TEXT NOT NULL,
+            created_wall TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            drills_before INTEGER NOT NULL DEFAULT 0,
+            verified_by TEXT
+        )
+        """,
+        "CREATE INDEX IF NOT EXISTS items_by_plan ON items (plan_id, status)",
+        """
+        CREATE TABLE IF NOT EXISTS item_history (
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL CHECK (seq >= 1),
+            status_from TEXT,
+            status_to TEXT NOT NULL,
+            who TEXT NOT NULL,
+            wall_time TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (item_id, seq)
+        )
+        """,
+    ),
+}
+"""Statements that bring a file from the layout before each key to that layout."""
+
+
+class NewerSchema(RuntimeError):
+    """The file was written by a newer drillsim."""
+
+
+def stored_version(conn: sqlite3.Connection) -> int | None:
+    """The file's layout version; None for a new (empty) file."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if has_table is None:
+        return None
+    found = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    return None if found is None else int(found)
+
+
+def ensure_schema(conn: sqlite3.Connection, path: str) -> None:
+    """Create the tables if missing, migrate an older layout; refuse a newer one.
+
+    Runs inside the caller's write transaction.
+    """
+    found = stored_version(conn)
+    if found is not None and found > SCHEMA_VERSION:
+        raise NewerSchema(
+            f"{path}: the drill database has layout version {found}, newer than this drillsim "
+            f"understands ({SCHEMA_VERSION}); upgrade drillsim to open it"
+        )
+    for statement in TABLES:
+        conn.execute(statement)
+    for version in sorted(MIGRATIONS):
+        if found is None or found < version:
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+    if found is None:
+        conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+    elif found < SCHEMA_VERSION:
+        conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+
+# --- connections for the evaluation and improvement-plan modules -----------------------
+
+
+@contextmanager
+def connect(path: str | Path, timeout: float = DEFAULT_TIMEOUT) -> Iterator[sqlite3.Connection]:
+    """One short connection to the drill database at ``path``, its layout made current.
+
+    Why here and not through :class:`~drills.store.DrillStore`: the
+    evaluation, the improvement plan and the programme open the same file for one
+    call each, as the store does; a file that is new or of an older layout is set up
+    (WAL journal, tables, migration) first, in its own write transaction, so readers
+    of a current file never take the write lock.
+    """
+    db = Path(path)
+    if db.is_dir():
+        raise ValueError(f"{db} is a folder; the drill database must be a file path")
+    db.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(db, timeout=timeout, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        if stored_version(conn) != SCHEMA_VERSION:
+            conn.execute("PRAGMA journal_mode = WAL")
+            with write(conn):
+                ensure_schema(conn, str(db))
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextmanager
+def write(conn: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction that takes the write lock at once; committed when the block ends."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextmanager
+def read(conn: sqlite3.Connection) -> Iterator[None]:
+    """A read transaction: one snapshot for several queries."""
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")

@@ -1,0 +1,107 @@
+"""``drillsim console``: start the Streamlit drill console.
+
+Why a wrapper around ``streamlit run``: the console must bind to loopback unless the
+user says otherwise, never phone home with usage statistics, and find its drill
+database, whatever directory it is started from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from drills.access import CODE_ENV_PREFIX, HASHES_ENV, ROLES, codes_from_env, encode_hashes
+from drills.paths import DB_ENV, default_db_path
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command."""
+    p = sub.add_parser("console", help="start the drill console in the browser")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default %(default)s: this machine only)")
+    p.add_argument("--port", type=int, default=8501, help="port (default %(default)s)")
+    p.add_argument("--db", type=Path, default=None, help=f"drill database file (default: ${DB_ENV} or {default_db_path()})")
+    p.add_argument(
+        "--code",
+        action="append",
+        default=[],
+        metavar="ROLE=CODE",
+        help="access code for a role (facilitator, evaluator, observer, reviewer); repeatable. "
+        f"Safer: set {CODE_ENV_PREFIX}FACILITATOR etc. in the environment. Codes are hashed before the "
+        "console starts and never stored.",
+    )
+    p.set_defaults(handler=run)
+
+
+def parse_codes(values: list[str], env: dict[str, str]) -> dict[str, str]:
+    """Role -> code from --code ROLE=CODE options over DRILLSIM_CODE_<ROLE> variables."""
+    codes = codes_from_env(env)
+    for value in values:
+        role, sep, code = value.partition("=")
+        role = role.strip().lower()
+        if not sep or role not in ROLES or not code:
+            raise ValueError(f"--code {value.split('=')[0]}=...: give ROLE=CODE with ROLE one of {', '.join(ROLES)}")
+        codes[role] = code
+    return codes
+
+
+def app_script() -> Path:
+    """The console's Streamlit entry script, found by its package, not imported.
+
+    Why by path: the command line and the console are siblings at the top of the
+    layers; ``streamlit run`` executes the script in a process of its own.
+    """
+    spec = importlib.util.find_spec("dashboard")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the dashboard package is not installed beside drillsim")
+    return Path(next(iter(spec.submodule_search_locations))) / "app.py"
+
+
+def command(host: str, port: int) -> list[str]:
+    """The streamlit command line for the console."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app_script()),
+        "--server.address", host,
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--global.developmentMode", "false",
+    ]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start the console and wait for it (Ctrl-C stops it)."""
+    if not 0 < args.port < 65536:
+        print(f"drillsim: --port {args.port} is not a port number (1-65535)", file=sys.stderr)
+        return 2
+    db = (args.db or Path(os.environ.get(DB_ENV) or default_db_path())).resolve()
+    if db.is_dir():
+        print(f"drillsim: --db {db} is a folder; give a file path", file=sys.stderr)
+        return 2
+    try:
+        codes = parse_codes(args.code, dict(os.environ))
+    except ValueError as exc:
+        print(f"drillsim: {exc}", file=sys.stderr)
+        return 2
+    loopback = args.host in {"127.0.0.1", "localhost", "::1"}
+    if not codes and not loopback:
+        print(f"drillsim: no access codes are set, so the console stays on this machine; set "
+              f"{CODE_ENV_PREFIX}FACILITATOR etc. (or --code ROLE=CODE) to serve it at {args.host}", file=sys.stderr)
+        return 2
+    db.parent.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(CODE_ENV_PREFIX)}
+    env.update({DB_ENV: str(db), HASHES_ENV: encode_hashes(codes) if codes else ""})
+    if not codes:
+        print("drillsim: warning: no access codes set: anyone on this machine can use every role", file=sys.stderr)
+    elif not loopback:
+        print(f"drillsim: warning: the console will be reachable from other machines at {args.host}", file=sys.stderr)
+    print(f"drillsim console: http://{'127.0.0.1' if args.host in {'0.0.0.0', '::'} else args.host}:{args.port}  (drills in {db}; Ctrl-C stops)")
+    sys.stdout.flush()
+    try:
+        return subprocess.run(command(args.host, args.port), env=env, check=False).returncode
+    except KeyboardInterrupt:
+        return 0

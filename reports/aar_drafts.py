@@ -1,0 +1,211 @@
+"""The findings drillsim drafts by itself, for the evaluators to keep, edit or drop.
+
+Why a module of its own: drafting is analysis, not layout. It reads the room's run
+against the plan (late, skipped or out-of-order steps, roles never reached, planned
+actions not taken), the targets that run missed and the plan's readiness errors, and
+words each as a :class:`~reports.aar_input.FindingText` marked draft. The
+report builder (:mod:`~reports.aar`) prints whatever findings it is given and
+never drafts any (it borrows only :func:`target_text`, so a target reads the same in a
+finding and in the results table); the console and the CLI draft, until evaluators
+write their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports.aar_input import CAPABILITIES, RUNS, AarInput, FindingText, report_runs
+from drills.debrief import CHECKED_STEPS, adherence, kpi_table
+from drills.kpis import duration_text, format_value
+from plans.analysis import readiness_findings
+from plans.model import STEP_NAMES, Plan
+from plans.types import human_minutes
+
+TARGET_NAMES = {
+    "rto": "RTO",
+    "rpo": "RPO",
+    "availability": "availability",
+    "service_level": "service level",
+}
+TARGET_SOURCES = {
+    "rto": "SOURCE 5.3",
+    "rpo": "SOURCE 5.3",
+    "availability": "SOURCE 5.3",
+    "service_level": "SOURCE 4.1",
+    "tickets_late": "SOURCE 2.1.3, 2.2.2",
+}
+TARGET_CAPABILITY = {
+    "rto": "handle_coordinate",
+    "availability": "handle_coordinate",
+    "service_level": "handle_coordinate",
+    "rpo": "resource_guarantee",
+    "tickets_late": "track_feedback",
+}
+"""Where a missed target is drafted. ``steps_late`` is left out: every late step has
+its own finding from :func:`drills.debrief.adherence`."""
+READINESS_CAPABILITY = {
+    "escalation": "discover_report",
+    "role": "activate",
+    "cover": "activate",
+    "flow": "activate",
+    "activation": "handle_coordinate",
+    "drill": "review_improve",
+    "plan": "review_improve",
+}
+"""Readiness finding code prefix -> capability; anything else is resource guarantee."""
+RESERVE_ACTIONS = ("activate_backup", "call_in_reserves")
+"""Actions that draw on the 7.4 reserves: their absence is a resource-guarantee area."""
+
+
+def draft_findings(aar: AarInput) -> list[FindingText]:
+    """Findings the tool detects itself, as drafts for the evaluators to edit.
+
+    Areas: the room's departures from the plan (late, unfinished, skipped or
+    out-of-order steps, roles never reached, planned actions not taken), the targets
+    the room's run missed, and the plan's readiness findings of severity error.
+    Strengths: steps done within their limit.
+    """
+    found: list[FindingText] = []
+    record = aar.room.response if aar.room is not None else None
+    if aar.room is not None and record is not None:
+        now = aar.until if aar.until is not None else aar.room.horizon
+        found += _step_strengths(aar.plan, record)
+        found += [
+            _adherence_area(aar.plan, record, f) for f in adherence(aar.plan, record, now, aar.room)
+        ]
+    runs = report_runs(aar)
+    if "room" in runs:
+        for row in kpi_table(runs, aar.plan, aar.until):
+            if row["kpi"] in TARGET_CAPABILITY and row["room_met"] is False:
+                found.append(_target_area(row, aar.plan))
+    found += [
+        _readiness_area(aar.plan, f)
+        for f in readiness_findings(aar.plan, aar.today)
+        if f.severity == "error"
+    ]
+    return found
+
+
+def _flow_step(plan: Plan, record: Any, incident_id: str, step: str) -> tuple[str, Any]:
+    """(event class, the plan's step) of a step of an incident."""
+    incident = next(i for i in record.incidents if i.id == incident_id)
+    flow = plan.flow_for(incident.event_class)
+    spec = next((s for s in flow.steps if s.step == step), None) if flow is not None else None
+    return incident.event_class, spec
+
+
+def _step_reference(event_class: str, step: str, limit: float) -> str:
+    return f"Plan flow {event_class}, step '{step}', limit {duration_text(limit)} (SOURCE 7.2)"
+
+
+def _step_strengths(plan: Plan, record: Any) -> list[FindingText]:
+    out = []
+    for incident in record.incidents:
+        for name in STEP_NAMES:
+            step = incident.steps.get(name)
+            if step is None or step.done is None or step.started is None or step.late(step.done):
+                continue
+            out.append(
+                FindingText(
+                    "strength",
+                    name,
+                    f"{CAPABILITIES[name]} (owner {step.owner}) was done in "
+                    f"{human_minutes(step.done - step.started)}, within its limit of "
+                    f"{duration_text(step.limit)} ({incident.id}).",
+                    _step_reference(incident.event_class, name, step.limit),
+                )
+            )
+    return out
+
+
+ADHERENCE_ANALYSIS = {
+    "late": "The step ran past its limit: check when its owner was reached and what held it up.",
+    "not_done": "The step was not finished in time: check whether its owner was called and "
+    "knew the step was theirs.",
+    "skipped": "The step was skipped: check whether the flow's order is known to the room.",
+    "out_of_order": "The step began before the one before it was done: check whether the "
+    "hand-over between the two owners is written down.",
+    "role_not_reached": "The role was never reached: check the call tree, the holder's and "
+    "deputies' on-call hours and how the room calls people.",
+    "action_not_taken": "The plan lists this action and nobody took it: check whether the room "
+    "knew it was due and who owns it.",
+}
+
+
+def _adherence_area(plan: Plan, record: Any, finding: dict[str, Any]) -> FindingText:
+    kind = finding["kind"]
+    if kind == "role_not_reached":
+        role = plan.role(finding["role"])
+        incident = next(i for i in record.incidents if i.id == finding["incident"])
+        flow = plan.flow_for(incident.event_class)
+        owned = [
+            s.step
+            for s in (flow.steps if flow else ())
+            if s.owner == role.id and s.step in CHECKED_STEPS
+        ]
+        deputies = ", ".join(role.deputies) or "none"
+        reference = (
+            f"Plan role '{role.id}' ({role.name}): holder {role.holder}, deputies {deputies}, "
+            f"answer within {duration_text(role.answer_within)} (SOURCE 7.1)"
+        )
+        capability = owned[0] if owned else "activate"
+    else:
+        event_class, spec = _flow_step(plan, record, finding["incident"], finding["step"])
+        limit = spec.limit if spec is not None else 0.0
+        reference = _step_reference(event_class, finding["step"], limit)
+        capability = finding["step"]
+        if kind == "action_not_taken":
+            reference += f", action {finding['action']} on {finding['target']}"
+            if finding["action"] in RESERVE_ACTIONS:
+                capability = "resource_guarantee"
+    return FindingText(
+        "area",
+        capability,
+        finding["message"][:1].upper() + finding["message"][1:] + ".",
+        reference,
+        ADHERENCE_ANALYSIS[kind],
+    )
+
+
+def target_text(kpi: str, row: dict[str, Any], plan: Plan) -> str:
+    """A target as the report writes it, e.g. 'RTO <= 4h00m' or 'service level >= 80.0% ...'."""
+    if kpi not in TARGET_NAMES:
+        return str(row["target_label"])
+    text = f"{TARGET_NAMES[kpi]} {row['op']} {format_value(kpi, row['target'])}"
+    if kpi == "service_level":
+        text += f" answered within {plan.targets.service_level.answer_within * 60:g}s"
+    return text
+
+
+TARGET_ANALYSIS = {
+    False: "The plan's own policy missed it too on the same seed: the plan itself falls short.",
+    True: "The plan's own policy met it on the same seed: the room's decisions fell short.",
+    None: "Without the plan's own run on the same seed, play and plan cannot be told apart.",
+}
+"""First root-cause sentence of a missed target, by whether the plan's own run met it."""
+
+
+def _target_area(row: dict[str, Any], plan: Plan) -> FindingText:
+    kpi = row["kpi"]
+    others = [
+        f"{RUNS[n].lower()}: {format_value(kpi, row[n])}" for n in ("plan", "none") if n in row
+    ]
+    observed = f"{row['label']} was {format_value(kpi, row['room'])} in the room's run"
+    observed += f" ({'; '.join(others)}, same seed)." if others else "."
+    analysis = TARGET_ANALYSIS[row.get("plan_met")]
+    reference = f"Target {target_text(kpi, row, plan)} ({TARGET_SOURCES[kpi]})"
+    return FindingText("area", TARGET_CAPABILITY[kpi], observed, reference, analysis)
+
+
+def _readiness_area(plan: Plan, finding: Any) -> FindingText:
+    prefix = finding.code.split(".")[0]
+    capability = READINESS_CAPABILITY.get(prefix, "resource_guarantee")
+    reference = f"Plan {plan.meta.id} version {plan.meta.version}, readiness check {finding.code}"
+    return FindingText(
+        "area",
+        capability,
+        finding.message,
+        reference,
+        "A weakness of the written plan itself, found by the readiness checks before the "
+        "drill: revise the plan (SOURCE 7.2 step 6).",
+    )

@@ -1,0 +1,105 @@
+"""Gather what an after-action report needs, from a stored drill or a run journal.
+
+Why a module of its own: the report builder (:mod:`reports.aar`) is pure and
+knows nothing of the database; the drill store, the evaluations and the items know
+nothing of reports. This is the one place that reads all of them for a report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from drills import evaluations, items
+from drills.session import open_simulation
+from drills.store import DrillStore
+from reports.aar_drafts import draft_findings
+from reports.aar_input import AarInput, FindingText, ImprovementRow, Rating, aar_input_from_journal
+from drills.debrief import compare_policies
+from plans import ModelFileError
+from plans.issues import Issue
+from plans.loader import load_plan_text
+from plans.model import Plan
+from scenarios.loader import load_scenario_text
+from scenarios.model import Scenario
+from sim.analysis.montecarlo import run_monte_carlo
+
+
+def monte_carlo_summary(plan: Plan, scenario: Scenario, seed: int, replications: int, workers: int = 1) -> dict[str, Any]:
+    """A Monte Carlo run of the drill's plan and scenario under the plan's own policy,
+    in the journal's shape (kpis, targets, objectives), for the report's distribution."""
+    result = run_monte_carlo(plan, scenario, replications, seed, workers)
+    return {
+        "replications": replications,
+        "policy": "plan",
+        "kpis": {k: s.to_dict() for k, s in result.kpis.items()},
+        "targets": {c.check.name: c.to_dict() for c in result.targets},
+        "objectives": {c.check.name: c.to_dict() for c in result.objectives},
+    }
+
+
+def aar_for_drill(
+    db_path: Path, drill_id: str, generated_at: dt.datetime, today: dt.date, monte_carlo: int = 0, workers: int = 1
+) -> AarInput:
+    """Everything the report shows about one drill; drafted findings when none are stored.
+
+    ``monte_carlo`` > 0 adds that many replications' distribution (the coordinator asks).
+    """
+    record = DrillStore(db_path).get(drill_id)
+    plan = load_plan_text(record.plan_text, record.plan_name)
+    scenario = load_scenario_text(record.scenario_text, record.scenario_name)
+    sim = open_simulation(record)
+    room = sim.records()
+    sim.release()
+    until = record.clock if record.clock > 0 else None
+    runs = compare_policies(plan, scenario, record.seed, room, until=until) if until else {}
+    base = AarInput(
+        title=f"After-action report: {record.name}",
+        generated_at=generated_at,
+        plan=plan,
+        scenario=scenario,
+        seed=record.seed,
+        drill_name=record.name,
+        drill_id=record.id,
+        drill_date=dt.date.fromisoformat(record.created_wall[:10]),
+        mode=record.mode,
+        participants=tuple((p.name, p.role) for p in record.participants),
+        entries=tuple(e.to_dict() for e in record.entries),
+        room=room,
+        runs=runs,
+        until=until,
+        ratings=tuple(
+            Rating(r.capability, r.rating, r.evidence, r.evaluator) for r in evaluations.ratings(db_path, drill_id)
+        ),
+        items=tuple(
+            ImprovementRow(i.issue, i.corrective_action, i.element, i.owner_role, i.start, i.due, i.status,
+                           f"{i.node_kind} {i.node_id}")
+            for i in items.all_items(db_path, plan.meta.id)
+            if i.drill_id == drill_id
+        ),
+        today=today,
+        monte_carlo=monte_carlo_summary(plan, scenario, record.seed, monte_carlo, workers) if monte_carlo else None,
+    )
+    stored = evaluations.findings(db_path, drill_id)
+    findings = (
+        tuple(FindingText(f.kind, f.capability, f.observed, f.reference, f.analysis, f.draft, f.author) for f in stored)
+        if stored
+        else tuple(draft_findings(base))
+    )
+    return replace(base, findings=findings)
+
+
+def aar_for_journal(path: Path, generated_at: dt.datetime, today: dt.date) -> AarInput:
+    """A report's input from a ``drillsim run`` journal file."""
+    try:
+        journal = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelFileError(path, [Issue((), f"cannot read the journal: {exc}")]) from None
+    except json.JSONDecodeError as exc:
+        raise ModelFileError(path, [Issue((), f"not a JSON run journal: {exc.msg}", exc.lineno)]) from None
+    if not isinstance(journal, dict) or journal.get("kind") != "monte_carlo":
+        raise ModelFileError(path, [Issue(("kind",), "not a drillsim run journal (expected kind 'monte_carlo')")])
+    return aar_input_from_journal(journal, generated_at, today)

@@ -1,0 +1,202 @@
+"""Monte Carlo: many replications from one seed, serially or on worker processes.
+
+Why the numbers cannot depend on the number of workers: the replication seeds are
+fixed by the run's seed (:func:`sim.engine.rng.replication_seeds`), every replication runs
+alone from its seed, and results are gathered back in seed order before anything is
+added up. One worker or eight, the same floats are summed in the same order.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from array import array
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+
+from plans.model import Plan
+from scenarios.model import Scenario
+from sim.analysis.backends import Backend, chunks, make_backend
+from sim.response.decisions import DecisionScript
+from sim.engine.simulation import simulate
+from sim.response.controller import Policy
+from sim.response.metrics import response_kpis
+from sim.engine.metrics import Kpis, replication_kpis
+from sim.engine.rng import replication_seeds
+from sim.analysis.stats import Summary, summarise, wilson
+from sim.analysis.targets import Check, objective_checks, objective_values, plan_targets
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    """What comes back from one replication: its seed, KPIs and objective values."""
+
+    seed: int
+    kpis: Kpis
+    objectives: Kpis
+
+
+def run_replication(
+    plan: Plan, scenario: Scenario, policy: Policy, script: DecisionScript | None, seed: int
+) -> ReplicationResult:
+    """One replication, reduced to its KPIs (the records stay in the worker)."""
+    records = simulate(plan, scenario, seed, policy, script)
+    kpis = replication_kpis(records, plan)
+    kpis.update(response_kpis(records))
+    return ReplicationResult(seed, kpis, objective_values(records, plan, scenario))
+
+
+def default_workers() -> int:
+    """Worker processes to use by default: the machine's cores."""
+    return max(1, os.cpu_count() or 1)
+
+
+def run_chunk(
+    plan: Plan, scenario: Scenario, policy: Policy, script: DecisionScript | None, seeds: list[int]
+) -> list[ReplicationResult]:
+    """Several replications in one task (one process or Dask task runs a whole chunk)."""
+    return [run_replication(plan, scenario, policy, script, seed) for seed in seeds]
+
+
+def chunk_size(replications: int, workers: int) -> int:
+    """Replications a task: enough to keep workers busy, few enough to stream results."""
+    return max(1, min(50, replications // (workers * 16) or 1))
+
+
+def iter_replications(
+    plan: Plan,
+    scenario: Scenario,
+    seeds: list[int],
+    workers: int = 1,
+    policy: Policy = "plan",
+    script: DecisionScript | None = None,
+    backend: Backend | None = None,
+) -> Iterator[ReplicationResult]:
+    """Replication results in seed order, computed on ``backend`` (default: a process
+    pool of ``workers``, or this process when ``workers`` is 1)."""
+    task = partial(run_chunk, plan, scenario, policy, script)
+    own = backend is None
+    runner = make_backend("process", workers) if own else backend
+    assert runner is not None
+    try:
+        for results in runner.map(task, chunks(seeds, chunk_size(len(seeds), max(1, workers)))):
+            yield from results
+    finally:
+        if own:
+            runner.close()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """How often one target or objective was met over the replications."""
+
+    check: Check
+    met: int
+    n: int
+
+    @property
+    def probability(self) -> float:
+        """Share of replications that met it."""
+        return self.met / self.n if self.n else float("nan")
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain form for the journal."""
+        lo, hi = wilson(self.met, self.n)
+        return {
+            "target": self.check.threshold,
+            "op": self.check.op,
+            "kpi": self.check.kpi,
+            "label": self.check.label,
+            "probability_met": self.probability,
+            "ci95": [lo, hi],
+            "replications": self.n,
+        }
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Aggregates of a Monte Carlo run."""
+
+    seeds: list[int]
+    columns: dict[str, array[float]]
+    """Every replication's value of every KPI, in seed order (nan: undefined there)."""
+    kpis: dict[str, Summary]
+    targets: list[CheckResult]
+    objectives: list[CheckResult]
+
+    def values(self, kpi: str) -> np.ndarray:
+        """One KPI's values over the replications, in seed order."""
+        return np.frombuffer(self.columns[kpi], dtype=float) if kpi in self.columns else np.array([])
+
+
+class Accumulator:
+    """Takes replication results one at a time and keeps only compact columns.
+
+    Why: a sweep of thousands of replications must not hold every replication's
+    objects; each KPI becomes one array of doubles (8 bytes a replication), which is
+    all the summaries and percentiles need.
+    """
+
+    def __init__(self, plan: Plan, scenario: Scenario) -> None:
+        self.targets = plan_targets(plan)
+        self.objectives = objective_checks(scenario)
+        self.seeds: list[int] = []
+        self.columns: dict[str, array[float]] = {}
+        self.targets_met = [0] * len(self.targets)
+        self.objectives_met = [0] * len(self.objectives)
+
+    def add(self, result: ReplicationResult) -> None:
+        """Fold in one replication (in seed order)."""
+        n = len(self.seeds)
+        self.seeds.append(result.seed)
+        for key, value in result.kpis.items():
+            column = self.columns.get(key)
+            if column is None:
+                column = self.columns[key] = array("d", [math.nan] * n)
+            column.append(value)
+        for column in self.columns.values():
+            if len(column) == n:  # a KPI this replication did not report
+                column.append(math.nan)
+        for i, check in enumerate(self.targets):
+            self.targets_met[i] += check.met(result.kpis.get(check.kpi, math.nan))
+        for i, check in enumerate(self.objectives):
+            self.objectives_met[i] += check.met(result.objectives.get(check.kpi, math.nan))
+
+    def result(self) -> MonteCarloResult:
+        """The summaries of everything added so far."""
+        n = len(self.seeds)
+        kpis = {k: summarise(np.frombuffer(self.columns[k], dtype=float)) for k in sorted(self.columns)}
+        return MonteCarloResult(
+            list(self.seeds),
+            self.columns,
+            kpis,
+            [CheckResult(c, m, n) for c, m in zip(self.targets, self.targets_met, strict=True)],
+            [CheckResult(c, m, n) for c, m in zip(self.objectives, self.objectives_met, strict=True)],
+        )
+
+
+def run_monte_carlo(
+    plan: Plan,
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    workers: int = 1,
+    progress: Progress | None = None,
+    policy: Policy = "plan",
+    script: DecisionScript | None = None,
+    backend: Backend | None = None,
+) -> MonteCarloResult:
+    """Run ``replications`` replications from ``seed`` and aggregate them."""
+    seeds = replication_seeds(seed, replications)
+    acc = Accumulator(plan, scenario)
+    results = iter_replications(plan, scenario, seeds, workers, policy, script, backend)
+    for done, result in enumerate(results, start=1):
+        acc.add(result)
+        if progress is not None:
+            progress(done, replications)
+    return acc.result()

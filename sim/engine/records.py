@@ -1,0 +1,96 @@
+"""What one replication leaves behind: flat records of contacts, events and state.
+
+Why flat arrays for contacts: a busy day is tens of thousands of contacts, and the
+metrics are vectorised numpy over them; one dataclass per contact would cost more
+than the simulation itself. Events (outages, repairs, capacity changes) are few and
+kept as small frozen records with a ``kind``, like Ciw's data records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+# Contact status codes.
+PENDING = 0
+"""Not arrived yet (only seen while a run is paused)."""
+WAITING = 1
+"""In a queue."""
+SERVING = 2
+"""With an agent."""
+DONE = 3
+"""Answered and finished."""
+ABANDONED = 4
+"""Gave up waiting (live channels only)."""
+BLOCKED = 5
+"""Turned away on arrival: the channel was dark or partly out."""
+DROPPED = 6
+"""Was waiting when the channel went dark."""
+NOTICED = 7
+"""Met a notice about the disruption (a channel switched to a notice, or spared by one)."""
+STATUS_NAMES = ("pending", "waiting", "serving", "done", "abandoned", "blocked", "dropped", "noticed")
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """Something that happened to the centre, at a run time in minutes."""
+
+    time: float
+    kind: str
+    """e.g. 'outage_start', 'repair', 'surge_start', 'site_lost', 'data_loss', 'inject'."""
+    ref: str
+    """Id of what it happened to (a system, site, channel, event or inject)."""
+    detail: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    """Figures that go with it, e.g. {'share': 0.5} or {'rpo': 7.5}."""
+
+
+@dataclass
+class Snapshots:
+    """State sampled at a fixed interval: queues, agents at work, agents busy."""
+
+    time: list[float] = field(default_factory=list)
+    waiting: list[list[int]] = field(default_factory=list)
+    """Contacts waiting per channel, in plan channel order."""
+    busy: list[int] = field(default_factory=list)
+    staffed: list[int] = field(default_factory=list)
+    channels_up: list[list[bool]] = field(default_factory=list)
+
+
+@dataclass
+class RunRecords:
+    """Everything one replication recorded; the input of :mod:`sim.engine.metrics`."""
+
+    horizon: float
+    warm_up: float
+    channel_ids: tuple[str, ...]
+    channel_live: tuple[bool, ...]
+    arrival: NDArray[np.float64]
+    start: NDArray[np.float64]
+    """Service start (nan: never served)."""
+    end: NDArray[np.float64]
+    """Service end, abandonment or drop time (nan: still open)."""
+    status: NDArray[np.int8]
+    channel: NDArray[np.int64]
+    live: NDArray[np.bool_]
+    """Whether the contact waited live (False: a ticket, or a call switched to a callback)."""
+    rtype: NDArray[np.int64]
+    rclass: NDArray[np.int64]
+    surge: NDArray[np.bool_]
+    events: list[EventRecord]
+    channel_log: list[tuple[float, int, bool]]
+    """(time, channel index, up) at the start and at every change."""
+    staffing_log: list[tuple[float, int, int]]
+    """(time, group index, agents at work) at the start and at every change."""
+    snapshots: Snapshots
+    group_labels: tuple[str, ...] = ()
+    """Readable names of the agent groups."""
+    service_log: list[tuple[float, str, bool, str]] = field(default_factory=list)
+    """(time, channel/system/site, working as required, cause) at every change."""
+    response: Any = None
+    """The response's record (:class:`sim.response.controller.ResponseRecord`), if a policy ran."""
+
+    def __len__(self) -> int:
+        return int(self.arrival.shape[0])
