@@ -39,7 +39,9 @@ def timed(backend_name: str, workers: int) -> float:
     plan, scenario = load_plan(default_plan_path()), load_scenario(default_scenario_path())
     backend = make_backend(backend_name, workers)  # type: ignore[arg-type]
     try:
-        run_monte_carlo(plan, scenario, 4, seed=2, workers=workers, backend=backend)  # warm the workers
+        run_monte_carlo(
+            plan, scenario, 4, seed=2, workers=workers, backend=backend
+        )  # warm the workers
         start = time.perf_counter()
         run_monte_carlo(plan, scenario, REPS, seed=1, workers=workers, backend=backend)
         return time.perf_counter() - start
@@ -48,8 +50,12 @@ def timed(backend_name: str, workers: int) -> float:
 
 
 def sweep_maxrss(variants: int) -> int:
-    out = subprocess.run([sys.executable, "-c", SWEEP.format(reps=REPS), str(variants)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", SWEEP.format(reps=REPS), str(variants)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(out.stdout.strip().splitlines()[-1])
 
 
@@ -57,16 +63,22 @@ def main() -> None:
     cores = os.cpu_count() or 1
     serial = timed("serial", 1)
     pool = timed("process", cores)
-    print(f"{REPS} replications: serial {serial:.1f} s, process pool ({cores} workers) {pool:.1f} s: "
-          f"speed-up {serial / pool:.2f} (goal >= 1.8 on 2 cores)")
+    print(
+        f"{REPS} replications: serial {serial:.1f} s, process pool ({cores} workers) {pool:.1f} s: "
+        f"speed-up {serial / pool:.2f} (goal >= 1.8 on 2 cores)"
+    )
     try:
         dask = timed("dask", cores)
-        print(f"Dask LocalCluster ({cores} workers) {dask:.1f} s: {dask / pool:.2f} x the process pool (goal <= 1.3)")
+        print(
+            f"Dask LocalCluster ({cores} workers) {dask:.1f} s: {dask / pool:.2f} x the process pool (goal <= 1.3)"
+        )
     except RuntimeError as exc:
         print(f"Dask not measured: {exc}")
     one, twenty = sweep_maxrss(1), sweep_maxrss(20)
-    print(f"peak memory (maxrss, serial): 1 x {REPS} replications {one / 1024:.0f} MiB, "
-          f"20 x {REPS} {twenty / 1024:.0f} MiB: ratio {twenty / one:.2f} (goal <= 1.5)")
+    print(
+        f"peak memory (maxrss, serial): 1 x {REPS} replications {one / 1024:.0f} MiB, "
+        f"20 x {REPS} {twenty / 1024:.0f} MiB: ratio {twenty / one:.2f} (goal <= 1.5)"
+    )
 
 
 if __name__ == "__main__":

@@ -25,8 +25,12 @@ GOAL_SECONDS = 1.0
 def main() -> None:
     store = DrillStore(Path(tempfile.mkdtemp()) / "bench.sqlite")
     record = store.create_drill(
-        name="bench", plan_name="default_centre", plan_text=default_plan_path().read_text(),
-        scenario_name="crm_outage_monday_peak", scenario_text=default_scenario_path().read_text(), seed=1,
+        name="bench",
+        plan_name="default_centre",
+        plan_text=default_plan_path().read_text(),
+        scenario_name="crm_outage_monday_peak",
+        scenario_text=default_scenario_path().read_text(),
+        seed=1,
     )
     times = []
     clock = 0.0
@@ -37,11 +41,19 @@ def main() -> None:
         times.append(time.perf_counter() - started)
         clock = record.clock
         if clock == 75:
-            _, record = session.decide(store, record.id, Decision(action="activate_backup", target="crm_standby"),
-                                       "bench", "", record.version)
+            _, record = session.decide(
+                store,
+                record.id,
+                Decision(action="activate_backup", target="crm_standby"),
+                "bench",
+                "",
+                record.version,
+            )
     slowest, mean = max(times), sum(times) / len(times)
-    print(f"{len(times)} steps of 15 min (store + replay + board): mean {mean * 1000:.0f} ms, "
-          f"slowest {slowest * 1000:.0f} ms; slowest / 1 s goal = {slowest / GOAL_SECONDS:.2f} (goal <= 1)")
+    print(
+        f"{len(times)} steps of 15 min (store + replay + board): mean {mean * 1000:.0f} ms, "
+        f"slowest {slowest * 1000:.0f} ms; slowest / 1 s goal = {slowest / GOAL_SECONDS:.2f} (goal <= 1)"
+    )
 
 
 if __name__ == "__main__":

@@ -31,8 +31,8 @@ from plans import default_plan_path, load_plan
 from plans.types import FROM_FILE
 from scenarios import default_scenario_path, load_scenario
 from scenarios.model import Scenario
-from sim.engine.simulation import Simulation
 from sim.analysis.montecarlo import run_monte_carlo
+from sim.engine.simulation import Simulation
 
 AHT = 5.0
 PATIENCE = 3.0
@@ -45,8 +45,12 @@ def queue_scenario(agents: int, horizon_h: float) -> Scenario:
         "meta": {"id": "bench", "name": "bench M/M/c+M"},
         "start": "2026-03-02T00:00:00",
         "horizon": f"{horizon_h:g}h",
-        "demand": {"rate_per_hour": rate, "channels": {"phone": 1.0}, "request_types": {"consultation": 1.0},
-                   "classes": {"ordinary": 1.0}},
+        "demand": {
+            "rate_per_hour": rate,
+            "channels": {"phone": 1.0},
+            "request_types": {"consultation": 1.0},
+            "classes": {"ordinary": 1.0},
+        },
         "handle_time": {"default": {"dist": "exponential", "mean": "5m"}},
         "patience": {"default": {"dist": "exponential", "mean": "3m"}},
         "staffing": [{"site": "main_centre", "agents": agents, "skills": ["phone"]}],
@@ -114,11 +118,15 @@ def main() -> None:
         e_t, e_n = engine_time(plan, scenario)
         b_t, b_n = bare_simpy_time(agents, hours * 60)
         rows[agents] = (e_t / e_n * 1e6, b_t / b_n * 1e6)
-        print(f"{agents:>5} agents, {hours:g} h: engine {e_n:,} contacts {rows[agents][0]:.1f} us/contact; "
-              f"bare SimPy {b_n:,} contacts {rows[agents][1]:.1f} us/contact; "
-              f"engine / bare = {rows[agents][0] / rows[agents][1]:.2f} (goal <= 1.5)")
-    print(f"slow-down 200 -> 3200 agents: engine {rows[3200][0] / rows[200][0]:.2f} (goal <= 1.5), "
-          f"bare SimPy {rows[3200][1] / rows[200][1]:.2f}")
+        print(
+            f"{agents:>5} agents, {hours:g} h: engine {e_n:,} contacts {rows[agents][0]:.1f} us/contact; "
+            f"bare SimPy {b_n:,} contacts {rows[agents][1]:.1f} us/contact; "
+            f"engine / bare = {rows[agents][0] / rows[agents][1]:.2f} (goal <= 1.5)"
+        )
+    print(
+        f"slow-down 200 -> 3200 agents: engine {rows[3200][0] / rows[200][0]:.2f} (goal <= 1.5), "
+        f"bare SimPy {rows[3200][1] / rows[200][1]:.2f}"
+    )
 
     print("== peak traced memory of a serial Monte Carlo run (default scenario)")
     scenario = load_scenario(default_scenario_path())
@@ -126,16 +134,20 @@ def main() -> None:
     m_few = peak_memory(plan, scenario, few)
     m_many = peak_memory(plan, scenario, many)
     per_rep = (m_many - m_few) / (many - few)
-    print(f"{few} replications {m_few / 2**20:.2f} MiB, {many} replications {m_many / 2**20:.2f} MiB: "
-          f"ratio {m_many / m_few:.2f}; growth {per_rep / 1024:.1f} KiB a replication "
-          "(the KPI values kept for percentiles and the journal, 8 bytes each)")
+    print(
+        f"{few} replications {m_few / 2**20:.2f} MiB, {many} replications {m_many / 2**20:.2f} MiB: "
+        f"ratio {m_many / m_few:.2f}; growth {per_rep / 1024:.1f} KiB a replication "
+        "(the KPI values kept for percentiles and the journal, 8 bytes each)"
+    )
 
     reps = 100 if args.quick else 1000
     workers = os.cpu_count() or 1
     t0 = time.perf_counter()
     run_monte_carlo(plan, scenario, reps, seed=1, workers=workers)
     wall = time.perf_counter() - t0
-    print(f"== {reps} replications of the default plan and scenario on {workers} worker(s): {wall:.1f} s")
+    print(
+        f"== {reps} replications of the default plan and scenario on {workers} worker(s): {wall:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ import streamlit as st
 
 def main() -> None:
     """Configure the page and hand over to the chosen page."""
-    st.set_page_config(page_title="drillsim console", page_icon=":material/emergency:", layout="wide")
+    st.set_page_config(
+        page_title="drillsim console", page_icon=":material/emergency:", layout="wide"
+    )
     pages = [
         st.Page("pages/drill.py", title="Drill", icon=":material/timer:", default=True),
         st.Page("pages/debrief.py", title="Debrief", icon=":material/summarize:"),

@@ -12,8 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import state
-from drills.store import DrillStore
 from drills.paths import db_path
+from drills.store import DrillStore
 from plans.loader import bundled_plans
 from scenarios.loader import bundled_scenarios
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from drills import access
 from dashboard import state
+from drills import access
 
 
 def _sign_in() -> None:
@@ -50,6 +50,8 @@ def require_role() -> str:
         if message:
             getattr(st, message[0])(message[1])
         st.title("drillsim console")
-        st.info("Sign in with your role in the sidebar: facilitator, evaluator, observer or reviewer.")
+        st.info(
+            "Sign in with your role in the sidebar: facilitator, evaluator, observer or reviewer."
+        )
         st.stop()
     return role

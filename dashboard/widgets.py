@@ -7,10 +7,10 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import services, state
-from reports.source import aar_for_drill
-from reports.render import FORMATS, render
-from reports.aar import build_report
 from drills.uploads import Kind, read_upload
+from reports.aar import build_report
+from reports.render import FORMATS, render
+from reports.source import aar_for_drill
 
 MIME = {"md": "text/markdown", "html": "text/html", "pdf": "application/pdf"}
 
@@ -19,13 +19,17 @@ UPLOAD_STORE = {"plan": state.UPLOADED_PLANS, "scenario": state.UPLOADED_SCENARI
 
 def upload_box(kind: Kind) -> None:
     """Upload a plan or scenario; valid ones join this tab's list, bad ones show every problem."""
-    uploaded = st.file_uploader(f"Upload a {kind} (YAML)", type=["yaml", "yml"], key=f"{kind}_upload")
+    uploaded = st.file_uploader(
+        f"Upload a {kind} (YAML)", type=["yaml", "yml"], key=f"{kind}_upload"
+    )
     if uploaded is None:
         return
     result = read_upload(uploaded.name, uploaded.getvalue(), kind)
     if result.ok and result.text is not None:
         state.uploads(UPLOAD_STORE[kind])[uploaded.name] = result.text
-        st.success(f"{uploaded.name} is a valid {kind}; it is now in the list below for this session.")
+        st.success(
+            f"{uploaded.name} is a valid {kind}; it is now in the list below for this session."
+        )
     else:
         st.error(f"{uploaded.name} cannot be used: {len(result.problems)} problem(s) to fix")
         st.code("\n".join(result.problems), language=None)
@@ -46,8 +50,13 @@ def pick_drill(key: str) -> str | None:
         return None
     ids = [d.id for d in drills]
     current = state.current_drill()
-    picked = st.selectbox("Drill", ids, index=ids.index(current) if current in ids else 0,
-                          format_func={d.id: f"{d.name} ({d.id})" for d in drills}.__getitem__, key=key)
+    picked = st.selectbox(
+        "Drill",
+        ids,
+        index=ids.index(current) if current in ids else 0,
+        format_func={d.id: f"{d.name} ({d.id})" for d in drills}.__getitem__,
+        key=key,
+    )
     state.show_drill(picked)
     return str(picked)
 
@@ -57,15 +66,28 @@ def report_download(drill_id: str) -> None:
     st.subheader("After-action report")
     cols = st.columns(2)
     fmt = cols[0].radio("Format", list(FORMATS), horizontal=True, key="report_format")
-    runs = cols[1].number_input("Add a Monte Carlo distribution of N runs (0: none)", min_value=0, max_value=2000,
-                                value=0, step=50, key="report_mc")
+    runs = cols[1].number_input(
+        "Add a Monte Carlo distribution of N runs (0: none)",
+        min_value=0,
+        max_value=2000,
+        value=0,
+        step=50,
+        key="report_mc",
+    )
     if st.button("Prepare the report", key="prepare_report"):
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         with st.spinner("Building the report..."):
-            aar = aar_for_drill(services.store().path, drill_id, now, now.date(), monte_carlo=int(runs))
+            aar = aar_for_drill(
+                services.store().path, drill_id, now, now.date(), monte_carlo=int(runs)
+            )
             st.session_state["report_bytes"] = (drill_id, fmt, render(build_report(aar), fmt))
     prepared = st.session_state.get("report_bytes")
     if prepared and prepared[0] == drill_id:
         _, kind, data = prepared
-        st.download_button(f"Download the report ({kind}, {len(data):,} bytes)", data,
-                           file_name=f"{drill_id}-aar{FORMATS[kind]}", mime=MIME[kind], key="download_report")
+        st.download_button(
+            f"Download the report ({kind}, {len(data):,} bytes)",
+            data,
+            file_name=f"{drill_id}-aar{FORMATS[kind]}",
+            mime=MIME[kind],
+            key="download_report",
+        )

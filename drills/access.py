@@ -25,7 +25,9 @@ CODE_ENV_PREFIX = "DRILLSIM_CODE_"
 """DRILLSIM_CODE_FACILITATOR etc.: where a user may give the codes to ``drillsim console``."""
 
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "facilitator": frozenset({"create", "advance", "decide", "note", "observe", "rate", "items", "read"}),
+    "facilitator": frozenset(
+        {"create", "advance", "decide", "note", "observe", "rate", "items", "read"}
+    ),
     "evaluator": frozenset({"note", "observe", "rate", "items", "read"}),
     "observer": frozenset({"note", "observe", "read"}),
     "reviewer": frozenset({"read"}),
@@ -59,7 +61,11 @@ def check_code(code: str, stored: str) -> bool:
 
 def codes_from_env(env: Mapping[str, str]) -> dict[str, str]:
     """Role -> code from DRILLSIM_CODE_<ROLE> variables that are set and not empty."""
-    return {role: env[f"{CODE_ENV_PREFIX}{role.upper()}"] for role in ROLES if env.get(f"{CODE_ENV_PREFIX}{role.upper()}")}
+    return {
+        role: env[f"{CODE_ENV_PREFIX}{role.upper()}"]
+        for role in ROLES
+        if env.get(f"{CODE_ENV_PREFIX}{role.upper()}")
+    }
 
 
 def encode_hashes(codes: Mapping[str, str]) -> str:

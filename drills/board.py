@@ -34,7 +34,9 @@ WORDS = {
 
 def open_event_class(board: dict[str, Any]) -> str | None:
     """The event class of the most recent detected, open incident."""
-    open_ones = [i for i in board.get("incidents", []) if i["detected"] is not None and i["closed"] is None]
+    open_ones = [
+        i for i in board.get("incidents", []) if i["detected"] is not None and i["closed"] is None
+    ]
     return open_ones[-1]["event_class"] if open_ones else None
 
 
@@ -52,7 +54,12 @@ def choice_label(choice: Choice, target: str | None = None, level: int | None = 
     """'Activate backup: crm_standby', 'Declare a level: 2', 'Isolate system: (choose)'."""
     action, fixed = choice
     what = fixed or target or (str(level) if level else None)
-    return f"{WORDS[action]}: {what}" if what else WORDS[action] + ("" if action in {a for a, _ in COMMAND_CHOICES} else " (choose a target)")
+    return (
+        f"{WORDS[action]}: {what}"
+        if what
+        else WORDS[action]
+        + ("" if action in {a for a, _ in COMMAND_CHOICES} else " (choose a target)")
+    )
 
 
 def targets_for(plan: Plan, action: str) -> list[str]:
@@ -83,7 +90,11 @@ def channel_rows(board: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
             "channel": c["id"],
-            "status": "up" if c["up"] and c["working"] else "short of agents" if c["up"] else "DOWN",
+            "status": "up"
+            if c["up"] and c["working"]
+            else "short of agents"
+            if c["up"]
+            else "DOWN",
             "mode": c["mode"],
             "waiting": c["waiting"],
             "agents": f"{c['agents']} / {c['planned_agents']}",
@@ -144,13 +155,25 @@ def log_rows(board: dict[str, Any]) -> list[dict[str, Any]]:
         if e["kind"] == "decision":
             what = f"{payload.get('action')} {payload.get('target') or payload.get('level') or ''}".strip()
             verdict = e["result"] or {}
-            what += " - taken" if verdict.get("accepted") else f" - REFUSED: {verdict.get('reason', '')}"
+            what += (
+                " - taken"
+                if verdict.get("accepted")
+                else f" - REFUSED: {verdict.get('reason', '')}"
+            )
             if payload.get("rationale"):
                 what += f" (why: {payload['rationale']})"
         elif e["kind"] == "advance":
             what = f"clock to {human_minutes(float(payload.get('to', e['sim_time'])))}"
         else:
             what = str(payload.get("text") or payload.get("step") or "")
-        rows.append({"#": e["seq"], "sim time": human_minutes(e["sim_time"]), "wall time": e["wall_time"][:19],
-                     "who": e["author"], "kind": e["kind"], "entry": what})
+        rows.append(
+            {
+                "#": e["seq"],
+                "sim time": human_minutes(e["sim_time"]),
+                "wall time": e["wall_time"][:19],
+                "who": e["author"],
+                "kind": e["kind"],
+                "entry": what,
+            }
+        )
     return rows

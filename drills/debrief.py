@@ -19,13 +19,13 @@ from drills.kpis import DEBRIEF_KPIS, spec_for
 from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
 from scenarios.model import Scenario
-from sim.engine.simulation import Simulation
+from sim.analysis.targets import Check, plan_targets
 from sim.engine.metrics import Kpis, disruptions, kpis_for
 from sim.engine.records import RunRecords
-from sim.response.incidents import Incident, ResponseRecord
+from sim.engine.simulation import Simulation
 from sim.response.controller import Policy
+from sim.response.incidents import Incident, ResponseRecord
 from sim.response.metrics import response_kpis
-from sim.analysis.targets import Check, plan_targets
 
 COMPARED_POLICIES: tuple[Policy, ...] = ("plan", "none")
 CHECKED_STEPS = STEP_NAMES[:5]

@@ -20,7 +20,9 @@ class UnknownDrill(DrillError, LookupError):
 
     def __init__(self, drill_id: str) -> None:
         self.drill_id = drill_id
-        super().__init__(f"no drill '{drill_id}' in the drill database (was it created in another database file?)")
+        super().__init__(
+            f"no drill '{drill_id}' in the drill database (was it created in another database file?)"
+        )
 
     def __str__(self) -> str:
         # LookupError would quote the message like a dict key otherwise.
@@ -32,7 +34,9 @@ class DrillEnded(DrillError, ValueError):
 
     def __init__(self, drill_id: str) -> None:
         self.drill_id = drill_id
-        super().__init__(f"drill '{drill_id}' has ended: its clock and decisions are final (notes can still be added)")
+        super().__init__(
+            f"drill '{drill_id}' has ended: its clock and decisions are final (notes can still be added)"
+        )
 
 
 class Conflict(DrillError):
@@ -61,9 +65,15 @@ def describe_change(entry: Entry) -> str:
     if entry.kind == "advance":
         return f"the clock was moved to {float(p.get('to', entry.sim_time)):.1f} min by {entry.author} {where}"
     if entry.kind == "decision":
-        what = " ".join(str(x) for x in (p.get("action"), p.get("target"), p.get("level")) if x not in (None, ""))
+        what = " ".join(
+            str(x)
+            for x in (p.get("action"), p.get("target"), p.get("level"))
+            if x not in (None, "")
+        )
         verdict = entry.result or {}
-        outcome = "accepted" if verdict.get("accepted") else f"refused: {verdict.get('reason', '?')}"
+        outcome = (
+            "accepted" if verdict.get("accepted") else f"refused: {verdict.get('reason', '?')}"
+        )
         return f"{entry.author} decided {what} at {entry.sim_time:.1f} min ({outcome}) {where}"
     if entry.kind == "end":
         return f"the drill was ended by {entry.author} {where}"

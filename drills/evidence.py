@@ -25,16 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from drills.debrief import Finding, adherence, run_kpis
 from drills.evaluations import ratings
 from drills.replay import load_inputs, open_simulation
 from drills.store import DrillStore
-from drills.debrief import Finding, adherence, run_kpis
 from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
-from sim.engine.metrics import disruptions
-from sim.response.incidents import Incident, ResponseRecord, StepTime
-from sim.response.controller import DEFAULT_CLASS
 from sim.analysis.targets import plan_targets
+from sim.engine.metrics import disruptions
+from sim.response.controller import DEFAULT_CLASS
+from sim.response.incidents import Incident, ResponseRecord, StepTime
 
 Outcome = tuple[bool, str]
 """(shows it fine, how: a sentence for the item's history or the refusal)."""

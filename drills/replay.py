@@ -17,9 +17,9 @@ from plans.loader import load_plan_text
 from plans.model import Plan
 from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
-from sim.response.decisions import Decision, Verdict
 from sim.engine.simulation import Simulation
 from sim.response.controller import Policy
+from sim.response.decisions import Decision, Verdict
 
 POLICY: Policy = "scripted"
 """A drill room plays the response: alarms and reports run, actions wait for decisions."""

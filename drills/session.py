@@ -43,7 +43,9 @@ def _open(store: DrillStore, drill_id: str, expected_version: int | None) -> Dri
     """The drill as it is now, refused when the writer looked at an older board."""
     record = store.get(drill_id)
     if expected_version is not None and expected_version != record.version:
-        raise Conflict(drill_id, expected_version, record.version, record.changes_since(expected_version))
+        raise Conflict(
+            drill_id, expected_version, record.version, record.changes_since(expected_version)
+        )
     return record
 
 
@@ -54,7 +56,9 @@ def _scenario(record: DrillRecord) -> Scenario:
 # --- the clock ---------------------------------------------------------------------------
 
 
-def advance(store: DrillStore, drill_id: str, to_time: float, author: str, expected_version: int | None) -> DrillRecord:
+def advance(
+    store: DrillStore, drill_id: str, to_time: float, author: str, expected_version: int | None
+) -> DrillRecord:
     """Move the clock to ``to_time`` minutes (past the horizon: to the horizon).
 
     A time not after the clock is refused with a ValueError saying where it is.
@@ -65,14 +69,23 @@ def advance(store: DrillStore, drill_id: str, to_time: float, author: str, expec
     target = check.minutes(to_time, "the time to advance to")
     horizon = float(_scenario(record).horizon)
     if record.clock >= horizon:
-        raise ValueError(f"the clock is already at the scenario's end ({horizon:.1f} min); the drill can only be ended")
+        raise ValueError(
+            f"the clock is already at the scenario's end ({horizon:.1f} min); the drill can only be ended"
+        )
     target = min(target, horizon)
     if target <= record.clock:
         raise ValueError(
             f"the clock is already at {record.clock:.1f} min; advance to a later time (up to {horizon:.1f} min)"
         )
-    store.append(drill_id, "advance", target, author, {"to": target}, expected_version=record.version,
-                 new_clock=target)
+    store.append(
+        drill_id,
+        "advance",
+        target,
+        author,
+        {"to": target},
+        expected_version=record.version,
+        new_clock=target,
+    )
     return store.get(drill_id)
 
 
@@ -108,14 +121,23 @@ def start_live(
     """Start (or restart after a pause) a live drill's clock from its current clock."""
     record = _open(store, drill_id, expected_version)
     if record.mode != "live":
-        raise ValueError(f"drill '{drill_id}' is a tabletop drill: its clock moves only when the room advances it")
+        raise ValueError(
+            f"drill '{drill_id}' is a tabletop drill: its clock moves only when the room advances it"
+        )
     if record.status == "ended":
         raise DrillEnded(drill_id)
     started = check.wall_iso(wall_now) if wall_now is not None else check.now_iso()
     store.append(
-        drill_id, "note", record.clock, author,
-        {"text": f"live clock started at {record.clock:.1f} min, x{record.speed:g}", "live_started_wall": started},
-        expected_version=record.version, new_live_start=started,
+        drill_id,
+        "note",
+        record.clock,
+        author,
+        {
+            "text": f"live clock started at {record.clock:.1f} min, x{record.speed:g}",
+            "live_started_wall": started,
+        },
+        expected_version=record.version,
+        new_live_start=started,
     )
     return store.get(drill_id)
 
@@ -141,20 +163,29 @@ def decide(
         raise DrillEnded(drill_id)
     who = check.author(author)
     fields = decision.model_dump()
-    taken = Decision(**{**fields, "by": decision.by or who, "rationale": rationale or decision.rationale})
+    taken = Decision(
+        **{**fields, "by": decision.by or who, "rationale": rationale or decision.rationale}
+    )
     sim = open_simulation(record)
     try:
         verdict = sim.decide(taken)
     finally:
         sim.release()
     store.append(
-        drill_id, "decision", record.clock, who, taken.model_dump(mode="json"), result=verdict_dict(verdict),
+        drill_id,
+        "decision",
+        record.clock,
+        who,
+        taken.model_dump(mode="json"),
+        result=verdict_dict(verdict),
         expected_version=record.version,
     )
     return verdict, store.get(drill_id)
 
 
-def add_note(store: DrillStore, drill_id: str, text: str, author: str, sim_time: float | None = None) -> Entry:
+def add_note(
+    store: DrillStore, drill_id: str, text: str, author: str, sim_time: float | None = None
+) -> Entry:
     """Write a note in the log (at the clock unless ``sim_time`` is given); notes never conflict."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError("a note cannot be empty")
@@ -179,7 +210,9 @@ def add_observation(
         raise ValueError(f"unknown step {step!r}: one of {', '.join(STEP_NAMES)}")
     when = store.get(drill_id).clock if sim_time is None else sim_time
     seen = check.now_iso() if wall_time is None else check.wall_iso(wall_time)
-    return store.append(drill_id, "observation", when, author, {"step": step, "observed_wall": seen})
+    return store.append(
+        drill_id, "observation", when, author, {"step": step, "observed_wall": seen}
+    )
 
 
 def end_drill(
@@ -189,7 +222,14 @@ def end_drill(
     record = _open(store, drill_id, expected_version)
     if record.status == "ended":
         raise DrillEnded(drill_id)
-    store.append(drill_id, "end", record.clock, author, {"text": summary.strip()}, expected_version=record.version)
+    store.append(
+        drill_id,
+        "end",
+        record.clock,
+        author,
+        {"text": summary.strip()},
+        expected_version=record.version,
+    )
     return store.get(drill_id)
 
 
@@ -209,8 +249,13 @@ def board(record: DrillRecord) -> dict[str, Any]:
         state = sim.state()
     finally:
         sim.release()
-    if not math.isclose(state["time"], record.clock, abs_tol=1e-9) and record.clock <= scenario.horizon:
-        raise ReplayMismatch(f"drill '{record.id}': replay reached {state['time']} min, the clock says {record.clock}")
+    if (
+        not math.isclose(state["time"], record.clock, abs_tol=1e-9)
+        and record.clock <= scenario.horizon
+    ):
+        raise ReplayMismatch(
+            f"drill '{record.id}': replay reached {state['time']} min, the clock says {record.clock}"
+        )
     state["injects"] = [
         {"at": float(i.at), "title": i.title, "message": i.message, "to": list(i.to)}
         for i in sorted(scenario.injects, key=lambda i: i.at)

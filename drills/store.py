@@ -50,7 +50,9 @@ class DrillStore:
         with self._connect() as conn:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
-                raise ValueError(f"{self._path}: the file system refused SQLite's WAL journal (got {mode!r})")
+                raise ValueError(
+                    f"{self._path}: the file system refused SQLite's WAL journal (got {mode!r})"
+                )
             with _write(conn):
                 ensure_schema(conn, str(self._path))
 
@@ -116,8 +118,18 @@ class DrillStore:
                    scenario_text, seed, mode, speed, live_started_wall, live_started_clock, participants)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
-                    drill_id, name, created, plan_name, plan_text, scenario_name, scenario_text, drill_seed,
-                    drill_mode, drill_speed, created if live else None, 0.0 if live else None,
+                    drill_id,
+                    name,
+                    created,
+                    plan_name,
+                    plan_text,
+                    scenario_name,
+                    scenario_text,
+                    drill_seed,
+                    drill_mode,
+                    drill_speed,
+                    created if live else None,
+                    0.0 if live else None,
                     json.dumps([p.to_dict() for p in people]),
                 ),
             )
@@ -134,8 +146,16 @@ class DrillStore:
             ).fetchall()
         return [
             DrillSummary(
-                r["id"], r["name"], r["created_wall"], r["plan_name"], r["scenario_name"], r["mode"],
-                r["status"], float(r["clock"]), int(r["version"]), int(r["n"]),
+                r["id"],
+                r["name"],
+                r["created_wall"],
+                r["plan_name"],
+                r["scenario_name"],
+                r["mode"],
+                r["status"],
+                float(r["clock"]),
+                int(r["version"]),
+                int(r["n"]),
             )
             for r in rows
         ]
@@ -190,7 +210,9 @@ class DrillStore:
         wall = check.now_iso()
         bumps = entry_kind in BOARD_KINDS or clock is not None or live_start is not None
         with self._connect() as conn, _write(conn):
-            row = conn.execute("SELECT version, status, clock FROM drills WHERE id = ?", (drill_id,)).fetchone()
+            row = conn.execute(
+                "SELECT version, status, clock FROM drills WHERE id = ?", (drill_id,)
+            ).fetchone()
             if row is None:
                 raise UnknownDrill(drill_id)
             current = int(row["version"])
@@ -221,8 +243,15 @@ class DrillStore:
                     (version, clock, entry_kind, live_start, live_start, drill_id),
                 )
         return Entry(
-            drill_id, int(seq), entry_kind, time, wall, who, json.loads(payload_text),
-            None if result_text is None else json.loads(result_text), version,
+            drill_id,
+            int(seq),
+            entry_kind,
+            time,
+            wall,
+            who,
+            json.loads(payload_text),
+            None if result_text is None else json.loads(result_text),
+            version,
         )
 
 
@@ -242,8 +271,10 @@ def _write(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 def _next_number(conn: sqlite3.Connection, name: str) -> int:
-    conn.execute("INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
-                 (name,))
+    conn.execute(
+        "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
+        (name,),
+    )
     return int(conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0])
 
 
@@ -274,8 +305,12 @@ def _record(row: sqlite3.Row, entries: list[Entry]) -> DrillRecord:
         mode=row["mode"],
         speed=float(row["speed"]),
         live_started_wall=row["live_started_wall"],
-        live_started_clock=None if row["live_started_clock"] is None else float(row["live_started_clock"]),
-        participants=tuple(Participant(p["name"], p.get("role", "")) for p in json.loads(row["participants"])),
+        live_started_clock=None
+        if row["live_started_clock"] is None
+        else float(row["live_started_clock"]),
+        participants=tuple(
+            Participant(p["name"], p.get("role", "")) for p in json.loads(row["participants"])
+        ),
         clock=float(row["clock"]),
         version=int(row["version"]),
         status=row["status"],

@@ -51,7 +51,12 @@ def kind_of(data: object) -> Kind | None:
 def read_upload(name: str, data: bytes, expect: Kind, max_bytes: int = MAX_FILE_BYTES) -> Upload:
     """Validate uploaded bytes as a plan or a scenario."""
     if len(data) > max_bytes:
-        return Upload(name, None, None, (f"{name}: the file is {len(data):,} bytes; the limit is {max_bytes:,}",))
+        return Upload(
+            name,
+            None,
+            None,
+            (f"{name}: the file is {len(data):,} bytes; the limit is {max_bytes:,}",),
+        )
     try:
         text = decode_text(data, name)
         parsed, _, _ = parse_yaml(text, name)
@@ -61,11 +66,17 @@ def read_upload(name: str, data: bytes, expect: Kind, max_bytes: int = MAX_FILE_
     if found is not None and found != expect:
         where = "Plans" if found == "plan" else "Scenarios"
         return Upload(
-            name, None, None,
-            (f"{name}: this is a {found}, not a {expect} (it has {_keys(parsed, found)}); upload it on the {where} page",),
+            name,
+            None,
+            None,
+            (
+                f"{name}: this is a {found}, not a {expect} (it has {_keys(parsed, found)}); upload it on the {where} page",
+            ),
         )
     try:
-        model: Plan | Scenario = load_plan_text(text, name) if expect == "plan" else load_scenario_text(text, name)
+        model: Plan | Scenario = (
+            load_plan_text(text, name) if expect == "plan" else load_scenario_text(text, name)
+        )
     except ModelFileError as exc:
         return Upload(name, text, None, tuple(exc.lines()))
     return Upload(name, text, model, ())

@@ -33,7 +33,9 @@ def wall_iso(when: dt.datetime | str) -> str:
     """A wall-clock time as stored: ISO 8601 in UTC; a time without a zone is refused."""
     moment = parse_wall(when) if isinstance(when, str) else when
     if moment.tzinfo is None:
-        raise ValueError(f"the wall time {moment.isoformat()} has no time zone: use e.g. datetime.now(UTC)")
+        raise ValueError(
+            f"the wall time {moment.isoformat()} has no time zone: use e.g. datetime.now(UTC)"
+        )
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds")
 
 
@@ -42,7 +44,9 @@ def parse_wall(text: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"'{text}' is not an ISO date and time such as 2026-03-02T09:00:00+00:00") from None
+        raise ValueError(
+            f"'{text}' is not an ISO date and time such as 2026-03-02T09:00:00+00:00"
+        ) from None
 
 
 def drill_name(name: object) -> str:
@@ -55,7 +59,9 @@ def drill_name(name: object) -> str:
 def source_name(name: object, what: str) -> str:
     """The name a plan or scenario is reported under, trimmed."""
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"a drill needs the {what}'s name (it is shown in error messages and the debrief)")
+        raise ValueError(
+            f"a drill needs the {what}'s name (it is shown in error messages and the debrief)"
+        )
     return name.strip()
 
 
@@ -64,20 +70,33 @@ def mode(value: object) -> Mode:
     for m in MODES:
         if value == m:
             return m
-    raise ValueError(f"unknown mode {value!r}: a drill is 'tabletop' (the room moves the clock) or 'live'")
+    raise ValueError(
+        f"unknown mode {value!r}: a drill is 'tabletop' (the room moves the clock) or 'live'"
+    )
 
 
 def seed(value: object) -> int:
     """A whole number from 0 up (booleans are not seeds)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 0 <= int(value) <= MAX_SEED:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or not 0 <= int(value) <= MAX_SEED
+    ):
         raise ValueError(f"the seed must be a whole number from 0 to {MAX_SEED}, not {value!r}")
     return int(value)
 
 
 def speed(value: object) -> float:
     """Live speed: simulated minutes per wall minute, a positive finite number."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"the live speed must be a positive number (simulated minutes per wall minute), not {value!r}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(
+            f"the live speed must be a positive number (simulated minutes per wall minute), not {value!r}"
+        )
     return float(value)
 
 
@@ -92,14 +111,18 @@ def participants(values: Iterable[Participant | Mapping[str, Any]]) -> tuple[Par
         elif isinstance(p, Mapping):
             unknown = set(p) - {"name", "role"}
             if unknown:
-                raise ValueError(f"participant {n}: unknown field(s) {sorted(unknown)}; give name and role")
+                raise ValueError(
+                    f"participant {n}: unknown field(s) {sorted(unknown)}; give name and role"
+                )
             name, role = p.get("name"), p.get("role") or ""
         else:
             raise ValueError(f"participant {n} must be {{'name': ..., 'role': ...}}, not {p!r}")
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"participant {n} needs a name")
         if not isinstance(role, str):
-            raise ValueError(f"participant {n} ({name.strip()}): the role must be text, not {role!r}")
+            raise ValueError(
+                f"participant {n} ({name.strip()}): the role must be text, not {role!r}"
+            )
         out.append(Participant(name.strip(), role.strip()))
     return tuple(out)
 
@@ -123,7 +146,12 @@ def kind(value: object) -> Kind:
 
 def minutes(value: object, what: str) -> float:
     """A simulated time in minutes: finite and not negative."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise ValueError(f"{what} must be a number of minutes, 0 or more, not {value!r}")
     return float(value)
 

@@ -21,13 +21,13 @@ from typing import Any
 import numpy as np
 
 from plans import ModelFileError, Plan, default_plan_path, load_plan
-from plans.io import parse_yaml, read_text
-from plans.loader import bundled_plans
-from scenarios import Scenario, bundled_scenarios, check_against_plan, load_scenario
 from plans.activation import ActivationPath, activation_paths
 from plans.analysis import readiness_findings
 from plans.findings import Finding
+from plans.io import parse_yaml, read_text
+from plans.loader import bundled_plans
 from plans.types import human_minutes
+from scenarios import Scenario, bundled_scenarios, check_against_plan, load_scenario
 
 SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 
@@ -40,11 +40,19 @@ def add_parser(sub: Any) -> None:
         description="Validate plan files and list the weaknesses a drill would otherwise find. "
         "With no FILE, checks the bundled default plan.",
     )
-    p.add_argument("files", nargs="*", metavar="FILE",
-                   help="plan or scenario files, or names of bundled ones (default: the bundled default plan)")
-    p.add_argument("--plan", metavar="PLAN", help="plan to check scenarios against (file or bundled name)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="plan or scenario files, or names of bundled ones (default: the bundled default plan)",
+    )
+    p.add_argument(
+        "--plan", metavar="PLAN", help="plan to check scenarios against (file or bundled name)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.add_argument("--strict", action="store_true", help="exit 1 when any finding has severity error")
+    p.add_argument(
+        "--strict", action="store_true", help="exit 1 when any finding has severity error"
+    )
     p.add_argument(
         "--today",
         type=_date,
@@ -75,17 +83,34 @@ def check_scenario(path: Path, plans: list[tuple[Path, Plan]]) -> dict[str, Any]
     try:
         scenario = load_scenario(path)
     except ModelFileError as exc:
-        return {"file": str(path), "kind": "scenario", "valid": False,
-                "issues": [i.to_dict() for i in exc.issues], "error_text": exc.lines()}
+        return {
+            "file": str(path),
+            "kind": "scenario",
+            "valid": False,
+            "issues": [i.to_dict() for i in exc.issues],
+            "error_text": exc.lines(),
+        }
     if not plans:
         plans = [_scenario_plan(scenario)]
     fits = []
     for plan_path, plan in plans:
         issues = check_against_plan(plan, scenario)
-        fits.append({"plan": plan.meta.id, "plan_file": str(plan_path), "issues": [i.to_dict() for i in issues],
-                     "error_text": ModelFileError(path, issues).lines()})
+        fits.append(
+            {
+                "plan": plan.meta.id,
+                "plan_file": str(plan_path),
+                "issues": [i.to_dict() for i in issues],
+                "error_text": ModelFileError(path, issues).lines(),
+            }
+        )
     ok = all(not f["issues"] for f in fits)
-    return {"file": str(path), "kind": "scenario", "valid": ok, "scenario": _scenario_summary(scenario), "fits": fits}
+    return {
+        "file": str(path),
+        "kind": "scenario",
+        "valid": ok,
+        "scenario": _scenario_summary(scenario),
+        "fits": fits,
+    }
 
 
 def _scenario_plan(scenario: Scenario) -> tuple[Path, Plan]:
@@ -111,7 +136,12 @@ def check_file(path: Path, today: dt.date) -> dict[str, Any]:
     try:
         plan = load_plan(path)
     except ModelFileError as exc:
-        return {"file": str(path), "valid": False, "issues": [i.to_dict() for i in exc.issues], "error_text": exc.lines()}
+        return {
+            "file": str(path),
+            "valid": False,
+            "issues": [i.to_dict() for i in exc.issues],
+            "error_text": exc.lines(),
+        }
     findings = readiness_findings(plan, today)
     paths = activation_paths(plan)
     return {
@@ -163,11 +193,16 @@ def _path_dict(p: ActivationPath) -> dict[str, Any]:
 def render_scenario(result: dict[str, Any]) -> str:
     """Readable report of one scenario's check."""
     if "fits" not in result:
-        return "\n".join([f"{result['file']}: INVALID, {len(result['issues'])} problem(s) to fix:"] + [f"  {x}" for x in result["error_text"]])
+        return "\n".join(
+            [f"{result['file']}: INVALID, {len(result['issues'])} problem(s) to fix:"]
+            + [f"  {x}" for x in result["error_text"]]
+        )
     sc = result["scenario"]
-    lines = [f"{result['file']}: scenario '{sc['id']}': {sc['name']}",
-             f"  starts {sc['start']}, runs {human_minutes(sc['horizon_minutes'])}; {sc['injects']} inject(s); "
-             f"objectives: {', '.join(sc['objectives']) or 'none'}"]
+    lines = [
+        f"{result['file']}: scenario '{sc['id']}': {sc['name']}",
+        f"  starts {sc['start']}, runs {human_minutes(sc['horizon_minutes'])}; {sc['injects']} inject(s); "
+        f"objectives: {', '.join(sc['objectives']) or 'none'}",
+    ]
     lines += [f"  event: {e}" for e in sc["events"]]
     for fit in result["fits"]:
         if fit["issues"]:
@@ -201,8 +236,12 @@ def render_text(result: dict[str, Any]) -> str:
             lines += [f"  - {f.message} [{f.code}]" for f in group]
     paths: list[ActivationPath] = result["_paths"]
     if paths:
-        lines.append(f"\nACTIVATION PATHS: discovery until backup active (RTO {human_minutes(result['rto'])})")
-        lines.append(f"  {'event class':<20} {'lvl':>3}  {'backup':<24} {'best':>7} {'planned':>8} {'1 retry':>8}  slowest at")
+        lines.append(
+            f"\nACTIVATION PATHS: discovery until backup active (RTO {human_minutes(result['rto'])})"
+        )
+        lines.append(
+            f"  {'event class':<20} {'lvl':>3}  {'backup':<24} {'best':>7} {'planned':>8} {'1 retry':>8}  slowest at"
+        )
         for p in paths:
             flag = "  > RTO" if p.planned > result["rto"] else ""
             lines.append(
@@ -221,10 +260,18 @@ def run(args: argparse.Namespace) -> int:
     plans = [(f, load_plan(f)) for f, r in results.items() if r["valid"]]
     if args.plan is not None:
         try:
-            plan_path = Path(args.plan) if Path(args.plan).exists() else bundled_plans().get(args.plan, Path(args.plan))
+            plan_path = (
+                Path(args.plan)
+                if Path(args.plan).exists()
+                else bundled_plans().get(args.plan, Path(args.plan))
+            )
             plans = [(plan_path, load_plan(plan_path))]
         except ModelFileError as exc:
-            print("drillsim: --plan is not a valid plan:\n" + "\n".join(f"  {x}" for x in exc.lines()), file=sys.stderr)
+            print(
+                "drillsim: --plan is not a valid plan:\n"
+                + "\n".join(f"  {x}" for x in exc.lines()),
+                file=sys.stderr,
+            )
             return 2
     results.update({f: check_scenario(f, plans) for f in files if kinds[f]})
     ordered = [results[f] for f in files]
@@ -241,7 +288,9 @@ def _bundled_or_path(arg: str) -> Path:
 
 def _strip(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if not k.startswith("_") and k != "error_text"}
+        return {
+            k: _strip(v) for k, v in value.items() if not k.startswith("_") and k != "error_text"
+        }
     if isinstance(value, list):
         return [_strip(v) for v in value]
     return value

@@ -30,9 +30,9 @@ from drillsim.inputs import (
     seed_int,
 )
 from drillsim.run import DEFAULT_REPLICATIONS, DEFAULT_SEED, ProgressBar, load_script, parse_policy
-from reports.compare_figure import compare_chart
 from plans import ModelFileError, Plan
 from plans.types import human_minutes
+from reports.compare_figure import compare_chart
 from scenarios import Scenario
 from sim.analysis.backends import BACKENDS, make_backend
 from sim.analysis.compare import (

@@ -22,9 +22,18 @@ from drills.paths import DB_ENV, default_db_path
 def add_parser(sub: Any) -> None:
     """Register the command."""
     p = sub.add_parser("console", help="start the drill console in the browser")
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default %(default)s: this machine only)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default %(default)s: this machine only)",
+    )
     p.add_argument("--port", type=int, default=8501, help="port (default %(default)s)")
-    p.add_argument("--db", type=Path, default=None, help=f"drill database file (default: ${DB_ENV} or {default_db_path()})")
+    p.add_argument(
+        "--db",
+        type=Path,
+        default=None,
+        help=f"drill database file (default: ${DB_ENV} or {default_db_path()})",
+    )
     p.add_argument(
         "--code",
         action="append",
@@ -44,7 +53,9 @@ def parse_codes(values: list[str], env: dict[str, str]) -> dict[str, str]:
         role, sep, code = value.partition("=")
         role = role.strip().lower()
         if not sep or role not in ROLES or not code:
-            raise ValueError(f"--code {value.split('=')[0]}=...: give ROLE=CODE with ROLE one of {', '.join(ROLES)}")
+            raise ValueError(
+                f"--code {value.split('=')[0]}=...: give ROLE=CODE with ROLE one of {', '.join(ROLES)}"
+            )
         codes[role] = code
     return codes
 
@@ -64,12 +75,21 @@ def app_script() -> Path:
 def command(host: str, port: int) -> list[str]:
     """The streamlit command line for the console."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(app_script()),
-        "--server.address", host,
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-        "--global.developmentMode", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_script()),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--global.developmentMode",
+        "false",
     ]
 
 
@@ -89,17 +109,28 @@ def run(args: argparse.Namespace) -> int:
         return 2
     loopback = args.host in {"127.0.0.1", "localhost", "::1"}
     if not codes and not loopback:
-        print(f"drillsim: no access codes are set, so the console stays on this machine; set "
-              f"{CODE_ENV_PREFIX}FACILITATOR etc. (or --code ROLE=CODE) to serve it at {args.host}", file=sys.stderr)
+        print(
+            f"drillsim: no access codes are set, so the console stays on this machine; set "
+            f"{CODE_ENV_PREFIX}FACILITATOR etc. (or --code ROLE=CODE) to serve it at {args.host}",
+            file=sys.stderr,
+        )
         return 2
     db.parent.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(CODE_ENV_PREFIX)}
     env.update({DB_ENV: str(db), HASHES_ENV: encode_hashes(codes) if codes else ""})
     if not codes:
-        print("drillsim: warning: no access codes set: anyone on this machine can use every role", file=sys.stderr)
+        print(
+            "drillsim: warning: no access codes set: anyone on this machine can use every role",
+            file=sys.stderr,
+        )
     elif not loopback:
-        print(f"drillsim: warning: the console will be reachable from other machines at {args.host}", file=sys.stderr)
-    print(f"drillsim console: http://{'127.0.0.1' if args.host in {'0.0.0.0', '::'} else args.host}:{args.port}  (drills in {db}; Ctrl-C stops)")
+        print(
+            f"drillsim: warning: the console will be reachable from other machines at {args.host}",
+            file=sys.stderr,
+        )
+    print(
+        f"drillsim console: http://{'127.0.0.1' if args.host in {'0.0.0.0', '::'} else args.host}:{args.port}  (drills in {db}; Ctrl-C stops)"
+    )
     sys.stdout.flush()
     try:
         return subprocess.run(command(args.host, args.port), env=env, check=False).returncode

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from plans import ModelFileError, Plan, load_plan
 from plans.loader import bundled_plans, default_plan_path
-from scenarios import Scenario, bundled_scenarios, check_against_plan, default_scenario_path, load_scenario
+from scenarios import (
+    Scenario,
+    bundled_scenarios,
+    check_against_plan,
+    default_scenario_path,
+    load_scenario,
+)
 
 EXIT_BAD_INPUT = 2
 
@@ -40,7 +46,9 @@ def resolve_plan(arg: str | None) -> tuple[Plan, Path]:
     try:
         return load_plan(path), path
     except ModelFileError as exc:
-        raise BadInput([f"invalid plan, {len(exc.issues)} problem(s) to fix:", *exc.lines()]) from None
+        raise BadInput(
+            [f"invalid plan, {len(exc.issues)} problem(s) to fix:", *exc.lines()]
+        ) from None
 
 
 def resolve_scenario(arg: str | None, plan: Plan) -> tuple[Scenario, Path]:
@@ -49,11 +57,18 @@ def resolve_scenario(arg: str | None, plan: Plan) -> tuple[Scenario, Path]:
     try:
         scenario = load_scenario(path)
     except ModelFileError as exc:
-        raise BadInput([f"invalid scenario, {len(exc.issues)} problem(s) to fix:", *exc.lines()]) from None
+        raise BadInput(
+            [f"invalid scenario, {len(exc.issues)} problem(s) to fix:", *exc.lines()]
+        ) from None
     issues = check_against_plan(plan, scenario)
     if issues:
         err = ModelFileError(path, issues)
-        raise BadInput([f"scenario does not fit plan '{plan.meta.id}', {len(issues)} problem(s):", *err.lines()])
+        raise BadInput(
+            [
+                f"scenario does not fit plan '{plan.meta.id}', {len(issues)} problem(s):",
+                *err.lines(),
+            ]
+        )
     return scenario, path
 
 
@@ -81,6 +96,11 @@ def seed_int(text: str) -> int:
 
 def report_bad_input(exc: BadInput) -> int:
     """Print a bad-input message on stderr; return the exit status for it."""
-    print("\n".join(f"drillsim: {exc.lines[0]}" if i == 0 else f"  {line}" for i, line in enumerate(exc.lines)), file=sys.stderr)
+    print(
+        "\n".join(
+            f"drillsim: {exc.lines[0]}" if i == 0 else f"  {line}"
+            for i, line in enumerate(exc.lines)
+        ),
+        file=sys.stderr,
+    )
     return EXIT_BAD_INPUT
-

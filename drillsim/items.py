@@ -19,11 +19,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from drillsim.inputs import BadInput, report_bad_input
 from drills.items import Item, fitting_scenarios, open_items, propose_retest
+from drills.paths import DB_ENV, db_path, default_db_path
 from drills.programme import stored_plans
 from drills.schema import NewerSchema
-from drills.paths import DB_ENV, db_path, default_db_path
+from drillsim.inputs import BadInput, report_bad_input
 from plans import ModelFileError, Plan, load_plan
 from plans.loader import bundled_plans, load_plan_text
 

@@ -21,6 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from drills.paths import db_path
+from drills.programme import Programme, programme, stored_plans
+from drills.schema import NewerSchema
 from drillsim.inputs import BadInput, report_bad_input
 from drillsim.items import (
     add_common,
@@ -30,9 +33,6 @@ from drillsim.items import (
     plan_for_id,
     resolve_plan_arg,
 )
-from drills.programme import Programme, programme, stored_plans
-from drills.schema import NewerSchema
-from drills.paths import db_path
 from plans import Plan
 from plans.loader import DEFAULT_PLAN, bundled_plans, load_plan
 

@@ -12,25 +12,41 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reports.source import aar_for_drill, aar_for_journal
-from drillsim.inputs import positive_int
 from drills.errors import DrillError
 from drills.paths import db_path
+from drillsim.inputs import positive_int
+from plans import ModelFileError
 from reports.aar import build_report
 from reports.render import FORMATS, render
-from plans import ModelFileError
+from reports.source import aar_for_drill, aar_for_journal
 from sim.analysis.montecarlo import default_workers
+
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
     p = sub.add_parser("report", help="write a drill's after-action report (HSEEP AAR/IP)")
-    p.add_argument("drill", metavar="DRILL", help="drill id (e.g. drill-0001) or a run journal JSON file")
-    p.add_argument("--format", choices=sorted(FORMATS), default="md", help="md, html or pdf (default md)")
-    p.add_argument("--out", type=Path, help="output file (default: <drill><ext> in the current folder)")
-    p.add_argument("--db", type=Path, help="drill database (default: $DRILLSIM_DB or the usual place)")
-    p.add_argument("--today", type=dt.date.fromisoformat, default=None, help="date for drill and review rules")
-    p.add_argument("--monte-carlo", type=positive_int, default=None, metavar="N",
-                   help="add the distribution of N replications of the drill's plan and scenario")
+    p.add_argument(
+        "drill", metavar="DRILL", help="drill id (e.g. drill-0001) or a run journal JSON file"
+    )
+    p.add_argument(
+        "--format", choices=sorted(FORMATS), default="md", help="md, html or pdf (default md)"
+    )
+    p.add_argument(
+        "--out", type=Path, help="output file (default: <drill><ext> in the current folder)"
+    )
+    p.add_argument(
+        "--db", type=Path, help="drill database (default: $DRILLSIM_DB or the usual place)"
+    )
+    p.add_argument(
+        "--today", type=dt.date.fromisoformat, default=None, help="date for drill and review rules"
+    )
+    p.add_argument(
+        "--monte-carlo",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="add the distribution of N replications of the drill's plan and scenario",
+    )
     p.set_defaults(handler=run)
 
 
@@ -43,8 +59,14 @@ def run(args: argparse.Namespace) -> int:
         if source.suffix == ".json" or source.is_file():
             aar = aar_for_journal(source, now, today)
         else:
-            aar = aar_for_drill(args.db or db_path(), args.drill, now, today, monte_carlo=args.monte_carlo or 0,
-                                workers=default_workers())
+            aar = aar_for_drill(
+                args.db or db_path(),
+                args.drill,
+                now,
+                today,
+                monte_carlo=args.monte_carlo or 0,
+                workers=default_workers(),
+            )
     except ModelFileError as exc:
         print("drillsim: " + "\n  ".join(exc.lines()), file=sys.stderr)
         return 2
@@ -52,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"drillsim: {exc}", file=sys.stderr)
         return 2
     data = render(build_report(aar), args.format)
-    out = args.out or Path(f"{source.stem if source.is_file() else args.drill}{FORMATS[args.format]}")
+    out = args.out or Path(
+        f"{source.stem if source.is_file() else args.drill}{FORMATS[args.format]}"
+    )
     if out.is_dir() or not out.parent.exists():
         print(f"drillsim: --out {out}: not a file path in an existing folder", file=sys.stderr)
         return 2

@@ -26,11 +26,11 @@ from plans import ModelFileError, Plan
 from plans.issues import Issue
 from plans.types import human_minutes
 from scenarios import Scenario
-from sim.analysis.journal import build_journal, write_journal
 from sim.analysis.backends import BACKENDS, make_backend
-from sim.response.decisions import DecisionScript, check_target, load_decisions
+from sim.analysis.journal import build_journal, write_journal
 from sim.analysis.montecarlo import MonteCarloResult, default_workers, run_monte_carlo
 from sim.response.controller import POLICIES, Policy
+from sim.response.decisions import DecisionScript, check_target, load_decisions
 
 DEFAULT_REPLICATIONS = 100
 DEFAULT_SEED = 20260301
@@ -45,15 +45,40 @@ def add_parser(sub: Any) -> None:
         "the plan's targets. PLAN and SCENARIO are files or bundled names; left out, the bundled defaults.",
     )
     p.add_argument("plan", nargs="?", metavar="PLAN", help="plan file or bundled plan name")
-    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file or bundled scenario name")
-    p.add_argument("--replications", "-n", type=positive_int, default=DEFAULT_REPLICATIONS, help="replications (default %(default)s)")
-    p.add_argument("--seed", type=seed_int, default=DEFAULT_SEED, help="seed of the whole run (default %(default)s)")
-    p.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: one per core)")
+    p.add_argument(
+        "scenario", nargs="?", metavar="SCENARIO", help="scenario file or bundled scenario name"
+    )
+    p.add_argument(
+        "--replications",
+        "-n",
+        type=positive_int,
+        default=DEFAULT_REPLICATIONS,
+        help="replications (default %(default)s)",
+    )
+    p.add_argument(
+        "--seed",
+        type=seed_int,
+        default=DEFAULT_SEED,
+        help="seed of the whole run (default %(default)s)",
+    )
+    p.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="worker processes (default: one per core)",
+    )
     p.add_argument("--json", type=Path, metavar="OUT", help="write the run journal (JSON) to OUT")
-    p.add_argument("--backend", choices=BACKENDS, default="process",
-                   help="where replications run: this process, a local process pool (default) or Dask")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="with --backend dask: an existing scheduler (default: start a LocalCluster)")
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="process",
+        help="where replications run: this process, a local process pool (default) or Dask",
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --backend dask: an existing scheduler (default: start a LocalCluster)",
+    )
     p.add_argument(
         "--policy",
         nargs="+",
@@ -72,7 +97,11 @@ def parse_policy(values: list[str]) -> tuple[Policy, Path | None]:
         raise BadInput([f"--policy: '{name}' is not one of {', '.join(POLICIES)}"])
     if name == "scripted":
         if len(rest) != 1:
-            raise BadInput(["--policy scripted needs exactly one decisions FILE, e.g. --policy scripted decisions.yaml"])
+            raise BadInput(
+                [
+                    "--policy scripted needs exactly one decisions FILE, e.g. --policy scripted decisions.yaml"
+                ]
+            )
         return "scripted", Path(rest[0])
     if rest:
         raise BadInput([f"--policy {name} takes no file (only 'scripted' does)"])
@@ -84,14 +113,18 @@ def load_script(path: Path, plan: Plan) -> DecisionScript:
     try:
         script = load_decisions(path)
     except ModelFileError as exc:
-        raise BadInput([f"invalid decisions file, {len(exc.issues)} problem(s) to fix:", *exc.lines()]) from None
+        raise BadInput(
+            [f"invalid decisions file, {len(exc.issues)} problem(s) to fix:", *exc.lines()]
+        ) from None
     issues = [
         Issue(("decisions", i, "target"), reason)
         for i, d in enumerate(script.decisions)
         if (reason := check_target(plan, d)) is not None
     ]
     if issues:
-        raise BadInput([f"decisions do not fit plan '{plan.meta.id}':", *ModelFileError(path, issues).lines()])
+        raise BadInput(
+            [f"decisions do not fit plan '{plan.meta.id}':", *ModelFileError(path, issues).lines()]
+        )
     return script
 
 
@@ -107,7 +140,9 @@ class ProgressBar:
         if self.tty:
             width = 30
             filled = width * done // total
-            self.stream.write(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} replications")
+            self.stream.write(
+                f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} replications"
+            )
             if done == total:
                 self.stream.write("\n")
             self.stream.flush()
@@ -144,7 +179,14 @@ SUMMARY_KPIS = (
 )
 
 
-def render_summary(plan: Plan, scenario: Scenario, result: MonteCarloResult, seconds: float, workers: int, seed: int) -> str:
+def render_summary(
+    plan: Plan,
+    scenario: Scenario,
+    result: MonteCarloResult,
+    seconds: float,
+    workers: int,
+    seed: int,
+) -> str:
     """The readable summary of a run against the plan's targets and the scenario's objectives."""
     n = len(result.seeds)
     lines = [
@@ -170,9 +212,15 @@ def render_summary(plan: Plan, scenario: Scenario, result: MonteCarloResult, sec
         lines += ["", f"  {'Objective (scenario)':<62}{'P(met)':>8}  95% CI"]
         for o in result.objectives:
             lo, hi = o.to_dict()["ci95"]  # type: ignore[misc]
-            lines.append(f"  {o.check.name + ': ' + o.check.label:<62}{o.probability:>8.0%}  [{lo:.0%}, {hi:.0%}]")
-    lines += ["", f"  {'By channel':<12}{'offered':>9}{'service level':>15}{'ASA':>8}{'abandon':>9}{'available':>11}"]
+            lines.append(
+                f"  {o.check.name + ': ' + o.check.label:<62}{o.probability:>8.0%}  [{lo:.0%}, {hi:.0%}]"
+            )
+    lines += [
+        "",
+        f"  {'By channel':<12}{'offered':>9}{'service level':>15}{'ASA':>8}{'abandon':>9}{'available':>11}",
+    ]
     for c in plan.channels:
+
         def mean(k: str, cid: str = c.id) -> float | None:
             s = result.kpis.get(f"channel.{cid}.{k}")
             return None if s is None or s.n == 0 else s.mean
@@ -195,12 +243,18 @@ def run(args: argparse.Namespace) -> int:
     except BadInput as exc:
         return report_bad_input(exc)
     if args.json is not None and (args.json.is_dir() or not args.json.parent.exists()):
-        print(f"drillsim: --json {args.json}: not a writable file path (is it a folder, or does its folder exist?)", file=sys.stderr)
+        print(
+            f"drillsim: --json {args.json}: not a writable file path (is it a folder, or does its folder exist?)",
+            file=sys.stderr,
+        )
         return 2
     workers = args.workers or default_workers()
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
-    print(f"drillsim: running {args.replications} replications on {workers} worker(s)...", file=sys.stderr)
+    print(
+        f"drillsim: running {args.replications} replications on {workers} worker(s)...",
+        file=sys.stderr,
+    )
     if args.scheduler and args.backend != "dask":
         print("drillsim: --scheduler goes with --backend dask", file=sys.stderr)
         return 2
@@ -211,8 +265,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         result = run_monte_carlo(
-            plan, scenario, args.replications, args.seed, workers, ProgressBar(sys.stderr), policy=policy,
-            script=script, backend=backend,
+            plan,
+            scenario,
+            args.replications,
+            args.seed,
+            workers,
+            ProgressBar(sys.stderr),
+            policy=policy,
+            script=script,
+            backend=backend,
         )
     finally:
         backend.close()
@@ -220,12 +281,22 @@ def run(args: argparse.Namespace) -> int:
     predicted = predicted_activations(plan, scenario)
     print(render_summary(plan, scenario, result, seconds, workers, args.seed))
     print(render_response(plan, result, policy, predicted))
-    print("\nTo run this scenario as a drill in the browser: drillsim console (from a checkout: "
-          "python3 dev.py run console), then open http://127.0.0.1:8501")
+    print(
+        "\nTo run this scenario as a drill in the browser: drillsim console (from a checkout: "
+        "python3 dev.py run console), then open http://127.0.0.1:8501"
+    )
     if args.json is not None:
         journal = build_journal(
-            plan, scenario, result, seed=args.seed, plan_file=str(plan_path), scenario_file=str(scenario_path),
-            started=started, ended=dt.datetime.now(dt.UTC), workers=workers, policy=policy,
+            plan,
+            scenario,
+            result,
+            seed=args.seed,
+            plan_file=str(plan_path),
+            scenario_file=str(scenario_path),
+            started=started,
+            ended=dt.datetime.now(dt.UTC),
+            workers=workers,
+            policy=policy,
             decisions=[d.model_dump(mode="json") for d in script.decisions] if script else [],
             predicted=predicted,
         )

@@ -56,7 +56,7 @@ def person_response(plan: Plan, person_id: str) -> Times:
     on_call = np.zeros(len(MOMENTS), dtype=bool)
     for window in person.on_call:
         for start, end in window.intervals():
-            on_call |= (MOMENTS >= start) & (MOMENTS < end)
+            on_call |= (start <= MOMENTS) & (end > MOMENTS)
     off = np.inf if person.response_time.off_call is None else person.response_time.off_call
     return np.where(on_call, person.response_time.on_call, off)
 
@@ -117,11 +117,15 @@ def activation_of(plan: Plan, target: str) -> Activation | None:
     return None
 
 
-def task_graph(plan: Plan, flow: Flow, level: LevelDef, action: Action, reach: dict[str, Times]) -> nx.DiGraph:
+def task_graph(
+    plan: Plan, flow: Flow, level: LevelDef, action: Action, reach: dict[str, Times]
+) -> nx.DiGraph:
     """The task DAG of the module docstring, edges weighted by arrays of minutes."""
     activation = activation_of(plan, action.target)
     assert activation is not None
-    s1, s2, s3, s4 = (flow.step(n) for n in ("discover_report", "assess_grade", "activate", "handle_coordinate"))
+    s1, s2, s3, s4 = (
+        flow.step(n) for n in ("discover_report", "assess_grade", "activate", "handle_coordinate")
+    )
     team = [level.response.lead, *level.response.team, s3.owner]
     owner = action.owner or s4.owner
     dag = nx.DiGraph()
@@ -130,7 +134,9 @@ def task_graph(plan: Plan, flow: Flow, level: LevelDef, action: Action, reach: d
     dag.add_edge("graded", "activated", w=_reached(reach, team, {s1.owner, s2.owner}) + s3.effort)
     known = {s1.owner, s2.owner, *team}
     approver = [activation.approval_by] if activation.approval_by else []
-    dag.add_edge("activated", "approved", w=_reached(reach, approver, known) + activation.approval_time)
+    dag.add_edge(
+        "activated", "approved", w=_reached(reach, approver, known) + activation.approval_time
+    )
     dag.add_edge("activated", "owner_on_it", w=_reached(reach, [owner], known) + action.effort)
     zero = np.zeros(len(MOMENTS))
     dag.add_edge("approved", "started", w=zero)
@@ -167,7 +173,12 @@ def activation_paths(plan: Plan) -> list[ActivationPath]:
 
 
 def _path(
-    plan: Plan, flow: Flow, level: LevelDef, action: Action, activation: Activation, reach: dict[str, Times]
+    plan: Plan,
+    flow: Flow,
+    level: LevelDef,
+    action: Action,
+    activation: Activation,
+    reach: dict[str, Times],
 ) -> ActivationPath:
     dag = task_graph(plan, flow, level, action, reach)
     dist = longest_paths(dag)

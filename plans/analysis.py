@@ -83,9 +83,15 @@ def single_points_of_failure(g: nx.MultiDiGraph) -> list[Finding]:
                 (channel,),
             )
         )
-    candidates = [n for n, k in g.nodes(data="kind") if k in {"system", "site", "resource", "person"}]
+    candidates = [
+        n for n, k in g.nodes(data="kind") if k in {"system", "site", "resource", "person"}
+    ]
     for node in candidates:
-        lost = [c for c in channels if c not in broken_at_start and not service_ok(g, c, frozenset({node}))]
+        lost = [
+            c
+            for c in channels
+            if c not in broken_at_start and not service_ok(g, c, frozenset({node}))
+        ]
         if lost:
             kind = g.nodes[node]["kind"]
             findings.append(
@@ -118,7 +124,12 @@ def missing_deputies(plan: Plan) -> list[Finding]:
             )
         else:
             findings.append(
-                Finding("role.no_deputy", "info", f"Role '{role.id}' has no deputy.", (role.id, role.holder))
+                Finding(
+                    "role.no_deputy",
+                    "info",
+                    f"Role '{role.id}' has no deputy.",
+                    (role.id, role.holder),
+                )
             )
     return findings
 
@@ -192,7 +203,10 @@ def _escalation_cuts(
         stranded = sorted(
             r
             for r in esc
-            if r not in dead and r not in cut_off and r != commander and (commander in dead or not nx.has_path(live, r, commander))
+            if r not in dead
+            and r not in cut_off
+            and r != commander
+            and (commander in dead or not nx.has_path(live, r, commander))
         )
         if stranded:
             findings.append(
@@ -212,11 +226,18 @@ def on_call_gaps(plan: Plan) -> list[Finding]:
     """Moments of the week when nobody who can act for a role is on call."""
     findings = []
     for role in plan.roles:
-        intervals = [iv for pid in (role.holder, *role.deputies) for w in plan.person(pid).on_call for iv in w.intervals()]
+        intervals = [
+            iv
+            for pid in (role.holder, *role.deputies)
+            for w in plan.person(pid).on_call
+            for iv in w.intervals()
+        ]
         holes = gaps(intervals)
         if not holes:
             continue
-        shown = ", ".join(describe_interval(h) for h in holes[:4]) + (" ..." if len(holes) > 4 else "")
+        shown = ", ".join(describe_interval(h) for h in holes[:4]) + (
+            " ..." if len(holes) > 4 else ""
+        )
         hours = sum(e - s for s, e in holes) / 60
         findings.append(
             Finding(
@@ -282,7 +303,10 @@ def _step_limit_findings(plan: Plan, paths: list[ActivationPath]) -> list[Findin
     """Steps whose slowest time exceeds their limit, one finding per flow and step."""
     worst: dict[tuple[str, str, str], tuple[float, list[int]]] = {}
     for p in paths:
-        timed = {**{k: v[1] for k, v in p.step_times.items()}, "handle_coordinate": p.backup_branch[1]}
+        timed = {
+            **{k: v[1] for k, v in p.step_times.items()},
+            "handle_coordinate": p.backup_branch[1],
+        }
         for step_name, planned in timed.items():
             what = p.backup if step_name == "handle_coordinate" else ""
             key = (p.event_class, step_name, what)
@@ -318,26 +342,60 @@ def resource_findings(plan: Plan) -> list[Finding]:
     findings: list[Finding] = []
     for res in plan.resources:
         if res.owner is None:
-            findings.append(Finding("resource.no_owner", "warning", f"Resource '{res.id}' has no owner role (7.4).", (res.id,)))
+            findings.append(
+                Finding(
+                    "resource.no_owner",
+                    "warning",
+                    f"Resource '{res.id}' has no owner role (7.4).",
+                    (res.id,),
+                )
+            )
         if not res.procedure.strip():
             findings.append(
-                Finding("resource.no_procedure", "warning", f"Resource '{res.id}' has no dispatch procedure (7.4).", (res.id,))
+                Finding(
+                    "resource.no_procedure",
+                    "warning",
+                    f"Resource '{res.id}' has no dispatch procedure (7.4).",
+                    (res.id,),
+                )
             )
         if res.reserve_required and not res.backup and res.reserve_staff is None:
             findings.append(
-                Finding("resource.no_reserve", "error", f"Resource '{res.id}' requires a reserve but has none.", (res.id,))
+                Finding(
+                    "resource.no_reserve",
+                    "error",
+                    f"Resource '{res.id}' requires a reserve but has none.",
+                    (res.id,),
+                )
             )
     for system in plan.systems:
         if system.owner is None:
-            findings.append(Finding("resource.no_owner", "warning", f"System '{system.id}' has no owner role.", (system.id,)))
+            findings.append(
+                Finding(
+                    "resource.no_owner",
+                    "warning",
+                    f"System '{system.id}' has no owner role.",
+                    (system.id,),
+                )
+            )
         if system.reserve_required and not system.standby:
             findings.append(
-                Finding("resource.no_reserve", "error", f"System '{system.id}' requires a standby but has none.", (system.id,))
+                Finding(
+                    "resource.no_reserve",
+                    "error",
+                    f"System '{system.id}' requires a standby but has none.",
+                    (system.id,),
+                )
             )
     for site in plan.sites:
         if site.reserve_required and not site.backup_site:
             findings.append(
-                Finding("resource.no_reserve", "error", f"Site '{site.id}' requires a backup site but has none.", (site.id,))
+                Finding(
+                    "resource.no_reserve",
+                    "error",
+                    f"Site '{site.id}' requires a backup site but has none.",
+                    (site.id,),
+                )
             )
     findings += _backup_activation_findings(plan)
     return findings
@@ -345,9 +403,13 @@ def resource_findings(plan: Plan) -> list[Finding]:
 
 def _backup_activation_findings(plan: Plan) -> list[Finding]:
     """Every standby or backup site the plan relies on needs an activation procedure."""
-    backups = {s.standby for s in plan.systems if s.standby} | {s.backup_site for s in plan.sites if s.backup_site}
+    backups = {s.standby for s in plan.systems if s.standby} | {
+        s.backup_site for s in plan.sites if s.backup_site
+    }
     for flow in plan.flows:
-        backups |= {a.target for step in flow.steps for a in step.actions if a.action == "activate_backup"}
+        backups |= {
+            a.target for step in flow.steps for a in step.actions if a.action == "activate_backup"
+        }
     findings = []
     for backup in sorted(b for b in backups if b):
         activation = activation_of(plan, backup)
@@ -362,7 +424,12 @@ def _backup_activation_findings(plan: Plan) -> list[Finding]:
             )
         elif not activation.procedure.strip():
             findings.append(
-                Finding("backup.no_procedure", "warning", f"Backup '{backup}' has no written activation procedure.", (backup,))
+                Finding(
+                    "backup.no_procedure",
+                    "warning",
+                    f"Backup '{backup}' has no written activation procedure.",
+                    (backup,),
+                )
             )
     return findings
 
@@ -414,7 +481,12 @@ def drill_findings(plan: Plan, today: dt.date) -> list[Finding]:
     findings = []
     if meta.last_full_drill is None:
         findings.append(
-            Finding("drill.never", "error", "No full drill is recorded; the manual asks for one at least once a year.", (meta.id,))
+            Finding(
+                "drill.never",
+                "error",
+                "No full drill is recorded; the manual asks for one at least once a year.",
+                (meta.id,),
+            )
         )
     else:
         age = (today - meta.last_full_drill).days

@@ -82,9 +82,18 @@ def _commander_issues(plan: Plan) -> list[Issue]:
     if len(commanders) == 1:
         return []
     if not commanders:
-        return [Issue(("roles",), "no role has kind 'commander': the plan needs one emergency commander")]
+        return [
+            Issue(
+                ("roles",), "no role has kind 'commander': the plan needs one emergency commander"
+            )
+        ]
     where = ", ".join(format_loc(("roles", i)) for i in commanders)
-    return [Issue(("roles", commanders[1], "kind"), f"more than one role has kind 'commander' ({where}); keep one")]
+    return [
+        Issue(
+            ("roles", commanders[1], "kind"),
+            f"more than one role has kind 'commander' ({where}); keep one",
+        )
+    ]
 
 
 def _level_issues(plan: Plan) -> list[Issue]:
@@ -92,12 +101,19 @@ def _level_issues(plan: Plan) -> list[Issue]:
     seen: dict[int, int] = {}
     for i, level in enumerate(plan.levels):
         if level.level in seen:
-            issues.append(Issue(("levels", i, "level"), f"level {level.level} is defined twice (also levels[{seen[level.level]}])"))
+            issues.append(
+                Issue(
+                    ("levels", i, "level"),
+                    f"level {level.level} is defined twice (also levels[{seen[level.level]}])",
+                )
+            )
         seen.setdefault(level.level, i)
     missing = [n for n in (1, 2, 3) if n not in seen]
     if missing:
         words = ", ".join(str(n) for n in missing)
-        issues.append(Issue(("levels",), f"level {words} missing: the plan must define levels 1, 2 and 3"))
+        issues.append(
+            Issue(("levels",), f"level {words} missing: the plan must define levels 1, 2 and 3")
+        )
     return issues
 
 
@@ -110,7 +126,10 @@ def _flow_issues(plan: Plan) -> list[Issue]:
     for f, flow in enumerate(plan.flows):
         if flow.event_class in seen:
             issues.append(
-                Issue((("flows", f, "event_class")), f"event class '{flow.event_class}' already has a flow (flows[{seen[flow.event_class]}])")
+                Issue(
+                    (("flows", f, "event_class")),
+                    f"event class '{flow.event_class}' already has a flow (flows[{seen[flow.event_class]}])",
+                )
             )
         seen.setdefault(flow.event_class, f)
         names = tuple(s.step for s in flow.steps)
@@ -134,7 +153,9 @@ def _flow_issues(plan: Plan) -> list[Issue]:
                             f"'{action.action}' needs a {words} as target; '{action.target}' is not one",
                         )
                     )
-                elif action.action == "call_in_reserves" and not _is_reserve_pool(plan, action.target):
+                elif action.action == "call_in_reserves" and not _is_reserve_pool(
+                    plan, action.target
+                ):
                     issues.append(
                         Issue(
                             ("flows", f, "steps", s, "actions", a, "target"),
@@ -153,9 +174,16 @@ def _role_issues(plan: Plan) -> list[Issue]:
     for r, role in enumerate(plan.roles):
         for d, deputy in enumerate(role.deputies):
             if deputy == role.holder:
-                issues.append(Issue(("roles", r, "deputies", d), f"'{deputy}' already holds the role; a deputy must be someone else"))
+                issues.append(
+                    Issue(
+                        ("roles", r, "deputies", d),
+                        f"'{deputy}' already holds the role; a deputy must be someone else",
+                    )
+                )
             elif deputy in role.deputies[:d]:
-                issues.append(Issue(("roles", r, "deputies", d), f"'{deputy}' is listed twice as deputy"))
+                issues.append(
+                    Issue(("roles", r, "deputies", d), f"'{deputy}' is listed twice as deputy")
+                )
         if role.reports_to == role.id:
             issues.append(Issue(("roles", r, "reports_to"), "a role cannot report to itself"))
         if role.escalates_to == role.id:
@@ -168,14 +196,26 @@ def _share_issues(plan: Plan) -> list[Issue]:
     given = [c.share is not None for c in plan.channels]
     if any(given) and not all(given):
         c = given.index(False)
-        issues.append(Issue(("channels", c, "share"), "give a share on every channel or on none (then the online/offline split applies)"))
+        issues.append(
+            Issue(
+                ("channels", c, "share"),
+                "give a share on every channel or on none (then the online/offline split applies)",
+            )
+        )
     elif all(given):
         total = sum(c.share or 0.0 for c in plan.channels)
         if abs(total - 1.0) > SHARE_TOLERANCE:
-            issues.append(Issue(("channels",), f"channel shares add up to {total:.3f}; they must add up to 1"))
+            issues.append(
+                Issue(("channels",), f"channel shares add up to {total:.3f}; they must add up to 1")
+            )
     split = plan.channel_split
     if abs(split.online + split.offline - 1.0) > SHARE_TOLERANCE:
-        issues.append(Issue(("channel_split",), f"online + offline is {split.online + split.offline:.3f}; it must be 1"))
+        issues.append(
+            Issue(
+                ("channel_split",),
+                f"online + offline is {split.online + split.offline:.3f}; it must be 1",
+            )
+        )
     return issues
 
 
@@ -186,7 +226,9 @@ def _backup_issues(plan: Plan) -> list[Issue]:
             issues.append(Issue(("systems", s, "standby"), "a system cannot be its own standby"))
     for s, site in enumerate(plan.sites):
         if site.backup_site == site.id:
-            issues.append(Issue(("sites", s, "backup_site"), "a site cannot be its own backup site"))
+            issues.append(
+                Issue(("sites", s, "backup_site"), "a site cannot be its own backup site")
+            )
     for r, resource in enumerate(plan.resources):
         if resource.backup == resource.id:
             issues.append(Issue(("resources", r, "backup"), "a resource cannot be its own backup"))

@@ -83,7 +83,9 @@ def build_graph(plan: Plan) -> nx.MultiDiGraph:
     for channel in plan.channels:
         g.add_node(channel.id, kind="channel", label=channel.name, online=channel.online)
     for role in plan.roles:
-        g.add_node(role.id, kind="role", label=role.name, role_kind=role.kind, critical=role.critical)
+        g.add_node(
+            role.id, kind="role", label=role.name, role_kind=role.kind, critical=role.critical
+        )
     for role in plan.roles:
         _edge(g, role.holder, role.id, "holds")
         for order, deputy in enumerate(role.deputies, start=1):
@@ -117,7 +119,9 @@ def build_graph(plan: Plan) -> nx.MultiDiGraph:
     return g
 
 
-def _add_asset_edges(g: nx.MultiDiGraph, node: str, owner: str | None, needs: tuple[str, ...]) -> None:
+def _add_asset_edges(
+    g: nx.MultiDiGraph, node: str, owner: str | None, needs: tuple[str, ...]
+) -> None:
     if owner:
         _edge(g, owner, node, "owns")
     for target in needs:
@@ -142,7 +146,11 @@ def sources(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
 def role_people(g: nx.MultiDiGraph, role: str) -> list[str]:
     """Holder first, then deputies in call order."""
     deputies = sorted(
-        ((d["order"], u) for u, _, k, d in g.in_edges(role, keys=True, data=True) if k == "deputises"),
+        (
+            (d["order"], u)
+            for u, _, k, d in g.in_edges(role, keys=True, data=True)
+            if k == "deputises"
+        ),
     )
     return sources(g, role, "holds") + [u for _, u in deputies]
 

@@ -70,7 +70,9 @@ def decode_text(raw: bytes, path: str | Path) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ModelFileError(path, [Issue((), f"is not UTF-8 text (bad byte at offset {exc.start})")]) from None
+        raise ModelFileError(
+            path, [Issue((), f"is not UTF-8 text (bad byte at offset {exc.start})")]
+        ) from None
     if not text.strip():
         raise ModelFileError(path, [Issue((), "file is empty")])
     return text
@@ -149,7 +151,13 @@ def _map_lines(node: yaml.Node, loc: Loc, lines: LineMap, duplicates: list[Issue
             key = key_node.value
             child = (*loc, key)
             if key in seen:
-                duplicates.append(Issue(child, f"key '{key}' appears twice in the same mapping", key_node.start_mark.line + 1))
+                duplicates.append(
+                    Issue(
+                        child,
+                        f"key '{key}' appears twice in the same mapping",
+                        key_node.start_mark.line + 1,
+                    )
+                )
             seen.add(key)
             lines.setdefault(child, key_node.start_mark.line + 1)
             _map_lines(value_node, child, lines, duplicates)
@@ -172,15 +180,21 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node):
+        if isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node) or isinstance(node, Mapping) and part in node:
             out.append(part)
             node = node[part]
-        elif isinstance(node, Mapping) and part in node:
-            out.append(part)
-            node = node[part]
-        elif isinstance(node, Mapping) and isinstance(part, str) and part in {v for v in node.values() if isinstance(v, str)}:
+        elif (
+            isinstance(node, Mapping)
+            and isinstance(part, str)
+            and part in {v for v in node.values() if isinstance(v, str)}
+        ):
             continue  # a discriminated union's tag (the event's kind, the distribution's family)
-        elif isinstance(node, Mapping) and isinstance(part, str) and part.isidentifier() and not _is_tag(part):
+        elif (
+            isinstance(node, Mapping)
+            and isinstance(part, str)
+            and part.isidentifier()
+            and not _is_tag(part)
+        ):
             out.append(part)  # a missing field: name it, then stop descending
             node = None
         # anything else is a union tag such as 'function-after[...]' or 'str': skip it
@@ -266,7 +280,11 @@ def _message(cls: type[BaseModel], err: Any, loc: Loc, data: Any) -> str:
         need = ctx.get("min_length", 1)
         return f"needs at least {need} item{'s' if need != 1 else ''}, got {len(value)}"
     msg = msg.replace("a valid tuple", "a list")
-    shown = repr(value) if isinstance(value, str | int | float | bool) or value is None else type(value).__name__
+    shown = (
+        repr(value)
+        if isinstance(value, str | int | float | bool) or value is None
+        else type(value).__name__
+    )
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"{msg[0].lower()}{msg[1:]} (got {shown})"
@@ -297,21 +315,33 @@ def _tag_issue(err: Any, loc: Loc) -> Issue:
     field = str(ctx.get("discriminator", "kind")).strip("'")
     if err["type"] == "union_tag_not_found":
         return Issue((*loc, field), f"missing required field '{field}'")
-    return Issue((*loc, field), f"unknown {field} '{ctx.get('tag')}': expected one of {ctx.get('expected_tags')}")
+    return Issue(
+        (*loc, field),
+        f"unknown {field} '{ctx.get('tag')}': expected one of {ctx.get('expected_tags')}",
+    )
 
 
 def _has_inner_error(loc: tuple[Any, ...], errors: list[Any]) -> bool:
-    return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == tuple(loc) for e in errors)
+    return any(
+        len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == tuple(loc) for e in errors
+    )
 
 
 def validate_data(
-    cls: type[M], data: Any, path: str | Path, lines: LineMap | None = None, context: dict[str, Any] | None = None
+    cls: type[M],
+    data: Any,
+    path: str | Path,
+    lines: LineMap | None = None,
+    context: dict[str, Any] | None = None,
 ) -> M:
     """Validate already-parsed data into ``cls``, raising one error with every issue."""
     lines = lines or {}
     if not isinstance(data, Mapping):
         got = type(data).__name__ if data is not None else "nothing"
-        raise ModelFileError(path, [Issue((), f"the top level must be a mapping of fields, got {got}", lines.get(()))])
+        raise ModelFileError(
+            path,
+            [Issue((), f"the top level must be a mapping of fields, got {got}", lines.get(()))],
+        )
     issues: list[Issue] = []
     try:
         model = cls.model_validate(data, context={**(context or {}), FROM_FILE: True})
@@ -331,7 +361,9 @@ def load_model(path: str | Path, cls: type[M], context: dict[str, Any] | None = 
     return load_model_text(read_text(path), path, cls, context)
 
 
-def load_model_text(text: str, path: str | Path, cls: type[M], context: dict[str, Any] | None = None) -> M:
+def load_model_text(
+    text: str, path: str | Path, cls: type[M], context: dict[str, Any] | None = None
+) -> M:
     """As :func:`load_model`, for text already in hand (an upload)."""
     data, lines, duplicates = parse_yaml(text, path)
     try:

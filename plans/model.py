@@ -108,7 +108,7 @@ def _text_version(value: object) -> object:
     if isinstance(value, float):
         raise ValueError(
             f"version {value!r} was read as a number; put it in quotes "
-            "(e.g. version: \"2026.10\") so it stays exactly as written"
+            '(e.g. version: "2026.10") so it stays exactly as written'
         )
     return value
 

@@ -9,9 +9,9 @@ once, with exact paths. The same walk checks validated models, so there is one r
 
 from __future__ import annotations
 
+import difflib
 import types
 import typing
-import difflib
 from collections.abc import Iterator, Mapping
 from typing import Any, Union, get_args, get_origin
 
@@ -66,7 +66,9 @@ def item_model(annotation: Any, value: Any) -> type[BaseModel] | None:
     return pick_member(union_models(annotation), value)
 
 
-def _walk(annotation: Any, metadata: list[Any], value: Any, loc: Loc) -> Iterator[tuple[Loc, Ref, str]]:
+def _walk(
+    annotation: Any, metadata: list[Any], value: Any, loc: Loc
+) -> Iterator[tuple[Loc, Ref, str]]:
     """Yield (loc, ref, id) for every reference found under ``value``."""
     base, meta = _split_annotated(annotation)
     meta = [*metadata, *meta]
@@ -104,7 +106,9 @@ def _walk(annotation: Any, metadata: list[Any], value: Any, loc: Loc) -> Iterato
         yield from iter_refs(model, value, loc)
 
 
-def iter_refs(model: type[BaseModel], data: Mapping[str, Any], loc: Loc = ()) -> Iterator[tuple[Loc, Ref, str]]:
+def iter_refs(
+    model: type[BaseModel], data: Mapping[str, Any], loc: Loc = ()
+) -> Iterator[tuple[Loc, Ref, str]]:
     """Every reference in ``data`` read as ``model``: (path, Ref marker, id)."""
     for name, field in model.model_fields.items():
         key = field.alias or name
@@ -113,7 +117,9 @@ def iter_refs(model: type[BaseModel], data: Mapping[str, Any], loc: Loc = ()) ->
         yield from _walk(field.annotation, list(field.metadata), data[key], (*loc, key))
 
 
-def collect_ids(model: type[BaseModel], data: Mapping[str, Any]) -> tuple[dict[str, dict[str, Loc]], list[Issue]]:
+def collect_ids(
+    model: type[BaseModel], data: Mapping[str, Any]
+) -> tuple[dict[str, dict[str, Loc]], list[Issue]]:
     """Ids declared in each top-level collection, plus an issue per duplicate id.
 
     Ids are unique across the whole file, not per collection, because they name the
@@ -139,7 +145,11 @@ def collect_ids(model: type[BaseModel], data: Mapping[str, Any]) -> tuple[dict[s
                 continue
             ident, where = item["id"], (name, i, "id")
             if ident in seen:
-                issues.append(Issue(where, f"duplicate id '{ident}': already used at {format_loc(seen[ident])}"))
+                issues.append(
+                    Issue(
+                        where, f"duplicate id '{ident}': already used at {format_loc(seen[ident])}"
+                    )
+                )
                 continue
             seen[ident] = where
             bucket[ident] = where

@@ -45,12 +45,16 @@ def parse_duration(value: Any) -> float:
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("expected a duration such as '90s', '15m', '4h' or '3d'")
     if isinstance(value, int | float):
-        raise ValueError(f"duration {value!r} has no unit: write it as e.g. '{value}m' or '{value}s'")
+        raise ValueError(
+            f"duration {value!r} has no unit: write it as e.g. '{value}m' or '{value}s'"
+        )
     if not isinstance(value, str):
         raise ValueError("expected a duration such as '90s', '15m', '4h' or '3d'")
     text = value.strip().lower()
     if not re.fullmatch(DURATION_PATTERN, text):
-        raise ValueError(f"'{value}' is not a duration: write e.g. '90s', '15m', '4h', '3d' or '1h30m'")
+        raise ValueError(
+            f"'{value}' is not a duration: write e.g. '90s', '15m', '4h', '3d' or '1h30m'"
+        )
     return sum(float(num) * _UNIT_MINUTES[unit] for num, unit in _PART.findall(text))
 
 
@@ -167,6 +171,4 @@ ChannelRef = Annotated[str, Ref(("channels",))]
 ShiftRef = Annotated[str, Ref(("shifts",))]
 EventClassRef = Annotated[str, Ref(("event_classes",))]
 DependencyRef = Annotated[str, Ref(("systems", "sites", "resources"))]
-ActionTargetRef = Annotated[
-    str, Ref(("systems", "sites", "resources", "channels", "roles"))
-]
+ActionTargetRef = Annotated[str, Ref(("systems", "sites", "resources", "channels", "roles"))]

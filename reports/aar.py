@@ -28,6 +28,10 @@ from typing import Any, Literal
 
 from matplotlib.figure import Figure as MplFigure
 
+from drills.debrief import kpi_table
+from drills.kpis import DEBRIEF_KPIS, duration_text, format_value, spec_for
+from plans.model import STEP_NAMES
+from plans.types import human_minutes
 from reports.aar_drafts import target_text
 from reports.aar_input import (
     CAPABILITIES,
@@ -39,11 +43,7 @@ from reports.aar_input import (
     ImprovementRow,
     report_runs,
 )
-from drills.debrief import kpi_table
 from reports.figures import queue_and_service, step_gantt
-from drills.kpis import DEBRIEF_KPIS, duration_text, format_value, spec_for
-from plans.model import STEP_NAMES
-from plans.types import human_minutes
 from sim.engine.records import RunRecords
 
 RESULT_KPIS = ("rto", "rpo", "availability", "service_level", "tickets_late")

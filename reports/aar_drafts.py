@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.aar_input import CAPABILITIES, RUNS, AarInput, FindingText, report_runs
 from drills.debrief import CHECKED_STEPS, adherence, kpi_table
 from drills.kpis import duration_text, format_value
 from plans.analysis import readiness_findings
 from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
+from reports.aar_input import CAPABILITIES, RUNS, AarInput, FindingText, report_runs
 
 TARGET_NAMES = {
     "rto": "RTO",

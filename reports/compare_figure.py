@@ -15,8 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from reports.style import TARGET, colour, new_figure, no_data
 from plans.types import format_duration
+from reports.style import TARGET, colour, new_figure, no_data
 from sim.analysis.compare import Comparison, VariantResult
 from sim.analysis.stats import wilson
 from sim.analysis.variants import format_value, key_spec

@@ -13,6 +13,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from plans.graph import build_graph
+from plans.model import Plan
 from reports.layout import COLUMNS, plan_layout
 from reports.style import (
     BLACK,
@@ -25,8 +27,6 @@ from reports.style import (
     VERMILLION,
     new_figure,
 )
-from plans.graph import build_graph
-from plans.model import Plan
 
 NODE_STYLE = {
     "person": (SKY_BLUE, "o"),

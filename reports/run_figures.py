@@ -18,6 +18,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from drills.kpis import duration_text, format_value, spec_for
+from plans.model import STEP_NAMES, Plan
+from plans.types import human_minutes
 from reports.style import (
     BLACK,
     BLUE,
@@ -33,8 +35,6 @@ from reports.style import (
     no_data,
     time_axis,
 )
-from plans.model import STEP_NAMES, Plan
-from plans.types import human_minutes
 from sim.engine.metrics import down_intervals, queue_kpis, window_mask
 from sim.engine.records import RunRecords
 from sim.response.incidents import Incident

@@ -14,21 +14,23 @@ from pathlib import Path
 from typing import Any
 
 from drills import evaluations, items
+from drills.debrief import compare_policies
 from drills.session import open_simulation
 from drills.store import DrillStore
-from reports.aar_drafts import draft_findings
-from reports.aar_input import AarInput, FindingText, ImprovementRow, Rating, aar_input_from_journal
-from drills.debrief import compare_policies
 from plans import ModelFileError
 from plans.issues import Issue
 from plans.loader import load_plan_text
 from plans.model import Plan
+from reports.aar_drafts import draft_findings
+from reports.aar_input import AarInput, FindingText, ImprovementRow, Rating, aar_input_from_journal
 from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
 from sim.analysis.montecarlo import run_monte_carlo
 
 
-def monte_carlo_summary(plan: Plan, scenario: Scenario, seed: int, replications: int, workers: int = 1) -> dict[str, Any]:
+def monte_carlo_summary(
+    plan: Plan, scenario: Scenario, seed: int, replications: int, workers: int = 1
+) -> dict[str, Any]:
     """A Monte Carlo run of the drill's plan and scenario under the plan's own policy,
     in the journal's shape (kpis, targets, objectives), for the report's distribution."""
     result = run_monte_carlo(plan, scenario, replications, seed, workers)
@@ -42,7 +44,12 @@ def monte_carlo_summary(plan: Plan, scenario: Scenario, seed: int, replications:
 
 
 def aar_for_drill(
-    db_path: Path, drill_id: str, generated_at: dt.datetime, today: dt.date, monte_carlo: int = 0, workers: int = 1
+    db_path: Path,
+    drill_id: str,
+    generated_at: dt.datetime,
+    today: dt.date,
+    monte_carlo: int = 0,
+    workers: int = 1,
 ) -> AarInput:
     """Everything the report shows about one drill; drafted findings when none are stored.
 
@@ -72,20 +79,36 @@ def aar_for_drill(
         runs=runs,
         until=until,
         ratings=tuple(
-            Rating(r.capability, r.rating, r.evidence, r.evaluator) for r in evaluations.ratings(db_path, drill_id)
+            Rating(r.capability, r.rating, r.evidence, r.evaluator)
+            for r in evaluations.ratings(db_path, drill_id)
         ),
         items=tuple(
-            ImprovementRow(i.issue, i.corrective_action, i.element, i.owner_role, i.start, i.due, i.status,
-                           f"{i.node_kind} {i.node_id}")
+            ImprovementRow(
+                i.issue,
+                i.corrective_action,
+                i.element,
+                i.owner_role,
+                i.start,
+                i.due,
+                i.status,
+                f"{i.node_kind} {i.node_id}",
+            )
             for i in items.all_items(db_path, plan.meta.id)
             if i.drill_id == drill_id
         ),
         today=today,
-        monte_carlo=monte_carlo_summary(plan, scenario, record.seed, monte_carlo, workers) if monte_carlo else None,
+        monte_carlo=monte_carlo_summary(plan, scenario, record.seed, monte_carlo, workers)
+        if monte_carlo
+        else None,
     )
     stored = evaluations.findings(db_path, drill_id)
     findings = (
-        tuple(FindingText(f.kind, f.capability, f.observed, f.reference, f.analysis, f.draft, f.author) for f in stored)
+        tuple(
+            FindingText(
+                f.kind, f.capability, f.observed, f.reference, f.analysis, f.draft, f.author
+            )
+            for f in stored
+        )
         if stored
         else tuple(draft_findings(base))
     )
@@ -99,7 +122,11 @@ def aar_for_journal(path: Path, generated_at: dt.datetime, today: dt.date) -> Aa
     except (OSError, UnicodeDecodeError) as exc:
         raise ModelFileError(path, [Issue((), f"cannot read the journal: {exc}")]) from None
     except json.JSONDecodeError as exc:
-        raise ModelFileError(path, [Issue((), f"not a JSON run journal: {exc.msg}", exc.lineno)]) from None
+        raise ModelFileError(
+            path, [Issue((), f"not a JSON run journal: {exc.msg}", exc.lineno)]
+        ) from None
     if not isinstance(journal, dict) or journal.get("kind") != "monte_carlo":
-        raise ModelFileError(path, [Issue(("kind",), "not a drillsim run journal (expected kind 'monte_carlo')")])
+        raise ModelFileError(
+            path, [Issue(("kind",), "not a drillsim run journal (expected kind 'monte_carlo')")]
+        )
     return aar_input_from_journal(journal, generated_at, today)

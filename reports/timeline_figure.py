@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from plans.types import human_minutes
 from reports.style import (
     BLACK,
     BLUE,
@@ -27,7 +28,6 @@ from reports.style import (
     no_data,
     time_axis,
 )
-from plans.types import human_minutes
 from scenarios.model import Scenario
 
 EVENT_COLOURS = {

@@ -23,7 +23,12 @@ def check(plan: Plan, scenario: Scenario) -> list[Issue]:
     ids = plan_ids(plan)
     issues = reference_issues(Scenario, scenario.model_dump(mode="json"), ids)
     if scenario.meta.event_class and scenario.meta.event_class not in ids["event_classes"]:
-        issues.append(Issue(("meta", "event_class"), f"the plan has no event class '{scenario.meta.event_class}'"))
+        issues.append(
+            Issue(
+                ("meta", "event_class"),
+                f"the plan has no event class '{scenario.meta.event_class}'",
+            )
+        )
     if scenario.staffing is None and not plan.staffing:
         issues.append(Issue(("staffing",), "neither the scenario nor the plan gives any staffing"))
     return issues

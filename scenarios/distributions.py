@@ -94,7 +94,9 @@ class Empirical(StrictModel):
     def _weights_match(self) -> Empirical:
         if self.weights is not None:
             if len(self.weights) != len(self.values):
-                raise ValueError(f"weights has {len(self.weights)} entries but values has {len(self.values)}")
+                raise ValueError(
+                    f"weights has {len(self.weights)} entries but values has {len(self.values)}"
+                )
             if sum(self.weights) <= 0:
                 raise ValueError("weights must not all be zero")
         return self

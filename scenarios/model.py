@@ -73,9 +73,13 @@ class Demand(StrictModel):
 
     rate_per_hour: Annotated[float, Field(ge=0)] | None = None
     """Constant arrival rate, requests per hour (leave out to give ``hourly``)."""
-    hourly: tuple[Annotated[float, Field(ge=0)], ...] | None = Field(default=None, min_length=24, max_length=24)
+    hourly: tuple[Annotated[float, Field(ge=0)], ...] | None = Field(
+        default=None, min_length=24, max_length=24
+    )
     """Arrival rate for each hour of the day, 00:00 first, requests per hour."""
-    day_factors: dict[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], Annotated[float, Field(ge=0)]] = {}
+    day_factors: dict[
+        Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], Annotated[float, Field(ge=0)]
+    ] = {}
     """Multiplier for some days of the week, e.g. {sat: 0.6, sun: 0.5}; others are 1."""
     channels: dict[ChannelRef, Probability] = {}
     """Share of requests per channel; left out: the plan's channel shares."""
@@ -98,7 +102,9 @@ class Demand(StrictModel):
     @model_validator(mode="after")
     def _one_rate(self) -> Demand:
         if (self.rate_per_hour is None) == (self.hourly is None):
-            raise ValueError("give either rate_per_hour or hourly (24 values), not both and not neither")
+            raise ValueError(
+                "give either rate_per_hour or hourly (24 values), not both and not neither"
+            )
         return self
 
 
@@ -126,10 +132,14 @@ class TimeModel(StrictModel):
         keys = [(o.channel, o.type) for o in self.overrides]
         for i, key in enumerate(keys):
             if key in keys[:i]:
-                what = " and ".join(f"{k} '{v}'" for k, v in zip(("channel", "type"), key, strict=True) if v)
+                what = " and ".join(
+                    f"{k} '{v}'" for k, v in zip(("channel", "type"), key, strict=True) if v
+                )
                 raise ValueError(f"overrides[{i}] repeats an earlier override for {what}")
             if key == (None, None):
-                raise ValueError(f"overrides[{i}] names neither channel nor type; change 'default' instead")
+                raise ValueError(
+                    f"overrides[{i}] names neither channel nor type; change 'default' instead"
+                )
         return self
 
     def pick(self, channel: str, request_type: str) -> Distribution:
@@ -356,10 +366,14 @@ class Scenario(StrictModel):
             issues.append(Issue(("warm_up",), "the warm-up must be shorter than the horizon"))
         for i, event in enumerate(self.events):
             if event.start >= self.horizon:
-                issues.append(Issue(("events", i, "start"), "the event starts after the end of the run"))
+                issues.append(
+                    Issue(("events", i, "start"), "the event starts after the end of the run")
+                )
         for i, inject in enumerate(self.injects):
             if inject.at > self.horizon:
-                issues.append(Issue(("injects", i, "at"), "the inject comes after the end of the run"))
+                issues.append(
+                    Issue(("injects", i, "at"), "the inject comes after the end of the run")
+                )
         raise_consistency(issues)
         return self
 

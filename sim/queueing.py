@@ -232,8 +232,9 @@ def erlang_a(
             return ErlangAResult(1.0, 0.0, math.inf, 0.0, 0.0, 1.0, math.inf)
         wait = mmc_mean_wait(servers, load, mean_service)
         level = mmc_service_level(servers, load, mean_service, threshold)
-        return ErlangAResult(erlang_c(servers, load), 0.0, wait, level, level,
-                             load / servers, arrival_rate * wait)
+        return ErlangAResult(
+            erlang_c(servers, load), 0.0, wait, level, level, load / servers, arrival_rate * wait
+        )
     lam, c_mu, theta = arrival_rate, servers / mean_service, 1.0 / mean_patience
 
     def g(x: float) -> float:

@@ -171,42 +171,53 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def test_a_planted_import_against_the_layers_is_found(tmp_path):
-    root = _tree(tmp_path, {
-        "plans/model.py": "from sim.engine import simulation\n",
-        "sim/engine/simulation.py": "import streamlit\nfrom plans import model\n",
-        "drills/store.py": "from reports import aar\n",
-        "reports/aar.py": "from drills import store\nimport matplotlib\n",
-        "drillsim/cli.py": "from dashboard import app\n",
-    })
+    root = _tree(
+        tmp_path,
+        {
+            "plans/model.py": "from sim.engine import simulation\n",
+            "sim/engine/simulation.py": "import streamlit\nfrom plans import model\n",
+            "drills/store.py": "from reports import aar\n",
+            "reports/aar.py": "from drills import store\nimport matplotlib\n",
+            "drillsim/cli.py": "from dashboard import app\n",
+        },
+    )
     found = layer_violations(root)
     assert "plans/model.py: imports sim, against the layers" in found
     assert "sim/engine/simulation.py: imports streamlit, not allowed in sim/" in found
     assert "drills/store.py: imports reports, against the layers" in found
     assert "drillsim/cli.py: imports dashboard, against the layers" in found
-    assert not [p for p in found if p.startswith("reports/aar.py")]  # right of drills, matplotlib allowed
+    assert not [
+        p for p in found if p.startswith("reports/aar.py")
+    ]  # right of drills, matplotlib allowed
     assert len(found) == 4
 
 
 def test_a_planted_401_line_module_is_found(tmp_path):
-    root = _tree(tmp_path, {
-        "sim/long.py": "x = 1\n" * 401,
-        "sim/fits.py": "x = 1\n" * 400,
-    })
+    root = _tree(
+        tmp_path,
+        {
+            "sim/long.py": "x = 1\n" * 401,
+            "sim/fits.py": "x = 1\n" * 400,
+        },
+    )
     assert oversized(root) == ["sim/long.py: 401 lines (at most 400)"]
 
 
 def test_a_planted_cycle_is_found_also_under_type_checking(tmp_path):
-    root = _tree(tmp_path, {
-        "sim/engine/simulation.py": "from sim.response import controller\n",
-        "sim/response/controller.py": (
-            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
-            "    from sim.engine.simulation import Simulation\n"
-        ),
-        "sim/engine/__init__.py": '"""E."""\n',
-        "sim/response/__init__.py": '"""R."""\n',
-        "drills/a.py": "from . import b\n",
-        "drills/b.py": "from .a import thing\n",
-    })
+    root = _tree(
+        tmp_path,
+        {
+            "sim/engine/simulation.py": "from sim.response import controller\n",
+            "sim/response/controller.py": (
+                "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                "    from sim.engine.simulation import Simulation\n"
+            ),
+            "sim/engine/__init__.py": '"""E."""\n',
+            "sim/response/__init__.py": '"""R."""\n',
+            "drills/a.py": "from . import b\n",
+            "drills/b.py": "from .a import thing\n",
+        },
+    )
     assert import_cycles(root) == [
         ["drills.a", "drills.b"],
         ["sim.engine.simulation", "sim.response.controller"],

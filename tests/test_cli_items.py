@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from drillsim import items as items_command
-from drillsim import programme as programme_command
 from drills import items as it
 from drills import session
-from drills.store import DrillStore
 from drills.paths import DB_ENV
+from drills.store import DrillStore
+from drillsim import items as items_command
+from drillsim import programme as programme_command
 from plans import default_plan_path, load_plan
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from drillsim.cli import main
 from drills import session
 from drills.store import DrillStore
+from drillsim.cli import main
 from sim.response.decisions import Decision
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,14 +21,22 @@ def drill_db(tmp_path):
     db = tmp_path / "drills.sqlite"
     store = DrillStore(db)
     record = store.create_drill(
-        name="Report drill", plan_name="default_centre",
+        name="Report drill",
+        plan_name="default_centre",
         plan_text=(ROOT / "plans/examples/default_centre.yaml").read_text(),
         scenario_name="crm_outage_monday_peak",
-        scenario_text=(ROOT / "scenarios/library/crm_outage_monday_peak.yaml").read_text(), seed=3,
+        scenario_text=(ROOT / "scenarios/library/crm_outage_monday_peak.yaml").read_text(),
+        seed=3,
     )
     record = session.advance(store, record.id, 90, "facilitator", record.version)
-    _, record = session.decide(store, record.id, Decision(action="activate_backup", target="crm_standby"),
-                               "facilitator", "repair time unknown", record.version)
+    _, record = session.decide(
+        store,
+        record.id,
+        Decision(action="activate_backup", target="crm_standby"),
+        "facilitator",
+        "repair time unknown",
+        record.version,
+    )
     session.add_note(store, record.id, "<script>alert(1)</script> seen", "observer", 90)
     session.advance(store, record.id, 240, "facilitator", record.version)
     return db
@@ -37,7 +45,10 @@ def drill_db(tmp_path):
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
 def test_report_from_a_drill(drill_db, tmp_path, capsys, fmt):
     out = tmp_path / f"aar.{fmt}"
-    assert main(["report", "drill-0001", "--db", str(drill_db), "--format", fmt, "--out", str(out)]) == 0
+    assert (
+        main(["report", "drill-0001", "--db", str(drill_db), "--format", fmt, "--out", str(out)])
+        == 0
+    )
     assert "After-action report written" in capsys.readouterr().out
     if fmt == "pdf":
         text = "".join(page.extract_text() for page in PdfReader(str(out)).pages)
@@ -69,6 +80,11 @@ def test_report_refuses_unknown_drill_and_bad_journal(drill_db, tmp_path, capsys
 
 def test_report_with_a_monte_carlo_distribution(drill_db, tmp_path):
     out = tmp_path / "mc.md"
-    assert main(["report", "drill-0001", "--db", str(drill_db), "--monte-carlo", "4", "--out", str(out)]) == 0
+    assert (
+        main(
+            ["report", "drill-0001", "--db", str(drill_db), "--monte-carlo", "4", "--out", str(out)]
+        )
+        == 0
+    )
     text = out.read_text()
     assert "Monte Carlo distribution (4 replications, policy plan)" in text

@@ -41,9 +41,14 @@ def test_run_accepts_bundled_names(capsys):
     ("args", "needle"),
     [
         (["run", "nope.yaml"], "file not found"),
-        (["run", "default_centre", str(SCENARIOS / "malformed" / "event_after_horizon.yaml")],
-         "events[0].start: the event starts after the end of the run"),
-        (["run", "thin_cover_centre", "crm_outage_monday_peak"], "does not fit plan 'thin_cover_centre'"),
+        (
+            ["run", "default_centre", str(SCENARIOS / "malformed" / "event_after_horizon.yaml")],
+            "events[0].start: the event starts after the end of the run",
+        ),
+        (
+            ["run", "thin_cover_centre", "crm_outage_monday_peak"],
+            "does not fit plan 'thin_cover_centre'",
+        ),
     ],
 )
 def test_run_bad_files_exit_two(capsys, args, needle):
@@ -92,10 +97,15 @@ def test_run_policies_side_by_side(tmp_path, capsys):
     out = {}
     for policy in (["plan"], ["none"], ["scripted", str(DECISIONS / "crm_room.yaml")]):
         path = tmp_path / f"{policy[0]}.json"
-        assert main(["run", "-n", "4", "--workers", "1", "--json", str(path), "--policy", *policy]) == 0
+        assert (
+            main(["run", "-n", "4", "--workers", "1", "--json", str(path), "--policy", *policy])
+            == 0
+        )
         out[policy[0]] = json.loads(path.read_text())
     text = capsys.readouterr().out
-    assert "Response (policy 'plan')" in text and "predicted" in text and "time to reach role" in text
+    assert (
+        "Response (policy 'plan')" in text and "predicted" in text and "time to reach role" in text
+    )
     assert out["scripted"]["decisions"][1]["target"] == "crm_standby"
     assert out["plan"]["predicted_activation"] and out["plan"]["policy"] == "plan"
     rto = {k: v["kpis"]["rto"]["mean"] for k, v in out.items()}
@@ -110,7 +120,10 @@ def test_run_policies_side_by_side(tmp_path, capsys):
         (["scripted"], "needs exactly one decisions FILE"),
         (["plan", "x.yaml"], "takes no file"),
         (["scripted", "missing.yaml"], "file not found"),
-        (["scripted", str(DECISIONS / "bad_target.yaml")], "decisions[0].target: unknown id 'crm_standbyy'"),
+        (
+            ["scripted", str(DECISIONS / "bad_target.yaml")],
+            "decisions[0].target: unknown id 'crm_standbyy'",
+        ),
     ],
 )
 def test_run_bad_policy_exits_two(capsys, policy, needle):
@@ -123,7 +136,10 @@ def test_run_on_each_backend_gives_the_same_journal(tmp_path):
     journals = {}
     for backend in ("serial", "process", "dask"):
         out = tmp_path / f"{backend}.json"
-        assert main(["run", "-n", "6", "--workers", "2", "--backend", backend, "--json", str(out)]) == 0
+        assert (
+            main(["run", "-n", "6", "--workers", "2", "--backend", backend, "--json", str(out)])
+            == 0
+        )
         journal = json.loads(out.read_text())
         journal.pop("meta")
         journals[backend] = journal

@@ -17,8 +17,12 @@ QUEUE = {
     "start": "2026-03-02T00:00:00",
     "horizon": "12h",
     "warm_up": "1h",
-    "demand": {"rate_per_hour": 288, "channels": {"phone": 1.0},
-               "request_types": {"consultation": 1.0}, "classes": {"ordinary": 1.0}},
+    "demand": {
+        "rate_per_hour": 288,
+        "channels": {"phone": 1.0},
+        "request_types": {"consultation": 1.0},
+        "classes": {"ordinary": 1.0},
+    },
     "handle_time": {"default": {"dist": "exponential", "mean": "5m"}},
     "patience": {"default": {"dist": "exponential", "mean": "3m"}},
     "staffing": [{"site": "main_centre", "agents": 20, "skills": ["phone"]}],
@@ -42,12 +46,30 @@ def queue_file(tmp_path) -> Path:
 
 def test_staff_prints_start_levels_and_answer_and_writes_json(queue_file, tmp_path, capsys):
     out = tmp_path / "staff.json"
-    code = cli(["staff", "default_centre", str(queue_file), "--target", "service_level>=0.8",
-                "--target", "abandonment<=10%", "--confidence", "0.5", "-n", "20", *FAST, "--json", str(out)])
+    code = cli(
+        [
+            "staff",
+            "default_centre",
+            str(queue_file),
+            "--target",
+            "service_level>=0.8",
+            "--target",
+            "abandonment<=10%",
+            "--confidence",
+            "0.5",
+            "-n",
+            "20",
+            *FAST,
+            "--json",
+            str(out),
+        ]
+    )
     assert code == 0
     text = capsys.readouterr().out
     assert "Erlang A start: 26 agent(s)" in text
-    assert "service_level>=0.8" in text and "abandonment<=0.1" in text and "P(met) [low, high]" in text
+    assert (
+        "service_level>=0.8" in text and "abandonment<=0.1" in text and "P(met) [low, high]" in text
+    )
     assert "Answer:" in text and "simulation runs" in text
     doc = json.loads(out.read_text())
     assert doc["plan"] == "default_centre" and doc["scenario"] == "mmcm_staff_cli"
@@ -59,8 +81,20 @@ def test_staff_prints_start_levels_and_answer_and_writes_json(queue_file, tmp_pa
 
 
 def test_staff_says_when_no_level_supports_the_claim(queue_file, capsys):
-    code = cli(["staff", "default_centre", str(queue_file), "--target", "service_level>=0.99",
-                "-n", "25", "--max-agents", "24", *FAST])
+    code = cli(
+        [
+            "staff",
+            "default_centre",
+            str(queue_file),
+            "--target",
+            "service_level>=0.99",
+            "-n",
+            "25",
+            "--max-agents",
+            "24",
+            *FAST,
+        ]
+    )
     assert code == staff.EXIT_NOT_FOUND
     text = capsys.readouterr().out
     assert "No level up to 24 agents supports the claim" in text and "Answer:" not in text
@@ -72,8 +106,14 @@ def test_staff_says_when_no_level_supports_the_claim(queue_file, capsys):
         ([], "give at least one --target"),
         (["--target", "service_level=0.8"], "--target target 'service_level=0.8': give a KPI"),
         (["--target", "asa<=30", "--target", "wait<=1m"], "2 bad targets"),
-        (["--target", "asa<=30s", "--confidence", "1.5"], "--confidence must lie strictly between 0 and 1"),
-        (["--target", "asa<=30s", "--confidence", "0"], "--confidence must lie strictly between 0 and 1"),
+        (
+            ["--target", "asa<=30s", "--confidence", "1.5"],
+            "--confidence must lie strictly between 0 and 1",
+        ),
+        (
+            ["--target", "asa<=30s", "--confidence", "0"],
+            "--confidence must lie strictly between 0 and 1",
+        ),
         (["--target", "asa<=30s", "--confidence", "0.9", "-n", "10"], "use at least 25"),
     ],
 )
@@ -84,10 +124,26 @@ def test_staff_bad_input_exits_two(queue_file, capsys, extra, needle):
 
 
 def test_staff_bad_files_exit_two(tmp_path, capsys):
-    assert cli(["staff", "default_centre", str(tmp_path / "nope.yaml"), "--target", "asa<=30s", *FAST]) == 2
+    assert (
+        cli(["staff", "default_centre", str(tmp_path / "nope.yaml"), "--target", "asa<=30s", *FAST])
+        == 2
+    )
     assert "file not found" in capsys.readouterr().err
-    assert cli(["staff", "default_centre", "mmcm_overloaded", "--target", "asa<=30s",
-                "--json", str(tmp_path / "missing" / "x.json"), *FAST]) == 2
+    assert (
+        cli(
+            [
+                "staff",
+                "default_centre",
+                "mmcm_overloaded",
+                "--target",
+                "asa<=30s",
+                "--json",
+                str(tmp_path / "missing" / "x.json"),
+                *FAST,
+            ]
+        )
+        == 2
+    )
     assert "not a writable file path" in capsys.readouterr().err
 
 
@@ -101,7 +157,9 @@ def _result(found: bool, resolved: bool, spent: bool) -> StaffingResult:
     target = parse_target("service_level>=0.8")
     lo, hi = wilson_bounds(20, 20)
     ok = Level(30, (TargetEvidence(target, 20, 20, lo, hi, 0.9),), lo >= 0.5)
-    return StaffingResult(found, 30 if found else None, resolved, spent, 30, (target,), 0.5, 20, 1, 60, (ok,))
+    return StaffingResult(
+        found, 30 if found else None, resolved, spent, 30, (target,), 0.5, 20, 1, 60, (ok,)
+    )
 
 
 def test_staff_answer_says_when_the_level_budget_ran_out():
@@ -126,5 +184,10 @@ def test_reserves_need_a_reserve_pool(tmp_path, capsys):
         "start: 2026-03-02T09:00:00\nhorizon: 6h\n"
         "demand: {rate_per_hour: 60, channels: {phone: 0.7, counter: 0.3}}\n"
     )
-    assert cli(["staff", str(plan), str(scenario), "--target", "service_level>=0.8", "--reserves", "1"]) == 2
+    assert (
+        cli(
+            ["staff", str(plan), str(scenario), "--target", "service_level>=0.8", "--reserves", "1"]
+        )
+        == 2
+    )
     assert "plan 'tiny' has no reserve staff pool to resize" in capsys.readouterr().err

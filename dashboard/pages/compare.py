@@ -9,9 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import services
-from reports.compare_figure import compare_chart
 from dashboard.signin import require_role
 from plans.loader import load_plan_text
+from reports.compare_figure import compare_chart
 from scenarios import check_against_plan
 from scenarios.loader import load_scenario_text
 from sim.analysis.compare import compare
@@ -22,20 +22,35 @@ def main() -> None:
     """Render the page."""
     require_role()
     st.title("Compare variants")
-    st.caption("Each variant runs on the same replication seeds (common random numbers), so the differences "
-               "from the first variant are paired and low-noise.")
+    st.caption(
+        "Each variant runs on the same replication seeds (common random numbers), so the differences "
+        "from the first variant are paired and low-noise."
+    )
     plans, scenarios = services.plan_texts(), services.scenario_texts()
     cols = st.columns(2)
-    plan_name = cols[0].selectbox("Plan", list(plans), index=list(plans).index("default_centre") if "default_centre" in plans else 0,
-                                  key="cmp_plan")
+    plan_name = cols[0].selectbox(
+        "Plan",
+        list(plans),
+        index=list(plans).index("default_centre") if "default_centre" in plans else 0,
+        key="cmp_plan",
+    )
     default_sc = "crm_outage_monday_peak"
-    scenario_name = cols[1].selectbox("Scenario", list(scenarios),
-                                      index=list(scenarios).index(default_sc) if default_sc in scenarios else 0,
-                                      key="cmp_scenario")
-    vary = st.text_area("Vary (one KEY=V1,V2,... per line)", "agents=110,126,140", key="cmp_vary",
-                        help="Keys: " + "; ".join(f"{k.name} ({k.help})" for k in KEYS))
+    scenario_name = cols[1].selectbox(
+        "Scenario",
+        list(scenarios),
+        index=list(scenarios).index(default_sc) if default_sc in scenarios else 0,
+        key="cmp_scenario",
+    )
+    vary = st.text_area(
+        "Vary (one KEY=V1,V2,... per line)",
+        "agents=110,126,140",
+        key="cmp_vary",
+        help="Keys: " + "; ".join(f"{k.name} ({k.help})" for k in KEYS),
+    )
     cols = st.columns(2)
-    replications = cols[0].number_input("Replications per variant", min_value=2, max_value=2000, value=30, key="cmp_n")
+    replications = cols[0].number_input(
+        "Replications per variant", min_value=2, max_value=2000, value=30, key="cmp_n"
+    )
     seed = cols[1].number_input("Seed", min_value=0, value=20260301, key="cmp_seed")
     if not st.button("Run the comparison", key="cmp_run", type="primary"):
         return
@@ -51,7 +66,9 @@ def main() -> None:
     scenario = load_scenario_text(scenarios[scenario_name], scenario_name)
     issues = check_against_plan(plan, scenario)
     if issues:
-        st.error("The scenario does not fit the plan: " + "; ".join(f"{i.path}: {i.msg}" for i in issues))
+        st.error(
+            "The scenario does not fit the plan: " + "; ".join(f"{i.path}: {i.msg}" for i in issues)
+        )
         return
     bar = st.progress(0.0, text="Running...")
 
@@ -59,8 +76,15 @@ def main() -> None:
         bar.progress(done / total, text=f"{done} of {total} replications")
 
     try:
-        result = compare(plan, scenario, combinations(varies), int(replications), int(seed), workers=1,
-                         progress=progress)
+        result = compare(
+            plan,
+            scenario,
+            combinations(varies),
+            int(replications),
+            int(seed),
+            workers=1,
+            progress=progress,
+        )
     except (VaryError, ValueError) as exc:
         st.error(str(exc))
         return

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import services
 from dashboard.signin import require_role
 from dashboard.widgets import pick_drill, report_download
-
-from dashboard import services
 from drills import session
 from drills.debrief import adherence, compare_policies, kpi_table
-from reports.figures import compare_bars, queue_and_service, step_gantt
 from drills.kpis import format_value
 from plans.loader import load_plan_text
 from plans.types import human_minutes
+from reports.figures import compare_bars, queue_and_service, step_gantt
 from scenarios.loader import load_scenario_text
 
 RUNS = (("room", "What the room did"), ("plan", "The plan's own policy"), ("none", "No action"))
@@ -37,16 +36,20 @@ def main() -> None:
     response = sim.response.record if sim.response is not None else None
     sim.release()
     until = record.clock
-    st.caption(f"{record.name}: played to T+{human_minutes(until)} of {human_minutes(scenario.horizon)}; "
-               f"{sum(e.kind == 'decision' for e in record.entries)} decision(s), "
-               f"{sum(e.kind == 'note' for e in record.entries)} note(s).")
+    st.caption(
+        f"{record.name}: played to T+{human_minutes(until)} of {human_minutes(scenario.horizon)}; "
+        f"{sum(e.kind == 'decision' for e in record.entries)} decision(s), "
+        f"{sum(e.kind == 'note' for e in record.entries)} note(s)."
+    )
     if until <= 0:
         st.info("The clock has not moved yet: advance the drill first.")
         return
     runs = compare_policies(plan, scenario, record.seed, room, until=until)
     st.subheader("Response steps against their limits")
     if response is not None:
-        st.pyplot(step_gantt(response.incidents, now=until, start=scenario.start), clear_figure=False)
+        st.pyplot(
+            step_gantt(response.incidents, now=until, start=scenario.start), clear_figure=False
+        )
         findings = adherence(plan, response, until, room)
         if findings:
             for f in findings:
@@ -55,29 +58,48 @@ def main() -> None:
             st.success("No step late, skipped or out of order; every role named was reached.")
     st.subheader("Queue and service level")
     st.pyplot(queue_and_service(room, plan, start=scenario.start), clear_figure=False)
-    st.subheader("Results against the targets: the room, the plan's own policy, no action (same seed)")
+    st.subheader(
+        "Results against the targets: the room, the plan's own policy, no action (same seed)"
+    )
     rows = kpi_table(runs, plan, until)
     st.dataframe(
         [
-            {"KPI": r["label"], "target": r["target_label"] or "",
-             **{label: format_value(r["kpi"], r[name]) + ("" if r[f"{name}_met"] in (None, True) else "  (missed)")
-                for name, label in RUNS}}
+            {
+                "KPI": r["label"],
+                "target": r["target_label"] or "",
+                **{
+                    label: format_value(r["kpi"], r[name])
+                    + ("" if r[f"{name}_met"] in (None, True) else "  (missed)")
+                    for name, label in RUNS
+                },
+            }
             for r in rows
         ],
         hide_index=True,
         key="debrief_kpis",
     )
     st.pyplot(
-        compare_bars({label: {r["kpi"]: r[name] for r in rows} for name, label in RUNS},
-                     ["service_level", "abandonment", "rto", "steps_late"]),
+        compare_bars(
+            {label: {r["kpi"]: r[name] for r in rows} for name, label in RUNS},
+            ["service_level", "abandonment", "rto", "steps_late"],
+        ),
         clear_figure=False,
     )
     notes = [e for e in record.entries if e.kind in {"note", "observation"}]
     if notes:
         st.subheader("Observer notes")
-        st.dataframe([{"sim time": human_minutes(e.sim_time), "who": e.author,
-                       "note": e.payload.get("text") or f"step done: {e.payload.get('step')}"} for e in notes],
-                     hide_index=True, key="debrief_notes")
+        st.dataframe(
+            [
+                {
+                    "sim time": human_minutes(e.sim_time),
+                    "who": e.author,
+                    "note": e.payload.get("text") or f"step done: {e.payload.get('step')}",
+                }
+                for e in notes
+            ],
+            hide_index=True,
+            key="debrief_notes",
+        )
     report_download(record.id)
 
 

@@ -9,13 +9,10 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard import services, state
 from dashboard.signin import require_role
 from dashboard.widgets import show_flash
-
-from dashboard import services, state
 from drills import session
-from drills.errors import Conflict, DrillError
-from drills.records import DrillRecord
 from drills.board import (
     channel_rows,
     choice_label,
@@ -27,6 +24,8 @@ from drills.board import (
     system_rows,
     targets_for,
 )
+from drills.errors import Conflict, DrillError
+from drills.records import DrillRecord
 from plans import ModelFileError
 from plans.loader import DEFAULT_PLAN, load_plan_text
 from plans.model import STEP_NAMES
@@ -71,8 +70,15 @@ def _advance(drill_id: str, to_time: float | None, version: int) -> None:
     if to_time is None:
         record = services.store().get(drill_id)
         to_time = record.clock + float(st.session_state.get("clock_step", 15))
-    _run(session.advance, services.store(), drill_id, to_time, _author(), version,
-         ok=f"Clock moved to {human_minutes(to_time)}.")
+    _run(
+        session.advance,
+        services.store(),
+        drill_id,
+        to_time,
+        _author(),
+        version,
+        ok=f"Clock moved to {human_minutes(to_time)}.",
+    )
 
 
 def _decide(drill_id: str, version: int) -> None:
@@ -81,11 +87,15 @@ def _decide(drill_id: str, version: int) -> None:
     ss = st.session_state
     choice = ss.get("decision_choice") or ("close", None)
     level = ss.get("decision_level") if choice[0] == "declare_level" else None
-    target = choice[1] or (ss.get("decision_target") if choice[0] not in {"declare_level", "close"} else None)
+    target = choice[1] or (
+        ss.get("decision_target") if choice[0] not in {"declare_level", "close"} else None
+    )
     by, rationale = str(ss.get("decision_by") or _author()), str(ss.get("decision_rationale") or "")
     decision = Decision(action=choice[0], target=target, level=level, by=by, rationale=rationale)
     try:
-        verdict, _ = session.decide(services.store(), drill_id, decision, _author(), rationale, version)
+        verdict, _ = session.decide(
+            services.store(), drill_id, decision, _author(), rationale, version
+        )
     except Conflict as exc:
         state.flash("warning", str(exc))
         return
@@ -116,8 +126,15 @@ def _observe(drill_id: str, sim_time: float) -> None:
     if _refused("observe"):
         return
     step = str(st.session_state.get("observe_step"))
-    _run(session.add_observation, services.store(), drill_id, step, _author(), sim_time,
-         ok=f"Recorded: step '{step}' done now.")
+    _run(
+        session.add_observation,
+        services.store(),
+        drill_id,
+        step,
+        _author(),
+        sim_time,
+        ok=f"Recorded: step '{step}' done now.",
+    )
 
 
 def _author() -> str:
@@ -134,12 +151,22 @@ def create_form() -> None:
     with st.form("create_drill"):
         name = st.text_input("Drill name", key="new_name")
         plan = st.selectbox("Plan", list(plans), index=_index(plans, DEFAULT_PLAN), key="new_plan")
-        scenario = st.selectbox("Scenario", list(scenarios), index=_index(scenarios, DEFAULT_SCENARIO), key="new_scenario")
+        scenario = st.selectbox(
+            "Scenario",
+            list(scenarios),
+            index=_index(scenarios, DEFAULT_SCENARIO),
+            key="new_scenario",
+        )
         seed = st.number_input("Seed", min_value=0, value=1, step=1, key="new_seed")
         mode = st.radio("Mode", ["tabletop", "live"], horizontal=True, key="new_mode")
-        speed = st.number_input("Live clock speed (x real time)", min_value=0.1, value=1.0, key="new_speed")
-        people = st.text_area("Participants, one per line: name, role", key="new_participants",
-                              placeholder="Li Wei, duty_manager\nZhang Min, commander")
+        speed = st.number_input(
+            "Live clock speed (x real time)", min_value=0.1, value=1.0, key="new_speed"
+        )
+        people = st.text_area(
+            "Participants, one per line: name, role",
+            key="new_participants",
+            placeholder="Li Wei, duty_manager\nZhang Min, commander",
+        )
         submitted = st.form_submit_button("Create drill")
     if not submitted:
         return
@@ -149,8 +176,15 @@ def create_form() -> None:
         return
     try:
         record = services.store().create_drill(
-            name=name.strip(), plan_name=plan, plan_text=plans[plan], scenario_name=scenario,
-            scenario_text=scenarios[scenario], seed=int(seed), mode=mode, speed=float(speed), participants=participants,
+            name=name.strip(),
+            plan_name=plan,
+            plan_text=plans[plan],
+            scenario_name=scenario,
+            scenario_text=scenarios[scenario],
+            seed=int(seed),
+            mode=mode,
+            speed=float(speed),
+            participants=participants,
         )
     except ModelFileError as exc:
         st.error("The plan and scenario cannot run together:\n" + "\n".join(exc.lines()))
@@ -168,12 +202,25 @@ def clock_controls(record: DrillRecord, board: dict[str, Any]) -> None:
     """Advance by a step or to the next inject; in live mode, follow the wall clock."""
     clock = record.clock
     cols = st.columns([2, 1, 1, 1])
-    step = cols[0].radio("Step", STEPS, index=1, horizontal=True, format_func=lambda m: f"{m} min", key="clock_step")
-    cols[1].button(f"Advance {step} min", key="advance", type="primary", disabled=record.status != "open",
-                   on_click=_advance, args=(record.id, None, record.version))
+    step = cols[0].radio(
+        "Step", STEPS, index=1, horizontal=True, format_func=lambda m: f"{m} min", key="clock_step"
+    )
+    cols[1].button(
+        f"Advance {step} min",
+        key="advance",
+        type="primary",
+        disabled=record.status != "open",
+        on_click=_advance,
+        args=(record.id, None, record.version),
+    )
     upcoming = session.next_inject_time(record)
-    cols[2].button("To next inject", key="next_inject", disabled=upcoming is None or record.status != "open",
-                   on_click=_advance, args=(record.id, upcoming or clock, record.version))
+    cols[2].button(
+        "To next inject",
+        key="next_inject",
+        disabled=upcoming is None or record.status != "open",
+        on_click=_advance,
+        args=(record.id, upcoming or clock, record.version),
+    )
     if record.mode == "live" and record.status == "open":
         live_clock(record.id)
 
@@ -185,10 +232,17 @@ def live_clock(drill_id: str) -> None:
     def follow() -> None:
         record = services.store().get(drill_id)
         target = session.live_target_time(record, dt.datetime.now(dt.UTC))
-        st.caption(f"Live drill: the clock follows wall time x{record.speed:g}; it reads {human_minutes(record.clock)}.")
+        st.caption(
+            f"Live drill: the clock follows wall time x{record.speed:g}; it reads {human_minutes(record.clock)}."
+        )
         last = float(st.session_state.get("live_last_move", 0.0))
-        if target - record.clock >= LIVE_MIN_STEP and time.monotonic() - last >= LIVE_REFRESH_SECONDS:
-            st.session_state["live_last_move"] = time.monotonic()  # at most one move per refresh period
+        if (
+            target - record.clock >= LIVE_MIN_STEP
+            and time.monotonic() - last >= LIVE_REFRESH_SECONDS
+        ):
+            st.session_state["live_last_move"] = (
+                time.monotonic()
+            )  # at most one move per refresh period
             try:
                 session.advance(services.store(), drill_id, target, "live clock", record.version)
             except Conflict:
@@ -223,7 +277,9 @@ def decision_panel(record: DrillRecord, board: dict[str, Any]) -> None:
     """Decisions from the plan's vocabulary, the plan's own for the open event first."""
     plan = load_plan_text(record.plan_text, record.plan_name)
     choices = decision_choices(plan, board)
-    choice = st.selectbox("Decision", choices, format_func=lambda c: choice_label(c), key="decision_choice")
+    choice = st.selectbox(
+        "Decision", choices, format_func=lambda c: choice_label(c), key="decision_choice"
+    )
     if choice[0] == "declare_level":
         st.radio("Level", [1, 2, 3], horizontal=True, key="decision_level")
     elif choice[1] is None and choice[0] != "close":
@@ -231,17 +287,27 @@ def decision_panel(record: DrillRecord, board: dict[str, Any]) -> None:
     names = [p.name for p in record.participants] or [_author()]
     st.selectbox("Decided by", names, key="decision_by")
     st.text_input("Rationale", key="decision_rationale")
-    st.button("Take decision", key="decide", type="primary", disabled=record.status != "open",
-              on_click=_decide, args=(record.id, record.version))
+    st.button(
+        "Take decision",
+        key="decide",
+        type="primary",
+        disabled=record.status != "open",
+        on_click=_decide,
+        args=(record.id, record.version),
+    )
 
 
 def notes_panel(record: DrillRecord) -> None:
     """Observer notes at the current simulated time; live step observations."""
-    st.text_area("Observer note", key="note_text", placeholder="What you saw, at this moment of the drill")
+    st.text_area(
+        "Observer note", key="note_text", placeholder="What you saw, at this moment of the drill"
+    )
     st.button("Save note", key="save_note", on_click=_note, args=(record.id, record.clock))
     if record.mode == "live" and state.may("observe"):
         st.selectbox("Step really done now", STEP_NAMES, key="observe_step")
-        st.button("Record step done", key="observe", on_click=_observe, args=(record.id, record.clock))
+        st.button(
+            "Record step done", key="observe", on_click=_observe, args=(record.id, record.clock)
+        )
 
 
 def main() -> None:
@@ -259,22 +325,36 @@ def main() -> None:
         with st.expander("New drill", expanded=not drills):
             create_form()
     if not drills:
-        st.info("Create a drill to start: the bundled default plan and scenario are ready to use."
-                if state.may("create") else "No drill yet: the facilitator creates one.")
+        st.info(
+            "Create a drill to start: the bundled default plan and scenario are ready to use."
+            if state.may("create")
+            else "No drill yet: the facilitator creates one."
+        )
         return
-    picked = st.selectbox("Drill", ids, index=ids.index(current) if current in ids else 0,
-                          format_func=labels.__getitem__, key="drill_pick")
+    picked = st.selectbox(
+        "Drill",
+        ids,
+        index=ids.index(current) if current in ids else 0,
+        format_func=labels.__getitem__,
+        key="drill_pick",
+    )
     state.show_drill(picked)
     record = store.get(picked)
     board = session.board(record)
-    st.subheader(f"{record.name}: {board['clock']} (T+{human_minutes(record.clock)} of {human_minutes(board['horizon'])})")
-    st.caption(f"Plan {record.plan_name}, scenario {record.scenario_name}, seed {record.seed}, {record.mode} drill, "
-               f"{len(record.participants)} participant(s); board version {record.version}")
+    st.subheader(
+        f"{record.name}: {board['clock']} (T+{human_minutes(record.clock)} of {human_minutes(board['horizon'])})"
+    )
+    st.caption(
+        f"Plan {record.plan_name}, scenario {record.scenario_name}, seed {record.seed}, {record.mode} drill, "
+        f"{len(record.participants)} participant(s); board version {record.version}"
+    )
     if state.may("advance"):
         clock_controls(record, board)
     for inject in reversed(board["injects"]):
-        st.info(f"**{human_minutes(inject['at'])} - {inject['title']}**  \n{inject['message']}"
-                + (f"  \n_To: {', '.join(inject['to'])}_" if inject["to"] else ""))
+        st.info(
+            f"**{human_minutes(inject['at'])} - {inject['title']}**  \n{inject['message']}"
+            + (f"  \n_To: {', '.join(inject['to'])}_" if inject["to"] else "")
+        )
     status_board(board)
     st.divider()
     left, right = st.columns(2)

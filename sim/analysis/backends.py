@@ -96,11 +96,15 @@ class DaskBackend(_Windowed):
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError:
-            raise RuntimeError("the dask backend needs the dask extra: pip install 'drillsim[dask]'") from None
+            raise RuntimeError(
+                "the dask backend needs the dask extra: pip install 'drillsim[dask]'"
+            ) from None
         self.cluster = None
         if scheduler is None:
             n = max(1, workers or os.cpu_count() or 1)
-            self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+            self.cluster = LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+            )
             self.client = Client(self.cluster)
         else:
             self.client = Client(scheduler, timeout="30s")
@@ -123,7 +127,9 @@ class DaskBackend(_Windowed):
             self.cluster.close()
 
 
-def make_backend(name: BackendName = "process", workers: int | None = None, scheduler: str | None = None) -> Backend:
+def make_backend(
+    name: BackendName = "process", workers: int | None = None, scheduler: str | None = None
+) -> Backend:
     """The named backend; ``scheduler`` only for dask."""
     if name == "serial" or (name == "process" and workers == 1):
         return SerialBackend()

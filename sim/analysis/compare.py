@@ -24,7 +24,6 @@ from numpy.typing import ArrayLike
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.backends import Backend, chunks, make_backend
-from sim.response.decisions import DecisionScript
 from sim.analysis.montecarlo import (
     Accumulator,
     CheckResult,
@@ -34,10 +33,11 @@ from sim.analysis.montecarlo import (
     chunk_size,
     run_chunk,
 )
-from sim.response.controller import Policy
-from sim.engine.rng import replication_seeds
 from sim.analysis.stats import t975
 from sim.analysis.variants import Value, Variant, apply_variant, as_variants, format_value
+from sim.engine.rng import replication_seeds
+from sim.response.controller import Policy
+from sim.response.decisions import DecisionScript
 
 MAIN_KPIS: tuple[str, ...] = (
     "service_level",

@@ -78,7 +78,10 @@ def build_journal(
     """The journal as plain data, ready for JSON."""
     n = len(result.seeds)
     per_replication = [
-        {"seed": s, **{k: result.columns[k][i] for k in OVERALL_IN_REPLICATIONS if k in result.columns}}
+        {
+            "seed": s,
+            **{k: result.columns[k][i] for k in OVERALL_IN_REPLICATIONS if k in result.columns},
+        }
         for i, s in enumerate(result.seeds)
     ]
     journal = {

@@ -20,14 +20,14 @@ import numpy as np
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.backends import Backend, chunks, make_backend
-from sim.response.decisions import DecisionScript
-from sim.engine.simulation import simulate
-from sim.response.controller import Policy
-from sim.response.metrics import response_kpis
-from sim.engine.metrics import Kpis, replication_kpis
-from sim.engine.rng import replication_seeds
 from sim.analysis.stats import Summary, summarise, wilson
 from sim.analysis.targets import Check, objective_checks, objective_values, plan_targets
+from sim.engine.metrics import Kpis, replication_kpis
+from sim.engine.rng import replication_seeds
+from sim.engine.simulation import simulate
+from sim.response.controller import Policy
+from sim.response.decisions import DecisionScript
+from sim.response.metrics import response_kpis
 
 Progress = Callable[[int, int], None]
 
@@ -131,7 +131,9 @@ class MonteCarloResult:
 
     def values(self, kpi: str) -> np.ndarray:
         """One KPI's values over the replications, in seed order."""
-        return np.frombuffer(self.columns[kpi], dtype=float) if kpi in self.columns else np.array([])
+        return (
+            np.frombuffer(self.columns[kpi], dtype=float) if kpi in self.columns else np.array([])
+        )
 
 
 class Accumulator:
@@ -170,13 +172,18 @@ class Accumulator:
     def result(self) -> MonteCarloResult:
         """The summaries of everything added so far."""
         n = len(self.seeds)
-        kpis = {k: summarise(np.frombuffer(self.columns[k], dtype=float)) for k in sorted(self.columns)}
+        kpis = {
+            k: summarise(np.frombuffer(self.columns[k], dtype=float)) for k in sorted(self.columns)
+        }
         return MonteCarloResult(
             list(self.seeds),
             self.columns,
             kpis,
             [CheckResult(c, m, n) for c, m in zip(self.targets, self.targets_met, strict=True)],
-            [CheckResult(c, m, n) for c, m in zip(self.objectives, self.objectives_met, strict=True)],
+            [
+                CheckResult(c, m, n)
+                for c, m in zip(self.objectives, self.objectives_met, strict=True)
+            ],
         )
 
 

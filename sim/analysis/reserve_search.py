@@ -31,8 +31,11 @@ class ReserveOption:
 
     def to_dict(self) -> dict[str, object]:
         """Plain form for JSON."""
-        return {"agents": self.agents, "reserve": self.reserve,
-                "levels": [{"reserve": r, **lv.to_dict()} for r, lv in self.levels]}
+        return {
+            "agents": self.agents,
+            "reserve": self.reserve,
+            "levels": [{"reserve": r, **lv.to_dict()} for r, lv in self.levels],
+        }
 
 
 def reserve_pools(plan: Plan) -> list[int]:

@@ -38,10 +38,10 @@ from scenarios.model import (
     StaffGroup,
 )
 from sim.analysis.backends import Backend, make_backend
-from sim.engine.demand import channel_shares, hour_segments, start_minute_of_week
 from sim.analysis.montecarlo import MonteCarloResult, run_monte_carlo
-from sim.queueing import erlang_a, erlang_a_staffing
 from sim.analysis.targets import Check
+from sim.engine.demand import channel_shares, hour_segments, start_minute_of_week
+from sim.queueing import erlang_a, erlang_a_staffing
 
 Op = Literal[">=", "<="]
 RATIO_KPIS = {"service_level": ">=", "abandonment": "<="}
@@ -241,7 +241,8 @@ def erlang_a_hours(plan: Plan, scenario: Scenario, targets: list[Target]) -> lis
     windows = _event_windows(scenario)
     segments = hour_segments(scenario)
     ordinary = [
-        s for s in segments
+        s
+        for s in segments
         if s[1] > scenario.warm_up and not any(s[0] < b and a < s[1] for a, b in windows)
     ] or segments
     on_duty = _on_duty_share(plan, scenario)
@@ -336,8 +337,12 @@ class TargetEvidence:
     def to_dict(self) -> dict[str, object]:
         """Plain form for JSON."""
         return {
-            "target": self.target.label, "met": self.met, "replications": self.n,
-            "probability_met": self.probability, "lower": self.lower, "upper": self.upper,
+            "target": self.target.label,
+            "met": self.met,
+            "replications": self.n,
+            "probability_met": self.probability,
+            "lower": self.lower,
+            "upper": self.upper,
             "kpi_mean": None if math.isnan(self.mean) else self.mean,
         }
 
@@ -395,12 +400,19 @@ class StaffingResult:
     def to_dict(self) -> dict[str, object]:
         """Plain form for JSON."""
         return {
-            "found": self.found, "agents": self.agents, "resolved": self.resolved,
+            "found": self.found,
+            "agents": self.agents,
+            "resolved": self.resolved,
             "budget_spent": self.budget_spent,
-            "erlang_a_start": self.start, "targets": [t.label for t in self.targets],
-            "confidence": self.confidence, "one_sided_level": ONE_SIDED_LEVEL,
-            "replications": self.replications, "seed": self.seed, "max_agents": self.max_agents,
-            "runs": self.runs, "levels": [lv.to_dict() for lv in self.levels],
+            "erlang_a_start": self.start,
+            "targets": [t.label for t in self.targets],
+            "confidence": self.confidence,
+            "one_sided_level": ONE_SIDED_LEVEL,
+            "replications": self.replications,
+            "seed": self.seed,
+            "max_agents": self.max_agents,
+            "runs": self.runs,
+            "levels": [lv.to_dict() for lv in self.levels],
         }
 
 

@@ -50,7 +50,13 @@ class Summary:
 
     def to_dict(self) -> dict[str, object]:
         """Plain form for the journal; undefined figures become None."""
-        return {"mean": _num(self.mean), "ci95": [_num(self.ci95[0]), _num(self.ci95[1])], "p5": _num(self.p5), "p95": _num(self.p95), "n": self.n}
+        return {
+            "mean": _num(self.mean),
+            "ci95": [_num(self.ci95[0]), _num(self.ci95[1])],
+            "p5": _num(self.p5),
+            "p95": _num(self.p95),
+            "n": self.n,
+        }
 
 
 def _num(x: float) -> float | None:
@@ -68,7 +74,9 @@ def summarise(values: NDArray[np.float64]) -> Summary:
         half = t975(n - 1) * float(x.std(ddof=1)) / math.sqrt(n)
     else:
         half = math.nan
-    return Summary(mean, (mean - half, mean + half), float(np.percentile(x, 5)), float(np.percentile(x, 95)), n)
+    return Summary(
+        mean, (mean - half, mean + half), float(np.percentile(x, 5)), float(np.percentile(x, 95)), n
+    )
 
 
 def wilson(successes: int, n: int) -> tuple[float, float]:

@@ -31,31 +31,54 @@ class Check:
         """Whether a value meets it; an undefined value (nothing to measure) counts as met."""
         if value is None or math.isnan(value):
             return True
-        return value >= self.threshold - 1e-12 if self.op == ">=" else value <= self.threshold + 1e-12
+        return (
+            value >= self.threshold - 1e-12 if self.op == ">=" else value <= self.threshold + 1e-12
+        )
 
 
 def plan_targets(plan: Plan) -> list[Check]:
     """The plan's targets as checks on the replication KPIs."""
     t = plan.targets
     checks = [
-        Check("service_level", "service_level", ">=", t.service_level.share,
-              f"service level >= {t.service_level.share:g} (answered within {t.service_level.answer_within * 60:g}s)"),
-        Check("availability", "availability", ">=", t.availability, f"availability of every channel >= {t.availability:.4%}"),
+        Check(
+            "service_level",
+            "service_level",
+            ">=",
+            t.service_level.share,
+            f"service level >= {t.service_level.share:g} (answered within {t.service_level.answer_within * 60:g}s)",
+        ),
+        Check(
+            "availability",
+            "availability",
+            ">=",
+            t.availability,
+            f"availability of every channel >= {t.availability:.4%}",
+        ),
         Check("rto", "rto", "<=", t.rto, f"RTO <= {t.rto:g} min"),
         Check("rpo", "rpo", "<=", t.rpo, f"RPO <= {t.rpo:g} min"),
     ]
     for flow_step in STEP_NAMES[:5]:
         checks.append(
-            Check(f"step.{flow_step}", f"step.{flow_step}.late", "<=", 0.0,
-                  f"step '{flow_step.replace('_', ' ')}' within the plan's limit")
+            Check(
+                f"step.{flow_step}",
+                f"step.{flow_step}.late",
+                "<=",
+                0.0,
+                f"step '{flow_step.replace('_', ' ')}' within the plan's limit",
+            )
         )
     for cls, limits in t.ticket_limits.items():
         for kind in ("respond", "first_handling", "resolve", "close"):
             limit = getattr(limits, kind)
             if limit is not None:
                 checks.append(
-                    Check(f"tickets.{cls}.{kind}", f"tickets_late.{cls}.{kind}", "<=", 0.0,
-                          f"every {cls} ticket: {kind.replace('_', ' ')} within {limit:g} min")
+                    Check(
+                        f"tickets.{cls}.{kind}",
+                        f"tickets_late.{cls}.{kind}",
+                        "<=",
+                        0.0,
+                        f"every {cls} ticket: {kind.replace('_', ' ')} within {limit:g} min",
+                    )
                 )
     return checks
 
@@ -104,6 +127,12 @@ def objective_values(rec: RunRecords, plan: Plan, scenario: Scenario) -> Kpis:
 def objective_checks(scenario: Scenario) -> list[Check]:
     """The scenario's objectives as checks on :func:`objective_values`."""
     return [
-        Check(o.id, o.id, o.op, o.threshold, f"{o.metric} {o.op} {o.threshold:g}" + (f" during {o.during}" if o.during else ""))
+        Check(
+            o.id,
+            o.id,
+            o.op,
+            o.threshold,
+            f"{o.metric} {o.op} {o.threshold:g}" + (f" during {o.during}" if o.during else ""),
+        )
         for o in scenario.objectives
     ]

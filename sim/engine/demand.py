@@ -88,7 +88,9 @@ def channel_shares(plan: Plan, scenario: Scenario) -> dict[str, float]:
     return {c.id: float(shares.get(c.id, 0.0)) for c in plan.channels}
 
 
-def _poisson_times(rng: np.random.Generator, segments: list[tuple[float, float, float]], scale: float) -> FloatArray:
+def _poisson_times(
+    rng: np.random.Generator, segments: list[tuple[float, float, float]], scale: float
+) -> FloatArray:
     counts = rng.poisson([rate * scale * (end - start) / 60 for start, end, rate in segments])
     starts = np.repeat([s for s, _, _ in segments], counts)
     widths = np.repeat([e - s for s, e, _ in segments], counts)
@@ -103,7 +105,9 @@ def _surge_multiplier(event: ComplaintSurge, t: FloatArray) -> FloatArray:
         rising = (t >= event.start) & (t < peak_start)
         m[rising] = 1 + (event.multiplier - 1) * (t[rising] - event.start) / event.ramp
         falling = (t >= peak_end) & (t < peak_end + event.ramp)
-        m[falling] = event.multiplier - (event.multiplier - 1) * (t[falling] - peak_end) / event.ramp
+        m[falling] = (
+            event.multiplier - (event.multiplier - 1) * (t[falling] - peak_end) / event.ramp
+        )
     m[(t >= peak_start) & (t < peak_end)] = event.multiplier
     return m
 
@@ -113,7 +117,9 @@ def _categorical(rng: np.random.Generator, probs: list[float], size: int) -> Int
     if size == 0 or p.sum() <= 0:
         return np.zeros(size, dtype=np.int64)
     cdf = np.cumsum(p / p.sum())
-    return np.minimum(np.searchsorted(cdf, rng.random(size), side="right"), len(p) - 1).astype(np.int64)
+    return np.minimum(np.searchsorted(cdf, rng.random(size), side="right"), len(p) - 1).astype(
+        np.int64
+    )
 
 
 def _surge_customers(
@@ -123,10 +129,17 @@ def _surge_customers(
     shares = channel_shares(plan, scenario)
     channels = [c.id for c in plan.channels]
     chan_p = [shares[c] if (not event.channels or c in event.channels) else 0.0 for c in channels]
-    types_p = [scenario.demand.request_types.get(t, 0.0) if t in event.request_types else 0.0 for t in REQUEST_TYPES]
+    types_p = [
+        scenario.demand.request_types.get(t, 0.0) if t in event.request_types else 0.0
+        for t in REQUEST_TYPES
+    ]
     affected = sum(chan_p) * sum(types_p)
     end = min(scenario.horizon, event.start + 2 * event.ramp + event.duration)
-    segments = [(max(s, event.start), min(e, end), r) for s, e, r in hour_segments(scenario) if e > event.start and s < end]
+    segments = [
+        (max(s, event.start), min(e, end), r)
+        for s, e, r in hour_segments(scenario)
+        if e > event.start and s < end
+    ]
     cap = max(SURGE_CAP, event.multiplier - 1)
     candidates = _poisson_times(rng, segments, affected * cap)
     keep = rng.random(candidates.shape[0]) < (_surge_multiplier(event, candidates) - 1) / cap
@@ -135,7 +148,11 @@ def _surge_customers(
 
 
 def _attributes(
-    scenario: Scenario, rng: np.random.Generator, chan_p: list[float], types_p: list[float], size: int
+    scenario: Scenario,
+    rng: np.random.Generator,
+    chan_p: list[float],
+    types_p: list[float],
+    size: int,
 ) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
     classes_p = [scenario.demand.classes.get(c, 0.0) for c in TICKET_CLASSES]
     chan = _categorical(rng, chan_p, size)
@@ -149,7 +166,18 @@ def draw_customers(plan: Plan, scenario: Scenario, streams: Streams) -> Customer
     shares = channel_shares(plan, scenario)
     times = _poisson_times(streams["arrivals"], hour_segments(scenario), 1.0)
     types_p = [scenario.demand.request_types.get(t, 0.0) for t in REQUEST_TYPES]
-    parts = [(times, *_attributes(scenario, streams["attributes"], [shares[c.id] for c in plan.channels], types_p, times.shape[0]))]
+    parts = [
+        (
+            times,
+            *_attributes(
+                scenario,
+                streams["attributes"],
+                [shares[c.id] for c in plan.channels],
+                types_p,
+                times.shape[0],
+            ),
+        )
+    ]
     # Each surge draws from its own child of the surge stream, so surge customers never
     # shift a base customer's draws.
     parts += [
@@ -177,7 +205,12 @@ def draw_customers(plan: Plan, scenario: Scenario, streams: Streams) -> Customer
 
 
 def _draw_times(
-    plan: Plan, scenario: Scenario, which: str, chan: IntArray, rtype: IntArray, rng: np.random.Generator
+    plan: Plan,
+    scenario: Scenario,
+    which: str,
+    chan: IntArray,
+    rtype: IntArray,
+    rng: np.random.Generator,
 ) -> FloatArray:
     """Handle times or patience per customer, by the most specific distribution."""
     out = np.full(chan.shape[0], np.inf)

@@ -12,7 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from scenarios.model import ComplaintSurge, DataLoss, Disaster, Outage, SecurityIncident, StaffAbsence
+from scenarios.model import (
+    ComplaintSurge,
+    DataLoss,
+    Disaster,
+    Outage,
+    SecurityIncident,
+    StaffAbsence,
+)
 from sim.engine.sampling import sample_one
 
 if TYPE_CHECKING:
@@ -32,11 +39,18 @@ class ScenarioEvents:
         sim = self.sim
         rng = sim.streams["events"]
         for event in sim.scenario.events:
-            duration = sample_one(event.duration, rng) if isinstance(event, Outage | Disaster | SecurityIncident) else None
+            duration = (
+                sample_one(event.duration, rng)
+                if isinstance(event, Outage | Disaster | SecurityIncident)
+                else None
+            )
             self.durations[event.id] = duration
             sim.at(event.start, lambda e=event, d=duration: self._begin(e, d))
         for inject in sim.scenario.injects:
-            sim.at(inject.at, lambda i=inject: sim.log("inject", i.title, to=list(i.to), message=i.message))
+            sim.at(
+                inject.at,
+                lambda i=inject: sim.log("inject", i.title, to=list(i.to), message=i.message),
+            )
 
     def _after(self, delay: float | None, action: Callable[[], None]) -> None:
         if delay is not None and self.sim.now + delay < self.sim.horizon:
@@ -46,7 +60,13 @@ class ScenarioEvents:
         sim = self.sim
         sim.cause = f"{event.kind} {event.id}"
         if isinstance(event, Outage):
-            sim.log("outage_start", event.target, event=event.id, share=event.share, repair_after=duration)
+            sim.log(
+                "outage_start",
+                event.target,
+                event=event.id,
+                share=event.share,
+                repair_after=duration,
+            )
             sim.set_down(event.target, event.share, True)
             sim.refresh()
             self._after(duration, lambda: self._end_outage(event))
@@ -62,8 +82,14 @@ class ScenarioEvents:
                 self._after(event.remote_after, lambda: self._remote_work(event))
             self._after(duration, lambda: self._end_disaster(event))
         elif isinstance(event, SecurityIncident):
-            sim.log("security_incident", event.id, event=event.id, systems=list(event.systems),
-                    data_at_risk=event.data_at_risk, duration=duration)
+            sim.log(
+                "security_incident",
+                event.id,
+                event=event.id,
+                systems=list(event.systems),
+                data_at_risk=event.data_at_risk,
+                duration=duration,
+            )
             for system in event.systems:
                 sim.set_down(system, 1.0, True)
                 if event.data_at_risk:
@@ -80,7 +106,10 @@ class ScenarioEvents:
             self.data_loss(event.system, event.id)
         elif isinstance(event, ComplaintSurge):
             sim.log("surge_start", event.id, event=event.id, multiplier=event.multiplier)
-            self._after(2 * event.ramp + event.duration, lambda: sim.log("surge_end", event.id, event=event.id))
+            self._after(
+                2 * event.ramp + event.duration,
+                lambda: sim.log("surge_end", event.id, event=event.id),
+            )
         if sim.response is not None:
             sim.response.event_started(event)
 
@@ -140,7 +169,8 @@ class ScenarioEvents:
         else:
             rpo = now  # never replicated during the run: everything since the start is lost
         channels = [
-            c.id for c in sim.plan.channels
+            c.id
+            for c in sim.plan.channels
             if system_id in c.depends_on or any(d.system == system_id for d in c.degraded_by)
         ]
         sim.log("data_loss", system_id, event=cause, rpo=rpo, channels=channels)

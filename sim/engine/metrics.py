@@ -52,7 +52,9 @@ def _safe_div(a: float, b: float) -> float:
     return a / b if b else math.nan
 
 
-def window_mask(rec: RunRecords, start: float | None = None, end: float | None = None) -> NDArray[np.bool_]:
+def window_mask(
+    rec: RunRecords, start: float | None = None, end: float | None = None
+) -> NDArray[np.bool_]:
     """Contacts that arrived in [start, end) (default: after the warm-up, to the horizon)."""
     lo = rec.warm_up if start is None else start
     hi = rec.horizon if end is None else end
@@ -128,7 +130,9 @@ def ticket_kpis(rec: RunRecords, mask: NDArray[np.bool_], plan: Plan, end: float
             # late: done after the limit, or still not done when the limit had passed
             late = in_class & (np.minimum(done_at, rec.horizon) - rec.arrival > limit)
             out[f"tickets_late.{cls}.{kind}"] = float(late.sum())
-            out[f"tickets_on_time.{cls}.{kind}"] = _safe_div(float((in_class & ~late).sum()), float(in_class.sum()))
+            out[f"tickets_on_time.{cls}.{kind}"] = _safe_div(
+                float((in_class & ~late).sum()), float(in_class.sum())
+            )
             late_total += int(late.sum())
     out["tickets_late"] = float(late_total)
     return out
@@ -226,7 +230,11 @@ def kpis_for(
     avail = [availability(rec, c, lo, hi) for c in channels]
     out["availability"] = min(avail) if avail else math.nan
     names = {rec.channel_ids[c] for c in channels}
-    downs = [b - a for what, a, b, _ in disruptions(rec) if b > lo and a < hi and (channel is None or what in names)]
+    downs = [
+        b - a
+        for what, a, b, _ in disruptions(rec)
+        if b > lo and a < hi and (channel is None or what in names)
+    ]
     out["disruptions"] = float(len(downs))
     out["rto"] = max(downs, default=0.0)
     if channel is not None:
@@ -274,7 +282,9 @@ def replication_kpis(rec: RunRecords, plan: Plan) -> Kpis:
         out.update({f"channel.{cid}.{k}": v for k, v in kpis_for(rec, plan, channel=cid).items()})
     for rtype in REQUEST_TYPES:
         if (rec.rtype == REQUEST_TYPES.index(rtype)).any():
-            out.update({f"type.{rtype}.{k}": v for k, v in kpis_for(rec, plan, rtype=rtype).items()})
+            out.update(
+                {f"type.{rtype}.{k}": v for k, v in kpis_for(rec, plan, rtype=rtype).items()}
+            )
     return out
 
 

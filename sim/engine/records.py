@@ -31,7 +31,16 @@ DROPPED = 6
 """Was waiting when the channel went dark."""
 NOTICED = 7
 """Met a notice about the disruption (a channel switched to a notice, or spared by one)."""
-STATUS_NAMES = ("pending", "waiting", "serving", "done", "abandoned", "blocked", "dropped", "noticed")
+STATUS_NAMES = (
+    "pending",
+    "waiting",
+    "serving",
+    "done",
+    "abandoned",
+    "blocked",
+    "dropped",
+    "noticed",
+)
 
 
 @dataclass(frozen=True, slots=True)

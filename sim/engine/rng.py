@@ -42,7 +42,12 @@ class Streams:
 def make_streams(seed: int) -> Streams:
     """Independent generators for every name in ``STREAM_NAMES``, from one seed."""
     children = np.random.SeedSequence(seed).spawn(len(STREAM_NAMES))
-    return Streams({name: np.random.default_rng(child) for name, child in zip(STREAM_NAMES, children, strict=True)})
+    return Streams(
+        {
+            name: np.random.default_rng(child)
+            for name, child in zip(STREAM_NAMES, children, strict=True)
+        }
+    )
 
 
 def replication_seeds(seed: int, replications: int) -> list[int]:
@@ -52,4 +57,7 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
     parallel run give the same numbers as a serial one.
     """
     seq = np.random.SeedSequence(seed)
-    return [int(s.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for s in seq.spawn(replications)]
+    return [
+        int(s.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+        for s in seq.spawn(replications)
+    ]

@@ -10,7 +10,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from scenarios.distributions import Distribution, Empirical, Exponential, Fixed, Gamma, Lognormal, Uniform
+from scenarios.distributions import (
+    Distribution,
+    Empirical,
+    Exponential,
+    Fixed,
+    Gamma,
+    Lognormal,
+    Uniform,
+)
 
 
 def sample(dist: Distribution, rng: np.random.Generator, size: int) -> NDArray[np.float64]:

@@ -36,7 +36,6 @@ import simpy
 from plans.model import Plan
 from scenarios.model import Scenario, StaffGroup
 from sim.engine.demand import CLASS_PRIORITY, Customers, draw_customers, start_minute_of_week
-from sim.response.decisions import Decision, DecisionScript, Verdict
 from sim.engine.disruptions import ScenarioEvents
 from sim.engine.records import (
     ABANDONED,
@@ -50,9 +49,10 @@ from sim.engine.records import (
     RunRecords,
     Snapshots,
 )
-from sim.response.controller import Policy, ResponseController
 from sim.engine.rng import make_streams
 from sim.engine.topology import Infrastructure
+from sim.response.controller import Policy, ResponseController
+from sim.response.decisions import Decision, DecisionScript, Verdict
 
 SNAPSHOT_EVERY = 5.0
 """Minutes between state snapshots (queue and agent charts)."""
@@ -88,7 +88,9 @@ class Simulation:
         self.horizon = scenario.horizon
         self.streams = make_streams(seed)
         self.env = simpy.Environment()
-        self.customers: Customers = customers if customers is not None else draw_customers(plan, scenario, self.streams)
+        self.customers: Customers = (
+            customers if customers is not None else draw_customers(plan, scenario, self.streams)
+        )
         self.events: list[EventRecord] = []
         self.infra = Infrastructure(plan)
         self._setup_channels()
@@ -98,7 +100,9 @@ class Simulation:
         self.site_factor: dict[str, float] = {}
         self._outages: dict[str, list[float]] = {}
         self.staffing_log: list[tuple[float, int, int]] = []
-        self.channel_log: list[tuple[float, int, bool]] = [(0.0, c, True) for c in range(len(self.channel_ids))]
+        self.channel_log: list[tuple[float, int, bool]] = [
+            (0.0, c, True) for c in range(len(self.channel_ids))
+        ]
         self.service_log: list[tuple[float, str, bool, str]] = []
         """(time, channel/system/site, working at required capacity, cause of the change)."""
         self._service_ok: dict[str, bool] = {}
@@ -151,7 +155,9 @@ class Simulation:
         self.g_busy = [0] * len(groups)
         self.g_site: list[str | None] = [g.site for g in groups]
         self.g_agents = [g.agents for g in groups]
-        self.g_skills = [[self.channel_index[c] for c in g.skills if c in self.channel_index] for g in groups]
+        self.g_skills = [
+            [self.channel_index[c] for c in g.skills if c in self.channel_index] for g in groups
+        ]
         self.g_label = [f"{g.site}/{g.shift or 'all'}/{'+'.join(g.skills)}" for g in groups]
         self.chan_groups: list[list[int]] = [[] for _ in self.channel_ids]
         self._index_groups()
@@ -187,7 +193,9 @@ class Simulation:
 
     def add_group(self, site: str | None, agents: int, skills: list[str], label: str) -> int:
         """Bring a new group to work (reserve staff); returns its index."""
-        self.groups.append(StaffGroup(site=site or self.plan.sites[0].id, agents=agents, skills=tuple(skills)))
+        self.groups.append(
+            StaffGroup(site=site or self.plan.sites[0].id, agents=agents, skills=tuple(skills))
+        )
         self.g_staffed.append(0)
         self.g_busy.append(0)
         self.g_site.append(site)
@@ -221,7 +229,9 @@ class Simulation:
         self.n = n
         self.t_arr: list[float] = cust.time.tolist()
         self.c_chan: list[int] = cust.channel.tolist()
-        self.c_prio: list[int] = [CLASS_PRIORITY[k] for k in np.array(["urgent", "ordinary", "complex"])[cust.rclass]]
+        self.c_prio: list[int] = [
+            CLASS_PRIORITY[k] for k in np.array(["urgent", "ordinary", "complex"])[cust.rclass]
+        ]
         self.c_handle: list[float] = cust.handle.tolist()
         self.c_patience: list[float] = cust.patience.tolist()
         self.c_block: list[float] = cust.block_draw.tolist()
@@ -294,9 +304,13 @@ class Simulation:
             self.c_end[i] = self.env.now
             c = self.c_chan[i]
             self.waiting[c] -= 1
-            queue = self.queues[c][self.c_prio[i]]  # only live contacts give up: never a callback slot
+            queue = self.queues[c][
+                self.c_prio[i]
+            ]  # only live contacts give up: never a callback slot
             if len(queue) > 2 * self.waiting[c] + 64:
-                self.queues[c][self.c_prio[i]] = deque(j for j in queue if self.status[j] == WAITING)
+                self.queues[c][self.c_prio[i]] = deque(
+                    j for j in queue if self.status[j] == WAITING
+                )
 
     def _next_for(self, g: int) -> tuple[int, int] | None:
         """The best waiting contact for an agent of group ``g``: (channel, contact)."""
@@ -393,12 +407,16 @@ class Simulation:
         states: dict[str, bool] = {}
         for c, cid in enumerate(self.channel_ids):
             planned = self.planned_agents(c)
-            states[cid] = self.up[c] and (planned == 0 or self.working_agents(c) >= need * planned - 1e-9)
+            states[cid] = self.up[c] and (
+                planned == 0 or self.working_agents(c) >= need * planned - 1e-9
+            )
         for system in self.plan.systems:
             states[system.id] = self.infra.works(system.id)
         for site in self.plan.sites:
             if site.kind == "primary":
-                states[site.id] = self.infra.site_working(site.id) or self.infra.backup_site_active_for(site.id)
+                states[site.id] = self.infra.site_working(
+                    site.id
+                ) or self.infra.backup_site_active_for(site.id)
         now = self.env.now
         changed = False
         for name, ok in states.items():
@@ -420,12 +438,17 @@ class Simulation:
     def planned_agents_total(self) -> int:
         """Agents the plan puts to work now, before anything went wrong."""
         now = self.env.now
-        return sum(self.groups[g].agents for g in range(self.planned_groups) if self.g_on_shift[g](now))
+        return sum(
+            self.groups[g].agents for g in range(self.planned_groups) if self.g_on_shift[g](now)
+        )
 
     def urgent_waiting(self) -> int:
         """Urgent requests waiting now, on every channel."""
         return sum(
-            1 for c in range(len(self.channel_ids)) for slot in (0, CALLBACK) for i in self.queues[c][slot]
+            1
+            for c in range(len(self.channel_ids))
+            for slot in (0, CALLBACK)
+            for i in self.queues[c][slot]
             if self.status[i] == WAITING
         )
 
@@ -568,7 +591,6 @@ class Simulation:
             response=self.response.record if self.response is not None else None,
         )
 
-
     def release(self) -> None:
         """Drop the events still scheduled past the horizon.
 
@@ -580,7 +602,11 @@ class Simulation:
 
 
 def simulate(
-    plan: Plan, scenario: Scenario, seed: int, policy: Policy = "plan", script: DecisionScript | None = None
+    plan: Plan,
+    scenario: Scenario,
+    seed: int,
+    policy: Policy = "plan",
+    script: DecisionScript | None = None,
 ) -> RunRecords:
     """One replication to the horizon, the response played by ``policy``."""
     sim = Simulation(plan, scenario, seed, policy=policy, script=script)

@@ -24,7 +24,9 @@ def drill_state(sim: Simulation) -> dict[str, Any]:
     """Queues, channels, systems and backups, KPIs so far, people reached, open steps."""
     now = sim.now
     activating = sim.response.activating() if sim.response is not None else set()
-    backups = {s.standby for s in sim.plan.systems if s.standby} | {s.backup_site for s in sim.plan.sites if s.backup_site}
+    backups = {s.standby for s in sim.plan.systems if s.standby} | {
+        s.backup_site for s in sim.plan.sites if s.backup_site
+    }
     states = sim.service_states()
     rec = sim.records()
     kpis = kpis_for(rec, sim.plan, start=0.0, end=max(now, 1e-9)) if len(rec) else {}
@@ -45,11 +47,16 @@ def drill_state(sim: Simulation) -> dict[str, Any]:
             for c, cid in enumerate(sim.channel_ids)
         ],
         "systems": [
-            {"id": s.id, "working": sim.infra.works(s.id), "down": s.id in sim.infra.down} for s in sim.plan.systems
+            {"id": s.id, "working": sim.infra.works(s.id), "down": s.id in sim.infra.down}
+            for s in sim.plan.systems
         ],
         "sites": [{"id": s.id, "working": sim.infra.site_working(s.id)} for s in sim.plan.sites],
         "backups": {
-            b: "active" if b in sim.infra.active_backups else "activating" if b in activating else "idle"
+            b: "active"
+            if b in sim.infra.active_backups
+            else "activating"
+            if b in activating
+            else "idle"
             for b in sorted(x for x in backups if x)
         },
         "agents_at_work": sum(sim.g_staffed),
@@ -62,8 +69,12 @@ def drill_state(sim: Simulation) -> dict[str, Any]:
         return board
     record = sim.response.record
     board["reached"] = {
-        role: {"notified": c["notified"], "reached": _time(c["reached"]) if c["reached"] <= now else None,
-               "person": c["person"] if c["reached"] <= now else None, "via": c["via"]}
+        role: {
+            "notified": c["notified"],
+            "reached": _time(c["reached"]) if c["reached"] <= now else None,
+            "person": c["person"] if c["reached"] <= now else None,
+            "via": c["via"],
+        }
         for role, c in record.reached.items()
     }
     board["incidents"] = [
@@ -76,12 +87,26 @@ def drill_state(sim: Simulation) -> dict[str, Any]:
             "level": i.level,
             "closed": i.closed,
             "steps": {
-                name: {"owner": st.owner, "limit": st.limit, "started": st.started, "done": st.done, "late": st.late(now)}
+                name: {
+                    "owner": st.owner,
+                    "limit": st.limit,
+                    "started": st.started,
+                    "done": st.done,
+                    "late": st.late(now),
+                }
                 for name, st in i.steps.items()
             },
-            "open_steps": [n for n, st in i.steps.items() if st.started is not None and st.done is None],
+            "open_steps": [
+                n for n, st in i.steps.items() if st.started is not None and st.done is None
+            ],
             "actions": [
-                {"time": a.time, "action": a.action, "target": a.target, "by": a.by, "status": a.status}
+                {
+                    "time": a.time,
+                    "action": a.action,
+                    "target": a.target,
+                    "by": a.by,
+                    "status": a.status,
+                }
                 for a in i.actions
             ],
         }

@@ -42,9 +42,13 @@ class Infrastructure:
             if own:
                 return True
             standby = system.standby
-            return standby is not None and standby in self.active_backups and self.works(standby, seen)
+            return (
+                standby is not None and standby in self.active_backups and self.works(standby, seen)
+            )
         if node in self._sites:
-            return self._site_up(node) and all(self.works(d, seen) for d in self._sites[node].depends_on)
+            return self._site_up(node) and all(
+                self.works(d, seen) for d in self._sites[node].depends_on
+            )
         return self.down.get(node, 0.0) < 1.0  # resources fail only when a scenario says so
 
     def _site_up(self, site_id: str) -> bool:
@@ -61,7 +65,9 @@ class Infrastructure:
             return False
         if not all(self.works(d) for d in channel.depends_on):
             return False
-        if channel.sites and not any(self.site_working(s) or self._backup_site_for(s) for s in channel.sites):
+        if channel.sites and not any(
+            self.site_working(s) or self._backup_site_for(s) for s in channel.sites
+        ):
             return False
         return True
 
@@ -76,7 +82,9 @@ class Infrastructure:
     def channel_block_share(self, channel_id: str) -> float:
         """Share of arrivals a partial outage turns away (the largest that applies)."""
         channel = next(c for c in self.plan.channels if c.id == channel_id)
-        shares = [self.down.get(channel_id, 0.0)] + [self.down.get(d, 0.0) for d in channel.depends_on]
+        shares = [self.down.get(channel_id, 0.0)] + [
+            self.down.get(d, 0.0) for d in channel.depends_on
+        ]
         partial = [s for s in shares if s < 1.0]
         return max(partial, default=0.0)
 

@@ -61,7 +61,9 @@ DEFAULT_DEFLECTION = 0.2
 class ResponseController:
     """Plays the plan's response on a simulation, by policy, and takes decisions."""
 
-    def __init__(self, sim: Simulation, policy: Policy, script: DecisionScript | None = None) -> None:
+    def __init__(
+        self, sim: Simulation, policy: Policy, script: DecisionScript | None = None
+    ) -> None:
         self.sim = sim
         self.plan = sim.plan
         self.env = sim.env
@@ -103,7 +105,10 @@ class ResponseController:
         incident.events.append(event.id)
         if incident.detected is None:
             if self._alarmed(event):
-                self.sim.at(self.sim.now + self.plan.response.alarm_delay, lambda: self._detect(incident, "alarm"))
+                self.sim.at(
+                    self.sim.now + self.plan.response.alarm_delay,
+                    lambda: self._detect(incident, "alarm"),
+                )
             elif incident not in self._pending:
                 self._pending.append(incident)
 
@@ -126,7 +131,13 @@ class ResponseController:
         incident.detected, incident.detected_by = self.sim.now, how
         if incident in self._pending:
             self._pending.remove(incident)
-        self.sim.log("detected", incident.id, event_class=incident.event_class, by=how, events=list(incident.events))
+        self.sim.log(
+            "detected",
+            incident.id,
+            event_class=incident.event_class,
+            by=how,
+            events=list(incident.events),
+        )
         if incident.steps and self.policy != "none":
             self.env.process(self._play(incident))
 
@@ -188,8 +199,14 @@ class ResponseController:
         yield self.reach(s1.owner)
         yield self.env.timeout(s1.effort)
         steps["discover_report"].done = self.sim.now
-        self.sim.log("reported", incident.id, event_class=incident.event_class, owner=s1.owner,
-                     scope=self._scope(), events=list(incident.events))
+        self.sim.log(
+            "reported",
+            incident.id,
+            event_class=incident.event_class,
+            owner=s1.owner,
+            scope=self._scope(),
+            events=list(incident.events),
+        )
         steps["assess_grade"].started = self.sim.now
         s2 = flow.step("assess_grade")
         yield self.reach(s2.owner)
@@ -213,7 +230,9 @@ class ResponseController:
             steps["activate"].started = self.sim.now
         self.env.process(self._activate(incident, level, first))
 
-    def _activate(self, incident: Incident, level: int, first: bool) -> Generator[simpy.Event, Any, None]:
+    def _activate(
+        self, incident: Incident, level: int, first: bool
+    ) -> Generator[simpy.Event, Any, None]:
         flow = self.plan.flow_for(incident.event_class)
         assert flow is not None
         spec = next(lv for lv in self.plan.levels if lv.level == level)
@@ -223,19 +242,34 @@ class ResponseController:
         if first:
             yield self.env.timeout(s3.effort)
             incident.steps["activate"].done = self.sim.now
-            if incident.steps["handle_coordinate"].started is None:  # the room may have acted already
+            if (
+                incident.steps["handle_coordinate"].started is None
+            ):  # the room may have acted already
                 incident.steps["handle_coordinate"].started = self.sim.now
         if self.policy != "plan":
             return
-        actions = [a for s in flow.steps for a in s.actions if level in a.levels and not self._taken(incident, a)]
-        runs = [self.env.process(self._run_plan_action(incident, a, flow.step("handle_coordinate").owner)) for a in actions]
+        actions = [
+            a
+            for s in flow.steps
+            for a in s.actions
+            if level in a.levels and not self._taken(incident, a)
+        ]
+        runs = [
+            self.env.process(
+                self._run_plan_action(incident, a, flow.step("handle_coordinate").owner)
+            )
+            for a in actions
+        ]
         if runs:
             yield self.env.all_of(runs)
         self._handled(incident)
 
     def _taken(self, incident: Incident, action: Action) -> bool:
         return any(
-            a.action == action.action and a.target == action.target and a.by == "plan" and a.status != "not needed"
+            a.action == action.action
+            and a.target == action.target
+            and a.by == "plan"
+            and a.status != "not needed"
             for a in incident.actions
         )
 
@@ -246,7 +280,11 @@ class ResponseController:
             return
         owner = flow.step("handle_coordinate").owner
         for action in (a for s in flow.steps for a in s.actions):
-            if incident.level in action.levels and not self._taken(incident, action) and self._needed(action):
+            if (
+                incident.level in action.levels
+                and not self._taken(incident, action)
+                and self._needed(action)
+            ):
                 self.env.process(self._run_plan_action(incident, action, owner))
 
     def _handled(self, incident: Incident) -> None:
@@ -257,11 +295,17 @@ class ResponseController:
                 incident.steps["track_feedback"].started = self.sim.now
             self.services_changed()
 
-    def _run_plan_action(self, incident: Incident, action: Action, step_owner: str) -> Generator[simpy.Event, Any, None]:
+    def _run_plan_action(
+        self, incident: Incident, action: Action, step_owner: str
+    ) -> Generator[simpy.Event, Any, None]:
         if not self._needed(action) or not self._claim(action.action, action.target):
-            incident.actions.append(ActionLog(self.sim.now, action.action, action.target, "plan", "not needed"))
+            incident.actions.append(
+                ActionLog(self.sim.now, action.action, action.target, "plan", "not needed")
+            )
             return
-        incident.actions.append(ActionLog(self.sim.now, action.action, action.target, "plan", "started"))
+        incident.actions.append(
+            ActionLog(self.sim.now, action.action, action.target, "plan", "started")
+        )
         yield self.reach(action.owner or step_owner)
         yield self.env.timeout(action.effort)
         yield from self._execute(incident, action.action, action.target, "plan", action.share)
@@ -279,7 +323,9 @@ class ResponseController:
         if action.action == "redeploy_staff":
             if target in sim.channel_index:
                 return self._trouble or not sim.service_ok(target)
-            return any(not sim.infra.site_working(s.id) for s in self.plan.sites if s.kind == "primary")
+            return any(
+                not sim.infra.site_working(s.id) for s in self.plan.sites if s.kind == "primary"
+            )
         if action.action == "call_in_reserves":
             short = not all(sim.service_ok(c) for c in sim.channel_ids)
             return target not in self._reserves_called and (self._trouble or short)
@@ -300,7 +346,12 @@ class ResponseController:
     # --- doing things ------------------------------------------------------------------
 
     def _execute(
-        self, incident: Incident, action: str, target: str | None, by: str, share: float | None = None
+        self,
+        incident: Incident,
+        action: str,
+        target: str | None,
+        by: str,
+        share: float | None = None,
     ) -> Generator[simpy.Event, Any, None]:
         sim = self.sim
         assert target is not None
@@ -316,7 +367,9 @@ class ResponseController:
         elif action == "notify_customers":
             sim.deflect[sim.channel_index[target]] = DEFAULT_DEFLECTION if share is None else share
         elif action in {"switch_to_callback", "switch_to_notice"}:
-            sim.mode[sim.channel_index[target]] = "callback" if action == "switch_to_callback" else "notice"
+            sim.mode[sim.channel_index[target]] = (
+                "callback" if action == "switch_to_callback" else "notice"
+            )
         elif action == "isolate_systems":
             sim.set_down(target, 1.0, True)
             incident.isolated.append(target)
@@ -326,7 +379,9 @@ class ResponseController:
         incident.actions.append(ActionLog(sim.now, action, target, by, "done"))
         sim.log(action, target, incident=incident.id, by=by)
 
-    def _bring_up(self, incident: Incident, target: str, by: str) -> Generator[simpy.Event, Any, None]:
+    def _bring_up(
+        self, incident: Incident, target: str, by: str
+    ) -> Generator[simpy.Event, Any, None]:
         sim = self.sim
         activation = activation_of(self.plan, target)
         assert activation is not None
@@ -342,7 +397,11 @@ class ResponseController:
             if sim.streams["activation"].random() >= activation.failure_probability:
                 break
             failures += 1
-            incident.actions.append(ActionLog(sim.now, "activate_backup", target, by, "failed attempt", {"attempt": attempts}))
+            incident.actions.append(
+                ActionLog(
+                    sim.now, "activate_backup", target, by, "failed attempt", {"attempt": attempts}
+                )
+            )
             sim.log("activation_failed", target, attempt=attempts)
             yield self.env.timeout(activation.retry_after)
         else:
@@ -356,13 +415,24 @@ class ResponseController:
                 sim.relocate(site.id, target)
         sim.refresh()
         self.record.activations.append(
-            {"backup": target, "decided": decided, "active": sim.now, "attempts": attempts, "failures": failures,
-             "by": by, "incident": incident.id}
+            {
+                "backup": target,
+                "decided": decided,
+                "active": sim.now,
+                "attempts": attempts,
+                "failures": failures,
+                "by": by,
+                "incident": incident.id,
+            }
         )
-        incident.actions.append(ActionLog(sim.now, "activate_backup", target, by, "done", {"attempts": attempts}))
+        incident.actions.append(
+            ActionLog(sim.now, "activate_backup", target, by, "done", {"attempts": attempts})
+        )
         sim.log("backup_active", target, incident=incident.id, attempts=attempts, by=by)
 
-    def _call_in(self, incident: Incident, target: str, by: str) -> Generator[simpy.Event, Any, None]:
+    def _call_in(
+        self, incident: Incident, target: str, by: str
+    ) -> Generator[simpy.Event, Any, None]:
         sim = self.sim
         resource = next(r for r in self.plan.resources if r.id == target)
         pool = resource.reserve_staff
@@ -372,14 +442,20 @@ class ResponseController:
         skills = list(pool.skills) or list(sim.channel_ids)
         sim.cause = f"reserves {target}"
         sim.add_group(pool.site, answering, skills, f"reserve {target}")
-        incident.actions.append(ActionLog(sim.now, "call_in_reserves", target, by, "done", {"agents": answering}))
+        incident.actions.append(
+            ActionLog(sim.now, "call_in_reserves", target, by, "done", {"agents": answering})
+        )
         sim.log("reserves_in", target, agents=answering, incident=incident.id)
 
     def _redeploy(self, target: str, share: float | None) -> None:
         sim = self.sim
         if target in sim.channel_index:
             groups = [g for g in range(sim.planned_groups) if sim.g_staffed[g] > 0]
-            take = groups[: max(1, math.ceil(len(groups) * (1.0 if share is None else share)))] if groups else []
+            take = (
+                groups[: max(1, math.ceil(len(groups) * (1.0 if share is None else share)))]
+                if groups
+                else []
+            )
             for g in take:
                 sim.add_skill(g, target)
             return
@@ -401,7 +477,11 @@ class ResponseController:
         return {
             "capacity_lost_share": max(0.0, 1.0 - working / planned) if planned else 0.0,
             "channels_down": float(sum(not up for up in sim.up)),
-            "sites_lost": float(sum(not sim.infra.site_working(s.id) for s in self.plan.sites if s.kind == "primary")),
+            "sites_lost": float(
+                sum(
+                    not sim.infra.site_working(s.id) for s in self.plan.sites if s.kind == "primary"
+                )
+            ),
             "queue_length": float(sum(sim.waiting)),
             "abandonment_rate": abandonment,
             "urgent_waiting": float(sim.urgent_waiting()),
@@ -413,7 +493,9 @@ class ResponseController:
         events = [self.sim.scenario.event(e) for e in incident.events]
         lengths = [self.sim.disruptions.expected_length(e) for e in events]
         facts["expected_outage"] = max([x for x in lengths if x is not None], default=0.0)
-        facts["data_at_risk"] = float(any(getattr(e, "data_at_risk", False) or e.kind == "data_loss" for e in events))
+        facts["data_at_risk"] = float(
+            any(getattr(e, "data_at_risk", False) or e.kind == "data_loss" for e in events)
+        )
         facts["security_breach"] = float(any(e.kind == "security_incident" for e in events))
         return grade_level(self.plan, facts)
 
@@ -460,7 +542,10 @@ class ResponseController:
             sim.set_down(system, 1.0, False)
         incident.isolated.clear()
         if incident.steps:
-            if incident.steps["track_feedback"].done is None and incident.steps["track_feedback"].started is not None:
+            if (
+                incident.steps["track_feedback"].done is None
+                and incident.steps["track_feedback"].started is not None
+            ):
                 incident.steps["track_feedback"].done = sim.now
             incident.steps["review_improve"].started = sim.now
         sim.log("closed", incident.id, by=by)
@@ -479,8 +564,15 @@ class ResponseController:
         """Take a decision now, or refuse it with a reason and change nothing."""
         verdict = self._judge(decision)
         self.record.decisions.append((self.sim.now, decision, verdict))
-        self.sim.log("decision", decision.action, target=decision.target, level=decision.level, by=decision.by,
-                     accepted=verdict.accepted, reason=verdict.reason)
+        self.sim.log(
+            "decision",
+            decision.action,
+            target=decision.target,
+            level=decision.level,
+            by=decision.by,
+            accepted=verdict.accepted,
+            reason=verdict.reason,
+        )
         if not verdict.accepted:
             return verdict
         incident = [i for i in self.open_incidents() if i.detected is not None][-1]
@@ -494,14 +586,21 @@ class ResponseController:
         elif decision.action == "close":
             self.close(incident, decision.by or "room")
         else:
-            if incident.steps.get("handle_coordinate") and incident.steps["handle_coordinate"].started is None:
+            if (
+                incident.steps.get("handle_coordinate")
+                and incident.steps["handle_coordinate"].started is None
+            ):
                 incident.steps["handle_coordinate"].started = self.sim.now
             self._claim(decision.action, decision.target)
-            incident.actions.append(ActionLog(self.sim.now, decision.action, decision.target, "room", "started"))
+            incident.actions.append(
+                ActionLog(self.sim.now, decision.action, decision.target, "room", "started")
+            )
             self.env.process(self._room_action(incident, decision))
         return verdict
 
-    def _room_action(self, incident: Incident, decision: Decision) -> Generator[simpy.Event, Any, None]:
+    def _room_action(
+        self, incident: Incident, decision: Decision
+    ) -> Generator[simpy.Event, Any, None]:
         yield from self._execute(incident, decision.action, decision.target, "room")
         self._handled(incident)
 
@@ -511,15 +610,22 @@ class ResponseController:
             return Verdict(False, wrong)
         incidents = [i for i in self.open_incidents() if i.detected is not None]
         if not incidents:
-            return Verdict(False, "no event has been detected and reported yet, or the last one was closed")
+            return Verdict(
+                False, "no event has been detected and reported yet, or the last one was closed"
+            )
         incident = incidents[-1]
         not_allowed = plan_allows(self.plan, incident.event_class, decision)
         if not_allowed:
             return Verdict(False, not_allowed)
-        if decision.action == "activate_backup" and decision.target in self.sim.infra.active_backups:
+        if (
+            decision.action == "activate_backup"
+            and decision.target in self.sim.infra.active_backups
+        ):
             return Verdict(False, f"'{decision.target}' is already active")
         if decision.action == "call_in_reserves" and decision.target in self._reserves_called:
-            return Verdict(False, f"the reserve pool '{decision.target}' has already been called in")
+            return Verdict(
+                False, f"the reserve pool '{decision.target}' has already been called in"
+            )
         if decision.action == "activate_backup" and decision.target in self._activating:
             return Verdict(False, f"'{decision.target}' is already being activated")
         if decision.action == "declare_level" and incident.closed is not None:

@@ -34,4 +34,3 @@ def _met(criteria: GradingCriteria, facts: dict[str, float]) -> bool:
     if criteria.severity.data_at_risk and facts["data_at_risk"]:
         return True
     return bool(criteria.severity.security_breach and facts["security_breach"])
-

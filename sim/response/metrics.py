@@ -28,7 +28,11 @@ def response_kpis(rec: RunRecords) -> Kpis:
     levels = [i.level for i in incidents if i.level is not None]
     out["level"] = float(min(levels)) if levels else math.nan
     for name in STEP_NAMES:
-        steps = [i.steps[name] for i in incidents if name in i.steps and i.steps[name].started is not None]
+        steps = [
+            i.steps[name]
+            for i in incidents
+            if name in i.steps and i.steps[name].started is not None
+        ]
         times = [s.duration() for s in steps if s.duration() is not None]
         out[f"step.{name}.time"] = max(times, default=math.nan)  # type: ignore[type-var]
         out[f"step.{name}.late"] = float(sum(s.late(now) for s in steps))

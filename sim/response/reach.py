@@ -31,7 +31,9 @@ class Reach:
     """(person, called after, answers after) for everyone called."""
 
 
-def answer_time(plan: Plan, person_id: str, minute_of_week: float, rng: np.random.Generator) -> float:
+def answer_time(
+    plan: Plan, person_id: str, minute_of_week: float, rng: np.random.Generator
+) -> float:
     """Minutes a person takes to answer a call made at a minute of the week (inf: never)."""
     person = plan.person(person_id)
     m = minute_of_week % WEEK_MINUTES

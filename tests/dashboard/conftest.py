@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from drillsim.console import command
 from drills.paths import DB_ENV
+from drillsim.console import command
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -47,7 +47,9 @@ def start_console(db: Path, port: int | None = None) -> Console:
     """Start ``drillsim console``'s server and wait until it answers its health check."""
     port = port or free_port()
     env = {**os.environ, DB_ENV: str(db)}
-    proc = subprocess.Popen(command("127.0.0.1", port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        command("127.0.0.1", port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -87,8 +89,14 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()

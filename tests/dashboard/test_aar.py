@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from drills.debrief import compare_policies
+from plans.types import FROM_FILE
 from reports import aar
 from reports.aar import build_report
 from reports.aar_drafts import draft_findings
@@ -34,11 +36,9 @@ from reports.aar_input import (
     aar_input_from_journal,
 )
 from reports.aar_markdown import to_markdown
-from drills.debrief import compare_policies
-from plans.types import FROM_FILE
 from scenarios.model import Scenario
-from sim.response.decisions import Decision
 from sim.engine.simulation import Simulation
+from sim.response.decisions import Decision
 
 GOLDEN = Path(__file__).parents[1] / "data" / "golden" / "aar_tiny.md"
 BLESS = "DRILLSIM_BLESS_GOLDEN"

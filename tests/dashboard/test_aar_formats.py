@@ -18,18 +18,18 @@ from html.parser import HTMLParser
 import pytest
 from pypdf import PdfReader
 
+from drills.debrief import compare_policies
+from plans.types import FROM_FILE
 from reports.aar import build_report
 from reports.aar_html import to_html
 from reports.aar_input import AarInput, FindingText, ImprovementRow, Rating, aar_input_from_journal
 from reports.aar_markdown import escape, escape_line, to_markdown
 from reports.aar_pdf import to_pdf
-from drills.debrief import compare_policies
-from plans.types import FROM_FILE
 from scenarios.model import Scenario
-from sim.response.decisions import Decision
-from sim.engine.simulation import Simulation
 from sim.analysis.journal import build_journal
 from sim.analysis.montecarlo import run_monte_carlo
+from sim.engine.simulation import Simulation
+from sim.response.decisions import Decision
 
 SEED = 3
 UNTIL = 180.0

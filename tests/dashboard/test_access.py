@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from drills import access
-from drillsim.console import parse_codes
 from drillsim.cli import main
+from drillsim.console import parse_codes
 
 
 def test_permissions_per_role():
@@ -14,7 +14,9 @@ def test_permissions_per_role():
     assert access.can("evaluator", "rate") and not access.can("evaluator", "advance")
     assert access.can("observer", "note") and not access.can("observer", "decide")
     assert access.can("reviewer", "read")
-    assert not any(access.can("reviewer", a) for a in ("advance", "decide", "note", "rate", "create", "items"))
+    assert not any(
+        access.can("reviewer", a) for a in ("advance", "decide", "note", "rate", "create", "items")
+    )
     assert not access.can(None, "read") and not access.can("admin", "read")
 
 

@@ -7,11 +7,19 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from drills.store import DrillStore
 from drills.paths import DB_ENV
+from drills.store import DrillStore
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-PAGES = ["pages/drill.py", "pages/debrief.py", "pages/evaluate.py", "pages/programme.py", "pages/compare.py", "pages/plans.py", "pages/scenarios.py"]
+PAGES = [
+    "pages/drill.py",
+    "pages/debrief.py",
+    "pages/evaluate.py",
+    "pages/programme.py",
+    "pages/compare.py",
+    "pages/plans.py",
+    "pages/scenarios.py",
+]
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
@@ -46,7 +54,9 @@ def test_create_advance_see_inject_and_decide(app, tmp_path):
     app.button(key="advance").click().run()
     assert "Clock moved to 1h00m" in app.success[0].value
     app.button(key="next_inject").click().run()  # the first inject
-    assert any("CRM" in i.value or "alarm" in i.value.lower() for i in app.info), [i.value for i in app.info]
+    assert any("CRM" in i.value or "alarm" in i.value.lower() for i in app.info), [
+        i.value for i in app.info
+    ]
     app.button(key="next_inject").click().run()
     # the plan's own actions for the open event come first
     choices = app.selectbox(key="decision_choice").options
@@ -58,7 +68,10 @@ def test_create_advance_see_inject_and_decide(app, tmp_path):
     assert "Decision taken and saved" in app.success[0].value
     record = DrillStore(tmp_path / "drills.sqlite").get("drill-0001")
     decision = [e for e in record.entries if e.kind == "decision"][0]
-    assert decision.payload["target"] == "crm_standby" and decision.payload["rationale"] == "repair time unknown"
+    assert (
+        decision.payload["target"] == "crm_standby"
+        and decision.payload["rationale"] == "repair time unknown"
+    )
     assert decision.result["accepted"] is True
     assert decision.payload["by"] == "Li Wei"
 
@@ -81,10 +94,16 @@ def test_note_is_saved_at_the_simulated_time(app, tmp_path):
     create(app)
     app.radio(key="clock_step").set_value(15)
     app.button(key="advance").click().run()
-    app.text_area(key="note_text").set_value("Duty manager hesitated before grading <script>alert(1)</script>")
+    app.text_area(key="note_text").set_value(
+        "Duty manager hesitated before grading <script>alert(1)</script>"
+    )
     app.button(key="save_note").click().run()
     assert app.success[0].value == "Note saved."
-    notes = [e for e in DrillStore(tmp_path / "drills.sqlite").get("drill-0001").entries if e.kind == "note"]
+    notes = [
+        e
+        for e in DrillStore(tmp_path / "drills.sqlite").get("drill-0001").entries
+        if e.kind == "note"
+    ]
     assert notes[0].sim_time == 15 and "<script>" in notes[0].payload["text"]
 
 
@@ -211,7 +230,9 @@ def test_access_codes_gate_the_roles(tmp_path, monkeypatch):
     from drills import access
 
     monkeypatch.setenv(DB_ENV, str(tmp_path / "drills.sqlite"))
-    monkeypatch.setenv(access.HASHES_ENV, access.encode_hashes({"facilitator": "red-pen", "reviewer": "read-only"}))
+    monkeypatch.setenv(
+        access.HASHES_ENV, access.encode_hashes({"facilitator": "red-pen", "reviewer": "read-only"})
+    )
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     assert "Sign in" in at.info[0].value and not at.warning  # not an open console: no warning

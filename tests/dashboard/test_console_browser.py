@@ -50,7 +50,9 @@ def in_table(page, text):
 
 def create_drill(page, name="Browser drill"):
     page.get_by_label("Drill name").fill(name)
-    page.get_by_label("Participants, one per line: name, role").fill("Li Wei, duty_manager\nZhang Min, commander")
+    page.get_by_label("Participants, one per line: name, role").fill(
+        "Li Wei, duty_manager\nZhang Min, commander"
+    )
     click(page, "Create drill")
     wait_text(page, "created (drill-0001)")
 

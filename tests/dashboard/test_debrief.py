@@ -20,11 +20,11 @@ from plans.model import STEP_NAMES
 from plans.types import FROM_FILE
 from scenarios import default_scenario_path, load_scenario
 from scenarios.model import Scenario
-from sim.response.decisions import Decision, DecisionScript
-from sim.engine.simulation import Simulation, simulate
-from sim.engine.metrics import kpis_for
-from sim.response.metrics import response_kpis
 from sim.analysis.targets import plan_targets
+from sim.engine.metrics import kpis_for
+from sim.engine.simulation import Simulation, simulate
+from sim.response.decisions import Decision, DecisionScript
+from sim.response.metrics import response_kpis
 
 SEED = 11
 TINY_SCENARIO = {

@@ -50,7 +50,10 @@ def new_drill(store: DrillStore, **changes):
         "scenario_name": "crm_outage_monday_peak",
         "scenario_text": SCENARIO_TEXT,
         "seed": 7,
-        "participants": [{"name": "Alice", "role": "commander"}, {"name": "Bob", "role": "duty_manager"}],
+        "participants": [
+            {"name": "Alice", "role": "commander"},
+            {"name": "Bob", "role": "duty_manager"},
+        ],
     }
     args.update(changes)
     return store.create_drill(**args)
@@ -86,7 +89,9 @@ def test_advancing_past_an_inject_shows_it(store: DrillStore) -> None:
     assert session.next_inject_time(drill) == 90.0
     drill = session.advance(store, drill.id, 125.0, "Alice", drill.version)
     assert [i["title"] for i in session.board(drill)["injects"]] == [
-        "CRM not responding", "No fix after 30 minutes", "Phone queue over 80",
+        "CRM not responding",
+        "No fix after 30 minutes",
+        "Phone queue over 80",
     ]
 
 
@@ -98,13 +103,18 @@ def test_standby_crm_activated_15_minutes_after_detection(store: DrillStore) -> 
     assert board["incidents"][0]["occurred"] == 60.0
     drill = session.advance(store, drill.id, drill.clock + 15, "Alice", drill.version)
     assert session.board(drill)["incidents"][0]["detected"] == 65.0
-    verdict, drill = session.decide(store, drill.id, STANDBY, "Alice", "no fix in sight", drill.version)
+    verdict, drill = session.decide(
+        store, drill.id, STANDBY, "Alice", "no fix in sight", drill.version
+    )
     assert verdict.accepted, verdict.reason
     stored = drill.entries[-1]
     assert stored.kind == "decision"
     assert stored.sim_time == 80.0
     assert stored.payload == {
-        "action": "activate_backup", "target": "crm_standby", "level": None, "by": "Alice",
+        "action": "activate_backup",
+        "target": "crm_standby",
+        "level": None,
+        "by": "Alice",
         "rationale": "no fix in sight",
     }
     assert stored.result == {"accepted": True, "reason": "accepted"}
@@ -124,9 +134,15 @@ def test_refused_decision_is_stored_and_changes_nothing(store: DrillStore) -> No
     before = session.board(drill)
     verdict, after = session.decide(store, drill.id, STANDBY, "Bob", "just in case", drill.version)
     assert not verdict.accepted
-    assert verdict.reason == "no event has been detected and reported yet, or the last one was closed"
+    assert (
+        verdict.reason == "no event has been detected and reported yet, or the last one was closed"
+    )
     entry = after.entries[-1]
-    assert (entry.kind, entry.author, entry.payload["rationale"]) == ("decision", "Bob", "just in case")
+    assert (entry.kind, entry.author, entry.payload["rationale"]) == (
+        "decision",
+        "Bob",
+        "just in case",
+    )
     assert entry.result == {"accepted": False, "reason": verdict.reason}
     assert after.version == drill.version + 1
     assert centre(session.board(after)) == centre(before)
@@ -138,7 +154,12 @@ def test_refused_decision_is_stored_and_changes_nothing(store: DrillStore) -> No
 def test_a_decision_with_an_unknown_target_is_refused_and_kept(store: DrillStore) -> None:
     drill = session.advance(store, new_drill(store).id, 70.0, "Alice", 0)
     verdict, after = session.decide(
-        store, drill.id, Decision(action="activate_backup", target="crm_stanby"), "Alice", "", drill.version
+        store,
+        drill.id,
+        Decision(action="activate_backup", target="crm_stanby"),
+        "Alice",
+        "",
+        drill.version,
     )
     assert not verdict.accepted
     assert "crm_stanby" in verdict.reason
@@ -159,7 +180,14 @@ def test_replay_gives_the_same_board_after_reopening(store: DrillStore, db: Path
     second = session.board(reopened.get(drill.id))
     assert second == first
     assert first["incidents"][0]["level"] == 2
-    assert [e["kind"] for e in first["log"]] == ["advance", "decision", "advance", "decision", "note", "advance"]
+    assert [e["kind"] for e in first["log"]] == [
+        "advance",
+        "decision",
+        "advance",
+        "decision",
+        "note",
+        "advance",
+    ]
 
 
 def test_replay_in_another_process_gives_the_same_board(store: DrillStore, db: Path) -> None:
@@ -178,7 +206,11 @@ def test_replay_in_another_process_gives_the_same_board(store: DrillStore, db: P
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}  # another process, another string hashing
     out = subprocess.run(
-        [sys.executable, "-c", child, str(db), drill.id], capture_output=True, text=True, env=env, timeout=120,
+        [sys.executable, "-c", child, str(db), drill.id],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
         check=True,
     )
     assert out.stdout.strip() == here
@@ -192,7 +224,9 @@ def test_a_changed_stored_verdict_is_a_replay_mismatch(store: DrillStore, db: Pa
         forged = '{"accepted": true, "reason": "accepted"}'
         conn.execute("UPDATE entries SET result = ? WHERE kind = 'decision'", (forged,))
     conn.close()
-    with pytest.raises(ReplayMismatch, match=r"entry 2 \(activate_backup at 30.0 min\): stored verdict"):
+    with pytest.raises(
+        ReplayMismatch, match=r"entry 2 \(activate_backup at 30.0 min\): stored verdict"
+    ):
         session.open_simulation(store.get(drill.id))
 
 
@@ -203,7 +237,9 @@ def test_a_stale_board_gets_a_conflict_and_nothing_is_written(store: DrillStore)
     entries = store.get(drill.id).entries
     with pytest.raises(Conflict) as caught:
         session.decide(store, drill.id, STANDBY, "Bob", "", seen)
-    assert str(caught.value).startswith("the clock was moved to 75.0 min by Alice (entry 2) since you looked")
+    assert str(caught.value).startswith(
+        "the clock was moved to 75.0 min by Alice (entry 2) since you looked"
+    )
     with pytest.raises(Conflict):
         session.advance(store, drill.id, 70.0, "Bob", seen)  # the conflict, not "already at 75"
     assert store.get(drill.id).entries == entries
@@ -237,7 +273,9 @@ def test_bad_room_inputs_get_clear_messages(store: DrillStore) -> None:
     drill = session.advance(store, new_drill(store).id, 80.0, "Alice", 0)
     with pytest.raises(ValueError, match="a note cannot be empty"):
         session.add_note(store, drill.id, "  ", "Bob")
-    with pytest.raises(ValueError, match=r"the clock is already at 80.0 min; advance to a later time"):
+    with pytest.raises(
+        ValueError, match=r"the clock is already at 80.0 min; advance to a later time"
+    ):
         session.advance(store, drill.id, 60.0, "Alice", drill.version)
     with pytest.raises(ValueError, match=r"the clock is already at 80.0 min"):
         session.advance(store, drill.id, 80.0, "Alice", drill.version)
@@ -271,7 +309,10 @@ def test_notes_observations_and_the_end(store: DrillStore) -> None:
     assert note.payload == {"text": "CRM hangs on both sites"}
     seen = dt.datetime(2026, 3, 2, 9, 7, tzinfo=dt.UTC)
     obs = session.add_observation(store, drill.id, "discover_report", "Eve", wall_time=seen)
-    assert obs.payload == {"step": "discover_report", "observed_wall": "2026-03-02T09:07:00.000+00:00"}
+    assert obs.payload == {
+        "step": "discover_report",
+        "observed_wall": "2026-03-02T09:07:00.000+00:00",
+    }
     assert store.get(drill.id).version == drill.version  # neither makes anyone's board stale
     ended = session.end_drill(store, drill.id, "Alice", drill.version, "good run")
     assert ended.status == "ended"
@@ -288,13 +329,24 @@ def test_live_clock_follows_the_wall_clock(store: DrillStore) -> None:
     drill = new_drill(store, mode="live", speed=2.0)
     started = dt.datetime.fromisoformat(drill.live_started_wall)
     assert session.live_target_time(drill, started) == 0.0
-    assert session.live_target_time(drill, started + dt.timedelta(minutes=10)) == pytest.approx(20.0)
-    assert session.live_target_time(drill, started + dt.timedelta(hours=10)) == 480.0  # capped at the horizon
-    drill = session.advance(store, drill.id, session.live_target_time(drill, started + dt.timedelta(minutes=30)),
-                            "live clock", drill.version)
+    assert session.live_target_time(drill, started + dt.timedelta(minutes=10)) == pytest.approx(
+        20.0
+    )
+    assert (
+        session.live_target_time(drill, started + dt.timedelta(hours=10)) == 480.0
+    )  # capped at the horizon
+    drill = session.advance(
+        store,
+        drill.id,
+        session.live_target_time(drill, started + dt.timedelta(minutes=30)),
+        "live clock",
+        drill.version,
+    )
     assert drill.clock == pytest.approx(60.0)
     restart = started + dt.timedelta(hours=1)
-    drill = session.start_live(store, drill.id, drill.version, "Alice", wall_now=restart)  # after a pause
+    drill = session.start_live(
+        store, drill.id, drill.version, "Alice", wall_now=restart
+    )  # after a pause
     assert drill.live_started_clock == pytest.approx(60.0)
     assert session.live_target_time(drill, restart + dt.timedelta(minutes=1)) == pytest.approx(62.0)
     with pytest.raises(ValueError, match="has no time zone"):
@@ -335,7 +387,9 @@ def test_entries_written_before_a_kill_survive(store: DrillStore, db: Path) -> N
     )
     proc = subprocess.Popen(
         [sys.executable, "-c", child, str(db), drill.id, str(drill.version)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         ready, _, _ = select.select([proc.stdout], [], [], 120)

@@ -43,7 +43,10 @@ def new_drill(store: DrillStore, **changes):
         "seed": 7,
         "mode": "tabletop",
         "speed": 1.0,
-        "participants": [{"name": "Alice", "role": "commander"}, {"name": "Bob", "role": "duty_manager"}],
+        "participants": [
+            {"name": "Alice", "role": "commander"},
+            {"name": "Bob", "role": "duty_manager"},
+        ],
     }
     args.update(changes)
     return store.create_drill(**args)
@@ -53,7 +56,10 @@ def test_create_list_get_round_trip(store: DrillStore) -> None:
     created = new_drill(store)
     assert created.id == "drill-0001"
     assert (created.clock, created.version, created.status, created.entries) == (0.0, 0, "open", ())
-    assert created.participants == (Participant("Alice", "commander"), Participant("Bob", "duty_manager"))
+    assert created.participants == (
+        Participant("Alice", "commander"),
+        Participant("Bob", "duty_manager"),
+    )
     assert created.plan_text == PLAN_TEXT
     assert created.scenario_text == SCENARIO_TEXT
     assert created.created_wall.endswith("+00:00")
@@ -105,11 +111,18 @@ def test_a_newer_schema_is_refused(db: Path) -> None:
 
 def test_entries_survive_closing_and_reopening(store: DrillStore, db: Path) -> None:
     drill = new_drill(store)
-    a = store.append(drill.id, "advance", 65.0, "Alice", {"to": 65.0}, expected_version=0, new_clock=65.0)
+    a = store.append(
+        drill.id, "advance", 65.0, "Alice", {"to": 65.0}, expected_version=0, new_clock=65.0
+    )
     n = store.append(drill.id, "note", 65.0, "Bob", {"text": "agents report CRM hangs"})
     d = store.append(
-        drill.id, "decision", 65.0, "Alice", {"action": "declare_level", "level": 2},
-        result={"accepted": True, "reason": "accepted"}, expected_version=1,
+        drill.id,
+        "decision",
+        65.0,
+        "Alice",
+        {"action": "declare_level", "level": 2},
+        result={"accepted": True, "reason": "accepted"},
+        expected_version=1,
     )
     assert (a.seq, n.seq, d.seq) == (1, 2, 3)
     assert (a.version, n.version, d.version) == (1, None, 2)  # the note leaves the version alone
@@ -120,13 +133,19 @@ def test_entries_survive_closing_and_reopening(store: DrillStore, db: Path) -> N
     assert DrillStore(db).list_drills()[0].entries == 3
 
 
-def test_second_writer_on_the_same_version_is_told_and_nothing_is_written(store: DrillStore) -> None:
+def test_second_writer_on_the_same_version_is_told_and_nothing_is_written(
+    store: DrillStore,
+) -> None:
     drill = new_drill(store)
     store.append(drill.id, "note", 0.0, "Carol", {"text": "start"})
-    store.append(drill.id, "advance", 75.0, "Alice", {"to": 75.0}, expected_version=0, new_clock=75.0)
+    store.append(
+        drill.id, "advance", 75.0, "Alice", {"to": 75.0}, expected_version=0, new_clock=75.0
+    )
     before = store.get(drill.id)
     with pytest.raises(Conflict) as caught:
-        store.append(drill.id, "advance", 90.0, "Bob", {"to": 90.0}, expected_version=0, new_clock=90.0)
+        store.append(
+            drill.id, "advance", 90.0, "Bob", {"to": 90.0}, expected_version=0, new_clock=90.0
+        )
     message = str(caught.value)
     assert message.startswith("the clock was moved to 75.0 min by Alice (entry 2) since you looked")
     assert "the board now shows the new state" in message
@@ -138,10 +157,17 @@ def test_second_writer_on_the_same_version_is_told_and_nothing_is_written(store:
 
 def test_a_conflict_names_every_change(store: DrillStore) -> None:
     drill = new_drill(store)
-    store.append(drill.id, "advance", 80.0, "Alice", {"to": 80.0}, expected_version=0, new_clock=80.0)
     store.append(
-        drill.id, "decision", 80.0, "Alice", {"action": "activate_backup", "target": "crm_standby"},
-        result={"accepted": False, "reason": "no event is open"}, expected_version=1,
+        drill.id, "advance", 80.0, "Alice", {"to": 80.0}, expected_version=0, new_clock=80.0
+    )
+    store.append(
+        drill.id,
+        "decision",
+        80.0,
+        "Alice",
+        {"action": "activate_backup", "target": "crm_standby"},
+        result={"accepted": False, "reason": "no event is open"},
+        expected_version=1,
     )
     with pytest.raises(Conflict) as caught:
         store.append(drill.id, "end", 80.0, "Bob", {"text": ""}, expected_version=0)
@@ -154,8 +180,12 @@ def test_a_conflict_names_every_change(store: DrillStore) -> None:
 
 def test_notes_never_conflict(store: DrillStore) -> None:
     drill = new_drill(store)
-    store.append(drill.id, "advance", 30.0, "Alice", {"to": 30.0}, expected_version=0, new_clock=30.0)
-    entry = store.append(drill.id, "note", 30.0, "Bob", {"text": "written on an old board"}, expected_version=None)
+    store.append(
+        drill.id, "advance", 30.0, "Alice", {"to": 30.0}, expected_version=0, new_clock=30.0
+    )
+    entry = store.append(
+        drill.id, "note", 30.0, "Bob", {"text": "written on an old board"}, expected_version=None
+    )
     assert entry.seq == 2
     assert store.get(drill.id).version == 1
 
@@ -166,12 +196,16 @@ def test_an_end_entry_ends_the_drill(store: DrillStore) -> None:
     ended = store.get(drill.id)
     assert ended.status == "ended"
     with pytest.raises(DrillEnded, match="has ended"):
-        store.append(drill.id, "advance", 10.0, "Alice", {"to": 10.0}, expected_version=1, new_clock=10.0)
+        store.append(
+            drill.id, "advance", 10.0, "Alice", {"to": 10.0}, expected_version=1, new_clock=10.0
+        )
     store.append(drill.id, "note", 0.0, "Bob", {"text": "debrief at 3"})  # notes still welcome
     assert len(store.get(drill.id).entries) == 2
 
 
-def race(store: DrillStore, drill_id: str, version: int, times: tuple[float, float]) -> list[object]:
+def race(
+    store: DrillStore, drill_id: str, version: int, times: tuple[float, float]
+) -> list[object]:
     """Alice and Bob append an advance at once, both on ``version``; what each got back."""
     barrier = threading.Barrier(2)
     outcomes: list[object] = []
@@ -180,12 +214,23 @@ def race(store: DrillStore, drill_id: str, version: int, times: tuple[float, flo
         barrier.wait()
         try:
             outcomes.append(
-                store.append(drill_id, "advance", to, author, {"to": to}, expected_version=version, new_clock=to)
+                store.append(
+                    drill_id,
+                    "advance",
+                    to,
+                    author,
+                    {"to": to},
+                    expected_version=version,
+                    new_clock=to,
+                )
             )
         except Conflict as exc:
             outcomes.append(exc)
 
-    threads = [threading.Thread(target=write, args=(who, to)) for who, to in zip(("Alice", "Bob"), times, strict=True)]
+    threads = [
+        threading.Thread(target=write, args=(who, to))
+        for who, to in zip(("Alice", "Bob"), times, strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -230,13 +275,18 @@ def test_unknown_drill_is_named(store: DrillStore) -> None:
         ({"seed": True}, "the seed must be a whole number from 0"),
         ({"seed": "3"}, "the seed must be a whole number from 0"),
         ({"speed": 0}, "the live speed must be a positive number"),
-        ({"participants": [{"name": "Alice"}, {"name": " ", "role": "commander"}]}, "participant 2 needs a name"),
+        (
+            {"participants": [{"name": "Alice"}, {"name": " ", "role": "commander"}]},
+            "participant 2 needs a name",
+        ),
         ({"participants": [{"role": "commander"}]}, "participant 1 needs a name"),
         ({"participants": [{"name": "Alice", "rank": 3}]}, "participant 1: unknown field"),
         ({"plan_name": ""}, "a drill needs the plan's name"),
     ],
 )
-def test_bad_drill_inputs_are_refused_with_a_clear_message(store: DrillStore, changes, message) -> None:
+def test_bad_drill_inputs_are_refused_with_a_clear_message(
+    store: DrillStore, changes, message
+) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         new_drill(store, **changes)
     assert store.list_drills() == []
@@ -244,7 +294,9 @@ def test_bad_drill_inputs_are_refused_with_a_clear_message(store: DrillStore, ch
 
 def test_a_plan_that_does_not_load_is_refused_before_it_is_stored(store: DrillStore) -> None:
     with pytest.raises(ModelFileError) as caught:
-        new_drill(store, plan_text=PLAN_TEXT.replace("standby: crm_standby", "standby: crm_standbyy"))
+        new_drill(
+            store, plan_text=PLAN_TEXT.replace("standby: crm_standby", "standby: crm_standbyy")
+        )
     assert "crm_standbyy" in str(caught.value)
     assert store.list_drills() == []
 
@@ -261,7 +313,13 @@ def test_a_plan_that_does_not_load_is_refused_before_it_is_stored(store: DrillSt
 )
 def test_bad_entries_are_refused(store: DrillStore, kwargs, message) -> None:
     drill = new_drill(store)
-    args = {"drill_id": drill.id, "kind": "note", "sim_time": 0.0, "author": "Alice", "payload": {"text": "x"}}
+    args = {
+        "drill_id": drill.id,
+        "kind": "note",
+        "sim_time": 0.0,
+        "author": "Alice",
+        "payload": {"text": "x"},
+    }
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         store.append(**args)

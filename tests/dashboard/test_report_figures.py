@@ -17,15 +17,15 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation
 
-from reports import figures
-from reports.layout import COLUMNS, plan_layout
-from reports.style import ON_TIME, WARNING
 from plans import default_plan_path, load_plan
 from plans.graph import NODE_KINDS, build_graph
 from plans.model import STEP_NAMES
+from reports import figures
+from reports.layout import COLUMNS, plan_layout
+from reports.style import ON_TIME, WARNING
 from scenarios import bundled_scenarios, default_scenario_path, load_scenario
-from sim.engine.simulation import simulate
 from sim.engine.metrics import down_intervals, kpis_for
+from sim.engine.simulation import simulate
 
 SEED = 7
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

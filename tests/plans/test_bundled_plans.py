@@ -35,11 +35,20 @@ def test_default_plan_is_the_centre_the_manual_describes():
     online = sum(v for c, v in shares.items() if next(x for x in plan.channels if x.id == c).online)
     assert online == pytest.approx(0.683, abs=1e-6)
     assert {e.kind for e in plan.event_classes} >= {
-        "system_failure", "complaint_surge", "disaster", "security_incident", "staff_shortage",
+        "system_failure",
+        "complaint_surge",
+        "disaster",
+        "security_incident",
+        "staff_shortage",
     }
     assert {r.kind for r in plan.roles} >= {
-        "commander", "deputy_commander", "duty_manager", "it_on_call",
-        "communications_lead", "site_lead", "security_lead",
+        "commander",
+        "deputy_commander",
+        "duty_manager",
+        "it_on_call",
+        "communications_lead",
+        "site_lead",
+        "security_lead",
     }
     assert {"crm", "telephony", "ticketing", "data_platform"} <= {s.id for s in plan.systems}
     assert any(r.reserve_staff for r in plan.resources)

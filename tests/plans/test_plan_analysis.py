@@ -68,8 +68,13 @@ def test_crm_with_standby_is_not_a_spof_but_without_it_is(make_plan):
 def test_backup_site_removes_site_and_network_spofs(make_plan):
     def add_backup_site(d):
         d["sites"].append(
-            {"id": "spare", "name": "Spare", "kind": "backup", "seats": 10,
-             "activation": {"time": "2h", "approval_by": "commander"}}
+            {
+                "id": "spare",
+                "name": "Spare",
+                "kind": "backup",
+                "seats": 10,
+                "activation": {"time": "2h", "approval_by": "commander"},
+            }
         )
         d["sites"][0]["backup_site"] = "spare"
 
@@ -80,8 +85,15 @@ def test_standby_needing_an_approver_nobody_holds_is_no_path(make_plan):
     # crm runs at 'main'; 'main' is backed by 'spare'. Losing 'main' takes crm down and
     # only crm_b can take over; crm_b is usable because the commander role is held.
     def setup(d):
-        d["sites"].append({"id": "spare", "name": "Spare", "kind": "backup", "seats": 10,
-                           "activation": {"time": "2h"}})
+        d["sites"].append(
+            {
+                "id": "spare",
+                "name": "Spare",
+                "kind": "backup",
+                "seats": 10,
+                "activation": {"time": "2h"},
+            }
+        )
         d["sites"][0]["backup_site"] = "spare"
         d["sites"][0]["depends_on"] = []
 
@@ -138,11 +150,17 @@ def test_removing_one_person_disconnects_escalation(make_plan):
         by_id(d["roles"], "duty")["deputies"] = []
 
     plan = make_plan(bob_alone)
-    cuts = [f for f in escalation_findings(plan, build_graph(plan)) if f.code == "escalation.person_cut"]
-    assert [(f.ids[0], f.data["roles"], f.data["stranded"]) for f in cuts] == [("bob", ["duty"], ["it"])]
+    cuts = [
+        f for f in escalation_findings(plan, build_graph(plan)) if f.code == "escalation.person_cut"
+    ]
+    assert [(f.ids[0], f.data["roles"], f.data["stranded"]) for f in cuts] == [
+        ("bob", ["duty"], ["it"])
+    ]
     # with the deputy back, nobody's loss cuts a line except the commander-less cases
     plan = make_plan()
-    assert [f for f in escalation_findings(plan, build_graph(plan)) if f.code == "escalation.person_cut"] == []
+    assert [
+        f for f in escalation_findings(plan, build_graph(plan)) if f.code == "escalation.person_cut"
+    ] == []
 
 
 def test_cat_holding_it_alone_strands_nobody_else(make_plan):
@@ -251,7 +269,9 @@ def test_slow_activation_breaks_the_rto(make_plan):
 
 def test_retry_warning_when_only_a_failed_attempt_breaks_the_rto(make_plan):
     def risky(d):
-        by_id(d["systems"], "crm_b")["activation"].update({"time": "2h", "failure_probability": 0.1})
+        by_id(d["systems"], "crm_b")["activation"].update(
+            {"time": "2h", "failure_probability": 0.1}
+        )
 
     found = codes(activation_findings(make_plan(risky)))
     assert "activation.rto_retry" in found and "activation.rto" not in found
@@ -263,15 +283,19 @@ def test_unreachable_approver_makes_activation_impossible(make_plan):
         by_id(d["people"], "ann")["on_call"] = [{"days": "weekdays", "hours": "09:00-17:00"}]
         by_id(d["people"], "ann")["response_time"] = {"on_call": "5m"}
 
-    found = [f for f in activation_findings(make_plan(lone_commander)) if f.code == "activation.unreachable"]
+    found = [
+        f
+        for f in activation_findings(make_plan(lone_commander))
+        if f.code == "activation.unreachable"
+    ]
     assert found and "commander" in found[0].ids
 
 
 def test_step_over_its_limit(make_plan):
     found = [f for f in activation_findings(make_plan()) if f.code == "activation.step_limit"]
-    assert [(f.data["step"], f.data["planned"], f.data["limit"], f.data["levels"]) for f in found] == [
-        ("discover_report", 20, 10, [1, 2, 3])
-    ]
+    assert [
+        (f.data["step"], f.data["planned"], f.data["limit"], f.data["levels"]) for f in found
+    ] == [("discover_report", 20, 10, [1, 2, 3])]
 
 
 # --- resources, data, drills, coverage ---------------------------------------------
@@ -281,7 +305,13 @@ def test_resource_checks(make_plan):
     def resources(d):
         d["resources"] = [
             {"id": "budget", "name": "Budget", "kind": "money", "reserve_required": True},
-            {"id": "kb", "name": "KB", "kind": "information", "owner": "duty", "procedure": "Open it."},
+            {
+                "id": "kb",
+                "name": "KB",
+                "kind": "information",
+                "owner": "duty",
+                "procedure": "Open it.",
+            },
         ]
         by_id(d["systems"], "net")["reserve_required"] = True
         by_id(d["systems"], "crm_b").pop("activation")

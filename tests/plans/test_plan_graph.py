@@ -19,10 +19,18 @@ def test_tiny_plan_graph_known_shape(make_plan):
     g = build_graph(make_plan())
     kinds = {n: k for n, k in g.nodes(data="kind")}
     assert kinds == {
-        "ann": "person", "bob": "person", "cat": "person",
-        "main": "site", "net": "system", "crm": "system", "crm_b": "system",
-        "phone": "channel", "counter": "channel",
-        "commander": "role", "duty": "role", "it": "role",
+        "ann": "person",
+        "bob": "person",
+        "cat": "person",
+        "main": "site",
+        "net": "system",
+        "crm": "system",
+        "crm_b": "system",
+        "phone": "channel",
+        "counter": "channel",
+        "commander": "role",
+        "duty": "role",
+        "it": "role",
     }
     edges = {(u, v, k) for u, v, k in g.edges(keys=True)}
     assert {

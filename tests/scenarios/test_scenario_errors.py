@@ -136,13 +136,38 @@ CASES: list[tuple[str, str, str, int | None]] = [
     ),
     ("multiple_errors_at_once.yaml", "objectives[0].metric", f"{METRICS} (got 'rtp')", 32),
     # --- fields inside a discriminated union (event kind, distribution family) ------------
-    ("event_field_misspelt.yaml", "events[0].durration", "unknown field 'durration' (did you mean 'duration'?)", 25),
+    (
+        "event_field_misspelt.yaml",
+        "events[0].durration",
+        "unknown field 'durration' (did you mean 'duration'?)",
+        25,
+    ),
     ("event_field_misspelt.yaml", "events[0].duration", "missing required field 'duration'", 21),
-    ("event_start_without_unit.yaml", "events[0].start", "duration 60 has no unit: write it as e.g. '60m' or '60s'", 24),
+    (
+        "event_start_without_unit.yaml",
+        "events[0].start",
+        "duration 60 has no unit: write it as e.g. '60m' or '60s'",
+        24,
+    ),
     ("lognormal_without_cv.yaml", "handle_time.default.cv", "missing required field 'cv'", 15),
-    ("empirical_weights_mismatch.yaml", "handle_time.default", "weights has 2 entries but values has 3", 15),
-    ("objective_during_unknown_event.yaml", "objectives[1].during", "unknown event 'crm_dwn' (did you mean 'crm_down'?)", 33),
-    ("duplicate_event_ids.yaml", "events[1].id", "duplicate id 'crm_down': already used at events[0].id", 26),
+    (
+        "empirical_weights_mismatch.yaml",
+        "handle_time.default",
+        "weights has 2 entries but values has 3",
+        15,
+    ),
+    (
+        "objective_during_unknown_event.yaml",
+        "objectives[1].during",
+        "unknown event 'crm_dwn' (did you mean 'crm_down'?)",
+        33,
+    ),
+    (
+        "duplicate_event_ids.yaml",
+        "events[1].id",
+        "duplicate id 'crm_down': already used at events[0].id",
+        26,
+    ),
 ]
 
 # Files that load, checked against default_centre: (file name, issue path, exact message)

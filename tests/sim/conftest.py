@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from plans import Plan, default_plan_path, load_plan
+from plans.types import FROM_FILE
 from scenarios.model import Scenario
 from sim.engine.demand import Customers
-from plans.types import FROM_FILE
 
 QUEUE_SCENARIO: dict[str, Any] = {
     "meta": {"id": "queue", "name": "Stationary queue", "tags": ["known-answer"]},

@@ -13,9 +13,9 @@ from sim.analysis.montecarlo import run_monte_carlo
 
 
 def _summary(result):
-    return json.dumps({k: s.to_dict() for k, s in result.kpis.items()}, sort_keys=True) + json.dumps(
-        [c.to_dict() for c in result.targets], sort_keys=True
-    )
+    return json.dumps(
+        {k: s.to_dict() for k, s in result.kpis.items()}, sort_keys=True
+    ) + json.dumps([c.to_dict() for c in result.targets], sort_keys=True)
 
 
 def test_chunks_cover_in_order():

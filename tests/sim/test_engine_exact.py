@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from sim.engine.simulation import Simulation
 from sim.engine.records import ABANDONED, BLOCKED, DONE, DROPPED, SERVING, WAITING
+from sim.engine.simulation import Simulation
 
 INF = math.inf
 
@@ -26,18 +26,32 @@ def run(plan, scenario, rows, customers, until=None):
 
 
 def one_agent(queue_scenario, skills=("phone",), agents=1, **fields):
-    return queue_scenario(staffing=[{"site": "main_centre", "agents": agents, "skills": list(skills)}], warm_up="0m", **fields)
+    return queue_scenario(
+        staffing=[{"site": "main_centre", "agents": agents, "skills": list(skills)}],
+        warm_up="0m",
+        **fields,
+    )
 
 
 def test_fifo_single_agent(default_plan, queue_scenario, customers):
-    rec = run(default_plan, one_agent(queue_scenario), [(0, 0, 2, INF, "ordinary"), (1, 0, 2, INF, "ordinary"), (2, 0, 2, INF, "ordinary")], customers)
+    rec = run(
+        default_plan,
+        one_agent(queue_scenario),
+        [(0, 0, 2, INF, "ordinary"), (1, 0, 2, INF, "ordinary"), (2, 0, 2, INF, "ordinary")],
+        customers,
+    )
     assert rec.start.tolist() == [0, 2, 4]
     assert rec.end.tolist() == [2, 4, 6]
     assert rec.status.tolist() == [DONE] * 3
 
 
 def test_urgent_goes_before_earlier_ordinary(default_plan, queue_scenario, customers):
-    rows = [(0, 0, 5, INF, "ordinary"), (1, 0, 1, INF, "ordinary"), (2, 0, 1, INF, "urgent"), (3, 0, 1, INF, "complex")]
+    rows = [
+        (0, 0, 5, INF, "ordinary"),
+        (1, 0, 1, INF, "ordinary"),
+        (2, 0, 1, INF, "urgent"),
+        (3, 0, 1, INF, "complex"),
+    ]
     rec = run(default_plan, one_agent(queue_scenario), rows, customers)
     assert rec.start.tolist() == [0, 6, 5, 7]  # urgent first; complex and ordinary FCFS
 
@@ -100,26 +114,57 @@ def test_outage_blocks_arrivals_and_drops_live_queue(default_plan, queue_scenari
     # calls arriving in the dark are blocked.
     scenario = one_agent(
         queue_scenario,
-        events=[{"id": "tel", "kind": "outage", "target": "telephony", "start": "3m", "duration": {"dist": "fixed", "value": "4m"}}],
+        events=[
+            {
+                "id": "tel",
+                "kind": "outage",
+                "target": "telephony",
+                "start": "3m",
+                "duration": {"dist": "fixed", "value": "4m"},
+            }
+        ],
         horizon="30m",
     )
-    rows = [(0, 0, 5, INF, "ordinary"), (1, 0, 1, INF, "ordinary"), (4, 0, 1, INF, "ordinary"), (8, 0, 1, INF, "ordinary")]
+    rows = [
+        (0, 0, 5, INF, "ordinary"),
+        (1, 0, 1, INF, "ordinary"),
+        (4, 0, 1, INF, "ordinary"),
+        (8, 0, 1, INF, "ordinary"),
+    ]
     rec = run(default_plan, scenario, rows, customers)
     assert rec.status.tolist() == [DONE, DROPPED, BLOCKED, DONE]
     assert rec.end[1] == 3 and rec.end[2] == 4
     assert rec.start[3] == 8
-    assert [(t, up) for t, c, up in rec.channel_log if c == 0] == [(0.0, True), (3.0, False), (7.0, True)]
+    assert [(t, up) for t, c, up in rec.channel_log if c == 0] == [
+        (0.0, True),
+        (3.0, False),
+        (7.0, True),
+    ]
 
 
 def test_crm_outage_slows_phone_by_the_plan_factor(default_plan, queue_scenario, customers):
     scenario = one_agent(
         queue_scenario,
-        events=[{"id": "crm", "kind": "outage", "target": "crm", "start": "10m", "duration": {"dist": "fixed", "value": "1h"}}],
+        events=[
+            {
+                "id": "crm",
+                "kind": "outage",
+                "target": "crm",
+                "start": "10m",
+                "duration": {"dist": "fixed", "value": "1h"},
+            }
+        ],
         horizon="2h",
     )
     rows = [(0, 0, 5, INF, "ordinary"), (20, 0, 5, INF, "ordinary"), (90, 0, 5, INF, "ordinary")]
     rec = run(default_plan, scenario, rows, customers)
-    factor = next(d.handle_time_factor for c in default_plan.channels if c.id == "phone" for d in c.degraded_by if d.system == "crm")
+    factor = next(
+        d.handle_time_factor
+        for c in default_plan.channels
+        if c.id == "phone"
+        for d in c.degraded_by
+        if d.system == "crm"
+    )
     assert (rec.end - rec.start).tolist() == pytest.approx([5, 5 * factor, 5])
 
 
@@ -127,7 +172,15 @@ def test_queued_tickets_wait_through_an_outage(default_plan, queue_scenario, cus
     scenario = one_agent(
         queue_scenario,
         skills=("app",),
-        events=[{"id": "tk", "kind": "outage", "target": "ticketing", "start": "1m", "duration": {"dist": "fixed", "value": "10m"}}],
+        events=[
+            {
+                "id": "tk",
+                "kind": "outage",
+                "target": "ticketing",
+                "start": "1m",
+                "duration": {"dist": "fixed", "value": "10m"},
+            }
+        ],
         horizon="1h",
     )
     rows = [(0, 2, 5, INF, "ordinary"), (0.5, 2, 1, INF, "ordinary"), (2, 2, 1, INF, "ordinary")]
@@ -155,14 +208,23 @@ def test_disaster_takes_the_site_staff_then_remote_share(default_plan, queue_sce
     scenario = one_agent(
         queue_scenario,
         agents=10,
-        events=[{
-            "id": "typhoon", "kind": "disaster", "site": "main_centre", "start": "0m",
-            "duration": {"dist": "fixed", "value": "10h"}, "staff_unavailable": 1.0,
-            "remote_after": "1h", "remote_share": 0.3,
-        }],
+        events=[
+            {
+                "id": "typhoon",
+                "kind": "disaster",
+                "site": "main_centre",
+                "start": "0m",
+                "duration": {"dist": "fixed", "value": "10h"},
+                "staff_unavailable": 1.0,
+                "remote_after": "1h",
+                "remote_share": 0.3,
+            }
+        ],
         horizon="3h",
     )
-    sim = Simulation(default_plan, scenario, seed=1, customers=customers([(0.5, 0, 1, INF, "ordinary")]))
+    sim = Simulation(
+        default_plan, scenario, seed=1, customers=customers([(0.5, 0, 1, INF, "ordinary")])
+    )
     sim.run_until(30)
     assert sim.g_staffed == [0]
     sim.run_until(61)
@@ -191,7 +253,9 @@ def test_no_customers_no_crash(default_plan, queue_scenario, customers):
     assert np.asarray(rec.snapshots.busy).max() == 0
 
 
-def test_site_network_loss_sends_its_agents_home_and_partial_outage_halves(default_plan, queue_scenario, customers):
+def test_site_network_loss_sends_its_agents_home_and_partial_outage_halves(
+    default_plan, queue_scenario, customers
+):
     scenario = queue_scenario(
         warm_up="0m",
         horizon="5h",
@@ -201,10 +265,28 @@ def test_site_network_loss_sends_its_agents_home_and_partial_outage_halves(defau
         ],
         events=[
             # both links of the main centre: the site cannot work without one
-            {"id": "net", "kind": "outage", "target": "network_a", "start": "1h", "duration": {"dist": "fixed", "value": "1h"}},
-            {"id": "net2", "kind": "outage", "target": "network_a_backup", "start": "1h", "duration": {"dist": "fixed", "value": "1h"}},
-            {"id": "half", "kind": "outage", "target": "second_centre", "start": "3h", "share": 0.5,
-             "duration": {"dist": "fixed", "value": "1h"}},
+            {
+                "id": "net",
+                "kind": "outage",
+                "target": "network_a",
+                "start": "1h",
+                "duration": {"dist": "fixed", "value": "1h"},
+            },
+            {
+                "id": "net2",
+                "kind": "outage",
+                "target": "network_a_backup",
+                "start": "1h",
+                "duration": {"dist": "fixed", "value": "1h"},
+            },
+            {
+                "id": "half",
+                "kind": "outage",
+                "target": "second_centre",
+                "start": "3h",
+                "share": 0.5,
+                "duration": {"dist": "fixed", "value": "1h"},
+            },
         ],
         injects=[{"at": "30m", "title": "Alarm", "message": "Network alarms at the main centre"}],
     )

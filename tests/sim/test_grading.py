@@ -6,9 +6,17 @@ import pytest
 
 from sim.response.grading import grade_level
 
-CALM = {"capacity_lost_share": 0.0, "channels_down": 0.0, "sites_lost": 0.0, "queue_length": 0.0,
-        "abandonment_rate": 0.0, "urgent_waiting": 0.0, "expected_outage": 0.0, "data_at_risk": 0.0,
-        "security_breach": 0.0}
+CALM = {
+    "capacity_lost_share": 0.0,
+    "channels_down": 0.0,
+    "sites_lost": 0.0,
+    "queue_length": 0.0,
+    "abandonment_rate": 0.0,
+    "urgent_waiting": 0.0,
+    "expected_outage": 0.0,
+    "data_at_risk": 0.0,
+    "security_breach": 0.0,
+}
 
 
 @pytest.mark.parametrize(

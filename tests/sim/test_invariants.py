@@ -5,15 +5,34 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.engine.simulation import Simulation, simulate
 from sim.engine.metrics import conservation, littles_law
 from sim.engine.records import BLOCKED, DONE, SERVING
+from sim.engine.simulation import Simulation, simulate
 
 SURGE_AND_OUTAGE = [
-    {"id": "surge", "kind": "complaint_surge", "start": "9h", "duration": "4h", "multiplier": 4, "ramp": "30m",
-     "request_types": ["complaint", "consultation"]},
-    {"id": "crm", "kind": "outage", "target": "crm", "start": "10h", "duration": {"dist": "lognormal", "mean": "2h", "cv": 0.5}},
-    {"id": "tel", "kind": "outage", "target": "telephony", "start": "11h", "duration": {"dist": "fixed", "value": "30m"}},
+    {
+        "id": "surge",
+        "kind": "complaint_surge",
+        "start": "9h",
+        "duration": "4h",
+        "multiplier": 4,
+        "ramp": "30m",
+        "request_types": ["complaint", "consultation"],
+    },
+    {
+        "id": "crm",
+        "kind": "outage",
+        "target": "crm",
+        "start": "10h",
+        "duration": {"dist": "lognormal", "mean": "2h", "cv": 0.5},
+    },
+    {
+        "id": "tel",
+        "kind": "outage",
+        "target": "telephony",
+        "start": "11h",
+        "duration": {"dist": "fixed", "value": "30m"},
+    },
     {"id": "flu", "kind": "staff_absence", "start": "1h", "share": 0.2},
 ]
 
@@ -27,7 +46,9 @@ def busy_day(queue_scenario):
         d["demand"] = {"hourly": [40] * 7 + [300] * 12 + [120] * 5}
         d["patience"] = {"default": {"dist": "exponential", "mean": "4m"}}
 
-    return queue_scenario(edit, start="2026-03-02T00:00:00", horizon="1d", warm_up="0m", events=SURGE_AND_OUTAGE)
+    return queue_scenario(
+        edit, start="2026-03-02T00:00:00", horizon="1d", warm_up="0m", events=SURGE_AND_OUTAGE
+    )
 
 
 @pytest.mark.parametrize("policy", ["none", "plan"])
@@ -38,9 +59,13 @@ def test_contacts_are_conserved(default_plan, busy_day, policy):
         parts = ("answered", "abandoned", "blocked", "dropped", "noticed", "waiting", "serving")
         assert c["arrived"] == sum(c[k] for k in parts)
         if policy == "none":
-            assert c["blocked"] > 0 and c["dropped"] > 0 and c["abandoned"] > 0  # every path exercised
+            assert (
+                c["blocked"] > 0 and c["dropped"] > 0 and c["abandoned"] > 0
+            )  # every path exercised
         else:
-            assert c["noticed"] > 0 and (~rec.live & np.asarray(rec.channel_live)[rec.channel]).any()  # notices, callbacks
+            assert (
+                c["noticed"] > 0 and (~rec.live & np.asarray(rec.channel_live)[rec.channel]).any()
+            )  # notices, callbacks
 
 
 def test_time_order_of_every_contact(default_plan, busy_day):
@@ -89,7 +114,9 @@ def test_littles_law(default_plan, queue_scenario, seed):
     def edit(d):
         d["demand"]["rate_per_hour"] = 108
 
-    scenario = queue_scenario(edit, horizon="10d", patience={"default": {"dist": "exponential", "mean": "6m"}})
+    scenario = queue_scenario(
+        edit, horizon="10d", patience={"default": {"dist": "exponential", "mean": "6m"}}
+    )
     rec = Simulation(default_plan, scenario, seed, snapshot_every=1.0).run()
     level, rate, wait = littles_law(rec)
     assert level == pytest.approx(rate * wait, rel=0.03)

@@ -17,10 +17,10 @@ import math
 import numpy as np
 import pytest
 
-from sim.engine.simulation import simulate
 from sim.engine.metrics import queue_kpis, wait_times, window_mask
-from sim.queueing import erlang_a, erlang_c, mmc_mean_wait, mmc_service_level
 from sim.engine.rng import replication_seeds
+from sim.engine.simulation import simulate
+from sim.queueing import erlang_a, erlang_c, mmc_mean_wait, mmc_service_level
 
 REPLICATIONS = 8
 THRESHOLD = 0.5  # 30 s, the plan's service-level threshold
@@ -42,7 +42,9 @@ def assert_close(values, expected, name):
     mean = values.mean()
     se = values.std(ddof=1) / math.sqrt(len(values))
     tolerance = 4 * se + 0.005
-    assert abs(mean - expected) <= tolerance, f"{name}: simulated {mean:.4f} vs theory {expected:.4f} (tol {tolerance:.4f})"
+    assert abs(mean - expected) <= tolerance, (
+        f"{name}: simulated {mean:.4f} vs theory {expected:.4f} (tol {tolerance:.4f})"
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,7 +64,9 @@ def test_mmc_matches_erlang_c(default_plan, queue_scenario, agents, rate_per_hou
     got = replicate(default_plan, scenario, seed=11)
     assert got["offered"].sum() > 300_000
     assert_close(got["p_wait"], erlang_c(agents, load), "P(wait)")
-    assert_close(got["service_level"], mmc_service_level(agents, load, 5.0, THRESHOLD), "service level")
+    assert_close(
+        got["service_level"], mmc_service_level(agents, load, 5.0, THRESHOLD), "service level"
+    )
     assert_close(got["asa"], mmc_mean_wait(agents, load, 5.0), "ASA (minutes)")
     assert got["abandoned"].sum() == 0
 
@@ -74,12 +78,18 @@ def test_mmc_matches_erlang_c(default_plan, queue_scenario, agents, rate_per_hou
         (10, 108, 10.0, "15d"),  # a = 9 on 10 agents, patient customers
     ],
 )
-def test_mmcm_matches_erlang_a(default_plan, queue_scenario, agents, rate_per_hour, patience, horizon):
+def test_mmcm_matches_erlang_a(
+    default_plan, queue_scenario, agents, rate_per_hour, patience, horizon
+):
     def edit(d):
         d["demand"]["rate_per_hour"] = rate_per_hour
         d["staffing"][0]["agents"] = agents
 
-    scenario = queue_scenario(edit, horizon=horizon, patience={"default": {"dist": "exponential", "mean": f"{patience:g}m"}})
+    scenario = queue_scenario(
+        edit,
+        horizon=horizon,
+        patience={"default": {"dist": "exponential", "mean": f"{patience:g}m"}},
+    )
     theory = erlang_a(agents, rate_per_hour / 60, 5.0, patience, THRESHOLD)
     got = replicate(default_plan, scenario, seed=23)
     assert got["offered"].sum() > 300_000

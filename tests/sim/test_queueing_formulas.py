@@ -63,8 +63,9 @@ def stationary(c: int, lam: float, mu: float, theta: float, size: int) -> np.nda
     return pi / pi.sum()
 
 
-def reach_service_by(c: int, mu: float, theta: float, start: np.ndarray, t: float,
-                     own_patience: bool) -> float:
+def reach_service_by(
+    c: int, mu: float, theta: float, start: np.ndarray, t: float, own_patience: bool
+) -> float:
     """P(a tagged caller reaches an agent by t), start[j] = P(it waits at position j + 1).
 
     Uniformisation of the tagged caller's own chain: at position i it moves up at rate
@@ -286,8 +287,9 @@ def test_erlang_a_threshold_ends_and_no_arrivals():
     assert erlang_a(3, 0.0, 1.0, 1.0, 5.0) == ErlangAResult(0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0)
 
 
-@pytest.mark.parametrize(("c", "calls", "patience"),
-                         [(3200, 3100.0, 60.0), (3200, 3300.0, 120.0), (5000, 4990.0, 1e6)])
+@pytest.mark.parametrize(
+    ("c", "calls", "patience"), [(3200, 3100.0, 60.0), (3200, 3300.0, 120.0), (5000, 4990.0, 1e6)]
+)
 def test_erlang_a_large_centres_are_fast_finite_and_right(c, calls, patience):
     # Reference: the birth-death chain (p_wait, P(Ab) = theta E[Q] / lambda), cheap here.
     s = 180.0
@@ -296,8 +298,10 @@ def test_erlang_a_large_centres_are_fast_finite_and_right(c, calls, patience):
     assert time.perf_counter() - start < 1.0
     values = [getattr(result, name) for name in ErlangAResult.__dataclass_fields__]
     assert all(math.isfinite(v) for v in values)
-    assert all(0.0 <= getattr(result, n) <= 1.0
-               for n in ("p_wait", "p_abandon", "p_served_within", "p_wait_le", "utilisation"))
+    assert all(
+        0.0 <= getattr(result, n) <= 1.0
+        for n in ("p_wait", "p_abandon", "p_served_within", "p_wait_le", "utilisation")
+    )
     pi = stationary(c, calls / s, 1 / s, 1 / patience, c + 20_000)
     queue = float((np.maximum(np.arange(len(pi)) - c, 0) * pi).sum())
     assert result.p_wait == pytest.approx(float(pi[c:].sum()), abs=1e-9)
@@ -307,9 +311,15 @@ def test_erlang_a_large_centres_are_fast_finite_and_right(c, calls, patience):
 # ------------------------------------------------------------------------------- staffing
 
 
-@pytest.mark.parametrize(("calls", "aht", "t", "target"),
-                         [(0.2, 240.0, 15.0, 0.8), (100 / 60, 180.0, 20.0, 0.8),
-                          (2900 / 180, 180.0, 20.0, 0.9), (0.01, 60.0, 0.0, 0.5)])
+@pytest.mark.parametrize(
+    ("calls", "aht", "t", "target"),
+    [
+        (0.2, 240.0, 15.0, 0.8),
+        (100 / 60, 180.0, 20.0, 0.8),
+        (2900 / 180, 180.0, 20.0, 0.9),
+        (0.01, 60.0, 0.0, 0.5),
+    ],
+)
 def test_erlang_c_staffing_is_the_smallest_that_meets_the_target(calls, aht, t, target):
     c = erlang_c_staffing(calls, aht, t, target)
     a = calls * aht
@@ -317,12 +327,18 @@ def test_erlang_c_staffing_is_the_smallest_that_meets_the_target(calls, aht, t, 
     assert c == 1 or mmc_service_level(c - 1, a, aht, t) < target
 
 
-@pytest.mark.parametrize(("calls", "aht", "patience", "t", "target", "cap"),
-                         [(0.2, 240.0, 120.0, 15.0, 0.8, None), (12.0, 1.0, 0.5, 0.2, 0.9, None),
-                          (2900 / 180, 180.0, 90.0, 20.0, 0.8, None),
-                          (5.0, 1.0, 1.0, 0.1, 0.5, 0.01)])
-def test_erlang_a_staffing_is_the_smallest_that_meets_the_targets(calls, aht, patience, t,
-                                                                  target, cap):
+@pytest.mark.parametrize(
+    ("calls", "aht", "patience", "t", "target", "cap"),
+    [
+        (0.2, 240.0, 120.0, 15.0, 0.8, None),
+        (12.0, 1.0, 0.5, 0.2, 0.9, None),
+        (2900 / 180, 180.0, 90.0, 20.0, 0.8, None),
+        (5.0, 1.0, 1.0, 0.1, 0.5, 0.01),
+    ],
+)
+def test_erlang_a_staffing_is_the_smallest_that_meets_the_targets(
+    calls, aht, patience, t, target, cap
+):
     c = erlang_a_staffing(calls, aht, patience, t, target, cap)
 
     def meets(n: int) -> bool:
@@ -333,8 +349,9 @@ def test_erlang_a_staffing_is_the_smallest_that_meets_the_targets(calls, aht, pa
     assert c == 1 or not meets(c - 1)
 
 
-@pytest.mark.parametrize(("calls", "aht", "t", "target"),
-                         [(0.2, 240.0, 15.0, 0.8), (12.0, 1.0, 0.2, 0.9)])
+@pytest.mark.parametrize(
+    ("calls", "aht", "t", "target"), [(0.2, 240.0, 15.0, 0.8), (12.0, 1.0, 0.2, 0.9)]
+)
 def test_erlang_a_staffing_with_endless_patience_is_erlang_c_staffing(calls, aht, t, target):
     # Abandonment can raise or lower the staff needed (impatient callers who would have been
     # answered within t count as failures), so only the no-abandonment limit is compared.

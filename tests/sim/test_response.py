@@ -18,11 +18,11 @@ import pytest
 
 from plans.types import FROM_FILE
 from scenarios.model import Scenario
-from sim.response.decisions import Decision, DecisionScript, TimedDecision
-from sim.engine.simulation import Simulation, simulate
 from sim.engine.metrics import kpis_for
-from sim.response.reach import reach_role
+from sim.engine.simulation import Simulation, simulate
+from sim.response.decisions import Decision, DecisionScript, TimedDecision
 from sim.response.metrics import response_kpis
+from sim.response.reach import reach_role
 
 TINY_SCENARIO = {
     "meta": {"id": "tiny_crm", "name": "CRM outage on the tiny plan"},
@@ -30,8 +30,15 @@ TINY_SCENARIO = {
     "horizon": "6h",
     "demand": {"rate_per_hour": 60, "channels": {"phone": 0.7, "counter": 0.3}},
     "handle_time": {"default": {"dist": "exponential", "mean": "4m"}},
-    "events": [{"id": "crm_down", "kind": "outage", "target": "crm", "start": "1h",
-                "duration": {"dist": "fixed", "value": "10h"}}],
+    "events": [
+        {
+            "id": "crm_down",
+            "kind": "outage",
+            "target": "crm",
+            "start": "1h",
+            "duration": {"dist": "fixed", "value": "10h"},
+        }
+    ],
 }
 
 
@@ -67,7 +74,13 @@ def test_known_rto_exactly(tiny_plan):
         "track_feedback": (120, 120),
     }
     assert rec.response.activations[0] | {} == {
-        "backup": "crm_b", "decided": 85, "active": 120, "attempts": 1, "failures": 0, "by": "plan", "incident": "incident_1"
+        "backup": "crm_b",
+        "decided": 85,
+        "active": 120,
+        "attempts": 1,
+        "failures": 0,
+        "by": "plan",
+        "incident": "incident_1",
     }
     kpis = kpis_for(rec, tiny_plan)
     assert kpis["rto"] == 60
@@ -88,7 +101,8 @@ def test_failed_activation_is_retried(make_plan):
     def flaky(d):
         exact(d)
         next(s for s in d["systems"] if s["id"] == "crm_b")["activation"].update(
-            {"failure_probability": 0.6, "retry_after": "10m"})
+            {"failure_probability": 0.6, "retry_after": "10m"}
+        )
 
     plan = make_plan(flaky)
     records = [simulate(plan, scenario(), seed=s, policy="plan").response for s in range(12)]
@@ -106,8 +120,14 @@ def test_escalation_when_the_holder_and_deputy_do_not_answer(make_plan):
     # escalation line to the commander: Ann, called at 20m, answers at 25m.
     def unreachable_duty(d):
         exact(d)
-        d["people"].append({"id": "dan", "name": "Dan", "on_call": [{"days": "weekdays", "hours": "08:00-20:00"}],
-                            "response_time": {"on_call": "5m"}})
+        d["people"].append(
+            {
+                "id": "dan",
+                "name": "Dan",
+                "on_call": [{"days": "weekdays", "hours": "08:00-20:00"}],
+                "response_time": {"on_call": "5m"},
+            }
+        )
         bob = next(p for p in d["people"] if p["id"] == "bob")
         bob["response_time"] = {"on_call": "5m"}
         duty = next(r for r in d["roles"] if r["id"] == "duty")
@@ -141,7 +161,9 @@ def test_nobody_at_all_leaves_the_role_unreached(make_plan):
 
 
 def test_scripted_decision_changes_nothing_before_its_time(tiny_plan):
-    script = DecisionScript(decisions=(TimedDecision(at=150, action="activate_backup", target="crm_b", by="room"),))
+    script = DecisionScript(
+        decisions=(TimedDecision(at=150, action="activate_backup", target="crm_b", by="room"),)
+    )
     with_it = Simulation(tiny_plan, scenario(), 4, policy="scripted", script=script)
     without = Simulation(tiny_plan, scenario(), 4, policy="scripted", script=DecisionScript())
     for sim in (with_it, without):
@@ -165,7 +187,9 @@ def test_refused_decisions_change_nothing(tiny_plan):
     ]
     sim = Simulation(tiny_plan, scenario(), 5, policy="scripted")
     early = Simulation(tiny_plan, scenario(), 5, policy="scripted")
-    assert not early.decide(Decision(action="activate_backup", target="crm_b")).accepted  # nothing open yet
+    assert not early.decide(
+        Decision(action="activate_backup", target="crm_b")
+    ).accepted  # nothing open yet
     for s in (sim, early):
         s.run_until(100)
     before = sim.state()
@@ -181,7 +205,9 @@ def test_refused_decisions_change_nothing(tiny_plan):
     reference.run_until(360)
     sim.run_until(360)
     for field in ("arrival", "start", "end", "status"):
-        assert np.array_equal(getattr(sim.records(), field), getattr(reference.records(), field), equal_nan=True)
+        assert np.array_equal(
+            getattr(sim.records(), field), getattr(reference.records(), field), equal_nan=True
+        )
 
 
 def test_accepted_decision_is_taken_and_a_second_is_refused(tiny_plan):
@@ -197,8 +223,17 @@ def test_accepted_decision_is_taken_and_a_second_is_refused(tiny_plan):
     assert not sim.decide(Decision(action="close")).accepted  # nothing open any more
 
 
-@pytest.mark.parametrize("name", ["crm_outage_monday_peak", "telephony_outage", "typhoon_site_closure",
-                                  "ransomware_data_platform", "surge_and_outage", "network_loss_one_site"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "crm_outage_monday_peak",
+        "telephony_outage",
+        "typhoon_site_closure",
+        "ransomware_data_platform",
+        "surge_and_outage",
+        "network_loss_one_site",
+    ],
+)
 def test_no_action_never_beats_the_plan_on_rto(default_plan, name):
     from scenarios import bundled_scenarios, load_scenario
 
@@ -214,7 +249,10 @@ def test_replication_lag_gives_the_rpo(tiny_plan):
     # the time since the last copy, uniform over [0, 5m).
     rpos = []
     for seed in range(200):
-        sc = scenario(events=[{"id": "loss", "kind": "data_loss", "system": "crm", "start": "37m"}], horizon="1h")
+        sc = scenario(
+            events=[{"id": "loss", "kind": "data_loss", "system": "crm", "start": "37m"}],
+            horizon="1h",
+        )
         sim = Simulation(tiny_plan, sc, seed, policy="none")
         rec = sim.run()
         (loss,) = [e for e in rec.events if e.kind == "data_loss"]
@@ -226,8 +264,10 @@ def test_replication_lag_gives_the_rpo(tiny_plan):
 
 
 def test_lost_work_counts_contacts_in_the_lost_window(tiny_plan):
-    sc = scenario(events=[{"id": "loss", "kind": "data_loss", "system": "crm", "start": "3h"}],
-                  demand={"rate_per_hour": 600, "channels": {"phone": 1.0}})
+    sc = scenario(
+        events=[{"id": "loss", "kind": "data_loss", "system": "crm", "start": "3h"}],
+        demand={"rate_per_hour": 600, "channels": {"phone": 1.0}},
+    )
     rec = simulate(tiny_plan, sc, 8, policy="none")
     (loss,) = [e for e in rec.events if e.kind == "data_loss"]
     window = (rec.arrival >= 180 - loss.detail["rpo"]) & (rec.arrival <= 180)
@@ -236,7 +276,16 @@ def test_lost_work_counts_contacts_in_the_lost_window(tiny_plan):
 
 
 def test_site_loss_loses_the_data_of_systems_there(tiny_plan):
-    sc = scenario(events=[{"id": "fire", "kind": "disaster", "site": "main", "start": "2h",
-                           "duration": {"dist": "fixed", "value": "2h"}}])
+    sc = scenario(
+        events=[
+            {
+                "id": "fire",
+                "kind": "disaster",
+                "site": "main",
+                "start": "2h",
+                "duration": {"dist": "fixed", "value": "2h"},
+            }
+        ]
+    )
     rec = simulate(tiny_plan, sc, 9, policy="none")
     assert [e.ref for e in rec.events if e.kind == "data_loss"] == ["crm"]

@@ -17,11 +17,10 @@ import pytest
 from plans import load_plan
 from plans.loader import default_plan_path
 from scenarios.model import Scenario
-from sim.queueing import erlang_a_staffing
 from sim.analysis.staffing import (
     MAX_LEVELS,
-    Target,
     Z_ONE_SIDED,
+    Target,
     erlang_a_start,
     min_replications,
     parse_target,
@@ -29,6 +28,7 @@ from sim.analysis.staffing import (
     wilson_bounds,
     with_agents,
 )
+from sim.queueing import erlang_a_staffing
 
 RATE, HANDLE, PATIENCE = 288.0, 5.0, 3.0
 QUEUE: dict[str, Any] = {
@@ -126,41 +126,62 @@ def test_erlang_a_start_is_the_erlang_a_optimum_of_the_stationary_queue(plan, op
     assert erlang_a_start(plan, build(), [SL]) == optimum
     cap = parse_target("abandonment<=0.01")
     within = plan.targets.service_level.answer_within
-    assert erlang_a_start(plan, build(), [SL, cap]) == erlang_a_staffing(RATE / 60, HANDLE, PATIENCE, within, 0.8, 0.01)
+    assert erlang_a_start(plan, build(), [SL, cap]) == erlang_a_staffing(
+        RATE / 60, HANDLE, PATIENCE, within, 0.8, 0.01
+    )
 
 
 def test_erlang_a_start_leaves_event_hours_out(plan):
-    surge = {"id": "surge", "kind": "complaint_surge", "start": "3h", "duration": "2h",
-             "multiplier": 3.0, "request_types": ["consultation"]}
+    surge = {
+        "id": "surge",
+        "kind": "complaint_surge",
+        "start": "3h",
+        "duration": "2h",
+        "multiplier": 3.0,
+        "request_types": ["consultation"],
+    }
     assert erlang_a_start(plan, build(events=[surge]), [SL]) == 26
     hourly = [RATE] * 24
     hourly[5] = 2 * RATE  # a busy hour with no event sets the start
-    assert erlang_a_start(plan, build(demand={**QUEUE["demand"], "rate_per_hour": None, "hourly": hourly}), [SL]) > 26
+    assert (
+        erlang_a_start(
+            plan, build(demand={**QUEUE["demand"], "rate_per_hour": None, "hourly": hourly}), [SL]
+        )
+        > 26
+    )
 
 
 def test_erlang_a_start_counts_agents_in_all_when_groups_work_shifts(plan):
     # half the agents work the 07:00-15:00 'early' shift: before 07:00 only the other half
     # is on duty, so 26 on duty then takes 52 in all
     assert plan.shifts[0].id == "early"
-    staffing = [{"site": "main_centre", "agents": 10, "skills": ["phone"]},
-                {"site": "main_centre", "agents": 10, "shift": "early", "skills": ["phone"]}]
+    staffing = [
+        {"site": "main_centre", "agents": 10, "skills": ["phone"]},
+        {"site": "main_centre", "agents": 10, "shift": "early", "skills": ["phone"]},
+    ]
     assert erlang_a_start(plan, build(staffing=staffing), [SL]) == 52
 
 
 def test_with_agents_scales_groups_in_proportion(plan):
-    staffing = [{"site": "main_centre", "agents": 3, "skills": ["phone"]},
-                {"site": "second_centre", "agents": 1, "skills": ["phone"]}]
+    staffing = [
+        {"site": "main_centre", "agents": 3, "skills": ["phone"]},
+        {"site": "second_centre", "agents": 1, "skills": ["phone"]},
+    ]
     scaled = with_agents(plan, build(staffing=staffing), 10)
     assert [g.agents for g in scaled.staffing] == [8, 2]
     assert [g.site for g in scaled.staffing] == ["main_centre", "second_centre"]
-    assert scaled.model_dump(exclude={"staffing"}) == build(staffing=staffing).model_dump(exclude={"staffing"})
+    assert scaled.model_dump(exclude={"staffing"}) == build(staffing=staffing).model_dump(
+        exclude={"staffing"}
+    )
     assert sum(g.agents for g in with_agents(plan, build(staffing=None), 37).staffing) == 37
 
 
 def test_one_sided_wilson_bounds_and_the_replications_a_confidence_needs():
     lower, upper = wilson_bounds(25, 25)
     assert upper == 1.0 and lower == pytest.approx(25 / (25 + Z_ONE_SIDED**2))
-    assert min_replications(0.9) == 25 and wilson_bounds(24, 24)[0] < 0.9 <= wilson_bounds(25, 25)[0]
+    assert (
+        min_replications(0.9) == 25 and wilson_bounds(24, 24)[0] < 0.9 <= wilson_bounds(25, 25)[0]
+    )
     assert min_replications(0.95) == 52
     lo, hi = wilson_bounds(30, 40)
     assert lo < 0.75 < hi
@@ -193,8 +214,15 @@ def test_strict_search_claims_only_what_the_bounds_support(strict, optimum):
 
 
 def test_unreachable_target_is_never_claimed(plan):
-    result = search(plan, build(), [parse_target("service_level>=0.99")], confidence=0.9,
-                    replications=25, seed=SEED, max_agents=27)
+    result = search(
+        plan,
+        build(),
+        [parse_target("service_level>=0.99")],
+        confidence=0.9,
+        replications=25,
+        seed=SEED,
+        max_agents=27,
+    )
     assert not result.found and result.agents is None and result.max_agents == 27
     assert not result.budget_spent
     assert result.levels and not any(lv.supported for lv in result.levels)
@@ -230,7 +258,14 @@ def test_search_refuses_what_it_cannot_judge(plan, kwargs, message):
 
 def test_nan_kpi_counts_as_met_like_the_plan_targets(plan):
     # no data loss in the queue: rpo is 0 in every replication, so the target always holds
-    result = search(plan, build(horizon="3h"), [parse_target("rpo<=15m")], confidence=0.5,
-                    replications=5, seed=SEED, max_levels=2)
+    result = search(
+        plan,
+        build(horizon="3h"),
+        [parse_target("rpo<=15m")],
+        confidence=0.5,
+        replications=5,
+        seed=SEED,
+        max_levels=2,
+    )
     assert result.found and all(e.met == 5 for lv in result.levels for e in lv.evidence)
     assert not math.isnan(result.level(result.agents).evidence[0].mean)
