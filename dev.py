@@ -4,8 +4,10 @@
 Why a Python script and not a shell one: the only thing a fresh machine is promised
 is ``python3``. Usage::
 
-    python3 dev.py run [drillsim arguments...]   # main job on the bundled defaults
-    python3 dev.py test [pytest arguments...]    # the whole test suite
+    python3 dev.py run [options...]         # drillsim run: the main job on the bundled defaults
+    python3 dev.py test [pytest args...]    # the whole test suite
+    python3 dev.py lint                     # ruff (lint and format check) and mypy, as CI runs them
+    python3 dev.py COMMAND [args...]        # any other drillsim command: console, check FILE, ...
 
 The environment lives in ``.venv`` beside this file. It is (re)installed only when
 ``requirements.lock`` or ``pyproject.toml`` changed since the last install, so the
@@ -24,7 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".drillsim-installed"
-DEFAULT_RUN_ARGS = ["run"]
+LINT = (
+    ["ruff", "check", "."],
+    ["ruff", "format", "--check", "."],
+    ["mypy"],
+)
+"""What ``lint`` runs, in order; each is configured in pyproject.toml."""
 
 
 def _bin(name: str) -> Path:
@@ -61,17 +68,34 @@ def ensure_env() -> None:
     STAMP.write_text(wanted + "\n")
 
 
+def lint() -> int:
+    """Run each linter; the first that finds anything sets the exit status (all still run)."""
+    status = 0
+    for tool, *args in LINT:
+        print(f"dev.py: {tool} {' '.join(args)}", file=sys.stderr, flush=True)
+        code = subprocess.run([str(_bin(tool)), *args], cwd=ROOT, check=False).returncode
+        status = status or code
+    return status
+
+
 def main(argv: list[str]) -> int:
-    """Dispatch ``run`` or ``test`` after making sure the environment is ready."""
-    if not argv or argv[0] not in {"run", "test"}:
+    """Dispatch after making sure the environment is ready.
+
+    ``run`` and every other drillsim command pass their arguments on
+    (``dev.py run -n 5`` is ``drillsim run -n 5``); ``test`` runs pytest; ``lint``
+    runs the linters.
+    """
+    if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__, file=sys.stderr)
-        return 2
+        return 0 if argv else 2
     ensure_env()
     command, rest = argv[0], argv[1:]
-    if command == "run":
-        cmd = [str(_bin("drillsim")), *(rest or DEFAULT_RUN_ARGS)]
-    else:
+    if command == "lint":
+        return lint()
+    if command == "test":
         cmd = [str(_bin("python")), "-m", "pytest", *rest]
+    else:
+        cmd = [str(_bin("drillsim")), command, *rest]
     return subprocess.run(cmd, cwd=ROOT, check=False).returncode
 
 

@@ -17,7 +17,7 @@ import time
 
 from plans import default_plan_path, load_plan
 from scenarios import default_scenario_path, load_scenario
-from sim.analysis.backends import make_backend
+from sim.analysis.backends import BackendName, make_backend
 from sim.analysis.montecarlo import run_monte_carlo
 
 REPS = 200
@@ -35,9 +35,9 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
-def timed(backend_name: str, workers: int) -> float:
+def timed(backend_name: BackendName, workers: int) -> float:
     plan, scenario = load_plan(default_plan_path()), load_scenario(default_scenario_path())
-    backend = make_backend(backend_name, workers)  # type: ignore[arg-type]
+    backend = make_backend(backend_name, workers)
     try:
         run_monte_carlo(
             plan, scenario, 4, seed=2, workers=workers, backend=backend
@@ -70,7 +70,8 @@ def main() -> None:
     try:
         dask = timed("dask", cores)
         print(
-            f"Dask LocalCluster ({cores} workers) {dask:.1f} s: {dask / pool:.2f} x the process pool (goal <= 1.3)"
+            f"Dask LocalCluster ({cores} workers) {dask:.1f} s: "
+            f"{dask / pool:.2f} x the process pool (goal <= 1.3)"
         )
     except RuntimeError as exc:
         print(f"Dask not measured: {exc}")

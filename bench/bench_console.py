@@ -52,7 +52,8 @@ def main() -> None:
     slowest, mean = max(times), sum(times) / len(times)
     print(
         f"{len(times)} steps of 15 min (store + replay + board): mean {mean * 1000:.0f} ms, "
-        f"slowest {slowest * 1000:.0f} ms; slowest / 1 s goal = {slowest / GOAL_SECONDS:.2f} (goal <= 1)"
+        f"slowest {slowest * 1000:.0f} ms; "
+        f"slowest / 1 s goal = {slowest / GOAL_SECONDS:.2f} (goal <= 1)"
     )
 
 

@@ -119,7 +119,8 @@ def main() -> None:
         b_t, b_n = bare_simpy_time(agents, hours * 60)
         rows[agents] = (e_t / e_n * 1e6, b_t / b_n * 1e6)
         print(
-            f"{agents:>5} agents, {hours:g} h: engine {e_n:,} contacts {rows[agents][0]:.1f} us/contact; "
+            f"{agents:>5} agents, {hours:g} h: "
+            f"engine {e_n:,} contacts {rows[agents][0]:.1f} us/contact; "
             f"bare SimPy {b_n:,} contacts {rows[agents][1]:.1f} us/contact; "
             f"engine / bare = {rows[agents][0] / rows[agents][1]:.2f} (goal <= 1.5)"
         )
@@ -135,7 +136,8 @@ def main() -> None:
     m_many = peak_memory(plan, scenario, many)
     per_rep = (m_many - m_few) / (many - few)
     print(
-        f"{few} replications {m_few / 2**20:.2f} MiB, {many} replications {m_many / 2**20:.2f} MiB: "
+        f"{few} replications {m_few / 2**20:.2f} MiB, "
+        f"{many} replications {m_many / 2**20:.2f} MiB: "
         f"ratio {m_many / m_few:.2f}; growth {per_rep / 1024:.1f} KiB a replication "
         "(the KPI values kept for percentiles and the journal, 8 bytes each)"
     )
@@ -146,7 +148,8 @@ def main() -> None:
     run_monte_carlo(plan, scenario, reps, seed=1, workers=workers)
     wall = time.perf_counter() - t0
     print(
-        f"== {reps} replications of the default plan and scenario on {workers} worker(s): {wall:.1f} s"
+        f"== {reps} replications of the default plan and scenario "
+        f"on {workers} worker(s): {wall:.1f} s"
     )
 
 

@@ -27,7 +27,7 @@ def role(codes_set: bool) -> str | None:
     chosen = st.session_state.get(ROLE)
     if chosen is None and not codes_set and ROLE not in st.session_state:
         return "facilitator"
-    return chosen  # type: ignore[no-any-return]
+    return chosen
 
 
 def get(key: str, default: Any = None) -> Any:
@@ -46,7 +46,7 @@ def uploads(key: str) -> dict[str, str]:
     if value is None:
         value = {}
         st.session_state[key] = value
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def current_role() -> str | None:
@@ -78,4 +78,4 @@ def flash(kind: str, message: str) -> None:
 
 def pop_flash() -> tuple[str, str] | None:
     """The pending message, shown once."""
-    return st.session_state.pop(FLASH, None)  # type: ignore[no-any-return]
+    return st.session_state.pop(FLASH, None)

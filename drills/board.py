@@ -153,7 +153,9 @@ def log_rows(board: dict[str, Any]) -> list[dict[str, Any]]:
     for e in reversed(board.get("log", [])):
         payload = e["payload"]
         if e["kind"] == "decision":
-            what = f"{payload.get('action')} {payload.get('target') or payload.get('level') or ''}".strip()
+            what = (
+                f"{payload.get('action')} {payload.get('target') or payload.get('level') or ''}"
+            ).strip()
             verdict = e["result"] or {}
             what += (
                 " - taken"

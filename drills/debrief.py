@@ -7,6 +7,9 @@ between the room's run, the plan played by the book ('plan') and nobody acting
 
 Everything here is pure: records in, plain rows out (dicts of floats, strings and
 booleans), ready for a table, a figure or a JSON file.
+
+Where the room's response departed from the plan itself is :mod:`~drills.adherence`,
+re-exported here with the debrief it belongs to.
 """
 
 from __future__ import annotations
@@ -15,24 +18,36 @@ import math
 from dataclasses import replace
 from typing import Any
 
+from drills.adherence import CHECKED_STEPS, EPS, TAKEN, Finding, adherence, due_times
 from drills.kpis import DEBRIEF_KPIS, spec_for
-from plans.model import STEP_NAMES, Plan
-from plans.types import human_minutes
+from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.targets import Check, plan_targets
-from sim.engine.metrics import Kpis, disruptions, kpis_for
+from sim.engine.metrics import Kpis, kpis_for
 from sim.engine.records import RunRecords
 from sim.engine.simulation import Simulation
 from sim.response.controller import Policy
-from sim.response.incidents import Incident, ResponseRecord
 from sim.response.metrics import response_kpis
 
+__all__ = [
+    "AGGREGATE_LABELS",
+    "CHECKED_STEPS",
+    "COMPARED_POLICIES",
+    "EPS",
+    "TAKEN",
+    "TARGET_CHECKS",
+    "TARGET_PREFIXES",
+    "Finding",
+    "adherence",
+    "as_of",
+    "compare_policies",
+    "decision_effects",
+    "due_times",
+    "kpi_table",
+    "run_kpis",
+]
+
 COMPARED_POLICIES: tuple[Policy, ...] = ("plan", "none")
-CHECKED_STEPS = STEP_NAMES[:5]
-"""Steps a run is held to; the review falls after the run (see :mod:`sim.response.controller`)."""
-TAKEN = ("started", "done", "failed attempt")
-"""Action log statuses that count as the action being taken."""
-EPS = 1e-9
 TARGET_CHECKS = {
     "service_level": ("service_level",),
     "availability": ("availability",),
@@ -46,9 +61,6 @@ AGGREGATE_LABELS = {
     "steps_late": "every response step within its limit",
     "tickets_late": "every ticket within its class's time limits",
 }
-
-Finding = dict[str, Any]
-"""One departure from the plan: kind, incident, step/role/action, message."""
 
 
 # --- the three runs ----------------------------------------------------------------
@@ -178,236 +190,3 @@ def decision_effects(
             row[f"better_than_{name}"] = better
         rows.append(row)
     return rows
-
-
-# --- adherence to the plan ---------------------------------------------------------
-
-
-def adherence(
-    plan: Plan, record: ResponseRecord, now: float, records: RunRecords | None = None
-) -> list[Finding]:
-    """Where the response departed from the plan, incident by incident, as of ``now``.
-
-    A step is *due* by its start plus its limit; a step not started yet is due by the
-    time the previous step was done (or was due) plus its own limit: the latest it
-    could end had every step taken its full limit. Nothing is reported before it is
-    due, so the same call serves a debrief and a facilitator's panel mid-drill.
-
-    Kinds of finding:
-
-    * ``late``: a step done past its limit;
-    * ``not_done``: a step past its due time and not done, started or not (the
-      review falls after the run and is never asked for);
-    * ``skipped``: a step never started while a later one was;
-    * ``out_of_order``: a step started before the previous one was done;
-    * ``role_not_reached``: a role the flow (a step owner, by its step's due time) or
-      a declared level (its lead and team, by the declaration plus the level's
-      ``respond_within``) names, not reached by ``now``; a role that took a decision in
-      the room (``Decision.by``) counts as reached, since the room's own actions call
-      nobody;
-    * ``action_not_taken``: an action the flow lists for the incident's class and
-      level, due by its step's due time (or once the step is done), that nobody took.
-      Left out: one the plan's own run judged not needed, and, given the run's
-      ``records``, a backup whose system or site never failed before ``now``. An
-      incident never graded is held to the actions listed for every level.
-
-    Each finding: ``kind``, ``incident``, one of ``step``/``role``/``action`` (an
-    action also has ``target`` and ``step``), and a ``message`` a debrief can print.
-    """
-    findings: list[Finding] = []
-    for incident in record.incidents:
-        due = due_times(incident)
-        findings += _step_findings(incident, due, now)
-        findings += _role_findings(plan, record, incident, due, now)
-        findings += _action_findings(plan, incident, due, now, _failed(records, now))
-    return findings
-
-
-def due_times(incident: Incident) -> dict[str, float]:
-    """When each step of the incident is due done under the plan's limits.
-
-    See :func:`adherence` for the rule.
-    """
-    due: dict[str, float] = {}
-    before: float | None = None
-    for name in STEP_NAMES:
-        step = incident.steps.get(name)
-        if step is None:
-            continue
-        base = step.started if step.started is not None else before
-        if base is None:
-            base = incident.occurred
-        due[name] = base + step.limit
-        before = step.done if step.done is not None else due[name]
-    return due
-
-
-def _step_findings(incident: Incident, due: dict[str, float], now: float) -> list[Finding]:
-    steps = [incident.steps[n] for n in STEP_NAMES if n in incident.steps]
-    out: list[Finding] = []
-
-    def add(kind: str, step: str, message: str) -> None:
-        out.append({"kind": kind, "incident": incident.id, "step": step, "message": message})
-
-    for i, step in enumerate(steps):
-        name = f"{_step_name(step.step)} (owner {step.owner})"
-        overdue = step.step in CHECKED_STEPS and step.done is None and now > due[step.step] + EPS
-        if step.started is None:
-            later = next((s for s in steps[i + 1 :] if s.started is not None), None)
-            if later is not None:
-                add(
-                    "skipped",
-                    step.step,
-                    f"{name} was never started, yet "
-                    f"{_step_name(later.step)} started at {_at(later.started)}",
-                )
-            elif overdue:
-                add(
-                    "not_done",
-                    step.step,
-                    f"{name} was never started; by the plan's limits it was due "
-                    f"done at {_at(due[step.step])}",
-                )
-            continue
-        if step.done is not None and step.late(now):
-            add(
-                "late",
-                step.step,
-                f"{name} took {human_minutes(step.done - step.started)} "
-                f"against a limit of {human_minutes(step.limit)}",
-            )
-        elif overdue:
-            add(
-                "not_done",
-                step.step,
-                f"{name} started at {_at(step.started)} and was "
-                f"still not done at {_at(now)}, past its limit of {human_minutes(step.limit)}",
-            )
-        prev = steps[i - 1] if i else None
-        if (
-            prev is not None
-            and prev.started is not None
-            and (prev.done is None or prev.done > step.started + EPS)
-        ):
-            when = f"done at {_at(prev.done)}" if prev.done is not None else "not done"
-            add(
-                "out_of_order",
-                step.step,
-                f"{_step_name(step.step)} started at {_at(step.started)} before "
-                f"{_step_name(prev.step)} was done ({when})",
-            )
-    return out
-
-
-def _named_roles(
-    plan: Plan, incident: Incident, due: dict[str, float]
-) -> dict[str, list[tuple[str, float]]]:
-    """Roles the flow and the declared levels name: role -> [(why, reached by)]."""
-    named: dict[str, list[tuple[str, float]]] = {}
-    flow = plan.flow_for(incident.event_class)
-    for step in flow.steps if flow is not None else ():
-        if step.step in CHECKED_STEPS and step.step in due:
-            why = f"owner of {_step_name(step.step)}"
-            named.setdefault(step.owner, []).append((why, due[step.step]))
-    declared: dict[int, float] = {}
-    for t, level, _by in incident.levels:
-        declared.setdefault(level, t)
-    for spec in plan.levels:
-        if spec.level not in declared:
-            continue
-        by = declared[spec.level] + spec.response.respond_within
-        named.setdefault(spec.response.lead, []).append((f"level {spec.level} lead", by))
-        for role in spec.response.team:
-            named.setdefault(role, []).append((f"level {spec.level} team", by))
-    return named
-
-
-def _role_findings(
-    plan: Plan, record: ResponseRecord, incident: Incident, due: dict[str, float], now: float
-) -> list[Finding]:
-    deciders = {d.by for t, d, v in record.decisions if v.accepted and t <= now}
-    out: list[Finding] = []
-    for role, reasons in _named_roles(plan, incident, due).items():
-        call = record.reached.get(role)
-        if (call is not None and call["reached"] <= now) or role in deciders:
-            continue
-        if now <= min(by for _, by in reasons) + EPS:
-            continue  # not due yet
-        if call is None:
-            state = "was never called"
-        elif math.isfinite(call["reached"]):
-            state = f"was called at {_at(call['notified'])} but had not answered by {_at(now)}"
-        else:
-            state = f"was called at {_at(call['notified'])} and could not be reached"
-        why = ", ".join(dict.fromkeys(w for w, _ in reasons))
-        message = f"{role} ({why}) {state}"
-        out.append(
-            {"kind": "role_not_reached", "incident": incident.id, "role": role, "message": message}
-        )
-    return out
-
-
-def _failed(records: RunRecords | None, now: float) -> set[str] | None:
-    """Channels, systems and sites disrupted before ``now`` (None: not known)."""
-    if records is None:
-        return None
-    return {what for what, start, _end, _how in disruptions(records) if start <= now}
-
-
-def _backs_up(plan: Plan, backup: str | None) -> set[str]:
-    protected = {s.id for s in plan.systems if s.standby == backup}
-    return protected | {s.id for s in plan.sites if s.backup_site == backup}
-
-
-def _action_findings(
-    plan: Plan, incident: Incident, due: dict[str, float], now: float, failed: set[str] | None
-) -> list[Finding]:
-    flow = plan.flow_for(incident.event_class)
-    if flow is None:
-        return []
-    levels = {incident.level} if incident.level is not None else {1, 2, 3}
-    logged: dict[tuple[str, str | None], set[str]] = {}
-    for log in incident.actions:
-        logged.setdefault((log.action, log.target), set()).add(log.status)
-    out: list[Finding] = []
-    for step in flow.steps:
-        state = incident.steps.get(step.step)
-        if (state is None or state.done is None) and now <= due.get(step.step, math.inf) + EPS:
-            continue  # not due yet
-        for action in step.actions:
-            if not levels <= set(action.levels):
-                continue
-            if (
-                action.action == "activate_backup"
-                and failed is not None
-                and not _backs_up(plan, action.target) & failed
-            ):
-                continue  # nothing it backs up failed
-            statuses = logged.get((action.action, action.target), set())
-            if statuses & set(TAKEN) or "not needed" in statuses:
-                continue
-            level = (
-                f"level {incident.level}"
-                if incident.level is not None
-                else "every level (never graded)"
-            )
-            out.append(
-                {
-                    "kind": "action_not_taken",
-                    "incident": incident.id,
-                    "action": action.action,
-                    "target": action.target,
-                    "step": step.step,
-                    "message": f"{action.action} on {action.target} (listed in "
-                    f"{_step_name(step.step)} for {level}) was never taken",
-                }
-            )
-    return out
-
-
-def _step_name(step: str) -> str:
-    return step.replace("_", " ")
-
-
-def _at(minutes: float | None) -> str:
-    return "-" if minutes is None else human_minutes(minutes)

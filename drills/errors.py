@@ -21,7 +21,8 @@ class UnknownDrill(DrillError, LookupError):
     def __init__(self, drill_id: str) -> None:
         self.drill_id = drill_id
         super().__init__(
-            f"no drill '{drill_id}' in the drill database (was it created in another database file?)"
+            f"no drill '{drill_id}' in the drill database "
+            "(was it created in another database file?)"
         )
 
     def __str__(self) -> str:
@@ -35,7 +36,8 @@ class DrillEnded(DrillError, ValueError):
     def __init__(self, drill_id: str) -> None:
         self.drill_id = drill_id
         super().__init__(
-            f"drill '{drill_id}' has ended: its clock and decisions are final (notes can still be added)"
+            f"drill '{drill_id}' has ended: its clock and decisions are final "
+            "(notes can still be added)"
         )
 
 
@@ -63,7 +65,10 @@ def describe_change(entry: Entry) -> str:
     p = entry.payload
     where = f"(entry {entry.seq})"
     if entry.kind == "advance":
-        return f"the clock was moved to {float(p.get('to', entry.sim_time)):.1f} min by {entry.author} {where}"
+        return (
+            f"the clock was moved to {float(p.get('to', entry.sim_time)):.1f} min "
+            f"by {entry.author} {where}"
+        )
     if entry.kind == "decision":
         what = " ".join(
             str(x)

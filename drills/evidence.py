@@ -13,71 +13,37 @@ evaluators write into the drill database; evidence is computed, from a replay or
 journal file, and stored nowhere. It reads the ratings in force (the review step shows
 only through them) and writes nothing, so the dependency runs one way, evidence to
 evaluations, and neither module has to know how the other's job is done.
+
+Why judging apart from gathering: the record and how a drill or journal is read
+live in :mod:`~drills.evidence_sources` (re-exported here, so callers import evidence
+from this one module); this module holds what an item's node needs of it.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from drills.evidence_sources import (
+    EPS,
+    Evidence,
+    Outcome,
+    drill_number,
+    evidence_from_drill,
+    evidence_from_journal,
+    load_evidence,
+)
+from plans.model import Plan
 
-from drills.debrief import Finding, adherence, run_kpis
-from drills.evaluations import ratings
-from drills.replay import load_inputs, open_simulation
-from drills.store import DrillStore
-from plans.model import STEP_NAMES, Plan
-from plans.types import human_minutes
-from sim.analysis.targets import plan_targets
-from sim.engine.metrics import disruptions
-from sim.response.controller import DEFAULT_CLASS
-from sim.response.incidents import Incident, ResponseRecord, StepTime
-
-Outcome = tuple[bool, str]
-"""(shows it fine, how: a sentence for the item's history or the refusal)."""
-EPS = 1e-9
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """What one drill (or run journal) measured, enough to judge any improvement item."""
-
-    source: str
-    """'drill-0007', or the journal's file name."""
-    kind: Literal["drill", "journal"]
-    plan_id: str
-    held: str
-    """ISO UTC time the drill was created (the run started)."""
-    final: bool
-    """The drill has ended (the run completed): its results can no longer change."""
-    final_reason: str
-    """Why it is not final, when it is not."""
-    event_classes: frozenset[str]
-    steps: Mapping[str, Outcome]
-    """'class.step' -> done within its limit in every incident of the class (every run)."""
-    roles: Mapping[str, Outcome]
-    """Role -> reached; only roles the run called or the plan named."""
-    targets: Mapping[str, Outcome | None]
-    """Target check -> met; None where the run measured nothing (no outage for the RTO)."""
-    findings: tuple[Mapping[str, Any], ...] | None
-    """The debrief's adherence findings (None for a journal, which keeps none)."""
-    failed: frozenset[str]
-    """Channels, systems and sites that went down."""
-    activated: frozenset[str]
-    """Backups brought up (in a journal: in every replication)."""
-    acted_on: frozenset[str]
-    """Targets of the actions taken."""
-    ratings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """Capability -> the ratings in force (drills only)."""
-
-
-def drill_number(source: str) -> int | None:
-    """7 for 'drill-0007'; None for anything else."""
-    match = re.fullmatch(r"drill-(\d+)", source)
-    return int(match.group(1)) if match else None
+__all__ = [
+    "EPS",
+    "Evidence",
+    "Outcome",
+    "backups_of",
+    "drill_number",
+    "evidence_from_drill",
+    "evidence_from_journal",
+    "judge",
+    "load_evidence",
+    "protected_by",
+]
 
 
 def protected_by(plan: Plan, backup: str) -> set[str]:
@@ -99,226 +65,6 @@ def backups_of(plan: Plan, node_kind: str, node_id: str) -> set[str]:
     elif node_kind == "resource":
         found = [r.backup for r in plan.resources if r.id == node_id]
     return {b for b in found if b}
-
-
-# --- from a drill -------------------------------------------------------------------------
-
-
-def _step_outcome(where: str, times: list[StepTime]) -> Outcome:
-    bad = next(
-        (
-            t
-            for t in times
-            if t.started is None or t.done is None or t.done - t.started > t.limit + EPS
-        ),
-        None,
-    )
-    if bad is None:
-        took = max(
-            t.done - t.started for t in times if t.done is not None and t.started is not None
-        )
-        return (
-            True,
-            f"{where} took {human_minutes(took)} "
-            f"against its limit of {human_minutes(times[0].limit)}",
-        )
-    if bad.started is None:
-        state = "was never started"
-    elif bad.done is None:
-        state = "was not done by the end"
-    else:
-        state = f"took {human_minutes(bad.done - bad.started)}"
-    return False, f"{where} {state} (limit {human_minutes(bad.limit)})"
-
-
-def _steps(drill_id: str, incidents: list[Incident]) -> dict[str, Outcome]:
-    out: dict[str, Outcome] = {}
-    for cls in sorted({i.event_class for i in incidents}):
-        for name in STEP_NAMES:
-            times = [i.steps[name] for i in incidents if i.event_class == cls and name in i.steps]
-            if times:
-                where = f"in {drill_id}, {name.replace('_', ' ')} of {cls}"
-                out[f"{cls}.{name}"] = _step_outcome(where, times)
-    return out
-
-
-def _roles(
-    drill_id: str, response: ResponseRecord, now: float, found: tuple[Finding, ...]
-) -> dict[str, Outcome]:
-    out: dict[str, Outcome] = {}
-    for role, call in response.reached.items():
-        if math.isfinite(call["reached"]) and call["reached"] <= now:
-            after = human_minutes(call["reached"] - call["notified"])
-            out[role] = (True, f"in {drill_id}, {role} was reached {after} after the call")
-        else:
-            out[role] = (False, f"in {drill_id}, {role} was called but not reached")
-    for t, decision, verdict in response.decisions:
-        if verdict.accepted and t <= now and decision.by:
-            out.setdefault(
-                decision.by, (True, f"in {drill_id}, {decision.by} took decisions in the room")
-            )
-    for f in found:
-        if f["kind"] == "role_not_reached":
-            out[f["role"]] = (False, f"in {drill_id}: {f['message']}")
-    return out
-
-
-def _targets(
-    drill_id: str, plan: Plan, kpis: Mapping[str, float], steps: Mapping[str, Outcome]
-) -> dict[str, Outcome | None]:
-    out: dict[str, Outcome | None] = {}
-    for c in plan_targets(plan):
-        if c.name.startswith("step."):  # every incident's step done in time, not just none late
-            shown = [o for k, o in steps.items() if k.endswith(c.name[4:])]
-            texts = "; ".join(text for _, text in shown)
-            out[c.name] = (all(ok for ok, _ in shown), f"{c.label}: {texts}") if shown else None
-            continue
-        value = kpis.get(c.kpi, math.nan)
-        nothing = (
-            math.isnan(value)
-            or (c.name == "rto" and not kpis.get("disruptions"))
-            or (c.name == "rpo" and not kpis.get("data_losses"))
-        )
-        out[c.name] = (
-            None if nothing else (c.met(value), f"in {drill_id}, {c.label}: measured {value:g}")
-        )
-    return out
-
-
-def evidence_from_drill(db_path: str | Path, drill_id: str) -> Evidence:
-    """Replay a stored drill to its clock and read what it shows, as its debrief does."""
-    record = DrillStore(db_path).get(drill_id)
-    drill_plan, _scenario = load_inputs(record)
-    sim = open_simulation(record)
-    try:
-        runs = sim.records()
-        response = sim.response.record if sim.response is not None else ResponseRecord("none")
-    finally:
-        sim.release()
-    now = record.clock
-    found = tuple(adherence(drill_plan, response, now, runs))
-    steps = _steps(drill_id, response.incidents)
-    rated: dict[str, list[str]] = {}
-    for r in ratings(db_path, drill_id):
-        rated.setdefault(r.capability, []).append(r.rating)
-    return Evidence(
-        source=drill_id,
-        kind="drill",
-        plan_id=drill_plan.meta.id,
-        held=record.created_wall,
-        final=record.status == "ended",
-        final_reason=f"{drill_id} is still open: end it before its results count as evidence",
-        event_classes=frozenset(i.event_class for i in response.incidents),
-        steps=steps,
-        roles=_roles(drill_id, response, now, found),
-        targets=_targets(drill_id, drill_plan, run_kpis(runs, drill_plan, now), steps),
-        findings=found,
-        failed=frozenset(what for what, start, _end, _how in disruptions(runs) if start <= now),
-        activated=frozenset(a["backup"] for a in response.activations if a["active"] <= now),
-        acted_on=frozenset(a.target for i in response.incidents for a in i.actions if a.target),
-        ratings={k: tuple(v) for k, v in rated.items()},
-    )
-
-
-# --- from a run journal -------------------------------------------------------------------
-
-
-def _read_journal(journal: Mapping[str, Any] | str | Path) -> tuple[Mapping[str, Any], str | None]:
-    if isinstance(journal, Mapping):
-        return journal, None
-    path = Path(journal)
-    try:
-        return json.loads(path.read_text()), path.name
-    except (OSError, ValueError) as exc:
-        raise ValueError(f"{path}: not a readable run journal ({exc})") from None
-
-
-def evidence_from_journal(
-    journal: Mapping[str, Any] | str | Path, source: str | None = None
-) -> Evidence:
-    """Read what a run journal (``drillsim run --json``) shows over all its replications.
-
-    A journal keeps summaries, not each incident: a step counts as within its limit
-    when every replication finished it and met its limit, a role as reached when every
-    replication reached it, a target as met when every replication met it, a backup as
-    activated when every replication brought it up. It keeps no adherence findings.
-    """
-    doc, file_name = _read_journal(journal)
-    name = source or file_name or "the run journal"
-    try:
-        n = int(doc["replications"])
-        kpis: Mapping[str, Any] = doc["kpis"]
-        checks: Mapping[str, Any] = doc["targets"]
-        events: list[Mapping[str, Any]] = doc["scenario"].get("events", [])
-        plan_id, held = str(doc["plan"]["meta"]["id"]), str(doc["meta"]["started"])
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ValueError(f"{name}: not a drillsim run journal (missing {exc})") from None
-
-    def count(key: str, field_name: str = "n") -> Any:
-        return (kpis.get(key) or {}).get(field_name) or 0
-
-    def every(key: str) -> bool:
-        return n > 0 and count(key) == n
-
-    def always(check: str) -> bool:
-        return (checks.get(check) or {}).get("probability_met") == 1
-
-    classes = frozenset(
-        e.get("event_class") or DEFAULT_CLASS.get(e.get("kind", ""), "") for e in events
-    )
-    steps: dict[str, Outcome] = {}
-    for s in STEP_NAMES:
-        ok = every(f"step.{s}.time") and always(f"step.{s}")
-        text = f"in {name}, {s.replace('_', ' ')} was {'' if ok else 'not '}done within its limit"
-        steps.update(
-            {f"{cls}.{s}": (ok, f"{text} in every one of {n} replications") for cls in classes}
-        )
-    roles = {
-        k[6:]: (every(k), f"in {name}, reached in {count(k)} of {n} replications")
-        for k in kpis
-        if k.startswith("reach.")
-    }
-    targets: dict[str, Outcome | None] = {}
-    for key, c in checks.items():
-        nothing = (
-            (key == "rto" and not count("disruptions", "mean"))
-            or (key == "rpo" and not count("data_losses", "mean"))
-            or (key.startswith("step.") and not count(f"{key}.time"))
-        )
-        met = f"met in {c.get('probability_met') or 0:.0%} of {n} replications"
-        targets[key] = (
-            None if nothing else (always(key), f"in {name}, {c.get('label', key)}: {met}")
-        )
-    failed = {x for e in events for x in (e.get("target"), e.get("site"), e.get("system")) if x}
-    failed.update(s for e in events for s in e.get("systems") or ())
-    return Evidence(
-        source=name,
-        kind="journal",
-        plan_id=plan_id,
-        held=held,
-        final=doc.get("status") == "completed",
-        final_reason=f"{name} did not complete (status {doc.get('status')!r})",
-        event_classes=classes - {""},
-        steps=steps,
-        roles=roles,
-        targets=targets,
-        findings=None,
-        failed=frozenset(failed),
-        activated=frozenset(k.split(".")[1] for k in kpis if k.startswith("backup.") and every(k)),
-        acted_on=frozenset(),
-    )
-
-
-def load_evidence(db_path: str | Path, source: str | Path | Mapping[str, Any]) -> Evidence:
-    """Evidence from a drill id in the database, or a run journal (path or parsed JSON)."""
-    if isinstance(source, Mapping | Path):
-        return evidence_from_journal(source)
-    if drill_number(source) is not None or not Path(source).is_file():
-        return evidence_from_drill(db_path, source)
-    return evidence_from_journal(source)
-
-
-# --- judging an item's node ---------------------------------------------------------------
 
 
 def judge(node_kind: str, node_id: str, plan: Plan, evidence: Evidence) -> Outcome:

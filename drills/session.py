@@ -70,12 +70,14 @@ def advance(
     horizon = float(_scenario(record).horizon)
     if record.clock >= horizon:
         raise ValueError(
-            f"the clock is already at the scenario's end ({horizon:.1f} min); the drill can only be ended"
+            f"the clock is already at the scenario's end ({horizon:.1f} min); "
+            "the drill can only be ended"
         )
     target = min(target, horizon)
     if target <= record.clock:
         raise ValueError(
-            f"the clock is already at {record.clock:.1f} min; advance to a later time (up to {horizon:.1f} min)"
+            f"the clock is already at {record.clock:.1f} min; "
+            f"advance to a later time (up to {horizon:.1f} min)"
         )
     store.append(
         drill_id,
@@ -122,7 +124,8 @@ def start_live(
     record = _open(store, drill_id, expected_version)
     if record.mode != "live":
         raise ValueError(
-            f"drill '{drill_id}' is a tabletop drill: its clock moves only when the room advances it"
+            f"drill '{drill_id}' is a tabletop drill: "
+            "its clock moves only when the room advances it"
         )
     if record.status == "ended":
         raise DrillEnded(drill_id)
@@ -254,7 +257,8 @@ def board(record: DrillRecord) -> dict[str, Any]:
         and record.clock <= scenario.horizon
     ):
         raise ReplayMismatch(
-            f"drill '{record.id}': replay reached {state['time']} min, the clock says {record.clock}"
+            f"drill '{record.id}': replay reached {state['time']} min, "
+            f"the clock says {record.clock}"
         )
     state["injects"] = [
         {"at": float(i.at), "title": i.title, "message": i.message, "to": list(i.to)}

@@ -115,7 +115,8 @@ class DrillStore:
             drill_id = f"drill-{number:04d}"
             conn.execute(
                 """INSERT INTO drills (id, name, created_wall, plan_name, plan_text, scenario_name,
-                   scenario_text, seed, mode, speed, live_started_wall, live_started_clock, participants)
+                   scenario_text, seed, mode, speed, live_started_wall, live_started_clock,
+                   participants)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     drill_id,
@@ -139,8 +140,8 @@ class DrillStore:
         """Every drill, newest first."""
         with self._connect() as conn:
             rows = conn.execute(
-                """SELECT d.id, d.name, d.created_wall, d.plan_name, d.scenario_name, d.mode, d.status,
-                          d.clock, d.version,
+                """SELECT d.id, d.name, d.created_wall, d.plan_name, d.scenario_name, d.mode,
+                          d.status, d.clock, d.version,
                           (SELECT count(*) FROM entries e WHERE e.drill_id = d.id) AS n
                    FROM drills d ORDER BY d.rowid DESC"""
             ).fetchall()
@@ -229,7 +230,8 @@ class DrillStore:
             ).fetchone()[0]
             version = current + 1 if bumps else None
             conn.execute(
-                """INSERT INTO entries (drill_id, seq, kind, sim_time, wall_time, author, payload, result, version)
+                """INSERT INTO entries (drill_id, seq, kind, sim_time, wall_time, author, payload,
+                                       result, version)
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (drill_id, seq, entry_kind, time, wall, who, payload_text, result_text, version),
             )
@@ -238,7 +240,8 @@ class DrillStore:
                     """UPDATE drills SET version = ?, clock = coalesce(?, clock),
                        status = CASE WHEN ? = 'end' THEN 'ended' ELSE status END,
                        live_started_wall = coalesce(?, live_started_wall),
-                       live_started_clock = CASE WHEN ? IS NULL THEN live_started_clock ELSE clock END
+                       live_started_clock = CASE WHEN ? IS NULL THEN live_started_clock
+                                                 ELSE clock END
                        WHERE id = ?""",
                     (version, clock, entry_kind, live_start, live_start, drill_id),
                 )
@@ -272,7 +275,8 @@ def _write(conn: sqlite3.Connection) -> Iterator[None]:
 
 def _next_number(conn: sqlite3.Connection, name: str) -> int:
     conn.execute(
-        "INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1",
+        "INSERT INTO counters (name, value) VALUES (?, 1) "
+        "ON CONFLICT(name) DO UPDATE SET value = value + 1",
         (name,),
     )
     return int(conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0])

@@ -70,7 +70,8 @@ def read_upload(name: str, data: bytes, expect: Kind, max_bytes: int = MAX_FILE_
             None,
             None,
             (
-                f"{name}: this is a {found}, not a {expect} (it has {_keys(parsed, found)}); upload it on the {where} page",
+                f"{name}: this is a {found}, not a {expect} (it has {_keys(parsed, found)}); "
+                f"upload it on the {where} page",
             ),
         )
     try:

@@ -95,7 +95,8 @@ def speed(value: object) -> float:
         or value <= 0
     ):
         raise ValueError(
-            f"the live speed must be a positive number (simulated minutes per wall minute), not {value!r}"
+            "the live speed must be a positive number (simulated minutes per wall minute), "
+            f"not {value!r}"
         )
     return float(value)
 

@@ -200,7 +200,8 @@ def render_scenario(result: dict[str, Any]) -> str:
     sc = result["scenario"]
     lines = [
         f"{result['file']}: scenario '{sc['id']}': {sc['name']}",
-        f"  starts {sc['start']}, runs {human_minutes(sc['horizon_minutes'])}; {sc['injects']} inject(s); "
+        f"  starts {sc['start']}, runs {human_minutes(sc['horizon_minutes'])}; "
+        f"{sc['injects']} inject(s); "
         f"objectives: {', '.join(sc['objectives']) or 'none'}",
     ]
     lines += [f"  event: {e}" for e in sc["events"]]
@@ -226,7 +227,8 @@ def render_text(result: dict[str, Any]) -> str:
         f"{result['file']}: plan '{plan['id']}' version {plan['version']}: {plan['name']}",
         f"  valid: {plan['roles']} roles, {plan['people']} people, {plan['sites']} sites, "
         f"{plan['systems']} systems, {plan['channels']} channels, {plan['agents']} agents",
-        f"  readiness: {summary['error']} error(s), {summary['warning']} warning(s), {summary['info']} note(s)",
+        f"  readiness: {summary['error']} error(s), {summary['warning']} warning(s), "
+        f"{summary['info']} note(s)",
     ]
     findings: list[Finding] = result["_findings"]
     for severity, title in SEVERITY_TITLES.items():
@@ -237,15 +239,18 @@ def render_text(result: dict[str, Any]) -> str:
     paths: list[ActivationPath] = result["_paths"]
     if paths:
         lines.append(
-            f"\nACTIVATION PATHS: discovery until backup active (RTO {human_minutes(result['rto'])})"
+            "\nACTIVATION PATHS: discovery until backup active "
+            f"(RTO {human_minutes(result['rto'])})"
         )
         lines.append(
-            f"  {'event class':<20} {'lvl':>3}  {'backup':<24} {'best':>7} {'planned':>8} {'1 retry':>8}  slowest at"
+            f"  {'event class':<20} {'lvl':>3}  {'backup':<24} {'best':>7} {'planned':>8} "
+            f"{'1 retry':>8}  slowest at"
         )
         for p in paths:
             flag = "  > RTO" if p.planned > result["rto"] else ""
             lines.append(
-                f"  {p.event_class:<20} {p.level:>3}  {p.backup:<24} {human_minutes(p.best):>7} {human_minutes(p.planned):>8} "
+                f"  {p.event_class:<20} {p.level:>3}  {p.backup:<24} "
+                f"{human_minutes(p.best):>7} {human_minutes(p.planned):>8} "
                 f"{human_minutes(p.with_retry):>8}  {p.worst_moment}{flag}"
             )
     return "\n".join(lines)

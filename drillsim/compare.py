@@ -44,10 +44,10 @@ from sim.analysis.compare import (
     prepare_variants,
 )
 from sim.analysis.montecarlo import default_workers
+from sim.analysis.variant_changes import VaryError
 from sim.analysis.variants import (
     Value,
     Variant,
-    VaryError,
     combinations,
     key_names,
     parse_vary,

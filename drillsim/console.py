@@ -40,8 +40,8 @@ def add_parser(sub: Any) -> None:
         default=[],
         metavar="ROLE=CODE",
         help="access code for a role (facilitator, evaluator, observer, reviewer); repeatable. "
-        f"Safer: set {CODE_ENV_PREFIX}FACILITATOR etc. in the environment. Codes are hashed before the "
-        "console starts and never stored.",
+        f"Safer: set {CODE_ENV_PREFIX}FACILITATOR etc. in the environment. "
+        "Codes are hashed before the console starts and never stored.",
     )
     p.set_defaults(handler=run)
 
@@ -54,7 +54,8 @@ def parse_codes(values: list[str], env: dict[str, str]) -> dict[str, str]:
         role = role.strip().lower()
         if not sep or role not in ROLES or not code:
             raise ValueError(
-                f"--code {value.split('=')[0]}=...: give ROLE=CODE with ROLE one of {', '.join(ROLES)}"
+                f"--code {value.split('=')[0]}=...: "
+                f"give ROLE=CODE with ROLE one of {', '.join(ROLES)}"
             )
         codes[role] = code
     return codes
@@ -128,9 +129,8 @@ def run(args: argparse.Namespace) -> int:
             f"drillsim: warning: the console will be reachable from other machines at {args.host}",
             file=sys.stderr,
         )
-    print(
-        f"drillsim console: http://{'127.0.0.1' if args.host in {'0.0.0.0', '::'} else args.host}:{args.port}  (drills in {db}; Ctrl-C stops)"
-    )
+    shown_host = "127.0.0.1" if args.host in {"0.0.0.0", "::"} else args.host
+    print(f"drillsim console: http://{shown_host}:{args.port}  (drills in {db}; Ctrl-C stops)")
     sys.stdout.flush()
     try:
         return subprocess.run(command(args.host, args.port), env=env, check=False).returncode

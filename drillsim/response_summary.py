@@ -56,7 +56,7 @@ def render_response(
     if "incidents" not in result.kpis:
         return "\n".join([*lines, "  no response was played"])
     lines.append(f"  {'step':<22}{'mean':>8}{'p5':>8}{'p95':>8}   {'late in':>9}  limit (per flow)")
-    limits = {
+    limits: dict[str, list[float]] = {
         s.step: sorted({f.step(s.step).limit for f in plan.flows}) for s in plan.flows[0].steps
     }
     for step in STEP_NAMES[:5]:
@@ -86,7 +86,8 @@ def render_response(
     for backup in sorted(shown | {p["backup"] for p in predicted}):
         preds = [p for p in predicted if p["backup"] == backup]
         pred = (
-            f"{human_minutes(min(p['best'] for p in preds))} best - {human_minutes(max(p['planned'] for p in preds))} planned"
+            f"{human_minutes(min(p['best'] for p in preds))} best - "
+            f"{human_minutes(max(p['planned'] for p in preds))} planned"
             if preds
             else "not in the plan's flows"
         )

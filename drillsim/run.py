@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 import time
 from pathlib import Path
@@ -29,6 +30,7 @@ from scenarios import Scenario
 from sim.analysis.backends import BACKENDS, make_backend
 from sim.analysis.journal import build_journal, write_journal
 from sim.analysis.montecarlo import MonteCarloResult, default_workers, run_monte_carlo
+from sim.analysis.stats import wilson
 from sim.response.controller import POLICIES, Policy
 from sim.response.decisions import DecisionScript, check_target, load_decisions
 
@@ -41,8 +43,9 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "run",
         help="simulate a scenario against a plan, many times, and summarise against the targets",
-        description="Run Monte Carlo replications of SCENARIO against PLAN and print a summary against "
-        "the plan's targets. PLAN and SCENARIO are files or bundled names; left out, the bundled defaults.",
+        description="Run Monte Carlo replications of SCENARIO against PLAN and print a summary "
+        "against the plan's targets. PLAN and SCENARIO are files or bundled names; left out, "
+        "the bundled defaults.",
     )
     p.add_argument("plan", nargs="?", metavar="PLAN", help="plan file or bundled plan name")
     p.add_argument(
@@ -99,13 +102,14 @@ def parse_policy(values: list[str]) -> tuple[Policy, Path | None]:
         if len(rest) != 1:
             raise BadInput(
                 [
-                    "--policy scripted needs exactly one decisions FILE, e.g. --policy scripted decisions.yaml"
+                    "--policy scripted needs exactly one decisions FILE, "
+                    "e.g. --policy scripted decisions.yaml"
                 ]
             )
         return "scripted", Path(rest[0])
     if rest:
         raise BadInput([f"--policy {name} takes no file (only 'scripted' does)"])
-    return name, None  # type: ignore[return-value]
+    return name, None
 
 
 def load_script(path: Path, plan: Plan) -> DecisionScript:
@@ -154,6 +158,11 @@ class ProgressBar:
                 self.stream.flush()
 
 
+def _defined(x: float) -> float | None:
+    """A figure as ``Summary.to_dict`` gives it: undefined (NaN, infinite) becomes None."""
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
 def _fmt_value(kpi: str, value: float | None) -> str:
     if value is None:
         return "-"
@@ -192,7 +201,8 @@ def render_summary(
     lines = [
         f"Plan '{plan.meta.id}' v{plan.meta.version} x scenario '{scenario.meta.id}': "
         f"{n} replications, seed {seed}, {workers} worker(s), {seconds:.1f} s",
-        f"  {scenario.meta.name}: {human_minutes(scenario.horizon)} from {scenario.start:%a %Y-%m-%d %H:%M}",
+        f"  {scenario.meta.name}: {human_minutes(scenario.horizon)} "
+        f"from {scenario.start:%a %Y-%m-%d %H:%M}",
         "",
         f"  {'KPI':<32}{'mean':>10}  {'95% CI':<22}{'p5 - p95':<20}",
     ]
@@ -200,24 +210,24 @@ def render_summary(
         s = result.kpis.get(key)
         if s is None or s.n == 0:
             continue
-        d = s.to_dict()
-        ci = f"[{_fmt_value(key, d['ci95'][0])}, {_fmt_value(key, d['ci95'][1])}]"  # type: ignore[index]
-        spread = f"{_fmt_value(key, d['p5'])} - {_fmt_value(key, d['p95'])}"  # type: ignore[arg-type]
-        lines.append(f"  {label:<32}{_fmt_value(key, d['mean']):>10}  {ci:<22}{spread:<20}")  # type: ignore[arg-type]
+        ci = f"[{_fmt_value(key, _defined(s.ci95[0]))}, {_fmt_value(key, _defined(s.ci95[1]))}]"
+        spread = f"{_fmt_value(key, _defined(s.p5))} - {_fmt_value(key, _defined(s.p95))}"
+        mean_text = _fmt_value(key, _defined(s.mean))
+        lines.append(f"  {label:<32}{mean_text:>10}  {ci:<22}{spread:<20}")
     lines += ["", f"  {'Target (plan)':<62}{'P(met)':>8}  95% CI"]
     for t in result.targets:
-        lo, hi = t.to_dict()["ci95"]  # type: ignore[misc]
+        lo, hi = wilson(t.met, t.n)
         lines.append(f"  {t.check.label:<62}{t.probability:>8.0%}  [{lo:.0%}, {hi:.0%}]")
     if result.objectives:
         lines += ["", f"  {'Objective (scenario)':<62}{'P(met)':>8}  95% CI"]
         for o in result.objectives:
-            lo, hi = o.to_dict()["ci95"]  # type: ignore[misc]
-            lines.append(
-                f"  {o.check.name + ': ' + o.check.label:<62}{o.probability:>8.0%}  [{lo:.0%}, {hi:.0%}]"
-            )
+            lo, hi = wilson(o.met, o.n)
+            name = o.check.name + ": " + o.check.label
+            lines.append(f"  {name:<62}{o.probability:>8.0%}  [{lo:.0%}, {hi:.0%}]")
     lines += [
         "",
-        f"  {'By channel':<12}{'offered':>9}{'service level':>15}{'ASA':>8}{'abandon':>9}{'available':>11}",
+        f"  {'By channel':<12}{'offered':>9}{'service level':>15}{'ASA':>8}"
+        f"{'abandon':>9}{'available':>11}",
     ]
     for c in plan.channels:
 
@@ -226,8 +236,10 @@ def render_summary(
             return None if s is None or s.n == 0 else s.mean
 
         lines.append(
-            f"  {c.id:<12}{_fmt_value('offered', mean('offered')):>9}{_fmt_value('service_level', mean('service_level')):>15}"
-            f"{_fmt_value('asa', mean('asa')):>8}{_fmt_value('abandonment', mean('abandonment')):>9}"
+            f"  {c.id:<12}{_fmt_value('offered', mean('offered')):>9}"
+            f"{_fmt_value('service_level', mean('service_level')):>15}"
+            f"{_fmt_value('asa', mean('asa')):>8}"
+            f"{_fmt_value('abandonment', mean('abandonment')):>9}"
             f"{_fmt_value('availability', mean('availability')):>11}"
         )
     return "\n".join(lines)
@@ -244,7 +256,8 @@ def run(args: argparse.Namespace) -> int:
         return report_bad_input(exc)
     if args.json is not None and (args.json.is_dir() or not args.json.parent.exists()):
         print(
-            f"drillsim: --json {args.json}: not a writable file path (is it a folder, or does its folder exist?)",
+            f"drillsim: --json {args.json}: not a writable file path "
+            "(is it a folder, or does its folder exist?)",
             file=sys.stderr,
         )
         return 2
@@ -283,7 +296,7 @@ def run(args: argparse.Namespace) -> int:
     print(render_response(plan, result, policy, predicted))
     print(
         "\nTo run this scenario as a drill in the browser: drillsim console (from a checkout: "
-        "python3 dev.py run console), then open http://127.0.0.1:8501"
+        "python3 dev.py console), then open http://127.0.0.1:8501"
     )
     if args.json is not None:
         journal = build_journal(

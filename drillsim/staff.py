@@ -1,7 +1,7 @@
 """``drillsim staff [PLAN] [SCENARIO] --target KPI<=X ...``: fewest agents that meet the targets.
 
 Erlang A gives the start; simulated staffing levels around it decide, each judged on
-the one-sided Wilson lower bound of P(met) per target (see :mod:`sim.analysis.staffing`).
+the one-sided Wilson lower bound of P(met) per target (see :mod:`sim.analysis.staffing_targets`).
 Exit status: 0 an answer was found; 1 no level up to the maximum supports the claim;
 2 bad input (file, target text, confidence, too few replications).
 """
@@ -28,17 +28,9 @@ from scenarios import Scenario
 from sim.analysis.backends import BACKENDS, make_backend
 from sim.analysis.montecarlo import default_workers
 from sim.analysis.reserve_search import ReserveOption, reserve_pools, smallest_reserve
-from sim.analysis.staffing import (
-    ONE_SIDED_LEVEL,
-    HourEstimate,
-    Level,
-    StaffingResult,
-    Target,
-    erlang_a_hours,
-    min_replications,
-    parse_target,
-    search,
-)
+from sim.analysis.staffing import Level, StaffingResult, search
+from sim.analysis.staffing_start import HourEstimate, erlang_a_hours
+from sim.analysis.staffing_targets import ONE_SIDED_LEVEL, Target, min_replications, parse_target
 
 DEFAULT_CONFIDENCE = 0.9
 DEFAULT_SEED = 20260301
@@ -50,9 +42,10 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "staff",
         help="find the fewest agents that meet targets with a stated confidence",
-        description="Start from the Erlang A estimate, simulate staffing levels around it (the scenario's "
-        "staffing scaled, groups in proportion) and report the fewest agents for which every --target is met "
-        f"with probability at least --confidence, judged on the one-sided {ONE_SIDED_LEVEL:.0%} Wilson lower bound.",
+        description="Start from the Erlang A estimate, simulate staffing levels around it "
+        "(the scenario's staffing scaled, groups in proportion) and report the fewest agents "
+        "for which every --target is met with probability at least --confidence, judged on "
+        f"the one-sided {ONE_SIDED_LEVEL:.0%} Wilson lower bound.",
     )
     p.add_argument("plan", nargs="?", metavar="PLAN", help="plan file or bundled plan name")
     p.add_argument(
@@ -63,7 +56,8 @@ def add_parser(sub: Any) -> None:
         action="append",
         default=[],
         metavar="KPI<=X",
-        help="a target, repeatable: service_level>=0.8, abandonment<=0.05, asa<=30s, rto<=4h, rpo<=15m",
+        help="a target, repeatable: service_level>=0.8, abandonment<=0.05, asa<=30s, "
+        "rto<=4h, rpo<=15m",
     )
     p.add_argument(
         "--confidence",
@@ -110,8 +104,8 @@ def add_parser(sub: Any) -> None:
         type=int,
         default=0,
         metavar="K",
-        help="also try K teams of 1..K agents fewer, each with the smallest reserve pool that still "
-        "meets the targets (the plan's reserve pools are resized; default 0: no)",
+        help="also try K teams of 1..K agents fewer, each with the smallest reserve pool "
+        "that still meets the targets (the plan's reserve pools are resized; default 0: no)",
     )
     p.add_argument(
         "--max-reserve",
@@ -127,7 +121,8 @@ def parse_targets(texts: list[str]) -> list[Target]:
     if not texts:
         raise BadInput(
             [
-                "give at least one --target, e.g. --target 'service_level>=0.8' --target 'abandonment<=0.05'"
+                "give at least one --target, "
+                "e.g. --target 'service_level>=0.8' --target 'abandonment<=0.05'"
             ]
         )
     targets, problems = [], []
@@ -175,7 +170,8 @@ def render_start(hours: list[HourEstimate], start: int) -> str:
         return f"Erlang A start: {start} agent(s)"
     on_duty = "" if peak.roster == peak.agents else f" ({peak.agents} on duty then)"
     return (
-        f"Erlang A start: {start} agent(s){on_duty}, set by the hour from {human_minutes(peak.start)} "
+        f"Erlang A start: {start} agent(s){on_duty}, "
+        f"set by the hour from {human_minutes(peak.start)} "
         f"into the run at {peak.rate:,.0f} live contacts an hour"
     )
 
@@ -202,19 +198,24 @@ def render_levels(result: StaffingResult) -> str:
 def render_answer(result: StaffingResult) -> str:
     """The answer, or that no level up to the maximum supports the claim."""
     n = len(result.levels)
-    runs = f"{result.runs} simulation runs ({n} level{'s' * (n != 1)} x {result.replications} replications)"
+    runs = (
+        f"{result.runs} simulation runs "
+        f"({n} level{'s' * (n != 1)} x {result.replications} replications)"
+    )
     if not result.found and result.budget_spent:
         tried = result.levels[-1].agents
         return (
-            f"No level tried supports the claim that every target is met with probability >= "
-            f"{result.confidence:g}, up to {tried} agents; the budget of {n} level{'s' * (n != 1)} ran out "
+            "No level tried supports the claim that every target is met with probability >= "
+            f"{result.confidence:g}, up to {tried} agents; "
+            f"the budget of {n} level{'s' * (n != 1)} ran out "
             f"before {result.max_agents} was tried; {runs}."
         )
     if not result.found:
         return (
-            f"No level up to {result.max_agents} agents supports the claim that every target is met with "
-            f"probability >= {result.confidence:g}; {runs}. Raise --max-agents, or check the targets "
-            "can be met by staffing at all."
+            f"No level up to {result.max_agents} agents supports the claim "
+            "that every target is met with "
+            f"probability >= {result.confidence:g}; {runs}. "
+            "Raise --max-agents, or check the targets can be met by staffing at all."
         )
     assert result.agents is not None
     lows = ", ".join(
@@ -226,7 +227,8 @@ def render_answer(result: StaffingResult) -> str:
         else (" The level budget ran out before the level below was ruled out: fewer may do.")
     )
     return (
-        f"Answer: {result.agents} agents meet every target with probability >= {result.confidence:g} "
+        f"Answer: {result.agents} agents meet every target "
+        f"with probability >= {result.confidence:g} "
         f"(lower bounds {lows}); {runs}.{note}"
     )
 
@@ -259,7 +261,8 @@ def staff(args: argparse.Namespace) -> int:
         return report_bad_input(
             BadInput(
                 [
-                    f"--json {args.json}: not a writable file path (is it a folder, or does its folder exist?)"
+                    f"--json {args.json}: not a writable file path "
+                    "(is it a folder, or does its folder exist?)"
                 ]
             )
         )
@@ -317,7 +320,8 @@ def staff(args: argparse.Namespace) -> int:
     finally:
         backend.close()
     print(
-        f"Plan '{plan.meta.id}' x scenario '{scenario.meta.id}': targets {', '.join(t.label for t in targets)}; "
+        f"Plan '{plan.meta.id}' x scenario '{scenario.meta.id}': "
+        f"targets {', '.join(t.label for t in targets)}; "
         f"confidence {args.confidence:g} (one-sided {ONE_SIDED_LEVEL:.0%} Wilson lower bound), "
         f"{replications} replications a level, seed {args.seed}"
     )
@@ -329,11 +333,13 @@ def staff(args: argparse.Namespace) -> int:
     for option in options:
         if option.reserve is None:
             print(
-                f"With {option.agents} agents, no reserve pool up to the maximum supports every target."
+                f"With {option.agents} agents, "
+                "no reserve pool up to the maximum supports every target."
             )
         else:
             print(
-                f"With {option.agents} agents, a reserve pool of {option.reserve} supports every target "
+                f"With {option.agents} agents, "
+                f"a reserve pool of {option.reserve} supports every target "
                 f"(the smallest that does; {len(option.levels)} pool size(s) simulated)."
             )
     if args.json is not None:

@@ -41,7 +41,10 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-from plans.model import Action, Activation, Flow, LevelDef, Plan
+from plans.assets import Activation
+from plans.flows import Action, Flow
+from plans.grading import LevelDef
+from plans.model import Plan
 from plans.schedule import WEEK_MINUTES, describe_minute
 
 RESOLUTION = 15
@@ -128,7 +131,7 @@ def task_graph(
     )
     team = [level.response.lead, *level.response.team, s3.owner]
     owner = action.owner or s4.owner
-    dag = nx.DiGraph()
+    dag: nx.DiGraph[str] = nx.DiGraph()
     dag.add_edge("start", "reported", w=_reached(reach, [s1.owner], set()) + s1.effort)
     dag.add_edge("reported", "graded", w=_reached(reach, [s2.owner], {s1.owner}) + s2.effort)
     dag.add_edge("graded", "activated", w=_reached(reach, team, {s1.owner, s2.owner}) + s3.effort)

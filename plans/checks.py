@@ -8,15 +8,47 @@ does mean something. Every rule reports its exact path, and all are reported at 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
+from plans.assets import Resource, Site, System
+from plans.flows import STEP_NAMES, Flow
+from plans.grading import LevelDef
 from plans.issues import Issue, format_loc
+from plans.organisation import Role
 from plans.refs import reference_issues
+from plans.service import Channel, ChannelSplit
 
-if TYPE_CHECKING:
-    from plans.model import Plan
+
+class PlanParts(Protocol):
+    """The parts of a plan the rules read.
+
+    Why a Protocol and not :class:`plans.model.Plan`: the Plan model runs these rules
+    in its own validator, so this module must not import it; dependencies then go one
+    way (the model imports the rules, the rules import only the plan's sections).
+    """
+
+    @property
+    def roles(self) -> tuple[Role, ...]: ...
+    @property
+    def levels(self) -> tuple[LevelDef, ...]: ...
+    @property
+    def flows(self) -> tuple[Flow, ...]: ...
+    @property
+    def channels(self) -> tuple[Channel, ...]: ...
+    @property
+    def channel_split(self) -> ChannelSplit: ...
+    @property
+    def systems(self) -> tuple[System, ...]: ...
+    @property
+    def sites(self) -> tuple[Site, ...]: ...
+    @property
+    def resources(self) -> tuple[Resource, ...]: ...
+    def ids_by_kind(self) -> dict[str, set[str]]: ...
+    def model_dump(self, *, mode: str) -> dict[str, Any]: ...
+
 
 CONSISTENCY_ERROR = "plan_consistency"
 SHARE_TOLERANCE = 0.001
@@ -41,11 +73,13 @@ _KIND_WORD = {
 }
 
 
-def plan_issues(plan: Plan) -> list[Issue]:
-    """Every consistency problem of a structurally valid plan."""
-    from plans.model import Plan as PlanModel
+def plan_issues(plan: PlanParts, model: type[BaseModel]) -> list[Issue]:
+    """Every consistency problem of a structurally valid plan.
 
-    issues = reference_issues(PlanModel, plan.model_dump(mode="json"))
+    ``model`` is the plan's model class, whose annotations mark the references; it is
+    passed in by the model's validator so that this module need not import it.
+    """
+    issues = reference_issues(model, plan.model_dump(mode="json"))
     if issues:
         return issues  # later rules assume every reference resolves
     issues += _commander_issues(plan)
@@ -57,9 +91,9 @@ def plan_issues(plan: Plan) -> list[Issue]:
     return issues
 
 
-def raise_plan_issues(plan: Plan) -> None:
+def raise_plan_issues(plan: PlanParts, model: type[BaseModel]) -> None:
     """Raise one pydantic error carrying every consistency issue, if there are any."""
-    raise_consistency(plan_issues(plan))
+    raise_consistency(plan_issues(plan, model))
 
 
 def raise_consistency(issues: list[Issue]) -> None:
@@ -77,7 +111,7 @@ def raise_consistency(issues: list[Issue]) -> None:
         )
 
 
-def _commander_issues(plan: Plan) -> list[Issue]:
+def _commander_issues(plan: PlanParts) -> list[Issue]:
     commanders = [i for i, r in enumerate(plan.roles) if r.kind == "commander"]
     if len(commanders) == 1:
         return []
@@ -96,7 +130,7 @@ def _commander_issues(plan: Plan) -> list[Issue]:
     ]
 
 
-def _level_issues(plan: Plan) -> list[Issue]:
+def _level_issues(plan: PlanParts) -> list[Issue]:
     issues: list[Issue] = []
     seen: dict[int, int] = {}
     for i, level in enumerate(plan.levels):
@@ -117,9 +151,7 @@ def _level_issues(plan: Plan) -> list[Issue]:
     return issues
 
 
-def _flow_issues(plan: Plan) -> list[Issue]:
-    from plans.model import STEP_NAMES
-
+def _flow_issues(plan: PlanParts) -> list[Issue]:
     issues: list[Issue] = []
     seen: dict[str, int] = {}
     ids = plan.ids_by_kind()
@@ -128,7 +160,8 @@ def _flow_issues(plan: Plan) -> list[Issue]:
             issues.append(
                 Issue(
                     (("flows", f, "event_class")),
-                    f"event class '{flow.event_class}' already has a flow (flows[{seen[flow.event_class]}])",
+                    f"event class '{flow.event_class}' already has a flow "
+                    f"(flows[{seen[flow.event_class]}])",
                 )
             )
         seen.setdefault(flow.event_class, f)
@@ -150,7 +183,8 @@ def _flow_issues(plan: Plan) -> list[Issue]:
                     issues.append(
                         Issue(
                             ("flows", f, "steps", s, "actions", a, "target"),
-                            f"'{action.action}' needs a {words} as target; '{action.target}' is not one",
+                            f"'{action.action}' needs a {words} as target; "
+                            f"'{action.target}' is not one",
                         )
                     )
                 elif action.action == "call_in_reserves" and not _is_reserve_pool(
@@ -159,17 +193,18 @@ def _flow_issues(plan: Plan) -> list[Issue]:
                     issues.append(
                         Issue(
                             ("flows", f, "steps", s, "actions", a, "target"),
-                            f"'call_in_reserves' needs a resource with reserve_staff; '{action.target}' has none",
+                            "'call_in_reserves' needs a resource with reserve_staff; "
+                            f"'{action.target}' has none",
                         )
                     )
     return issues
 
 
-def _is_reserve_pool(plan: Plan, resource_id: str) -> bool:
+def _is_reserve_pool(plan: PlanParts, resource_id: str) -> bool:
     return any(r.id == resource_id and r.reserve_staff is not None for r in plan.resources)
 
 
-def _role_issues(plan: Plan) -> list[Issue]:
+def _role_issues(plan: PlanParts) -> list[Issue]:
     issues: list[Issue] = []
     for r, role in enumerate(plan.roles):
         for d, deputy in enumerate(role.deputies):
@@ -191,7 +226,7 @@ def _role_issues(plan: Plan) -> list[Issue]:
     return issues
 
 
-def _share_issues(plan: Plan) -> list[Issue]:
+def _share_issues(plan: PlanParts) -> list[Issue]:
     issues: list[Issue] = []
     given = [c.share is not None for c in plan.channels]
     if any(given) and not all(given):
@@ -219,7 +254,7 @@ def _share_issues(plan: Plan) -> list[Issue]:
     return issues
 
 
-def _backup_issues(plan: Plan) -> list[Issue]:
+def _backup_issues(plan: PlanParts) -> list[Issue]:
     issues: list[Issue] = []
     for s, system in enumerate(plan.systems):
         if system.standby == system.id:

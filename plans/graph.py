@@ -69,7 +69,7 @@ def _edge(g: nx.MultiDiGraph, u: str, v: str, kind: str, **attrs: object) -> Non
 
 def build_graph(plan: Plan) -> nx.MultiDiGraph:
     """Build the plan graph described in the module docstring."""
-    g = nx.MultiDiGraph(plan_id=plan.meta.id)
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph(plan_id=plan.meta.id)
     for person in plan.people:
         g.add_node(person.id, kind="person", label=person.name)
         if person.site:
@@ -157,7 +157,7 @@ def role_people(g: nx.MultiDiGraph, role: str) -> list[str]:
 
 def escalation_graph(g: nx.MultiDiGraph) -> nx.DiGraph:
     """Roles linked by reporting and escalation lines (one edge per pair)."""
-    esc = nx.DiGraph()
+    esc: nx.DiGraph[str] = nx.DiGraph()
     esc.add_nodes_from(nodes_of(g, "role"))
     esc.add_edges_from((u, v) for u, v, k in g.edges(keys=True) if k in ESCALATION_EDGES)
     return esc

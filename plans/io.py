@@ -180,7 +180,13 @@ def _clean_loc(data: Any, loc: tuple[Any, ...]) -> Loc:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node) or isinstance(node, Mapping) and part in node:
+        if (
+            isinstance(node, list | tuple)
+            and isinstance(part, int)
+            and 0 <= part < len(node)
+            or isinstance(node, Mapping)
+            and part in node
+        ):
             out.append(part)
             node = node[part]
         elif (

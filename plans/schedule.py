@@ -70,7 +70,9 @@ Hours = Annotated[
         {
             "type": "string",
             "pattern": r"^\d{1,2}:\d{2}-\d{1,2}:\d{2}$",
-            "description": "Hours of the day, e.g. '08:00-20:00'; '20:00-08:00' runs past midnight.",
+            "description": (
+                "Hours of the day, e.g. '08:00-20:00'; '20:00-08:00' runs past midnight."
+            ),
         }
     ),
 ]

@@ -3,7 +3,7 @@
 Why a module of its own: drafting is analysis, not layout. It reads the room's run
 against the plan (late, skipped or out-of-order steps, roles never reached, planned
 actions not taken), the targets that run missed and the plan's readiness errors, and
-words each as a :class:`~reports.aar_input.FindingText` marked draft. The
+words each as a :class:`~reports.aar_records.FindingText` marked draft. The
 report builder (:mod:`~reports.aar`) prints whatever findings it is given and
 never drafts any (it borrows only :func:`target_text`, so a target reads the same in a
 finding and in the results table); the console and the CLI draft, until evaluators
@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from drills.debrief import CHECKED_STEPS, adherence, kpi_table
+from drills.adherence import CHECKED_STEPS, adherence
+from drills.debrief import kpi_table
 from drills.kpis import duration_text, format_value
 from plans.analysis import readiness_findings
 from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
-from reports.aar_input import CAPABILITIES, RUNS, AarInput, FindingText, report_runs
+from reports.aar_records import CAPABILITIES, RUNS, AarInput, FindingText, report_runs
 
 TARGET_NAMES = {
     "rto": "RTO",
@@ -42,7 +43,7 @@ TARGET_CAPABILITY = {
     "tickets_late": "track_feedback",
 }
 """Where a missed target is drafted. ``steps_late`` is left out: every late step has
-its own finding from :func:`drills.debrief.adherence`."""
+its own finding from :func:`drills.adherence.adherence`."""
 READINESS_CAPABILITY = {
     "escalation": "discover_report",
     "role": "activate",
@@ -148,7 +149,7 @@ def _adherence_area(plan: Plan, record: Any, finding: dict[str, Any]) -> Finding
             f"Plan role '{role.id}' ({role.name}): holder {role.holder}, deputies {deputies}, "
             f"answer within {duration_text(role.answer_within)} (SOURCE 7.1)"
         )
-        capability = owned[0] if owned else "activate"
+        capability: str = owned[0] if owned else "activate"
     else:
         event_class, spec = _flow_step(plan, record, finding["incident"], finding["step"])
         limit = spec.limit if spec is not None else 0.0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import html
 
-from reports.aar import Figure, Heading, Paragraph, Report, Section, Table, when
+from reports.aar_model import Figure, Heading, Paragraph, Report, Section, Table, when
 
 CSS = """
 body { font-family: Helvetica, Arial, sans-serif; font-size: 11pt; color: #000;

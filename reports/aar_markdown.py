@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from reports.aar import Figure, Heading, Paragraph, Report, Table
+from reports.aar_model import Figure, Heading, Paragraph, Report, Table
 
 SPECIAL = re.compile(
     r"[\\`*\[\]|]"  # always: escapes, code, emphasis, links, table cells

@@ -31,7 +31,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
-from reports.aar import Figure, Heading, Paragraph, Report, Table
+from reports.aar_model import Figure, Heading, Paragraph, Report, Table
 
 MARGIN = 2 * cm
 MARKING_RED = colors.HexColor("#BB0000")
@@ -127,7 +127,7 @@ def _widths(table: Table, total: float) -> list[float]:
         [(table.header[i], "Helvetica-Bold")] + [(r[i], "Helvetica") for r in table.rows]
         for i in range(len(table.header))
     ]
-    natural = [
+    cell_widths: list[list[float]] = [
         [max(width(line, f) for line in (t.splitlines() or [""])) for t, f in col]
         for col in columns
     ]
@@ -141,10 +141,10 @@ def _widths(table: Table, total: float) -> list[float]:
                 for (t, f), n in zip(col, nat, strict=True)
             ),
         )
-        for col, nat in zip(columns, natural, strict=True)
+        for col, nat in zip(columns, cell_widths, strict=True)
     ]
     least = [max(w, NARROWEST) for w in least]
-    natural = [max(nat) for nat in natural]
+    natural = [max(nat) for nat in cell_widths]
     if sum(least) >= total:
         return [total * w / sum(least) for w in least]
     if sum(natural) <= total:

@@ -117,7 +117,7 @@ def _line(
     hi: Sequence[float],
     style: dict[str, object],
 ) -> None:
-    ax.plot(xs, mean, **style)  # type: ignore[arg-type]
+    ax.plot(xs, mean, **style)  # type: ignore[arg-type]  # style values are typed object; the stubs want each kwarg typed
     ax.fill_between(
         xs,
         [_nan0(v, m) for v, m in zip(lo, mean, strict=True)],

@@ -130,16 +130,16 @@ def _event_text(event: object) -> str:
     kind = getattr(event, "kind", "")
     if kind == "outage":
         share = getattr(event, "share", 1.0)
-        return f"outage of {event.target}" + (f" ({share:.0%} lost)" if share < 1 else "")  # type: ignore[attr-defined]
+        return f"outage of {event.target}" + (f" ({share:.0%} lost)" if share < 1 else "")  # type: ignore[attr-defined]  # kind outage: an Outage
     if kind == "complaint_surge":
-        return f"complaint surge x{event.multiplier:g}"  # type: ignore[attr-defined]
+        return f"complaint surge x{event.multiplier:g}"  # type: ignore[attr-defined]  # kind complaint_surge: has multiplier
     if kind == "disaster":
-        return f"disaster at {event.site}"  # type: ignore[attr-defined]
+        return f"disaster at {event.site}"  # type: ignore[attr-defined]  # kind disaster: has site
     if kind == "security_incident":
-        return f"security incident on {', '.join(event.systems)}"  # type: ignore[attr-defined]
+        return f"security incident on {', '.join(event.systems)}"  # type: ignore[attr-defined]  # kind security_incident: has systems
     if kind == "staff_absence":
-        where = f" at {event.site}" if event.site else ""  # type: ignore[attr-defined]
-        return f"{event.share:.0%} of staff absent{where}"  # type: ignore[attr-defined]
+        where = f" at {event.site}" if event.site else ""  # type: ignore[attr-defined]  # kind staff_absence: has site
+        return f"{event.share:.0%} of staff absent{where}"  # type: ignore[attr-defined]  # kind staff_absence: has share
     if kind == "data_loss":
-        return f"data loss on {event.system}"  # type: ignore[attr-defined]
+        return f"data loss on {event.system}"  # type: ignore[attr-defined]  # kind data_loss: has system
     return kind

@@ -19,8 +19,8 @@ from pydantic import Field, field_validator, model_validator
 from plans.base import StrictModel
 from plans.checks import raise_consistency
 from plans.issues import Issue
-from plans.model import StaffGroup as PlanStaffGroup
 from plans.refs import reference_issues
+from plans.service import StaffGroup as PlanStaffGroup
 from plans.types import (
     ChannelRef,
     Duration,

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from drillsim import staff
-from sim.analysis.staffing import Level, StaffingResult, TargetEvidence, parse_target, wilson_bounds
+from sim.analysis.staffing import Level, StaffingResult
+from sim.analysis.staffing_targets import TargetEvidence, parse_target, wilson_bounds
 
 QUEUE = {
     "meta": {"id": "mmcm_staff_cli", "name": "M/M/c+M for drillsim staff"},

@@ -1,7 +1,7 @@
 """Compare page: staffing and plan variants on common random numbers, with a progress bar.
 
-Thin: parsing, running and the chart come from ``sim.analysis.variants``, ``sim.analysis.compare`` and
-``reports.compare_figure``.
+Thin: parsing, running and the chart come from ``sim.analysis.variants``,
+``sim.analysis.compare`` and ``reports.compare_figure``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from reports.compare_figure import compare_chart
 from scenarios import check_against_plan
 from scenarios.loader import load_scenario_text
 from sim.analysis.compare import compare
-from sim.analysis.variants import KEYS, VaryError, combinations, parse_vary
+from sim.analysis.variant_changes import VaryError
+from sim.analysis.variants import KEYS, combinations, parse_vary
 
 
 def main() -> None:
@@ -23,8 +24,8 @@ def main() -> None:
     require_role()
     st.title("Compare variants")
     st.caption(
-        "Each variant runs on the same replication seeds (common random numbers), so the differences "
-        "from the first variant are paired and low-noise."
+        "Each variant runs on the same replication seeds (common random numbers), "
+        "so the differences from the first variant are paired and low-noise."
     )
     plans, scenarios = services.plan_texts(), services.scenario_texts()
     cols = st.columns(2)

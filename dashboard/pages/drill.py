@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 
@@ -31,7 +32,7 @@ from plans.loader import DEFAULT_PLAN, load_plan_text
 from plans.model import STEP_NAMES
 from plans.types import human_minutes
 from scenarios.loader import DEFAULT_SCENARIO
-from sim.response.decisions import Decision
+from sim.response.decisions import Decision, DecisionKind
 
 STEPS = (5, 15, 60)
 LIVE_REFRESH_SECONDS = 5
@@ -91,7 +92,10 @@ def _decide(drill_id: str, version: int) -> None:
         ss.get("decision_target") if choice[0] not in {"declare_level", "close"} else None
     )
     by, rationale = str(ss.get("decision_by") or _author()), str(ss.get("decision_rationale") or "")
-    decision = Decision(action=choice[0], target=target, level=level, by=by, rationale=rationale)
+    # Why the cast: the choices offered are the plan's actions and the commands, and
+    # Decision validates the action against DecisionKind (a ValueError, caught below).
+    action = cast(DecisionKind, choice[0])
+    decision = Decision(action=action, target=target, level=level, by=by, rationale=rationale)
     try:
         verdict, _ = session.decide(
             services.store(), drill_id, decision, _author(), rationale, version
@@ -226,14 +230,16 @@ def clock_controls(record: DrillRecord, board: dict[str, Any]) -> None:
 
 
 def live_clock(drill_id: str) -> None:
-    """In a live drill the clock follows wall time (at the drill's speed), checked every few seconds."""
+    """In a live drill the clock follows wall time (at the drill's speed), checked every few
+    seconds."""
 
     @st.fragment(run_every=LIVE_REFRESH_SECONDS)
     def follow() -> None:
         record = services.store().get(drill_id)
         target = session.live_target_time(record, dt.datetime.now(dt.UTC))
         st.caption(
-            f"Live drill: the clock follows wall time x{record.speed:g}; it reads {human_minutes(record.clock)}."
+            f"Live drill: the clock follows wall time x{record.speed:g}; "
+            f"it reads {human_minutes(record.clock)}."
         )
         last = float(st.session_state.get("live_last_move", 0.0))
         if (
@@ -243,10 +249,10 @@ def live_clock(drill_id: str) -> None:
             st.session_state["live_last_move"] = (
                 time.monotonic()
             )  # at most one move per refresh period
-            try:
+            # A Conflict: another browser moved the clock to the same wall time (same intent,
+            # nothing lost).
+            with contextlib.suppress(Conflict):
                 session.advance(services.store(), drill_id, target, "live clock", record.version)
-            except Conflict:
-                pass  # another browser moved the clock to the same wall time: same intent, nothing lost
             st.rerun(scope="app")
 
     follow()
@@ -342,10 +348,12 @@ def main() -> None:
     record = store.get(picked)
     board = session.board(record)
     st.subheader(
-        f"{record.name}: {board['clock']} (T+{human_minutes(record.clock)} of {human_minutes(board['horizon'])})"
+        f"{record.name}: {board['clock']} "
+        f"(T+{human_minutes(record.clock)} of {human_minutes(board['horizon'])})"
     )
     st.caption(
-        f"Plan {record.plan_name}, scenario {record.scenario_name}, seed {record.seed}, {record.mode} drill, "
+        f"Plan {record.plan_name}, scenario {record.scenario_name}, seed {record.seed}, "
+        f"{record.mode} drill, "
         f"{len(record.participants)} participant(s); board version {record.version}"
     )
     if state.may("advance"):

@@ -4,6 +4,8 @@ and its after-action report to download. Thin: storage and drafting live in the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -22,7 +24,7 @@ def _db() -> str:
     return str(services.store().path)
 
 
-def _act(fn, *args, ok: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+def _act(fn: Callable[..., object], *args: Any, ok: str, **kwargs: Any) -> None:
     try:
         fn(*args, **kwargs)
     except (DrillError, ValueError) as exc:
@@ -147,7 +149,8 @@ def main() -> None:
             args=(picked,),
         )
     for f in found:
-        label = f"{'Strength' if f.kind == 'strength' else 'Area for improvement'} - {CAPABILITIES[f.capability]}"
+        kind = "Strength" if f.kind == "strength" else "Area for improvement"
+        label = f"{kind} - {CAPABILITIES[f.capability]}"
         with st.expander(label + (" (draft)" if f.draft else "")):
             st.text_area("Observed", f.observed, key=f"obs_{f.id}", disabled=not editable)
             st.text_input("Reference", f.reference, key=f"ref_{f.id}", disabled=not editable)

@@ -4,6 +4,7 @@ the scenario to drill next, and the open improvement items. Read-only for review
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import streamlit as st
 
@@ -17,7 +18,9 @@ from plans.loader import load_plan_text
 
 
 def _verify(item_id: int, plan_text: str, plan_name: str) -> None:
-    evidence = st.session_state.get(f"verify_with_{item_id}")
+    # Why the cast: the "Verify" button is only shown beside the "verify_with_" selectbox,
+    # whose options are drill ids (str), so its value is one of them when the button fires.
+    evidence = cast(str, st.session_state.get(f"verify_with_{item_id}"))
     try:
         items.verify(
             str(services.store().path),
@@ -58,7 +61,8 @@ def main() -> None:
     due = prog.next_full_due.isoformat() if prog.next_full_due else "now (no full drill on record)"
     if prog.overdue:
         st.error(
-            f"Full drill OVERDUE: it was due {due}. The manual asks for one at least yearly (7.1, 7.3)."
+            f"Full drill OVERDUE: it was due {due}. "
+            "The manual asks for one at least yearly (7.1, 7.3)."
         )
     else:
         st.success(f"Next full drill due {due} (last: {prog.last_full_drill or 'never'}).")

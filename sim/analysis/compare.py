@@ -213,7 +213,10 @@ class PreparedVariant:
 def prepare_variants(
     plan: Plan, scenario: Scenario, combos: Iterable[Mapping[str, Value] | Variant]
 ) -> list[PreparedVariant]:
-    """Apply every combination to the baseline; raises :class:`sim.analysis.variants.VaryError` first."""
+    """Apply every combination to the baseline.
+
+    Raises :class:`sim.analysis.variant_changes.VaryError` first.
+    """
     variants = as_variants(combos)
     if not variants:
         raise ValueError("nothing to compare: give at least one variant")

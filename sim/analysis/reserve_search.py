@@ -15,8 +15,10 @@ from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.backends import Backend
 from sim.analysis.montecarlo import run_monte_carlo
-from sim.analysis.staffing import Level, Target, _evidence, with_agents
-from sim.analysis.variants import set_reserve_size
+from sim.analysis.staff_scaling import with_agents
+from sim.analysis.staffing import Level
+from sim.analysis.staffing_targets import Target, target_evidence
+from sim.analysis.variant_changes import set_reserve_size
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def smallest_reserve(
         if size not in seen:
             sized, _ = set_reserve_size(plan, scaled, size)
             result = run_monte_carlo(sized, scaled, replications, seed, backend=backend)
-            evidence = tuple(_evidence(result, t, replications) for t in targets)
+            evidence = tuple(target_evidence(result, t, replications) for t in targets)
             seen[size] = Level(agents, evidence, all(e.lower >= confidence for e in evidence))
         return seen[size].supported
 

@@ -70,10 +70,7 @@ def summarise(values: NDArray[np.float64]) -> Summary:
     if n == 0:
         return Summary(math.nan, (math.nan, math.nan), math.nan, math.nan, 0)
     mean = float(x.mean())
-    if n > 1:
-        half = t975(n - 1) * float(x.std(ddof=1)) / math.sqrt(n)
-    else:
-        half = math.nan
+    half = t975(n - 1) * float(x.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
     return Summary(
         mean, (mean - half, mean + half), float(np.percentile(x, 5)), float(np.percentile(x, 95)), n
     )

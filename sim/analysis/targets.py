@@ -45,7 +45,8 @@ def plan_targets(plan: Plan) -> list[Check]:
             "service_level",
             ">=",
             t.service_level.share,
-            f"service level >= {t.service_level.share:g} (answered within {t.service_level.answer_within * 60:g}s)",
+            f"service level >= {t.service_level.share:g} "
+            f"(answered within {t.service_level.answer_within * 60:g}s)",
         ),
         Check(
             "availability",

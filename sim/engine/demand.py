@@ -15,6 +15,7 @@ a smaller one had and adds more: a bigger surge can never mean fewer customers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,7 +29,8 @@ SURGE_CAP = 20.0
 """Largest extra demand (multiplier - 1) sampled with nested thinning."""
 CLASS_PRIORITY = {"urgent": 0, "ordinary": 1, "complex": 1}
 """Queue priority by class: urgent first; ordinary and complex first come, first served."""
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAY_NAMES: tuple[DayName, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -66,7 +68,7 @@ def base_rate(scenario: Scenario, minute_of_week: float) -> float:
     mow = int(minute_of_week) % 10080
     day, minute = divmod(mow, 1440)
     hourly = demand.rate_per_hour if demand.hourly is None else demand.hourly[minute // 60]
-    return float(hourly or 0.0) * demand.day_factors.get(DAY_NAMES[day], 1.0)  # type: ignore[call-overload]
+    return float(hourly or 0.0) * demand.day_factors.get(DAY_NAMES[day], 1.0)
 
 
 def hour_segments(scenario: Scenario) -> list[tuple[float, float, float]]:

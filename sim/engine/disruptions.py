@@ -10,12 +10,14 @@ variants on the same seed suffer the same outages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from scenarios.model import (
     ComplaintSurge,
     DataLoss,
     Disaster,
+    Inject,
     Outage,
     SecurityIncident,
     StaffAbsence,
@@ -23,13 +25,13 @@ from scenarios.model import (
 from sim.engine.sampling import sample_one
 
 if TYPE_CHECKING:
-    from sim.engine.simulation import Simulation
+    from sim.engine.centre import RunCentre
 
 
 class ScenarioEvents:
     """Schedules the scenario's events and injects on a simulation."""
 
-    def __init__(self, sim: Simulation) -> None:
+    def __init__(self, sim: RunCentre) -> None:
         self.sim = sim
         self.durations: dict[str, float | None] = {}
         """The length drawn for each event (None: it has no random length)."""
@@ -45,12 +47,12 @@ class ScenarioEvents:
                 else None
             )
             self.durations[event.id] = duration
-            sim.at(event.start, lambda e=event, d=duration: self._begin(e, d))
+            sim.at(event.start, partial(self._begin, event, duration))
         for inject in sim.scenario.injects:
-            sim.at(
-                inject.at,
-                lambda i=inject: sim.log("inject", i.title, to=list(i.to), message=i.message),
-            )
+            sim.at(inject.at, partial(self._deliver, inject))
+
+    def _deliver(self, inject: Inject) -> None:
+        self.sim.log("inject", inject.title, to=list(inject.to), message=inject.message)
 
     def _after(self, delay: float | None, action: Callable[[], None]) -> None:
         if delay is not None and self.sim.now + delay < self.sim.horizon:
@@ -90,10 +92,10 @@ class ScenarioEvents:
                 data_at_risk=event.data_at_risk,
                 duration=duration,
             )
-            for system in event.systems:
-                sim.set_down(system, 1.0, True)
+            for system_id in event.systems:
+                sim.set_down(system_id, 1.0, True)
                 if event.data_at_risk:
-                    self.data_loss(system, event.id)
+                    self.data_loss(system_id, event.id)
             sim.refresh()
             self._after(duration, lambda: self._end_security(event))
         elif isinstance(event, StaffAbsence):

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING, Any
 from sim.engine.metrics import kpis_for
 
 if TYPE_CHECKING:
-    from sim.engine.simulation import Simulation
+    from sim.engine.centre import RunCentre
 
 
 def _time(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(x) else round(x, 6)
 
 
-def drill_state(sim: Simulation) -> dict[str, Any]:
+def drill_state(sim: RunCentre) -> dict[str, Any]:
     """Queues, channels, systems and backups, KPIs so far, people reached, open steps."""
     now = sim.now
     activating = sim.response.activating() if sim.response is not None else set()

@@ -1,6 +1,6 @@
 """Which channels work, given what is down and which backups are active.
 
-Why not reuse :func:`plans.analysis.service_ok`: that readiness check assumes a
+Why not reuse :func:`plans.spof.service_ok`: that readiness check assumes a
 standby can always be brought up; inside a run a standby helps only once someone has
 actually activated it. Here a system works when it is up, its site is up and every
 system it depends on works, or when its standby has been activated and works.
@@ -65,11 +65,9 @@ class Infrastructure:
             return False
         if not all(self.works(d) for d in channel.depends_on):
             return False
-        if channel.sites and not any(
+        return not channel.sites or any(
             self.site_working(s) or self._backup_site_for(s) for s in channel.sites
-        ):
-            return False
-        return True
+        )
 
     def backup_site_active_for(self, site_id: str) -> bool:
         """Whether the site's backup site has been activated and works."""

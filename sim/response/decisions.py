@@ -20,6 +20,9 @@ from plans.io import load_model
 from plans.model import Plan
 from plans.types import Duration
 
+Policy = Literal["plan", "scripted", "none"]
+"""Who plays the response: the plan itself, a script or a room (decisions only), or nobody."""
+POLICIES: tuple[Policy, ...] = ("plan", "scripted", "none")
 COMMANDS = ("declare_level", "escalate", "close")
 DecisionKind = Literal[
     "activate_backup",

@@ -7,7 +7,8 @@ and the same wherever the response is played.
 
 from __future__ import annotations
 
-from plans.model import GradingCriteria, Plan
+from plans.grading import GradingCriteria
+from plans.model import Plan
 
 
 def grade_level(plan: Plan, facts: dict[str, float]) -> int:

@@ -34,7 +34,7 @@ def response_kpis(rec: RunRecords) -> Kpis:
             if name in i.steps and i.steps[name].started is not None
         ]
         times = [s.duration() for s in steps if s.duration() is not None]
-        out[f"step.{name}.time"] = max(times, default=math.nan)  # type: ignore[type-var]
+        out[f"step.{name}.time"] = max(times, default=math.nan)
         out[f"step.{name}.late"] = float(sum(s.late(now) for s in steps))
     out["steps_late"] = float(sum(out[f"step.{n}.late"] for n in STEP_NAMES[:5]))
     unreached = 0

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+import simpy
 
 from plans.model import Plan
 from plans.schedule import WEEK_MINUTES
+from sim.response.incidents import ResponseRecord
+
+if TYPE_CHECKING:
+    from sim.response.centre import Centre
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +82,42 @@ def reach_role(plan: Plan, role_id: str, minute_of_week: float, rng: np.random.G
         offset += (len(role.deputies) + 1) * role.answer_within
         current = role.escalates_to or role.reports_to
     return Reach(role_id, math.inf, None, role_id, tuple(calls))
+
+
+class Caller:
+    """Reaches roles during a run, each once: later calls for the role share the answer.
+
+    The base of the response controller: the plan's actions and steps all wait on it.
+    """
+
+    # set by the controller; declared for the type checker only
+    sim: Centre
+    plan: Plan
+    env: simpy.Environment
+    record: ResponseRecord
+    _reached: dict[str, simpy.Event]
+
+    def reach(self, role: str) -> simpy.Event:
+        """An event that fires when someone answers for the role (calling them if needed)."""
+        if role in self._reached:
+            return self._reached[role]
+        event = self.env.event()
+        self._reached[role] = event
+        minute = self.sim.minute_of_week()
+        result: Reach = reach_role(self.plan, role, minute, self.sim.streams["responses"])
+        self.record.reached[role] = {
+            "notified": self.sim.now,
+            "reached": self.sim.now + result.delay,
+            "person": result.person,
+            "via": result.via,
+            "calls": [list(c) for c in result.calls],
+        }
+        if math.isfinite(result.delay):
+            self.sim.at(self.sim.now + result.delay, lambda: self._answered(role, result, event))
+        else:
+            self.sim.log("unreached", role, calls=len(result.calls))
+        return event
+
+    def _answered(self, role: str, result: Reach, event: simpy.Event) -> None:
+        self.sim.log("reached", role, person=result.person, via=result.via)
+        event.succeed()

@@ -13,7 +13,6 @@ before committing it.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import difflib
 import os
@@ -23,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from drills.debrief import compare_policies
-from plans.types import FROM_FILE
 from reports import aar
 from reports.aar import build_report
 from reports.aar_drafts import draft_findings
@@ -36,7 +34,6 @@ from reports.aar_input import (
     aar_input_from_journal,
 )
 from reports.aar_markdown import to_markdown
-from scenarios.model import Scenario
 from sim.engine.simulation import Simulation
 from sim.response.decisions import Decision
 
@@ -46,35 +43,6 @@ SEED = 11
 UNTIL = 180.0
 TODAY = dt.date(2026, 3, 5)
 GENERATED = dt.datetime(2026, 3, 5, 16, 0, tzinfo=dt.UTC)
-TINY_SCENARIO = {
-    "meta": {
-        "id": "tiny_crm",
-        "name": "CRM outage on the tiny plan",
-        "description": "The CRM fails an hour in and stays down; the phone goes dark.",
-    },
-    "start": "2026-03-02T09:00:00",  # a Monday: Bob is on call
-    "horizon": "6h",
-    "demand": {"rate_per_hour": 60, "channels": {"phone": 0.7, "counter": 0.3}},
-    "handle_time": {"default": {"dist": "exponential", "mean": "4m"}},
-    "events": [
-        {
-            "id": "crm_down",
-            "kind": "outage",
-            "target": "crm",
-            "start": "1h",
-            "duration": {"dist": "fixed", "value": "10h"},
-        }
-    ],
-    "injects": [
-        {
-            "at": "1h10m",
-            "title": "Phones dark",
-            "message": "Agents say no call has come in for ten minutes.",
-            "to": ["duty"],
-            "expected_action": "grade the event and call the commander",
-        }
-    ],
-}
 SECTIONS = [
     ("cover", ""),
     ("overview", "1 Overview"),
@@ -87,19 +55,9 @@ SECTIONS = [
 ]
 
 
-def exact(d):
-    """Answering times exactly as the plan states them."""
-    d["response"] = {"response_time_cv": 0}
-
-
 @pytest.fixture
-def tiny_plan(make_plan):
-    return make_plan(exact)
-
-
-@pytest.fixture
-def tiny_scenario():
-    return Scenario.model_validate(copy.deepcopy(TINY_SCENARIO), context={FROM_FILE: True})
+def tiny_scenario(tiny_crm):
+    return tiny_crm()
 
 
 def played(plan, scenario, policy):

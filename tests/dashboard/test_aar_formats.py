@@ -8,7 +8,6 @@ holds a script tag, and a refused decision stays in the log.
 from __future__ import annotations
 
 import base64
-import copy
 import datetime as dt
 import io
 import re
@@ -19,13 +18,11 @@ import pytest
 from pypdf import PdfReader
 
 from drills.debrief import compare_policies
-from plans.types import FROM_FILE
 from reports.aar import build_report
 from reports.aar_html import to_html
 from reports.aar_input import AarInput, FindingText, ImprovementRow, Rating, aar_input_from_journal
 from reports.aar_markdown import escape, escape_line, to_markdown
 from reports.aar_pdf import to_pdf
-from scenarios.model import Scenario
 from sim.analysis.journal import build_journal
 from sim.analysis.montecarlo import run_monte_carlo
 from sim.engine.simulation import Simulation
@@ -45,44 +42,16 @@ HEADINGS = (
     "Strengths and areas for improvement",
     "Improvement plan",
 )
-SCENARIO = {
-    "meta": {"id": "tiny_crm", "name": "CRM outage on the tiny plan"},
-    "start": "2026-03-02T09:00:00",
-    "horizon": "6h",
-    "demand": {"rate_per_hour": 60, "channels": {"phone": 0.7, "counter": 0.3}},
-    "handle_time": {"default": {"dist": "exponential", "mean": "4m"}},
-    "events": [
-        {
-            "id": "crm_down",
-            "kind": "outage",
-            "target": "crm",
-            "start": "1h",
-            "duration": {"dist": "fixed", "value": "10h"},
-        }
-    ],
-    "injects": [
-        {
-            "at": "1h10m",
-            "title": "Phones dark",
-            "message": "No call for ten minutes.",
-            "to": ["duty"],
-        }
-    ],
-}
-
-
-def exact(d):
-    d["response"] = {"response_time_cv": 0}
 
 
 @pytest.fixture
-def plan(make_plan):
-    return make_plan(exact)
+def plan(tiny_plan):
+    return tiny_plan
 
 
 @pytest.fixture
-def scenario():
-    return Scenario.model_validate(copy.deepcopy(SCENARIO), context={FROM_FILE: True})
+def scenario(tiny_crm):
+    return tiny_crm()
 
 
 @pytest.fixture

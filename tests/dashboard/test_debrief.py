@@ -19,7 +19,6 @@ from plans import default_plan_path, load_plan
 from plans.model import STEP_NAMES
 from plans.types import FROM_FILE
 from scenarios import default_scenario_path, load_scenario
-from scenarios.model import Scenario
 from sim.analysis.targets import plan_targets
 from sim.engine.metrics import kpis_for
 from sim.engine.simulation import Simulation, simulate
@@ -27,27 +26,6 @@ from sim.response.decisions import Decision, DecisionScript
 from sim.response.metrics import response_kpis
 
 SEED = 11
-TINY_SCENARIO = {
-    "meta": {"id": "tiny_crm", "name": "CRM outage on the tiny plan"},
-    "start": "2026-03-02T09:00:00",  # a Monday: Bob is on call
-    "horizon": "6h",
-    "demand": {"rate_per_hour": 60, "channels": {"phone": 0.7, "counter": 0.3}},
-    "handle_time": {"default": {"dist": "exponential", "mean": "4m"}},
-    "events": [
-        {
-            "id": "crm_down",
-            "kind": "outage",
-            "target": "crm",
-            "start": "1h",
-            "duration": {"dist": "fixed", "value": "10h"},
-        }
-    ],
-}
-
-
-def exact(d):
-    """Answering times exactly as the plan states them."""
-    d["response"] = {"response_time_cv": 0}
 
 
 @pytest.fixture(scope="module")
@@ -79,14 +57,9 @@ def runs(plan, scenario, room):
     return debrief.compare_policies(plan, scenario, SEED, room)
 
 
-@pytest.fixture
-def tiny_plan(make_plan):
-    return make_plan(exact)
-
-
 @pytest.fixture(scope="module")
-def tiny_scenario():
-    return Scenario.model_validate(TINY_SCENARIO, context={FROM_FILE: True})
+def tiny_scenario(tiny_crm):
+    return tiny_crm()
 
 
 # --- the three runs ----------------------------------------------------------------
@@ -305,7 +278,7 @@ def test_adherence_finds_a_room_that_acted_before_activating(tiny_plan, tiny_sce
 
 def test_adherence_finds_steps_late_and_out_of_order(make_plan, tiny_scenario):
     def tight(d):
-        exact(d)
+        d["response"] = {"response_time_cv": 0}
         activate = next(s for s in d["flows"][0]["steps"] if s["step"] == "activate")
         activate["limit"] = "2m"  # the commander answers in 5m
 

@@ -42,29 +42,12 @@ def store(db: Path) -> DrillStore:
     return DrillStore(db)
 
 
-def new_drill(store: DrillStore, **changes):
-    args = {
-        "name": "Monday CRM outage",
-        "plan_name": "default_centre",
-        "plan_text": PLAN_TEXT,
-        "scenario_name": "crm_outage_monday_peak",
-        "scenario_text": SCENARIO_TEXT,
-        "seed": 7,
-        "participants": [
-            {"name": "Alice", "role": "commander"},
-            {"name": "Bob", "role": "duty_manager"},
-        ],
-    }
-    args.update(changes)
-    return store.create_drill(**args)
-
-
 def centre(board: dict) -> dict:
     """The simulated centre on a board, without the log and drill header."""
     return {k: v for k, v in board.items() if k not in {"log", "drill"}}
 
 
-def test_board_at_the_start(store: DrillStore) -> None:
+def test_board_at_the_start(store: DrillStore, new_drill) -> None:
     drill = new_drill(store)
     board = session.board(drill)
     assert board["time"] == 0.0
@@ -75,7 +58,7 @@ def test_board_at_the_start(store: DrillStore) -> None:
     assert board["backups"]["crm_standby"] == "idle"
 
 
-def test_advancing_past_an_inject_shows_it(store: DrillStore) -> None:
+def test_advancing_past_an_inject_shows_it(store: DrillStore, new_drill) -> None:
     drill = new_drill(store)
     assert session.next_inject_time(drill) == 65.0
     drill = session.advance(store, drill.id, 64.0, "Alice", drill.version)
@@ -95,7 +78,7 @@ def test_advancing_past_an_inject_shows_it(store: DrillStore) -> None:
     ]
 
 
-def test_standby_crm_activated_15_minutes_after_detection(store: DrillStore) -> None:
+def test_standby_crm_activated_15_minutes_after_detection(store: DrillStore, new_drill) -> None:
     drill = new_drill(store)
     drill = session.advance(store, drill.id, 65.0, "Alice", drill.version)  # the alarm at 1h05m
     board = session.board(drill)
@@ -129,7 +112,7 @@ def test_standby_crm_activated_15_minutes_after_detection(store: DrillStore) -> 
     assert again.reason == "'crm_standby' is already active"
 
 
-def test_refused_decision_is_stored_and_changes_nothing(store: DrillStore) -> None:
+def test_refused_decision_is_stored_and_changes_nothing(store: DrillStore, new_drill) -> None:
     drill = session.advance(store, new_drill(store).id, 30.0, "Alice", 0)  # before the outage
     before = session.board(drill)
     verdict, after = session.decide(store, drill.id, STANDBY, "Bob", "just in case", drill.version)
@@ -151,7 +134,9 @@ def test_refused_decision_is_stored_and_changes_nothing(store: DrillStore) -> No
     assert session.board(later)["backups"]["crm_standby"] == "idle"
 
 
-def test_a_decision_with_an_unknown_target_is_refused_and_kept(store: DrillStore) -> None:
+def test_a_decision_with_an_unknown_target_is_refused_and_kept(
+    store: DrillStore, new_drill
+) -> None:
     drill = session.advance(store, new_drill(store).id, 70.0, "Alice", 0)
     verdict, after = session.decide(
         store,
@@ -166,7 +151,9 @@ def test_a_decision_with_an_unknown_target_is_refused_and_kept(store: DrillStore
     assert after.entries[-1].result["accepted"] is False
 
 
-def test_replay_gives_the_same_board_after_reopening(store: DrillStore, db: Path) -> None:
+def test_replay_gives_the_same_board_after_reopening(
+    store: DrillStore, db: Path, new_drill
+) -> None:
     drill = new_drill(store)
     drill = session.advance(store, drill.id, 65.0, "Alice", drill.version)
     level_2 = Decision(action="declare_level", level=2)
@@ -190,7 +177,9 @@ def test_replay_gives_the_same_board_after_reopening(store: DrillStore, db: Path
     ]
 
 
-def test_replay_in_another_process_gives_the_same_board(store: DrillStore, db: Path) -> None:
+def test_replay_in_another_process_gives_the_same_board(
+    store: DrillStore, db: Path, new_drill
+) -> None:
     drill = new_drill(store)
     drill = session.advance(store, drill.id, 82.5, "Alice", drill.version)
     _, drill = session.decide(store, drill.id, STANDBY, "Alice", "", drill.version)
@@ -216,7 +205,9 @@ def test_replay_in_another_process_gives_the_same_board(store: DrillStore, db: P
     assert out.stdout.strip() == here
 
 
-def test_a_changed_stored_verdict_is_a_replay_mismatch(store: DrillStore, db: Path) -> None:
+def test_a_changed_stored_verdict_is_a_replay_mismatch(
+    store: DrillStore, db: Path, new_drill
+) -> None:
     drill = session.advance(store, new_drill(store).id, 30.0, "Alice", 0)
     session.decide(store, drill.id, STANDBY, "Bob", "", drill.version)
     conn = sqlite3.connect(db)
@@ -230,7 +221,7 @@ def test_a_changed_stored_verdict_is_a_replay_mismatch(store: DrillStore, db: Pa
         session.open_simulation(store.get(drill.id))
 
 
-def test_a_stale_board_gets_a_conflict_and_nothing_is_written(store: DrillStore) -> None:
+def test_a_stale_board_gets_a_conflict_and_nothing_is_written(store: DrillStore, new_drill) -> None:
     drill = session.advance(store, new_drill(store).id, 65.0, "Alice", 0)
     seen = drill.version  # Alice and Bob both look at the board at 65 min
     session.advance(store, drill.id, 75.0, "Alice", seen)
@@ -245,7 +236,9 @@ def test_a_stale_board_gets_a_conflict_and_nothing_is_written(store: DrillStore)
     assert store.get(drill.id).entries == entries
 
 
-def test_two_threads_deciding_on_the_same_board_exactly_one_is_saved(store: DrillStore) -> None:
+def test_two_threads_deciding_on_the_same_board_exactly_one_is_saved(
+    store: DrillStore, new_drill
+) -> None:
     drill = session.advance(store, new_drill(store).id, 80.0, "Alice", 0)
     barrier = threading.Barrier(2)
     outcomes: list[object] = []
@@ -269,7 +262,7 @@ def test_two_threads_deciding_on_the_same_board_exactly_one_is_saved(store: Dril
     assert decisions[0].result == {"accepted": True, "reason": "accepted"}
 
 
-def test_bad_room_inputs_get_clear_messages(store: DrillStore) -> None:
+def test_bad_room_inputs_get_clear_messages(store: DrillStore, new_drill) -> None:
     drill = session.advance(store, new_drill(store).id, 80.0, "Alice", 0)
     with pytest.raises(ValueError, match="a note cannot be empty"):
         session.add_note(store, drill.id, "  ", "Bob")
@@ -292,7 +285,7 @@ def test_bad_room_inputs_get_clear_messages(store: DrillStore) -> None:
     assert store.get(drill.id).entries == drill.entries
 
 
-def test_advancing_past_the_horizon_stops_at_it(store: DrillStore) -> None:
+def test_advancing_past_the_horizon_stops_at_it(store: DrillStore, new_drill) -> None:
     drill = session.advance(store, new_drill(store).id, 10_000.0, "Alice", 0)
     assert drill.clock == 480.0
     assert drill.entries[-1].payload == {"to": 480.0}
@@ -302,7 +295,7 @@ def test_advancing_past_the_horizon_stops_at_it(store: DrillStore) -> None:
         session.advance(store, drill.id, 500.0, "Alice", drill.version)
 
 
-def test_notes_observations_and_the_end(store: DrillStore) -> None:
+def test_notes_observations_and_the_end(store: DrillStore, new_drill) -> None:
     drill = session.advance(store, new_drill(store).id, 65.0, "Alice", 0)
     note = session.add_note(store, drill.id, " CRM hangs on both sites ", "Bob")
     assert (note.kind, note.sim_time, note.version) == ("note", 65.0, None)
@@ -325,7 +318,7 @@ def test_notes_observations_and_the_end(store: DrillStore) -> None:
     assert session.board(store.get(drill.id))["time"] == 65.0
 
 
-def test_live_clock_follows_the_wall_clock(store: DrillStore) -> None:
+def test_live_clock_follows_the_wall_clock(store: DrillStore, new_drill) -> None:
     drill = new_drill(store, mode="live", speed=2.0)
     started = dt.datetime.fromisoformat(drill.live_started_wall)
     assert session.live_target_time(drill, started) == 0.0
@@ -353,7 +346,7 @@ def test_live_clock_follows_the_wall_clock(store: DrillStore) -> None:
         session.live_target_time(drill, dt.datetime(2026, 3, 2, 9, 0))
 
 
-def test_live_drill_can_wait_for_its_start(store: DrillStore) -> None:
+def test_live_drill_can_wait_for_its_start(store: DrillStore, new_drill) -> None:
     drill = new_drill(store, mode="live", speed=1.0, start_live=False)
     assert drill.live_started_wall is None
     assert session.live_target_time(drill, dt.datetime.now(dt.UTC)) == 0.0
@@ -366,7 +359,7 @@ def test_live_drill_can_wait_for_its_start(store: DrillStore) -> None:
     assert session.live_target_time(tabletop, dt.datetime.now(dt.UTC)) == 0.0
 
 
-def test_entries_written_before_a_kill_survive(store: DrillStore, db: Path) -> None:
+def test_entries_written_before_a_kill_survive(store: DrillStore, db: Path, new_drill) -> None:
     drill = session.advance(store, new_drill(store).id, 80.0, "Alice", 0)
     child = textwrap.dedent(
         """

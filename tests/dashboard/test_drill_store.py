@@ -33,26 +33,7 @@ def store(db: Path) -> DrillStore:
     return DrillStore(db)
 
 
-def new_drill(store: DrillStore, **changes):
-    args = {
-        "name": "Monday CRM outage",
-        "plan_name": "default_centre",
-        "plan_text": PLAN_TEXT,
-        "scenario_name": "crm_outage_monday_peak",
-        "scenario_text": SCENARIO_TEXT,
-        "seed": 7,
-        "mode": "tabletop",
-        "speed": 1.0,
-        "participants": [
-            {"name": "Alice", "role": "commander"},
-            {"name": "Bob", "role": "duty_manager"},
-        ],
-    }
-    args.update(changes)
-    return store.create_drill(**args)
-
-
-def test_create_list_get_round_trip(store: DrillStore) -> None:
+def test_create_list_get_round_trip(store: DrillStore, new_drill) -> None:
     created = new_drill(store)
     assert created.id == "drill-0001"
     assert (created.clock, created.version, created.status, created.entries) == (0.0, 0, "open", ())
@@ -76,13 +57,15 @@ def test_create_list_get_round_trip(store: DrillStore) -> None:
     assert store.get("drill-0001") == created
 
 
-def test_ids_come_from_the_database_not_the_process(db: Path) -> None:
+def test_ids_come_from_the_database_not_the_process(db: Path, new_drill) -> None:
     first = new_drill(DrillStore(db))
     second = new_drill(DrillStore(db))  # another "server" on the same file
     assert (first.id, second.id) == ("drill-0001", "drill-0002")
 
 
-def test_file_is_wal_with_foreign_keys_and_a_schema_version(store: DrillStore, db: Path) -> None:
+def test_file_is_wal_with_foreign_keys_and_a_schema_version(
+    store: DrillStore, db: Path, new_drill
+) -> None:
     drill = new_drill(store)
     store.append(drill.id, "note", 0.0, "Alice", {"text": "room ready"})
     conn = sqlite3.connect(db)
@@ -109,7 +92,7 @@ def test_a_newer_schema_is_refused(db: Path) -> None:
         DrillStore(db)
 
 
-def test_entries_survive_closing_and_reopening(store: DrillStore, db: Path) -> None:
+def test_entries_survive_closing_and_reopening(store: DrillStore, db: Path, new_drill) -> None:
     drill = new_drill(store)
     a = store.append(
         drill.id, "advance", 65.0, "Alice", {"to": 65.0}, expected_version=0, new_clock=65.0
@@ -135,6 +118,7 @@ def test_entries_survive_closing_and_reopening(store: DrillStore, db: Path) -> N
 
 def test_second_writer_on_the_same_version_is_told_and_nothing_is_written(
     store: DrillStore,
+    new_drill,
 ) -> None:
     drill = new_drill(store)
     store.append(drill.id, "note", 0.0, "Carol", {"text": "start"})
@@ -155,7 +139,7 @@ def test_second_writer_on_the_same_version_is_told_and_nothing_is_written(
     assert store.get(drill.id) == before
 
 
-def test_a_conflict_names_every_change(store: DrillStore) -> None:
+def test_a_conflict_names_every_change(store: DrillStore, new_drill) -> None:
     drill = new_drill(store)
     store.append(
         drill.id, "advance", 80.0, "Alice", {"to": 80.0}, expected_version=0, new_clock=80.0
@@ -178,7 +162,7 @@ def test_a_conflict_names_every_change(store: DrillStore) -> None:
     assert "(refused: no event is open) (entry 2)" in message
 
 
-def test_notes_never_conflict(store: DrillStore) -> None:
+def test_notes_never_conflict(store: DrillStore, new_drill) -> None:
     drill = new_drill(store)
     store.append(
         drill.id, "advance", 30.0, "Alice", {"to": 30.0}, expected_version=0, new_clock=30.0
@@ -190,7 +174,7 @@ def test_notes_never_conflict(store: DrillStore) -> None:
     assert store.get(drill.id).version == 1
 
 
-def test_an_end_entry_ends_the_drill(store: DrillStore) -> None:
+def test_an_end_entry_ends_the_drill(store: DrillStore, new_drill) -> None:
     drill = new_drill(store)
     store.append(drill.id, "end", 0.0, "Alice", {"text": "called off"}, expected_version=0)
     ended = store.get(drill.id)
@@ -238,7 +222,7 @@ def race(
     return outcomes
 
 
-def test_two_threads_on_the_same_version_exactly_one_wins(store: DrillStore) -> None:
+def test_two_threads_on_the_same_version_exactly_one_wins(store: DrillStore, new_drill) -> None:
     drill = new_drill(store)
     for round_ in range(5):
         version = store.get(drill.id).version
@@ -285,14 +269,16 @@ def test_unknown_drill_is_named(store: DrillStore) -> None:
     ],
 )
 def test_bad_drill_inputs_are_refused_with_a_clear_message(
-    store: DrillStore, changes, message
+    store: DrillStore, changes, message, new_drill
 ) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         new_drill(store, **changes)
     assert store.list_drills() == []
 
 
-def test_a_plan_that_does_not_load_is_refused_before_it_is_stored(store: DrillStore) -> None:
+def test_a_plan_that_does_not_load_is_refused_before_it_is_stored(
+    store: DrillStore, new_drill
+) -> None:
     with pytest.raises(ModelFileError) as caught:
         new_drill(
             store, plan_text=PLAN_TEXT.replace("standby: crm_standby", "standby: crm_standbyy")
@@ -311,7 +297,7 @@ def test_a_plan_that_does_not_load_is_refused_before_it_is_stored(store: DrillSt
         ({"new_clock": float("inf")}, "the new clock must be a number of minutes"),
     ],
 )
-def test_bad_entries_are_refused(store: DrillStore, kwargs, message) -> None:
+def test_bad_entries_are_refused(store: DrillStore, kwargs, message, new_drill) -> None:
     drill = new_drill(store)
     args = {
         "drill_id": drill.id,

@@ -15,21 +15,18 @@ import numpy as np
 import pytest
 
 from plans.activation import activation_paths, role_reach
-from plans.analysis import (
-    activation_findings,
+from plans.analysis import coverage_findings, drill_findings, readiness_findings
+from plans.cover import (
     concurrent_roles,
-    coverage_findings,
-    data_findings,
-    drill_findings,
     escalation_findings,
     missing_deputies,
     on_call_gaps,
-    readiness_findings,
-    resource_findings,
-    single_points_of_failure,
     unreachable_roles,
 )
 from plans.graph import build_graph
+from plans.reserves import data_findings, resource_findings
+from plans.spof import single_points_of_failure
+from plans.timing import activation_findings
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -98,7 +95,7 @@ def test_standby_needing_an_approver_nobody_holds_is_no_path(make_plan):
         d["sites"][0]["depends_on"] = []
 
     g = build_graph(make_plan(setup))
-    from plans.analysis import service_ok
+    from plans.spof import service_ok
 
     assert service_ok(g, "phone", frozenset({"main"}))
     assert not service_ok(g, "phone", frozenset({"main", "ann", "cat"}))  # nobody to approve crm_b

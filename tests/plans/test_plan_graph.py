@@ -17,7 +17,7 @@ def test_every_node_and_edge_kind_is_documented(make_plan):
 
 def test_tiny_plan_graph_known_shape(make_plan):
     g = build_graph(make_plan())
-    kinds = {n: k for n, k in g.nodes(data="kind")}
+    kinds = dict(g.nodes(data="kind"))
     assert kinds == {
         "ann": "person",
         "bob": "person",

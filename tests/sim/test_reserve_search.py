@@ -6,7 +6,7 @@ from plans import default_plan_path, load_plan
 from scenarios import default_scenario_path, load_scenario
 from sim.analysis.backends import SerialBackend
 from sim.analysis.reserve_search import reserve_pools, smallest_reserve
-from sim.analysis.staffing import parse_target
+from sim.analysis.staffing_targets import parse_target
 
 
 def test_smallest_reserve_is_minimal_and_monotone():

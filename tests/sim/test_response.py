@@ -10,36 +10,16 @@ come up; the phone channel depends on the CRM.
 
 from __future__ import annotations
 
-import copy
 import math
 
 import numpy as np
 import pytest
 
-from plans.types import FROM_FILE
-from scenarios.model import Scenario
 from sim.engine.metrics import kpis_for
 from sim.engine.simulation import Simulation, simulate
 from sim.response.decisions import Decision, DecisionScript, TimedDecision
 from sim.response.metrics import response_kpis
 from sim.response.reach import reach_role
-
-TINY_SCENARIO = {
-    "meta": {"id": "tiny_crm", "name": "CRM outage on the tiny plan"},
-    "start": "2026-03-02T09:00:00",  # a Monday: Bob is on call
-    "horizon": "6h",
-    "demand": {"rate_per_hour": 60, "channels": {"phone": 0.7, "counter": 0.3}},
-    "handle_time": {"default": {"dist": "exponential", "mean": "4m"}},
-    "events": [
-        {
-            "id": "crm_down",
-            "kind": "outage",
-            "target": "crm",
-            "start": "1h",
-            "duration": {"dist": "fixed", "value": "10h"},
-        }
-    ],
-}
 
 
 def exact(d):
@@ -51,18 +31,12 @@ def tiny_plan(make_plan):
     return make_plan(exact)
 
 
-def scenario(**changes):
-    data = copy.deepcopy(TINY_SCENARIO)
-    data.update(changes)
-    return Scenario.model_validate(data, context={FROM_FILE: True})
-
-
-def test_known_rto_exactly(tiny_plan):
+def test_known_rto_exactly(tiny_plan, tiny_crm):
     # outage 60; alarm 65; duty (Bob, on call) reached 70, reports and grades at 70
     # (level 3: nothing in the criteria is met); activation: the commander (Ann) at 75;
     # handling: IT (Cat) reached at 85, approval by the already reached commander 5m
     # -> 90, activation 30m -> standby active at 120. The phone was dark 60-120.
-    rec = simulate(tiny_plan, scenario(), seed=1, policy="plan")
+    rec = simulate(tiny_plan, tiny_crm(), seed=1, policy="plan")
     incident = rec.response.incidents[0]
     assert incident.detected == 65
     assert incident.levels == [(70, 3, "plan")]
@@ -90,14 +64,14 @@ def test_known_rto_exactly(tiny_plan):
     assert r["restored_by_backup"] >= 1 and r["backup.crm_b.active_after_discovery"] == 55
 
 
-def test_none_policy_waits_for_repair(tiny_plan):
-    rec = simulate(tiny_plan, scenario(), seed=1, policy="none")
+def test_none_policy_waits_for_repair(tiny_plan, tiny_crm):
+    rec = simulate(tiny_plan, tiny_crm(), seed=1, policy="none")
     assert rec.response.activations == []
     assert kpis_for(rec, tiny_plan)["rto"] == 300  # down from 60 to the end of the run
     assert rec.response.incidents[0].detected == 65  # the alarm still rings
 
 
-def test_failed_activation_is_retried(make_plan):
+def test_failed_activation_is_retried(make_plan, tiny_crm):
     def flaky(d):
         exact(d)
         next(s for s in d["systems"] if s["id"] == "crm_b")["activation"].update(
@@ -105,7 +79,7 @@ def test_failed_activation_is_retried(make_plan):
         )
 
     plan = make_plan(flaky)
-    records = [simulate(plan, scenario(), seed=s, policy="plan").response for s in range(12)]
+    records = [simulate(plan, tiny_crm(), seed=s, policy="plan").response for s in range(12)]
     runs = [r.activations[0] for r in records if r.activations]  # some never succeed in 6 hours
     assert len(runs) >= 8
     for act in runs:
@@ -114,7 +88,7 @@ def test_failed_activation_is_retried(make_plan):
     assert {a["attempts"] for a in runs} > {1}
 
 
-def test_escalation_when_the_holder_and_deputy_do_not_answer(make_plan):
+def test_escalation_when_the_holder_and_deputy_do_not_answer(make_plan, tiny_crm):
     # Saturday: Bob is off call and cannot be reached off call; his deputy Dan has no
     # off-call number either. After 10m each, the call goes up the duty manager's
     # escalation line to the commander: Ann, called at 20m, answers at 25m.
@@ -138,14 +112,14 @@ def test_escalation_when_the_holder_and_deputy_do_not_answer(make_plan):
     reach = reach_role(plan, "duty", saturday_noon, np.random.default_rng(0))
     assert (reach.delay, reach.person, reach.via) == (25, "ann", "commander")
     assert [(p, called) for p, called, _ in reach.calls] == [("bob", 0), ("dan", 10), ("ann", 20)]
-    rec = simulate(plan, scenario(start="2026-03-07T12:00:00"), seed=1, policy="plan")
+    rec = simulate(plan, tiny_crm(start="2026-03-07T12:00:00"), seed=1, policy="plan")
     assert rec.response.reached["duty"]["via"] == "commander"
     assert rec.response.incidents[0].steps["discover_report"].done == 65 + 25
     # a weekday, Bob answers himself
     assert reach_role(plan, "duty", 12 * 60, np.random.default_rng(0)).person == "bob"
 
 
-def test_nobody_at_all_leaves_the_role_unreached(make_plan):
+def test_nobody_at_all_leaves_the_role_unreached(make_plan, tiny_crm):
     def nobody(d):
         exact(d)
         for p in d["people"]:
@@ -155,17 +129,17 @@ def test_nobody_at_all_leaves_the_role_unreached(make_plan):
     plan = make_plan(nobody)
     reach = reach_role(plan, "it", 0, np.random.default_rng(0))
     assert math.isinf(reach.delay) and reach.person is None
-    rec = simulate(plan, scenario(), seed=1, policy="plan")
+    rec = simulate(plan, tiny_crm(), seed=1, policy="plan")
     assert rec.response.incidents[0].steps["discover_report"].done is None
     assert response_kpis(rec)["roles_unreached"] >= 1
 
 
-def test_scripted_decision_changes_nothing_before_its_time(tiny_plan):
+def test_scripted_decision_changes_nothing_before_its_time(tiny_plan, tiny_crm):
     script = DecisionScript(
         decisions=(TimedDecision(at=150, action="activate_backup", target="crm_b", by="room"),)
     )
-    with_it = Simulation(tiny_plan, scenario(), 4, policy="scripted", script=script)
-    without = Simulation(tiny_plan, scenario(), 4, policy="scripted", script=DecisionScript())
+    with_it = Simulation(tiny_plan, tiny_crm(), 4, policy="scripted", script=script)
+    without = Simulation(tiny_plan, tiny_crm(), 4, policy="scripted", script=DecisionScript())
     for sim in (with_it, without):
         sim.run_until(149.999)
     a, b = with_it.records(), without.records()
@@ -176,7 +150,7 @@ def test_scripted_decision_changes_nothing_before_its_time(tiny_plan):
     assert with_it.response.record.activations[0]["active"] == 150 + 5 + 30  # approval, activation
 
 
-def test_refused_decisions_change_nothing(tiny_plan):
+def test_refused_decisions_change_nothing(tiny_plan, tiny_crm):
     refused = [
         Decision(action="activate_backup", target="nope"),
         Decision(action="activate_backup", target="phone"),  # a channel, not a standby
@@ -185,8 +159,8 @@ def test_refused_decisions_change_nothing(tiny_plan):
         Decision(action="declare_level"),
         Decision(action="switch_to_notice", target="counter"),  # not in the plan's flow
     ]
-    sim = Simulation(tiny_plan, scenario(), 5, policy="scripted")
-    early = Simulation(tiny_plan, scenario(), 5, policy="scripted")
+    sim = Simulation(tiny_plan, tiny_crm(), 5, policy="scripted")
+    early = Simulation(tiny_plan, tiny_crm(), 5, policy="scripted")
     assert not early.decide(
         Decision(action="activate_backup", target="crm_b")
     ).accepted  # nothing open yet
@@ -201,7 +175,7 @@ def test_refused_decisions_change_nothing(tiny_plan):
     ]
     assert "flow has no switch_to_notice on 'counter'" in verdicts[-1].reason
     assert sim.state() == before
-    reference = Simulation(tiny_plan, scenario(), 5, policy="scripted")
+    reference = Simulation(tiny_plan, tiny_crm(), 5, policy="scripted")
     reference.run_until(360)
     sim.run_until(360)
     for field in ("arrival", "start", "end", "status"):
@@ -210,8 +184,8 @@ def test_refused_decisions_change_nothing(tiny_plan):
         )
 
 
-def test_accepted_decision_is_taken_and_a_second_is_refused(tiny_plan):
-    sim = Simulation(tiny_plan, scenario(), 6, policy="scripted")
+def test_accepted_decision_is_taken_and_a_second_is_refused(tiny_plan, tiny_crm):
+    sim = Simulation(tiny_plan, tiny_crm(), 6, policy="scripted")
     sim.run_until(100)
     assert sim.decide(Decision(action="declare_level", level=2, by="duty")).accepted
     assert sim.decide(Decision(action="activate_backup", target="crm_b", by="commander")).accepted
@@ -244,14 +218,15 @@ def test_no_action_never_beats_the_plan_on_rto(default_plan, name):
         assert nobody >= planned - 1e-9, (name, seed, nobody, planned)
 
 
-def test_replication_lag_gives_the_rpo(tiny_plan):
+def test_replication_lag_gives_the_rpo(tiny_plan, tiny_crm):
     # crm replicates every 5m from a phase drawn per run: the data lost at a loss is
     # the time since the last copy, uniform over [0, 5m).
     rpos = []
     for seed in range(200):
-        sc = scenario(
+        sc = tiny_crm(
             events=[{"id": "loss", "kind": "data_loss", "system": "crm", "start": "37m"}],
             horizon="1h",
+            injects=[],
         )
         sim = Simulation(tiny_plan, sc, seed, policy="none")
         rec = sim.run()
@@ -263,8 +238,8 @@ def test_replication_lag_gives_the_rpo(tiny_plan):
     assert np.mean(rpos) == pytest.approx(2.5, abs=0.3)  # uniform mean 2.5, sd of the mean 0.1
 
 
-def test_lost_work_counts_contacts_in_the_lost_window(tiny_plan):
-    sc = scenario(
+def test_lost_work_counts_contacts_in_the_lost_window(tiny_plan, tiny_crm):
+    sc = tiny_crm(
         events=[{"id": "loss", "kind": "data_loss", "system": "crm", "start": "3h"}],
         demand={"rate_per_hour": 600, "channels": {"phone": 1.0}},
     )
@@ -275,8 +250,8 @@ def test_lost_work_counts_contacts_in_the_lost_window(tiny_plan):
     assert loss.detail["channels"] == ["phone"]
 
 
-def test_site_loss_loses_the_data_of_systems_there(tiny_plan):
-    sc = scenario(
+def test_site_loss_loses_the_data_of_systems_there(tiny_plan, tiny_crm):
+    sc = tiny_crm(
         events=[
             {
                 "id": "fire",

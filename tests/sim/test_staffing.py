@@ -17,16 +17,15 @@ import pytest
 from plans import load_plan
 from plans.loader import default_plan_path
 from scenarios.model import Scenario
-from sim.analysis.staffing import (
-    MAX_LEVELS,
+from sim.analysis.staff_scaling import with_agents
+from sim.analysis.staffing import MAX_LEVELS, search
+from sim.analysis.staffing_start import erlang_a_start
+from sim.analysis.staffing_targets import (
     Z_ONE_SIDED,
     Target,
-    erlang_a_start,
     min_replications,
     parse_target,
-    search,
     wilson_bounds,
-    with_agents,
 )
 from sim.queueing import erlang_a_staffing
 

@@ -11,13 +11,12 @@ from plans import ModelFileError, Plan
 from scenarios import bundled_scenarios, load_scenario
 from scenarios.model import ComplaintSurge, Scenario
 from sim.analysis.compare import MAIN_KPIS, compare, paired_difference
+from sim.analysis.variant_changes import VaryError, scale_counts
 from sim.analysis.variants import (
     Variant,
-    VaryError,
     apply_variant,
     combinations,
     parse_vary,
-    scale_counts,
     variants_from_file,
 )
 

@@ -1,0 +1,120 @@
+"""Verifying an improvement item: only a later drill's (or run's) results may close it.
+
+Why a module of its own: verification is the one way an item becomes 'verified'
+(ANCHORS.md section 1: "a later exercise then validates each completed corrective
+action"), and it is a job of its own: it reads evidence
+(:func:`~drills.evidence.load_evidence`), checks the evidence is later than the item
+and finished, and lets :func:`~drills.evidence.judge` decide, before it writes
+anything. The lifecycle by hand (:func:`drills.items.set_status`) refuses
+'verified'; :mod:`~drills.items` re-exports :func:`verify` beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from drills import validation as check
+from drills.errors import DrillError
+from drills.evidence import Evidence, drill_number, judge, load_evidence
+from drills.item_records import Item, get_item, load_item, record_change
+from drills.schema import connect, write
+from plans.model import Plan
+
+
+class VerificationRefused(DrillError, ValueError):
+    """The evidence does not show the problem gone; the item keeps its status."""
+
+    def __init__(self, item_id: int, reason: str) -> None:
+        """Refuse item ``item_id`` for ``reason``."""
+        self.item_id = item_id
+        self.reason = reason
+        super().__init__(f"item {item_id} not verified: {reason}")
+
+
+def _later(item: Item, evidence: Evidence) -> str | None:
+    """Why the evidence is not later than the item (None: it is)."""
+    if evidence.source == item.drill_id:
+        return (
+            f"{evidence.source} is the drill the item was found in; "
+            "only a later drill can show it fixed"
+        )
+    number = drill_number(evidence.source) if evidence.kind == "drill" else None
+    if number is not None:
+        if number <= item.drills_before:
+            return (
+                f"{evidence.source} was created before item {item.id} was recorded; "
+                "only a drill created after it can show the corrective action worked"
+            )
+        return None
+    held = check.parse_wall(evidence.held)
+    if held.tzinfo is None:  # a journal written without a zone: its times are UTC
+        held = held.replace(tzinfo=dt.UTC)
+    if held <= check.parse_wall(item.created_wall):
+        return (
+            f"{evidence.source} ran at {evidence.held}, before item {item.id} was recorded "
+            f"({item.created_wall}); only a later run can show the corrective action worked"
+        )
+    return None
+
+
+def verify(
+    db_path: str | Path,
+    item_id: int,
+    evidence: str | Path | Mapping[str, Any],
+    plan: Plan,
+    results: Evidence | None = None,
+    *,
+    by: str = "drillsim",
+) -> Item:
+    """Mark a done item verified on the evidence of a later drill or run journal.
+
+    ``evidence`` is a drill id in this database, or a run journal (its path, or its
+    parsed JSON); ``results`` is what that evidence shows, as
+    :func:`~drills.evidence.load_evidence` builds it (built here when left
+    out). Refused with :class:`VerificationRefused`, the item staying as it was, when
+    the item is not done, the evidence is of another plan, not later than the item,
+    not finished, or does not show the problem gone (see
+    :func:`~drills.evidence.judge`).
+    """
+    who = check.author(by)
+    item = get_item(db_path, item_id)
+    if item.plan_id != plan.meta.id:
+        raise ValueError(f"item {item_id} belongs to plan '{item.plan_id}', not '{plan.meta.id}'")
+    if item.status != "done":
+        raise VerificationRefused(
+            item_id, f"it is '{item.status}'; only a done item can be verified (mark it done first)"
+        )
+    shown = results if results is not None else load_evidence(db_path, evidence)
+    if (
+        results is not None
+        and isinstance(evidence, str)
+        and shown.kind == "drill"
+        and shown.source != evidence
+    ):
+        raise ValueError(f"the results given are of {shown.source}, not of {evidence}")
+    if shown.plan_id != item.plan_id:
+        raise VerificationRefused(
+            item_id, f"{shown.source} was held on plan '{shown.plan_id}', not '{item.plan_id}'"
+        )
+    reason = _later(item, shown) or (None if shown.final else shown.final_reason)
+    ok, why = (False, reason) if reason else judge(item.node_kind, item.node_id, plan, shown)
+    if not ok:
+        raise VerificationRefused(item_id, why)
+    wall = check.now_iso()
+    with connect(db_path) as conn, write(conn):
+        current = load_item(conn, item_id)
+        if current.status != "done":  # changed while the evidence was read
+            raise VerificationRefused(
+                item_id, f"it became '{current.status}' meanwhile; look again"
+            )
+        conn.execute(
+            "UPDATE items SET status = 'verified', verified_by = ? WHERE id = ?",
+            (shown.source, item_id),
+        )
+        record_change(
+            conn, item_id, "done", "verified", who, wall, f"verified by {shown.source}: {why}"
+        )
+        return load_item(conn, item_id)

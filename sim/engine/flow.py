@@ -1,0 +1,209 @@
+"""Contacts through the centre: arrive, wait, get served, give up, get dispatched.
+
+Why apart from staffing and recording: this is the hot path, run once or more per
+contact, and the one part whose cost sets how many replications a study can afford.
+Kept alone it stays short enough to read against the design below; who is at work
+(:mod:`sim.engine.staffing`) only changes the counts it reads.
+
+* **Callbacks, not a process per contact.** An arrival, a service completion and an
+  abandonment are each one SimPy ``Timeout`` with a callback, which keeps the cost
+  per contact below a bare SimPy model's.
+* **Queues per channel and priority, FIFO within.** Urgent requests go first; within
+  a priority, first come first served. A contact that gives up is marked and skipped
+  when it reaches the head of its queue; the count of waiting contacts is exact.
+* **A free agent takes the best waiting contact among its skills**: live contacts
+  before tickets, then priority, then the longest wait. An arriving contact goes to a
+  free agent of the most specialised group with its skill.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from typing import Any
+
+import numpy as np
+import simpy
+
+from plans.model import Plan
+from sim.engine.demand import CLASS_PRIORITY, Customers
+from sim.engine.records import ABANDONED, BLOCKED, DONE, DROPPED, NOTICED, SERVING, WAITING
+
+PRIORITIES = (0, 1)
+CALLBACK = 2
+"""Offset of a channel's callback queues: index 2 + priority holds callbacks."""
+QUEUE_SLOTS = (0, 1, 2, 3)
+
+
+class ContactFlow:
+    """Channels' queues and every contact's state, moved on by SimPy callbacks."""
+
+    # set by the simulation and by staffing; declared for the type checker only
+    env: simpy.Environment
+    plan: Plan
+    customers: Customers
+    horizon: float
+    n_answered: int
+    n_abandoned: int
+    chan_groups: list[list[int]]
+    g_busy: list[int]
+    g_staffed: list[int]
+    g_skills: list[list[int]]
+
+    # --- set-up ----------------------------------------------------------------------
+
+    def _setup_channels(self) -> None:
+        channels = self.plan.channels
+        self.channel_ids = tuple(c.id for c in channels)
+        self.channel_index = {c.id: i for i, c in enumerate(channels)}
+        self.live = [c.effective_mode() == "live" for c in channels]
+        self.mode = ["normal"] * len(channels)
+        """'normal', 'callback' (live arrivals become tickets) or 'notice' (told and leave)."""
+        self.deflect = [0.0] * len(channels)
+        """Share of would-be contacts a customer notice spares."""
+        self.up = [True] * len(channels)
+        self.block = [0.0] * len(channels)
+        self.factor = [1.0] * len(channels)
+        self.queues: list[list[deque[int]]] = [[deque() for _ in QUEUE_SLOTS] for _ in channels]
+        self.waiting = [0] * len(channels)
+
+    def _setup_contacts(self) -> None:
+        cust = self.customers
+        n = len(cust)
+        self.n = n
+        self.t_arr: list[float] = cust.time.tolist()
+        self.c_chan: list[int] = cust.channel.tolist()
+        self.c_prio: list[int] = [
+            CLASS_PRIORITY[k] for k in np.array(["urgent", "ordinary", "complex"])[cust.rclass]
+        ]
+        self.c_handle: list[float] = cust.handle.tolist()
+        self.c_patience: list[float] = cust.patience.tolist()
+        self.c_block: list[float] = cust.block_draw.tolist()
+        self.c_live: list[bool] = [self.live[c] for c in self.c_chan]
+        self.c_start = [math.nan] * n
+        self.c_end = [math.nan] * n
+        self.c_group = [-1] * n
+        self.status = bytearray(n)
+
+    # --- contacts --------------------------------------------------------------------
+
+    def _schedule_next_arrival(self, i: int) -> None:
+        if i < self.n and self.t_arr[i] < self.horizon:
+            ev = self.env.timeout(self.t_arr[i] - self.env.now, i)
+            ev.callbacks.append(self._arrive)
+
+    def _arrive(self, ev: Any) -> None:
+        i: int = ev._value
+        self._schedule_next_arrival(i + 1)
+        c = self.c_chan[i]
+        draw = self.c_block[i]
+        if not self.up[c] or draw < self.block[c]:
+            self.status[i] = BLOCKED
+            self.c_end[i] = self.env.now
+            return
+        if self.mode[c] != "normal" or draw >= 1.0 - self.deflect[c]:
+            if self.mode[c] == "notice" or draw >= 1.0 - self.deflect[c]:
+                self.status[i] = NOTICED  # told what is happening; does not queue
+                self.c_end[i] = self.env.now
+                return
+            self.c_live[i] = False  # callback: becomes a ticket
+        g_busy, g_staffed = self.g_busy, self.g_staffed
+        for g in self.chan_groups[c]:
+            if g_busy[g] < g_staffed[g]:
+                self._serve(i, g)
+                return
+        self.status[i] = WAITING
+        slot = self.c_prio[i] + (CALLBACK if self.live[c] and not self.c_live[i] else 0)
+        self.queues[c][slot].append(i)
+        self.waiting[c] += 1
+        patience = self.c_patience[i]
+        if self.c_live[i] and patience != math.inf:
+            timer = self.env.timeout(patience, i)
+            timer.callbacks.append(self._abandon)
+
+    def _serve(self, i: int, g: int) -> None:
+        if self.c_live[i]:
+            self.n_answered += 1
+        self.g_busy[g] += 1
+        self.status[i] = SERVING
+        self.c_start[i] = self.env.now
+        self.c_group[i] = g
+        ev = self.env.timeout(self.c_handle[i] * self.factor[self.c_chan[i]], i)
+        ev.callbacks.append(self._complete)
+
+    def _complete(self, ev: Any) -> None:
+        i: int = ev._value
+        self.status[i] = DONE
+        self.c_end[i] = self.env.now
+        g = self.c_group[i]
+        self.g_busy[g] -= 1
+        if self.g_busy[g] < self.g_staffed[g]:
+            self._dispatch(g)
+
+    def _abandon(self, ev: Any) -> None:
+        i: int = ev._value
+        if self.status[i] == WAITING:
+            self.n_abandoned += 1
+            self.status[i] = ABANDONED
+            self.c_end[i] = self.env.now
+            c = self.c_chan[i]
+            self.waiting[c] -= 1
+            queue = self.queues[c][
+                self.c_prio[i]
+            ]  # only live contacts give up: never a callback slot
+            if len(queue) > 2 * self.waiting[c] + 64:
+                self.queues[c][self.c_prio[i]] = deque(
+                    j for j in queue if self.status[j] == WAITING
+                )
+
+    def _next_for(self, g: int) -> tuple[int, int] | None:
+        """The best waiting contact for an agent of group ``g``: (channel, contact)."""
+        best: tuple[int, int, float] | None = None
+        best_at: tuple[int, int] | None = None
+        status = self.status
+        for c in self.g_skills[g]:
+            if not self.waiting[c] or not self.up[c]:
+                continue
+            for slot in QUEUE_SLOTS:
+                queue = self.queues[c][slot]
+                while queue and status[queue[0]] != WAITING:
+                    queue.popleft()
+                if queue:
+                    head = queue[0]
+                    ticket = 0 if self.live[c] and slot < CALLBACK else 1
+                    key = (ticket, slot % CALLBACK, self.t_arr[head])
+                    if best is None or key < best:
+                        best, best_at = key, (c, slot)
+        if best_at is None:
+            return None
+        c, p = best_at
+        return c, self.queues[c][p].popleft()
+
+    def _dispatch(self, g: int) -> None:
+        while self.g_busy[g] < self.g_staffed[g]:
+            nxt = self._next_for(g)
+            if nxt is None:
+                return
+            c, i = nxt
+            self.waiting[c] -= 1
+            self._serve(i, g)
+
+    def _drop_queue(self, c: int) -> None:
+        now = self.env.now
+        for queue in self.queues[c][:CALLBACK]:
+            for i in queue:
+                if self.status[i] == WAITING:
+                    self.status[i] = DROPPED
+                    self.c_end[i] = now
+            queue.clear()
+        self.waiting[c] = 0
+
+    def urgent_waiting(self) -> int:
+        """Urgent requests waiting now, on every channel."""
+        return sum(
+            1
+            for c in range(len(self.channel_ids))
+            for slot in (0, CALLBACK)
+            for i in self.queues[c][slot]
+            if self.status[i] == WAITING
+        )

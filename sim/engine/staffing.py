@@ -1,0 +1,236 @@
+"""Who can work now: staff groups, shifts, seats, and whether services hold up.
+
+Why apart from the contact flow: capacity changes rarely (a shift edge, an outage,
+reserves joining) while contacts move all the time; this part recomputes the counts
+the flow reads and then hands newly free agents back to it (``_dispatch``).
+
+* **Agents are counts, not objects.** Agents of one staff group (same site, shift
+  and skills) are interchangeable, so a group is two integers: agents at work and
+  agents busy. Capacity can then change at any moment (shifts, absence, a lost
+  site), which SimPy's ``Resource`` cannot do, and freeing an agent costs the same
+  with 200 agents as with 3,200. When capacity drops below the number busy, agents
+  finish their current contact and then stop; nobody is cut off mid-contact.
+* **Services are tracked here** because "working at required capacity" is a
+  comparison of agents at work against agents planned; the response closes the
+  loop on every change (``services_changed``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from scenarios.model import Scenario, StaffGroup
+from sim.engine.demand import start_minute_of_week
+from sim.engine.flow import ContactFlow
+from sim.engine.topology import Infrastructure
+
+if TYPE_CHECKING:
+    from sim.response.controller import ResponseController
+
+WEEK = 10080
+
+
+def _on_shift(intervals: list[tuple[int, int]], offset: int) -> Callable[[float], bool]:
+    """Whether a group with these minute-of-week intervals is on duty at run time ``t``."""
+
+    def on(t: float) -> bool:
+        return any(s <= (offset + t) % WEEK < e for s, e in intervals)
+
+    return on
+
+
+class Staffing(ContactFlow):
+    """Staff groups and their capacity, on top of the contact flow they feed."""
+
+    # set by the simulation; declared for the type checker only
+    scenario: Scenario
+    infra: Infrastructure
+    absence: dict[str | None, list[float]]
+    site_factor: dict[str, float]
+    staffing_log: list[tuple[float, int, int]]
+    service_log: list[tuple[float, str, bool, str]]
+    _service_ok: dict[str, bool]
+    cause: str
+    response: ResponseController | None
+
+    # --- set-up ----------------------------------------------------------------------
+
+    def _setup_groups(self) -> None:
+        groups = self.scenario.staffing
+        if groups is None:
+            groups = tuple(StaffGroup.from_plan(g) for g in self.plan.staffing)
+        self.groups: list[StaffGroup] = list(groups)
+        self.planned_groups = len(groups)
+        """Groups before any reserves joined: the planned capacity services are measured against."""
+        self.g_staffed = [0] * len(groups)
+        self.g_busy = [0] * len(groups)
+        self.g_site: list[str | None] = [g.site for g in groups]
+        self.g_agents = [g.agents for g in groups]
+        self.g_skills = [
+            [self.channel_index[c] for c in g.skills if c in self.channel_index] for g in groups
+        ]
+        self.g_label = [f"{g.site}/{g.shift or 'all'}/{'+'.join(g.skills)}" for g in groups]
+        self.chan_groups = [[] for _ in self.channel_ids]
+        self._index_groups()
+        shifts = {s.id: s for s in self.plan.shifts}
+        offset = start_minute_of_week(self.scenario)
+        self.g_on_shift: list[Callable[[float], bool]] = []
+        for g in groups:
+            if g.shift is None:
+                self.g_on_shift.append(lambda t: True)
+            else:
+                self.g_on_shift.append(_on_shift(shifts[g.shift].window.intervals(), offset))
+        self._shift_edges = sorted(
+            {
+                float(edge)
+                for g in groups
+                if g.shift is not None
+                for s, e in shifts[g.shift].window.intervals()
+                for base in range(-WEEK, int(self.horizon) + WEEK, WEEK)
+                for edge in (s + base - offset, e + base - offset)
+                if 0 < edge < self.horizon
+            }
+        )
+
+    def _index_groups(self) -> None:
+        """Which groups serve each channel, most specialised first."""
+        self.chan_groups = [[] for _ in self.channel_ids]
+        for gi in sorted(range(len(self.g_skills)), key=lambda g: (len(self.g_skills[g]), g)):
+            for c in self.g_skills[gi]:
+                self.chan_groups[c].append(gi)
+
+    # --- changes the response makes --------------------------------------------------
+
+    def add_group(self, site: str | None, agents: int, skills: list[str], label: str) -> int:
+        """Bring a new group to work (reserve staff); returns its index."""
+        self.groups.append(
+            StaffGroup(site=site or self.plan.sites[0].id, agents=agents, skills=tuple(skills))
+        )
+        self.g_staffed.append(0)
+        self.g_busy.append(0)
+        self.g_site.append(site)
+        self.g_agents.append(agents)
+        self.g_skills.append([self.channel_index[c] for c in skills])
+        self.g_label.append(label)
+        self.g_on_shift.append(lambda t: True)
+        self._index_groups()
+        self._update_capacity()
+        return len(self.groups) - 1
+
+    def add_skill(self, group: int, channel: str) -> None:
+        """Cross-skill a group onto a channel (redeployment)."""
+        c = self.channel_index[channel]
+        if c not in self.g_skills[group]:
+            self.g_skills[group].append(c)
+            self._index_groups()
+            self._update_capacity()
+
+    def relocate(self, from_site: str, to_site: str) -> list[int]:
+        """Move the groups of a site to another (staff to a backup site); their indexes."""
+        moved = [g for g, site in enumerate(self.g_site) if site == from_site]
+        for g in moved:
+            self.g_site[g] = to_site
+        self._update_capacity()
+        return moved
+
+    # --- capacity --------------------------------------------------------------------
+
+    def _group_capacity(self, gi: int) -> int:
+        if not self.g_on_shift[gi](self.env.now):
+            return 0
+        site = self.g_site[gi]
+        if site is None:
+            factor = 1.0  # reserve staff working from anywhere
+        elif site in self.site_factor:
+            factor = self.site_factor[site]  # a disaster: only those working elsewhere
+        elif not self.infra.site_working(site):
+            factor = 0.0  # the site or something it needs (its network link) is down
+        else:
+            factor = 1.0 - self.infra.down.get(site, 0.0)  # a partial outage of the site
+        for where in (None, self.groups[gi].site):
+            for share in self.absence.get(where, []):
+                factor *= 1.0 - share
+        return math.floor(self.g_agents[gi] * factor + 0.5)
+
+    def _seat_limits(self, staffed: list[int]) -> None:
+        """Staff moved to a backup site fill its seats; the rest cannot work there."""
+        for site in self.plan.sites:
+            if site.kind != "backup":
+                continue
+            free = site.seats
+            for gi, where in enumerate(self.g_site):
+                if where == site.id:
+                    staffed[gi] = min(staffed[gi], free)
+                    free -= staffed[gi]
+
+    def _update_capacity(self) -> None:
+        """Recompute agents at work in every group; put newly free agents to work."""
+        now = self.env.now
+        staffed = [self._group_capacity(gi) for gi in range(len(self.groups))]
+        self._seat_limits(staffed)
+        for gi, count in enumerate(staffed):
+            if count != self.g_staffed[gi] or len(self.staffing_log) < len(self.groups):
+                self.g_staffed[gi] = count
+                self.staffing_log.append((now, gi, count))
+        for gi in range(len(self.groups)):
+            if self.g_busy[gi] < self.g_staffed[gi]:
+                self._dispatch(gi)
+        self._track_services()
+
+    def planned_agents(self, c: int) -> int:
+        """Agents the plan puts on channel ``c`` now, before anything went wrong."""
+        now = self.env.now
+        return sum(
+            self.groups[g].agents
+            for g in range(self.planned_groups)
+            if c in self.g_skills[g] and self.g_on_shift[g](now)
+        )
+
+    def working_agents(self, c: int) -> int:
+        """Agents at work now who serve channel ``c``."""
+        return sum(self.g_staffed[g] for g in self.chan_groups[c])
+
+    def planned_agents_total(self) -> int:
+        """Agents the plan puts to work now, before anything went wrong."""
+        now = self.env.now
+        return sum(
+            self.groups[g].agents for g in range(self.planned_groups) if self.g_on_shift[g](now)
+        )
+
+    # --- services --------------------------------------------------------------------
+
+    def _track_services(self) -> None:
+        """Log when each channel, system and site stops or starts working as required."""
+        need = self.plan.response.restored_capacity
+        states: dict[str, bool] = {}
+        for c, cid in enumerate(self.channel_ids):
+            planned = self.planned_agents(c)
+            states[cid] = self.up[c] and (
+                planned == 0 or self.working_agents(c) >= need * planned - 1e-9
+            )
+        for system in self.plan.systems:
+            states[system.id] = self.infra.works(system.id)
+        for site in self.plan.sites:
+            if site.kind == "primary":
+                states[site.id] = self.infra.site_working(
+                    site.id
+                ) or self.infra.backup_site_active_for(site.id)
+        now = self.env.now
+        changed = False
+        for name, ok in states.items():
+            if self._service_ok.get(name, True) != ok:
+                self.service_log.append((now, name, ok, self.cause))
+                changed = True
+            self._service_ok[name] = ok
+        if changed and self.response is not None:
+            self.response.services_changed()
+
+    def service_ok(self, name: str) -> bool:
+        """Whether a channel, system or site works as required now."""
+        return self._service_ok.get(name, True)
+
+    def service_states(self) -> dict[str, bool]:
+        """Every tracked channel, system and site: working as required now."""
+        return dict(self._service_ok)
