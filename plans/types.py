@@ -24,6 +24,7 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
 )
+from pydantic_core import PydanticCustomError
 
 FROM_FILE = "from_file"
 """Validation-context key the loader sets: numbers without units are then refused."""
@@ -130,6 +131,61 @@ Headcount = Annotated[int, Field(ge=0)]
 
 NonEmptyText = Annotated[str, Field(min_length=1)]
 """Free text that must say something."""
+
+LANGUAGE_KEYS = {"zh-CN": "zh-CN", "zh": "zh-CN", "zh_CN": "zh-CN", "en": "en"}
+"""How a plan may name the languages of a text given in both."""
+
+
+class LocalText(str):
+    """A name or text given in one or both languages; as a ``str``, the first one given.
+
+    Why a ``str``: code that only needs some text (ids in messages, sorting, a
+    search) keeps working; what shows a name to a person asks for the language in
+    use with :func:`i18n.local_text`, which reads :attr:`texts`.
+    """
+
+    texts: dict[str, str]
+
+    def __new__(cls, texts: dict[str, str]) -> LocalText:
+        obj = super().__new__(cls, next(iter(texts.values())))
+        obj.texts = dict(texts)
+        return obj
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, str]]]:
+        return (LocalText, (self.texts,))
+
+
+def _local_text(value: str | dict[str, str]) -> str:
+    """``{zh: 赵磊, en: Zhao Lei}`` -> LocalText; a plain string stays as it is."""
+    if isinstance(value, str):
+        if not value:
+            raise PydanticCustomError("string_too_short", "String should have at least 1 character")
+        return value
+    if not value:
+        raise PydanticCustomError("local_text", "give the text in zh-CN, en or both")
+    texts: dict[str, str] = {}
+    for key, text in value.items():
+        lang = LANGUAGE_KEYS.get(str(key))
+        if lang is None:
+            raise PydanticCustomError(
+                "local_text",
+                "unknown language '{key}': write the text as zh-CN, en or both",
+                {"key": key},
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise PydanticCustomError("local_text", "the {lang} text is empty", {"lang": lang})
+        texts[lang] = text
+    return LocalText(texts)
+
+
+def _dump_local_text(value: str) -> str | dict[str, str]:
+    return value.texts if isinstance(value, LocalText) else value
+
+
+LocalName = Annotated[
+    str | dict[str, str], AfterValidator(_local_text), PlainSerializer(_dump_local_text)
+]
+"""A display name in Chinese, English or both (``{zh-CN: 赵磊, en: Zhao Lei}``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from drills.records import DrillRecord
+from i18n import set_language
 from drills.store import DrillStore
 from plans.model import Plan
 from plans.types import FROM_FILE
@@ -20,6 +21,13 @@ from scenarios.model import Scenario
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read English unless they choose a language: the machine's LANG must not decide."""
+    monkeypatch.setenv("DRILLSIM_LANG", "en")
+    set_language("en")
 
 
 @pytest.fixture

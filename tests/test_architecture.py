@@ -6,7 +6,9 @@ simulation; one 900-line module hides what it does. The rules are functions over
 source tree, so each is also shown to fail on a planted violation in a temporary tree.
 
 Layers, each importing only those to its left:
-``plans <- scenarios <- sim <- drills <- reports <- {drillsim, dashboard}``.
+``i18n <- plans <- scenarios <- sim <- drills <- reports <- {drillsim, dashboard}``
+(the translation layer sits below the plans because the loader's messages are
+translated too).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS: tuple[tuple[str, ...], ...] = (
+    ("i18n",),
     ("plans",),
     ("scenarios",),
     ("sim",),
@@ -30,13 +33,14 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 PACKAGES = tuple(p for layer in LAYERS for p in layer)
 MAX_LINES = 400
 
-_BASE = {"pydantic", "pydantic_core", "numpy", "yaml"}
+_BASE = {"pydantic", "pydantic_core", "numpy", "yaml", "babel"}
 THIRD_PARTY: dict[str, set[str]] = {
+    "i18n": {"babel"},
     "plans": _BASE | {"networkx"},
     "scenarios": _BASE,
     "sim": _BASE | {"simpy", "networkx", "dask", "distributed", "scipy"},
     "drills": _BASE | {"networkx", "scipy"},
-    "reports": _BASE | {"matplotlib", "reportlab", "networkx", "docx", "scipy"},
+    "reports": _BASE | {"matplotlib", "reportlab", "networkx", "docx", "scipy", "paperang_p2_fonts_cjk"},
     "drillsim": _BASE | {"networkx", "scipy"},
     "dashboard": _BASE | {"matplotlib", "streamlit", "networkx", "reportlab"},
 }
