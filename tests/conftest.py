@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from drills.records import DrillRecord
-from i18n import set_language
 from drills.store import DrillStore
+from i18n import set_language
 from plans.model import Plan
 from plans.types import FROM_FILE
 from scenarios.model import Scenario

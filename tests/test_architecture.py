@@ -40,7 +40,8 @@ THIRD_PARTY: dict[str, set[str]] = {
     "scenarios": _BASE,
     "sim": _BASE | {"simpy", "networkx", "dask", "distributed", "scipy"},
     "drills": _BASE | {"networkx", "scipy"},
-    "reports": _BASE | {"matplotlib", "reportlab", "networkx", "docx", "scipy", "paperang_p2_fonts_cjk"},
+    "reports": _BASE
+    | {"matplotlib", "reportlab", "networkx", "docx", "scipy", "paperang_p2_fonts_cjk"},
     "drillsim": _BASE | {"networkx", "scipy"},
     "dashboard": _BASE | {"matplotlib", "streamlit", "networkx", "reportlab"},
 }

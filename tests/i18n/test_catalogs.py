@@ -100,15 +100,51 @@ def test_a_string_translated_in_two_catalogs_reads_the_same():
 
 PROSE = re.compile(r"[A-Za-z]{2,}[ ,:;]+[A-Za-z]{2,}")
 SHOWN_BY_KEYWORD = {
-    "help", "description", "label", "message", "reason", "title", "caption",
-    "placeholder", "summary", "epilog", "text", "value_label", "ylabel", "xlabel",
+    "help",
+    "description",
+    "label",
+    "message",
+    "reason",
+    "title",
+    "caption",
+    "placeholder",
+    "summary",
+    "epilog",
+    "text",
+    "value_label",
+    "ylabel",
+    "xlabel",
 }
 MARKERS = {"_", "N_", "ngettext"}
 NOT_SHOWN = {
-    "execute", "executescript", "executemany", "compile", "match", "search", "sub",
-    "fullmatch", "startswith", "endswith", "split", "get", "setdefault", "strftime",
-    "strptime", "fromisoformat", "Path", "open", "getenv", "warn", "filterwarnings",
-    "simplefilter", "skip", "fail", "mark", "approx", "ContextVar", "TypeVar",
+    "execute",
+    "executescript",
+    "executemany",
+    "compile",
+    "match",
+    "search",
+    "sub",
+    "fullmatch",
+    "startswith",
+    "endswith",
+    "split",
+    "get",
+    "setdefault",
+    "strftime",
+    "strptime",
+    "fromisoformat",
+    "Path",
+    "open",
+    "getenv",
+    "warn",
+    "filterwarnings",
+    "simplefilter",
+    "skip",
+    "fail",
+    "mark",
+    "approx",
+    "ContextVar",
+    "TypeVar",
 }
 """Calls whose string arguments are code, not text for people."""
 EXEMPT = "# not for people"
@@ -130,7 +166,11 @@ def unmarked(path: Path) -> list[str]:
     tree = ast.parse(source)
     inside_marker: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in MARKERS:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in MARKERS
+        ):
             inside_marker |= {id(n) for n in ast.walk(node)}
     out = []
 
@@ -168,14 +208,21 @@ def unmarked(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("domain", sorted(DOMAINS))
 def test_no_user_facing_prose_is_left_unmarked(domain):
-    found = [p for pkg in DOMAINS[domain] for path in sorted((ROOT / pkg).rglob("*.py")) for p in unmarked(path)]
+    found = [
+        p
+        for pkg in DOMAINS[domain]
+        for path in sorted((ROOT / pkg).rglob("*.py"))
+        for p in unmarked(path)
+    ]
     assert not found, f"{len(found)} unmarked strings, first: " + "\n".join(found[:15])
 
 
 def test_the_unmarked_rule_catches_a_planted_string(tmp_path, monkeypatch):
     planted = ROOT / "drillsim" / "_planted_for_test.py"
     try:
-        planted.write_text('def f(x):\n    print(f"the plan has {x} errors")\n    print(_("marked text here"))\n')
-        assert unmarked(planted) == [f"drillsim/_planted_for_test.py:2: 'the plan has  errors'"]
+        planted.write_text(
+            'def f(x):\n    print(f"the plan has {x} errors")\n    print(_("marked text here"))\n'
+        )
+        assert unmarked(planted) == ["drillsim/_planted_for_test.py:2: 'the plan has  errors'"]
     finally:
         planted.unlink()
