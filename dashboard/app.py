@@ -8,20 +8,29 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import state
+from i18n import _
+
 
 def main() -> None:
-    """Configure the page and hand over to the chosen page."""
+    """Configure the page and hand over to the chosen page, in the tab's language."""
+    state.use_language()  # the page names in the navigation are read in it too
+    # Why: the console is for people running a drill; Streamlit's developer menu
+    # (rerun, clear cache, deploy) is noise to them.
+    st.set_option("client.toolbarMode", "minimal")
     st.set_page_config(
-        page_title="drillsim console", page_icon=":material/emergency:", layout="wide"
+        page_title=_("drillsim console"), page_icon=":material/emergency:", layout="wide"
     )
     pages = [
-        st.Page("pages/drill.py", title="Drill", icon=":material/timer:", default=True),
-        st.Page("pages/debrief.py", title="Debrief", icon=":material/summarize:"),
-        st.Page("pages/evaluate.py", title="Evaluate and report", icon=":material/rate_review:"),
-        st.Page("pages/programme.py", title="Programme and items", icon=":material/event_repeat:"),
-        st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
-        st.Page("pages/plans.py", title="Plans", icon=":material/account_tree:"),
-        st.Page("pages/scenarios.py", title="Scenarios", icon=":material/storm:"),
+        st.Page("pages/drill.py", title=_("Drill"), icon=":material/timer:", default=True),
+        st.Page("pages/debrief.py", title=_("Debrief"), icon=":material/summarize:"),
+        st.Page("pages/evaluate.py", title=_("Evaluate and report"), icon=":material/rate_review:"),
+        st.Page(
+            "pages/programme.py", title=_("Programme and items"), icon=":material/event_repeat:"
+        ),
+        st.Page("pages/compare.py", title=_("Compare"), icon=":material/compare_arrows:"),
+        st.Page("pages/plans.py", title=_("Plans"), icon=":material/account_tree:"),
+        st.Page("pages/scenarios.py", title=_("Scenarios"), icon=":material/storm:"),
     ]
     st.navigation(pages).run()
 

@@ -1,7 +1,9 @@
-"""Signing in to the console with a role (and its access code, when codes are set).
+"""Signing in to the console with a role (and its access code, when codes are set),
+and the tab's language switch.
 
 Why every page calls it: a page can be opened directly by its address, so the check
-belongs to each page, before it shows anything.
+belongs to each page, before it shows anything; and each run must set the tab's
+language before it draws a word.
 """
 
 from __future__ import annotations
@@ -9,17 +11,56 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
+from dashboard.widgets import shown
 from drills import access
+from i18n import LANGUAGES, N_, _
+from i18n.core import language_name
+
+ROLE_NAMES = {
+    "facilitator": N_("facilitator"),
+    "evaluator": N_("evaluator"),
+    "observer": N_("observer"),
+    "reviewer": N_("reviewer"),
+}
+"""The console's roles as a person reads them."""
+LANGUAGE_PICK = "language_pick"
+
+
+def role_name(role: str | None) -> str:
+    """A console role's name in the language in use (its id when it has none)."""
+    return _(ROLE_NAMES[role]) if role in ROLE_NAMES else str(role)
 
 
 def _sign_in() -> None:
+    state.use_language()  # a callback runs before the page sets the language
     role, code = st.session_state.get("sign_in_role"), st.session_state.get("sign_in_code", "")
     if access.sign_in(str(role), str(code), access.server_hashes()):
         state.put(state.ROLE, role)
-        state.flash("success", f"Signed in as {role}.")
+        state.flash("success", _("Signed in as {role}.").format(role=role_name(str(role))))
     else:
-        state.flash("error", f"That is not the access code for the {role} role.")
+        state.flash(
+            "error",
+            _("That is not the access code for the {role} role.").format(role=role_name(str(role))),
+        )
     st.session_state["sign_in_code"] = ""
+
+
+def _switch_language() -> None:
+    state.show_language(str(st.session_state.get(LANGUAGE_PICK)))
+
+
+def language_switch() -> None:
+    """The sidebar's language switch (中文 / English); the choice goes into the address."""
+    lang = state.use_language()
+    if st.session_state.get(LANGUAGE_PICK) != lang:
+        st.session_state[LANGUAGE_PICK] = lang
+    st.sidebar.selectbox(
+        "语言 / Language",
+        LANGUAGES,
+        format_func=language_name,
+        key=LANGUAGE_PICK,
+        on_change=_switch_language,
+    )
 
 
 def sign_in_panel() -> str | None:
@@ -27,31 +68,40 @@ def sign_in_panel() -> str | None:
     hashes = access.server_hashes()
     with st.sidebar:
         if not hashes:
-            st.warning("Open console: no access codes are set, so it only listens on this machine.")
+            st.warning(
+                _("Open console: no access codes are set, so it only listens on this machine.")
+            )
         role = state.role(bool(hashes))
         if role is not None:
-            st.caption(f"Role: **{role}**")
-            if st.button("Change role", key="sign_out"):
+            st.caption(_("Role: **{role}**").format(role=role_name(role)))
+            if st.button(_("Change role"), key="sign_out"):
                 state.put(state.ROLE, None)
                 st.rerun()
             return role
-        st.selectbox("Role", access.ROLES, key="sign_in_role")
+        st.selectbox(
+            _("Role"), access.ROLES, format_func=shown(access.ROLES, role_name), key="sign_in_role"
+        )
         if hashes:
-            st.text_input("Access code", type="password", key="sign_in_code")
-        st.button("Sign in", key="sign_in", on_click=_sign_in)
+            st.text_input(_("Access code"), type="password", key="sign_in_code")
+        st.button(_("Sign in"), key="sign_in", on_click=_sign_in)
     return None
 
 
 def require_role() -> str:
-    """The tab's role; stops the page with a sign-in prompt when there is none."""
+    """Set the tab's language, then the tab's role; stops the page with a sign-in prompt
+    when there is none."""
+    language_switch()
     role = sign_in_panel()
     if role is None:
         message = state.pop_flash()
         if message:
             getattr(st, message[0])(message[1])
-        st.title("drillsim console")
+        st.title(_("drillsim console"))
         st.info(
-            "Sign in with your role in the sidebar: facilitator, evaluator, observer or reviewer."
+            _(
+                "Sign in with your role in the sidebar: "
+                "facilitator, evaluator, observer or reviewer."
+            )
         )
         st.stop()
     return role

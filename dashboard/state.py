@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from drills import access
+from i18n import Language, choose_language, normalize_language, set_language
 
 DRILL = "drill_id"
 AUTHOR = "author"
@@ -20,6 +21,8 @@ UPLOADED_SCENARIOS = "uploaded_scenarios"
 SEEN_VERSION = "seen_version"
 FLASH = "flash"
 ROLE = "role"
+LANG = "lang"
+"""The tab's language, in the session and in the address (``?lang=zh-CN``)."""
 
 
 def role(codes_set: bool) -> str | None:
@@ -69,6 +72,39 @@ def show_drill(drill_id: str) -> None:
     st.session_state[DRILL] = drill_id
     if st.query_params.get("drill") != drill_id:
         st.query_params["drill"] = drill_id
+
+
+def chosen_language() -> Language:
+    """The tab's language: the address's ``?lang=`` first (a shared link keeps it), then
+    the tab's choice, then DRILLSIM_LANG, LANG, English."""
+    from_address = normalize_language(st.query_params.get(LANG))
+    if from_address is not None:
+        st.session_state[LANG] = from_address
+        return from_address
+    chosen = normalize_language(st.session_state.get(LANG))
+    if chosen is not None:
+        st.query_params[LANG] = chosen  # a page link drops the address's parameters
+        return chosen
+    return choose_language(None, plan_language=None)
+
+
+def use_language() -> Language:
+    """Translate this run into the tab's language.
+
+    Why on every run: each session's script runs in a thread of its own, and the
+    language is a context variable of that thread.
+    """
+    return set_language(chosen_language())
+
+
+def show_language(lang: str) -> None:
+    """Remember the tab's language in the session and in the address."""
+    found = normalize_language(lang)
+    if found is None:
+        return
+    st.session_state[LANG] = found
+    if st.query_params.get(LANG) != found:
+        st.query_params[LANG] = found
 
 
 def flash(kind: str, message: str) -> None:

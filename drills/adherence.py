@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from i18n import N_, _
 from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
 from sim.engine.metrics import disruptions
@@ -27,6 +28,15 @@ CHECKED_STEPS = STEP_NAMES[:5]
 TAKEN = ("started", "done", "failed attempt")
 """Action log statuses that count as the action being taken."""
 EPS = 1e-9
+STEP_WORDS = {
+    "discover_report": N_("discover report"),
+    "assess_grade": N_("assess grade"),
+    "activate": N_("activate"),
+    "handle_coordinate": N_("handle coordinate"),
+    "track_feedback": N_("track feedback"),
+    "review_improve": N_("review improve"),
+}
+"""How a finding names a step (the step's id in words)."""
 
 Finding = dict[str, Any]
 """One departure from the plan: kind, incident, step/role/action, message."""
@@ -99,7 +109,7 @@ def _step_findings(incident: Incident, due: dict[str, float], now: float) -> lis
         out.append({"kind": kind, "incident": incident.id, "step": step, "message": message})
 
     for i, step in enumerate(steps):
-        name = f"{_step_name(step.step)} (owner {step.owner})"
+        name = _("{step} (owner {role})").format(step=_step_name(step.step), role=step.owner)
         overdue = step.step in CHECKED_STEPS and step.done is None and now > due[step.step] + EPS
         if step.started is None:
             later = next((s for s in steps[i + 1 :] if s.started is not None), None)
@@ -107,30 +117,42 @@ def _step_findings(incident: Incident, due: dict[str, float], now: float) -> lis
                 add(
                     "skipped",
                     step.step,
-                    f"{name} was never started, yet "
-                    f"{_step_name(later.step)} started at {_at(later.started)}",
+                    _("{name} was never started, yet {later} started at {at}").format(
+                        name=name, later=_step_name(later.step), at=_at(later.started)
+                    ),
                 )
             elif overdue:
                 add(
                     "not_done",
                     step.step,
-                    f"{name} was never started; by the plan's limits it was due "
-                    f"done at {_at(due[step.step])}",
+                    _(
+                        "{name} was never started; by the plan's limits it was due done at {at}"
+                    ).format(name=name, at=_at(due[step.step])),
                 )
             continue
         if step.done is not None and step.late(now):
             add(
                 "late",
                 step.step,
-                f"{name} took {human_minutes(step.done - step.started)} "
-                f"against a limit of {human_minutes(step.limit)}",
+                _("{name} took {took} against a limit of {limit}").format(
+                    name=name,
+                    took=human_minutes(step.done - step.started),
+                    limit=human_minutes(step.limit),
+                ),
             )
         elif overdue:
             add(
                 "not_done",
                 step.step,
-                f"{name} started at {_at(step.started)} and was "
-                f"still not done at {_at(now)}, past its limit of {human_minutes(step.limit)}",
+                _(
+                    "{name} started at {started} and was still not done at {now}, "
+                    "past its limit of {limit}"
+                ).format(
+                    name=name,
+                    started=_at(step.started),
+                    now=_at(now),
+                    limit=human_minutes(step.limit),
+                ),
             )
         prev = steps[i - 1] if i else None
         if (
@@ -138,12 +160,21 @@ def _step_findings(incident: Incident, due: dict[str, float], now: float) -> lis
             and prev.started is not None
             and (prev.done is None or prev.done > step.started + EPS)
         ):
-            when = f"done at {_at(prev.done)}" if prev.done is not None else "not done"
+            fields = {
+                "step": _step_name(step.step),
+                "started": _at(step.started),
+                "prev": _step_name(prev.step),
+            }
             add(
                 "out_of_order",
                 step.step,
-                f"{_step_name(step.step)} started at {_at(step.started)} before "
-                f"{_step_name(prev.step)} was done ({when})",
+                _("{step} started at {started} before {prev} was done (done at {done})").format(
+                    done=_at(prev.done), **fields
+                )
+                if prev.done is not None
+                else _("{step} started at {started} before {prev} was done (not done)").format(
+                    **fields
+                ),
             )
     return out
 
@@ -156,7 +187,7 @@ def _named_roles(
     flow = plan.flow_for(incident.event_class)
     for step in flow.steps if flow is not None else ():
         if step.step in CHECKED_STEPS and step.step in due:
-            why = f"owner of {_step_name(step.step)}"
+            why = _("owner of {step}").format(step=_step_name(step.step))
             named.setdefault(step.owner, []).append((why, due[step.step]))
     declared: dict[int, float] = {}
     for t, level, _by in incident.levels:
@@ -165,9 +196,11 @@ def _named_roles(
         if spec.level not in declared:
             continue
         by = declared[spec.level] + spec.response.respond_within
-        named.setdefault(spec.response.lead, []).append((f"level {spec.level} lead", by))
+        lead = _("level {level} lead").format(level=spec.level)
+        named.setdefault(spec.response.lead, []).append((lead, by))
+        team = _("level {level} team").format(level=spec.level)
         for role in spec.response.team:
-            named.setdefault(role, []).append((f"level {spec.level} team", by))
+            named.setdefault(role, []).append((team, by))
     return named
 
 
@@ -182,14 +215,17 @@ def _role_findings(
             continue
         if now <= min(by for _, by in reasons) + EPS:
             continue  # not due yet
+        why = _(", ").join(dict.fromkeys(w for w, _by in reasons))
         if call is None:
-            state = "was never called"
+            message = _("{role} ({why}) was never called").format(role=role, why=why)
         elif math.isfinite(call["reached"]):
-            state = f"was called at {_at(call['notified'])} but had not answered by {_at(now)}"
+            message = _(
+                "{role} ({why}) was called at {called} but had not answered by {now}"
+            ).format(role=role, why=why, called=_at(call["notified"]), now=_at(now))
         else:
-            state = f"was called at {_at(call['notified'])} and could not be reached"
-        why = ", ".join(dict.fromkeys(w for w, _ in reasons))
-        message = f"{role} ({why}) {state}"
+            message = _("{role} ({why}) was called at {called} and could not be reached").format(
+                role=role, why=why, called=_at(call["notified"])
+            )
         out.append(
             {"kind": "role_not_reached", "incident": incident.id, "role": role, "message": message}
         )
@@ -236,9 +272,9 @@ def _action_findings(
             if statuses & set(TAKEN) or "not needed" in statuses:
                 continue
             level = (
-                f"level {incident.level}"
+                _("level {level}").format(level=incident.level)
                 if incident.level is not None
-                else "every level (never graded)"
+                else _("every level (never graded)")
             )
             out.append(
                 {
@@ -247,15 +283,25 @@ def _action_findings(
                     "action": action.action,
                     "target": action.target,
                     "step": step.step,
-                    "message": f"{action.action} on {action.target} (listed in "
-                    f"{_step_name(step.step)} for {level}) was never taken",
+                    "message": _(
+                        "{action} on {target} (listed in {step} for {level}) was never taken"
+                    ).format(
+                        action=action.action,
+                        target=action.target,
+                        step=_step_name(step.step),
+                        level=level,
+                    ),
                 }
             )
     return out
 
 
-def _step_name(step: str) -> str:
-    return step.replace("_", " ")
+def step_words(step: str) -> str:
+    """A step id as a finding names it: 'discover report' / '事件发现与报告'."""
+    return _(STEP_WORDS[step]) if step in STEP_WORDS else step.replace("_", " ")
+
+
+_step_name = step_words
 
 
 def _at(minutes: float | None) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from drills.adherence import CHECKED_STEPS, EPS, TAKEN, Finding, adherence, due_times
 from drills.kpis import DEBRIEF_KPIS, spec_for
+from i18n import N_, _
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.targets import Check, plan_targets
@@ -58,8 +59,8 @@ TARGET_CHECKS = {
 TARGET_PREFIXES = {"steps_late": "step.", "tickets_late": "tickets."}
 """KPIs judged by a family of checks: met when every check of the family is met."""
 AGGREGATE_LABELS = {
-    "steps_late": "every response step within its limit",
-    "tickets_late": "every ticket within its class's time limits",
+    "steps_late": N_("every response step within its limit"),
+    "tickets_late": N_("every ticket within its class's time limits"),
 }
 
 
@@ -126,7 +127,7 @@ def kpi_table(
     rows: list[dict[str, Any]] = []
     for spec in DEBRIEF_KPIS:
         judged = _checks_for(spec.key, checks)
-        row: dict[str, Any] = {"kpi": spec.key, "label": spec.label, "unit": spec.unit}
+        row: dict[str, Any] = {"kpi": spec.key, "label": _(spec.label), "unit": spec.unit}
         row.update(_target_of(spec.key, judged))
         for name, kpis in values.items():
             row[name] = _clean(kpis.get(spec.key))
@@ -149,7 +150,7 @@ def _target_of(key: str, judged: list[Check]) -> dict[str, Any]:
     if not judged:
         return {"target": None, "op": None, "target_label": ""}
     if key in TARGET_PREFIXES:
-        return {"target": 0.0, "op": "<=", "target_label": AGGREGATE_LABELS[key]}
+        return {"target": 0.0, "op": "<=", "target_label": _(AGGREGATE_LABELS[key])}
     check = judged[0]
     return {"target": check.threshold, "op": check.op, "target_label": check.label}
 
@@ -172,7 +173,7 @@ def decision_effects(
     mine = values[base]
     rows: list[dict[str, Any]] = []
     for spec in DEBRIEF_KPIS:
-        row: dict[str, Any] = {"kpi": spec.key, "label": spec.label}
+        row: dict[str, Any] = {"kpi": spec.key, "label": _(spec.label)}
         a = _clean(mine.get(spec.key))
         for name, kpis in values.items():
             if name == base:

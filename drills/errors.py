@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from drills.records import Entry
+from i18n import _
 
 
 class DrillError(Exception):
@@ -21,8 +22,10 @@ class UnknownDrill(DrillError, LookupError):
     def __init__(self, drill_id: str) -> None:
         self.drill_id = drill_id
         super().__init__(
-            f"no drill '{drill_id}' in the drill database "
-            "(was it created in another database file?)"
+            _(
+                "no drill '{drill}' in the drill database "
+                "(was it created in another database file?)"
+            ).format(drill=drill_id)
         )
 
     def __str__(self) -> str:
@@ -36,8 +39,10 @@ class DrillEnded(DrillError, ValueError):
     def __init__(self, drill_id: str) -> None:
         self.drill_id = drill_id
         super().__init__(
-            f"drill '{drill_id}' has ended: its clock and decisions are final "
-            "(notes can still be added)"
+            _(
+                "drill '{drill}' has ended: its clock and decisions are final "
+                "(notes can still be added)"
+            ).format(drill=drill_id)
         )
 
 
@@ -63,11 +68,10 @@ class ReplayMismatch(DrillError):
 def describe_change(entry: Entry) -> str:
     """One entry in words, e.g. 'the clock was moved to 75.0 min by Alice (entry 7)'."""
     p = entry.payload
-    where = f"(entry {entry.seq})"
+    who, seq, at = entry.author, entry.seq, entry.sim_time
     if entry.kind == "advance":
-        return (
-            f"the clock was moved to {float(p.get('to', entry.sim_time)):.1f} min "
-            f"by {entry.author} {where}"
+        return _("the clock was moved to {to:.1f} min by {who} (entry {seq})").format(
+            to=float(p.get("to", entry.sim_time)), who=who, seq=seq
         )
     if entry.kind == "decision":
         what = " ".join(
@@ -76,24 +80,31 @@ def describe_change(entry: Entry) -> str:
             if x not in (None, "")
         )
         verdict = entry.result or {}
-        outcome = (
-            "accepted" if verdict.get("accepted") else f"refused: {verdict.get('reason', '?')}"
+        if verdict.get("accepted"):
+            return _("{who} decided {what} at {at:.1f} min (accepted) (entry {seq})").format(
+                who=who, what=what, at=at, seq=seq
+            )
+        return _("{who} decided {what} at {at:.1f} min (refused: {reason}) (entry {seq})").format(
+            who=who, what=what, at=at, reason=verdict.get("reason", "?"), seq=seq
         )
-        return f"{entry.author} decided {what} at {entry.sim_time:.1f} min ({outcome}) {where}"
     if entry.kind == "end":
-        return f"the drill was ended by {entry.author} {where}"
+        return _("the drill was ended by {who} (entry {seq})").format(who=who, seq=seq)
     if "live_started_wall" in p:
-        return f"the live clock was started by {entry.author} at {entry.sim_time:.1f} min {where}"
-    return f"the drill was changed by {entry.author} {where}"
+        return _("the live clock was started by {who} at {at:.1f} min (entry {seq})").format(
+            who=who, at=at, seq=seq
+        )
+    return _("the drill was changed by {who} (entry {seq})").format(who=who, seq=seq)
 
 
 def conflict_message(expected: int, actual: int, changes: Sequence[Entry]) -> str:
     """What changed since version ``expected``, and what the writer should do now."""
     if changes:
-        what = "; then ".join(describe_change(e) for e in changes)
+        what = _("; then ").join(describe_change(e) for e in changes)
     else:
-        what = f"the drill moved from version {expected} to {actual}"
-    return (
-        f"{what} since you looked; the board now shows the new state. "
+        what = _("the drill moved from version {expected} to {actual}").format(
+            expected=expected, actual=actual
+        )
+    return _(
+        "{what} since you looked; the board now shows the new state. "
         "Nothing of yours was saved: look again and resubmit if it still stands."
-    )
+    ).format(what=what)

@@ -30,6 +30,7 @@ from typing import Literal
 from drills import validation as check
 from drills.errors import UnknownDrill
 from drills.schema import connect, read, write
+from i18n import N_, _
 from plans.model import STEP_NAMES
 
 CAPABILITIES: tuple[str, ...] = (*STEP_NAMES, "resource_guarantee")
@@ -38,15 +39,15 @@ materials, information, backup systems)."""
 
 Rating = Literal["P", "S", "M", "U"]
 RATINGS: dict[str, str] = {
-    "P": "performed without challenges",
-    "S": "performed with some challenges",
-    "M": "performed with major challenges",
-    "U": "unable to be performed",
+    "P": N_("performed without challenges"),
+    "S": N_("performed with some challenges"),
+    "M": N_("performed with major challenges"),
+    "U": N_("unable to be performed"),
 }
-"""HSEEP's ratings and what each means."""
+"""HSEEP's ratings and what each means (msgids: shown with ``_()``)."""
 
 FindingKind = Literal["strength", "area"]
-FINDING_KINDS: dict[str, str] = {"strength": "strength", "area": "area for improvement"}
+FINDING_KINDS: dict[str, str] = {"strength": N_("strength"), "area": N_("area for improvement")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,11 @@ def check_capability(value: object) -> str:
     """One of :data:`CAPABILITIES`, or ValueError."""
     if isinstance(value, str) and value in CAPABILITIES:
         return value
-    raise ValueError(f"unknown capability {value!r}: one of {', '.join(CAPABILITIES)}")
+    raise ValueError(
+        _("unknown capability {value!r}: one of {choices}").format(
+            value=value, choices=", ".join(CAPABILITIES)
+        )
+    )
 
 
 def check_rating(value: object) -> Rating:
@@ -102,21 +107,25 @@ def check_rating(value: object) -> Rating:
     for r in ("P", "S", "M", "U"):
         if value == r:
             return r
-    meanings = "; ".join(f"{k}: {v}" for k, v in RATINGS.items())
-    raise ValueError(f"rating {value!r} is not one of P, S, M, U ({meanings})")
+    meanings = "; ".join(f"{k}: {_(v)}" for k, v in RATINGS.items())
+    raise ValueError(
+        _("rating {value!r} is not one of P, S, M, U ({meanings})").format(
+            value=value, meanings=meanings
+        )
+    )
 
 
 def _text(value: object, what: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise ValueError(f"{what} must be text, not {value!r}")
+        raise ValueError(_("{what} must be text, not {value!r}").format(what=_(what), value=value))
     return value.strip()
 
 
 def _who(value: object, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"every {what} needs a name: who gives it?")
+        raise ValueError(_("every {what} needs a name: who gives it?").format(what=_(what)))
     return value.strip()
 
 
@@ -124,7 +133,11 @@ def _finding_kind(value: object) -> FindingKind:
     for k in ("strength", "area"):
         if value == k:
             return k
-    raise ValueError(f"unknown finding kind {value!r}: 'strength' or 'area' (area for improvement)")
+    raise ValueError(
+        _("unknown finding kind {value!r}: 'strength' or 'area' (area for improvement)").format(
+            value=value
+        )
+    )
 
 
 def _drill_exists(conn: sqlite3.Connection, drill_id: str) -> None:
@@ -146,13 +159,14 @@ def rate(
     """
     cap = check_capability(capability)
     letter = check_rating(rating)
-    text = _text(evidence, "the evidence")
+    text = _text(evidence, N_("the evidence"))
     if letter in ("M", "U") and not text:
         raise ValueError(
-            f"a rating of {letter} ({RATINGS[letter]}) needs evidence: "
-            "say what was seen that earns it"
+            _(
+                "a rating of {letter} ({meaning}) needs evidence: say what was seen that earns it"
+            ).format(letter=letter, meaning=_(RATINGS[letter]))
         )
-    who = _who(evaluator, "rating")
+    who = _who(evaluator, N_("rating"))
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):
         _drill_exists(conn, drill_id)
@@ -206,17 +220,21 @@ def ratings(db_path: str | Path, drill_id: str) -> list[CapabilityRating]:
 
 def _complete(kind: FindingKind, observed: str, reference: str, analysis: str, draft: bool) -> None:
     if not observed:
-        raise ValueError(f"a {FINDING_KINDS[kind]} needs what was observed")
+        raise ValueError(_("a {kind} needs what was observed").format(kind=_(FINDING_KINDS[kind])))
     if kind == "area" and not draft:
         missing = [
-            name for name, text in (("reference", reference), ("analysis", analysis)) if not text
+            _(name)
+            for name, text in ((N_("reference"), reference), (N_("analysis"), analysis))
+            if not text
         ]
         if missing:
             raise ValueError(
-                f"an area for improvement needs its {' and '.join(missing)} before it leaves draft "
-                "(reference: the plan, procedure or standard that applies; "
-                "analysis: what happened, "
-                "root cause, effect)"
+                _(
+                    "an area for improvement needs its {missing} before it leaves draft "
+                    "(reference: the plan, procedure or standard that applies; "
+                    "analysis: what happened, "
+                    "root cause, effect)"
+                ).format(missing=_(" and ").join(missing))
             )
 
 
@@ -239,11 +257,11 @@ def add_finding(
     k = _finding_kind(kind)
     cap = check_capability(capability)
     obs, ref, why = (
-        _text(observed, "observed"),
-        _text(reference, "the reference"),
-        _text(analysis, "the analysis"),
+        _text(observed, N_("observed")),
+        _text(reference, N_("the reference")),
+        _text(analysis, N_("the analysis")),
     )
-    who = _who(author, "finding")
+    who = _who(author, N_("finding"))
     _complete(k, obs, ref, why, bool(draft))
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):
@@ -277,12 +295,14 @@ def update_finding(
     with connect(db_path) as conn, write(conn):
         row = conn.execute("SELECT * FROM findings WHERE id = ?", (finding_id,)).fetchone()
         if row is None:
-            raise LookupError(f"no finding {finding_id} in the drill database")
+            raise LookupError(
+                _("no finding {finding} in the drill database").format(finding=finding_id)
+            )
         k = _finding_kind(kind) if kind is not None else row["kind"]
         cap = check_capability(capability) if capability is not None else row["capability"]
-        obs = _text(observed, "observed") if observed is not None else row["observed"]
-        ref = _text(reference, "the reference") if reference is not None else row["reference"]
-        why = _text(analysis, "the analysis") if analysis is not None else row["analysis"]
+        obs = _text(observed, N_("observed")) if observed is not None else row["observed"]
+        ref = _text(reference, N_("the reference")) if reference is not None else row["reference"]
+        why = _text(analysis, N_("the analysis")) if analysis is not None else row["analysis"]
         is_draft = bool(draft) if draft is not None else bool(row["draft"])
         _complete(k, obs, ref, why, is_draft)
         wall = check.now_iso()

@@ -21,6 +21,7 @@ from this one module); this module holds what an item's node needs of it.
 
 from __future__ import annotations
 
+from drills.adherence import step_words
 from drills.evidence_sources import (
     EPS,
     Evidence,
@@ -30,6 +31,8 @@ from drills.evidence_sources import (
     evidence_from_journal,
     load_evidence,
 )
+from drills.item_records import node_kind_word
+from i18n import _
 from plans.model import Plan
 
 __all__ = [
@@ -83,22 +86,32 @@ def judge(node_kind: str, node_id: str, plan: Plan, evidence: Evidence) -> Outco
     """
     src = evidence.source
     if node_kind == "step":
-        cls, _, step = node_id.partition(".")
-        words = step.replace("_", " ")
+        cls, _dot, step = node_id.partition(".")
+        words = step_words(step)
         if cls not in evidence.event_classes:
-            return False, f"{src} had no {cls} incident, so it cannot show {words} done in time"
+            return False, _(
+                "{source} had no {cls} incident, so it cannot show {step} done in time"
+            ).format(source=src, cls=cls, step=words)
         if step == "review_improve":
             return _review(src, evidence.ratings.get(step, ()))
-        return evidence.steps.get(node_id, (False, f"{src} shows no time for {words} of {cls}"))
+        none = _("{source} shows no time for {step} of {cls}").format(
+            source=src, step=words, cls=cls
+        )
+        return evidence.steps.get(node_id, (False, none))
     if node_kind == "role":
-        never = f"{src} never called {node_id}, so it cannot show the role reached"
+        never = _("{source} never called {role}, so it cannot show the role reached").format(
+            source=src, role=node_id
+        )
         return evidence.roles.get(node_id, (False, never))
     if node_kind == "target":
         outcome = evidence.targets.get(node_id)
         if outcome is None:
             return (
                 False,
-                f"{src} measured nothing for the target '{node_id}' (nothing it needs happened)",
+                _(
+                    "{source} measured nothing for the target '{target}' "
+                    "(nothing it needs happened)"
+                ).format(source=src, target=node_id),
             )
         return outcome
     return _judge_node(node_kind, node_id, plan, evidence)
@@ -106,11 +119,13 @@ def judge(node_kind: str, node_id: str, plan: Plan, evidence: Evidence) -> Outco
 
 def _review(src: str, given: tuple[str, ...]) -> Outcome:
     if given and all(r in ("P", "S") for r in given):
-        return True, f"in {src}, the evaluators rated review and improvement {'/'.join(given)}"
-    return False, (
-        f"the review falls after the run; {src} shows it only through evaluators' ratings of "
-        f"review_improve, all P or S (has: {', '.join(given) or 'none'})"
-    )
+        return True, _("in {source}, the evaluators rated review and improvement {ratings}").format(
+            source=src, ratings="/".join(given)
+        )
+    return False, _(
+        "the review falls after the run; {source} shows it only through evaluators' ratings of "
+        "review_improve, all P or S (has: {ratings})"
+    ).format(source=src, ratings=", ".join(given) or _("none"))
 
 
 def _judge_node(node_kind: str, node_id: str, plan: Plan, evidence: Evidence) -> Outcome:
@@ -122,30 +137,41 @@ def _judge_node(node_kind: str, node_id: str, plan: Plan, evidence: Evidence) ->
     if protected_by(plan, node_id) & evidence.failed:
         needed.append(node_id)
     if evidence.findings is None and not needed:
-        return False, (
-            f"{src} is a run journal: it keeps no adherence findings and needed no backup "
-            f"of {node_id}; verify this item with a drill"
-        )
+        return False, _(
+            "{source} is a run journal: it keeps no adherence findings and needed no backup "
+            "of {node}; verify this item with a drill"
+        ).format(source=src, node=node_id)
     against = [f for f in evidence.findings or () if f.get("target") in {node_id, *needed}]
     if evidence.findings is not None and not (
         failed or node_id in evidence.acted_on or against or needed
     ):
-        return False, (
-            f"{node_kind} {node_id} was not involved in {src}: it did not fail, was not "
+        return False, _(
+            "{kind} {node} was not involved in {source}: it did not fail, was not "
             "needed as a backup, nothing acted on it and no finding names it"
-        )
+        ).format(kind=node_kind_word(node_kind), node=node_id, source=src)
     if against:
-        return False, f"in {src}: " + "; ".join(f["message"] for f in against)
+        return False, _("in {source}: {findings}").format(
+            source=src, findings="; ".join(f["message"] for f in against)
+        )
     missing = [b for b in needed if b not in evidence.activated]
     if missing:
         return False, "; ".join(
-            f"in {src}, {b} was needed "
-            f"({', '.join(sorted(protected_by(plan, b) & evidence.failed))} "
-            "failed) but never activated"
+            _("in {source}, {backup} was needed ({failed} failed) but never activated").format(
+                source=src,
+                backup=b,
+                failed=", ".join(sorted(protected_by(plan, b) & evidence.failed)),
+            )
             for b in missing
         )
-    activated = f"{', '.join(needed)} activated when needed"
+    backups = ", ".join(needed)
     if evidence.findings is None:
-        return True, f"in {src}, {activated} in every replication"
-    tail = f"; {activated}" if needed else ""
-    return True, f"no adherence finding against {node_kind} {node_id} in {src}{tail}"
+        return True, _("in {source}, {backups} activated when needed in every replication").format(
+            source=src, backups=backups
+        )
+    fields = {"kind": node_kind_word(node_kind), "node": node_id, "source": src}
+    if needed:
+        return True, _(
+            "no adherence finding against {kind} {node} in {source}; "
+            "{backups} activated when needed"
+        ).format(backups=backups, **fields)
+    return True, _("no adherence finding against {kind} {node} in {source}").format(**fields)

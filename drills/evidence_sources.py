@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from drills.adherence import Finding, adherence
+from drills.adherence import Finding, adherence, step_words
 from drills.debrief import run_kpis
 from drills.evaluations import ratings
 from drills.replay import load_inputs, open_simulation
 from drills.store import DrillStore
+from i18n import _
 from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
 from sim.analysis.targets import plan_targets
@@ -77,7 +78,8 @@ def drill_number(source: str) -> int | None:
 # --- from a drill ------------------------------------------------------------------------
 
 
-def _step_outcome(where: str, times: list[StepTime]) -> Outcome:
+def _step_outcome(where: dict[str, str], times: list[StepTime]) -> Outcome:
+    """``where``: the drill, step and class the times are of."""
     bad = next(
         (
             t
@@ -92,16 +94,19 @@ def _step_outcome(where: str, times: list[StepTime]) -> Outcome:
         )
         return (
             True,
-            f"{where} took {human_minutes(took)} "
-            f"against its limit of {human_minutes(times[0].limit)}",
+            _("in {drill}, {step} of {cls} took {took} against its limit of {limit}").format(
+                took=human_minutes(took), limit=human_minutes(times[0].limit), **where
+            ),
         )
+    limit = human_minutes(bad.limit)
     if bad.started is None:
-        state = "was never started"
+        text = _("in {drill}, {step} of {cls} was never started (limit {limit})")
     elif bad.done is None:
-        state = "was not done by the end"
+        text = _("in {drill}, {step} of {cls} was not done by the end (limit {limit})")
     else:
-        state = f"took {human_minutes(bad.done - bad.started)}"
-    return False, f"{where} {state} (limit {human_minutes(bad.limit)})"
+        text = _("in {drill}, {step} of {cls} took {took} (limit {limit})")
+        return False, text.format(took=human_minutes(bad.done - bad.started), limit=limit, **where)
+    return False, text.format(limit=limit, **where)
 
 
 def _steps(drill_id: str, incidents: list[Incident]) -> dict[str, Outcome]:
@@ -110,7 +115,7 @@ def _steps(drill_id: str, incidents: list[Incident]) -> dict[str, Outcome]:
         for name in STEP_NAMES:
             times = [i.steps[name] for i in incidents if i.event_class == cls and name in i.steps]
             if times:
-                where = f"in {drill_id}, {name.replace('_', ' ')} of {cls}"
+                where = {"drill": drill_id, "step": step_words(name), "cls": cls}
                 out[f"{cls}.{name}"] = _step_outcome(where, times)
     return out
 
@@ -122,17 +127,36 @@ def _roles(
     for role, call in response.reached.items():
         if math.isfinite(call["reached"]) and call["reached"] <= now:
             after = human_minutes(call["reached"] - call["notified"])
-            out[role] = (True, f"in {drill_id}, {role} was reached {after} after the call")
+            out[role] = (
+                True,
+                _("in {drill}, {role} was reached {after} after the call").format(
+                    drill=drill_id, role=role, after=after
+                ),
+            )
         else:
-            out[role] = (False, f"in {drill_id}, {role} was called but not reached")
+            out[role] = (
+                False,
+                _("in {drill}, {role} was called but not reached").format(
+                    drill=drill_id, role=role
+                ),
+            )
     for t, decision, verdict in response.decisions:
         if verdict.accepted and t <= now and decision.by:
             out.setdefault(
-                decision.by, (True, f"in {drill_id}, {decision.by} took decisions in the room")
+                decision.by,
+                (
+                    True,
+                    _("in {drill}, {who} took decisions in the room").format(
+                        drill=drill_id, who=decision.by
+                    ),
+                ),
             )
     for f in found:
         if f["kind"] == "role_not_reached":
-            out[f["role"]] = (False, f"in {drill_id}: {f['message']}")
+            out[f["role"]] = (
+                False,
+                _("in {source}: {findings}").format(source=drill_id, findings=f["message"]),
+            )
     return out
 
 
@@ -143,8 +167,15 @@ def _targets(
     for c in plan_targets(plan):
         if c.name.startswith("step."):  # every incident's step done in time, not just none late
             shown = [o for k, o in steps.items() if k.endswith(c.name[4:])]
-            texts = "; ".join(text for _, text in shown)
-            out[c.name] = (all(ok for ok, _ in shown), f"{c.label}: {texts}") if shown else None
+            texts = "; ".join(text for _ok, text in shown)
+            out[c.name] = (
+                (
+                    all(ok for ok, _text in shown),
+                    _("{label}: {texts}").format(label=c.label, texts=texts),
+                )
+                if shown
+                else None
+            )
             continue
         value = kpis.get(c.kpi, math.nan)
         nothing = (
@@ -153,7 +184,14 @@ def _targets(
             or (c.name == "rpo" and not kpis.get("data_losses"))
         )
         out[c.name] = (
-            None if nothing else (c.met(value), f"in {drill_id}, {c.label}: measured {value:g}")
+            None
+            if nothing
+            else (
+                c.met(value),
+                _("in {drill}, {label}: measured {value:g}").format(
+                    drill=drill_id, label=c.label, value=value
+                ),
+            )
         )
     return out
 
@@ -180,7 +218,9 @@ def evidence_from_drill(db_path: str | Path, drill_id: str) -> Evidence:
         plan_id=drill_plan.meta.id,
         held=record.created_wall,
         final=record.status == "ended",
-        final_reason=f"{drill_id} is still open: end it before its results count as evidence",
+        final_reason=_("{drill} is still open: end it before its results count as evidence").format(
+            drill=drill_id
+        ),
         event_classes=frozenset(i.event_class for i in response.incidents),
         steps=steps,
         roles=_roles(drill_id, response, now, found),
@@ -203,7 +243,9 @@ def _read_journal(journal: Mapping[str, Any] | str | Path) -> tuple[Mapping[str,
     try:
         return json.loads(path.read_text()), path.name
     except (OSError, ValueError) as exc:
-        raise ValueError(f"{path}: not a readable run journal ({exc})") from None
+        raise ValueError(
+            _("{path}: not a readable run journal ({error})").format(path=path, error=exc)
+        ) from None
 
 
 def evidence_from_journal(
@@ -217,7 +259,7 @@ def evidence_from_journal(
     activated when every replication brought it up. It keeps no adherence findings.
     """
     doc, file_name = _read_journal(journal)
-    name = source or file_name or "the run journal"
+    name = source or file_name or _("the run journal")
     try:
         n = int(doc["replications"])
         kpis: Mapping[str, Any] = doc["kpis"]
@@ -225,7 +267,9 @@ def evidence_from_journal(
         events: list[Mapping[str, Any]] = doc["scenario"].get("events", [])
         plan_id, held = str(doc["plan"]["meta"]["id"]), str(doc["meta"]["started"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ValueError(f"{name}: not a drillsim run journal (missing {exc})") from None
+        raise ValueError(
+            _("{name}: not a drillsim run journal (missing {key})").format(name=name, key=exc)
+        ) from None
 
     def count(key: str, field_name: str = "n") -> Any:
         return (kpis.get(key) or {}).get(field_name) or 0
@@ -242,12 +286,21 @@ def evidence_from_journal(
     steps: dict[str, Outcome] = {}
     for s in STEP_NAMES:
         ok = every(f"step.{s}.time") and always(f"step.{s}")
-        text = f"in {name}, {s.replace('_', ' ')} was {'' if ok else 'not '}done within its limit"
-        steps.update(
-            {f"{cls}.{s}": (ok, f"{text} in every one of {n} replications") for cls in classes}
-        )
+        text = (
+            _("in {name}, {step} was done within its limit in every one of {n} replications")
+            if ok
+            else _(
+                "in {name}, {step} was not done within its limit in every one of {n} replications"
+            )
+        ).format(name=name, step=step_words(s), n=n)
+        steps.update({f"{cls}.{s}": (ok, text) for cls in classes})
     roles = {
-        k[6:]: (every(k), f"in {name}, reached in {count(k)} of {n} replications")
+        k[6:]: (
+            every(k),
+            _("in {name}, reached in {count} of {n} replications").format(
+                name=name, count=count(k), n=n
+            ),
+        )
         for k in kpis
         if k.startswith("reach.")
     }
@@ -258,10 +311,10 @@ def evidence_from_journal(
             or (key == "rpo" and not count("data_losses", "mean"))
             or (key.startswith("step.") and not count(f"{key}.time"))
         )
-        met = f"met in {c.get('probability_met') or 0:.0%} of {n} replications"
-        targets[key] = (
-            None if nothing else (always(key), f"in {name}, {c.get('label', key)}: {met}")
+        met = _("in {name}, {label}: met in {share:.0%} of {n} replications").format(
+            name=name, label=c.get("label", key), share=c.get("probability_met") or 0, n=n
         )
+        targets[key] = None if nothing else (always(key), met)
     failed = {x for e in events for x in (e.get("target"), e.get("site"), e.get("system")) if x}
     failed.update(s for e in events for s in e.get("systems") or ())
     return Evidence(
@@ -270,7 +323,9 @@ def evidence_from_journal(
         plan_id=plan_id,
         held=held,
         final=doc.get("status") == "completed",
-        final_reason=f"{name} did not complete (status {doc.get('status')!r})",
+        final_reason=_("{name} did not complete (status {status!r})").format(
+            name=name, status=doc.get("status")
+        ),
         event_classes=classes - {""},
         steps=steps,
         roles=roles,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from drills.schema import connect, read
+from i18n import N_, _
 
 Element = Literal["planning", "organisation", "equipment", "training", "exercise"]
 ELEMENTS: tuple[Element, ...] = ("planning", "organisation", "equipment", "training", "exercise")
@@ -36,6 +37,20 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 NodeKind = Literal["role", "resource", "step", "target", "system", "site"]
 NODE_KINDS: tuple[NodeKind, ...] = ("role", "resource", "step", "target", "system", "site")
+NODE_KIND_WORDS: dict[str, str] = {
+    "role": N_("role"),
+    "resource": N_("resource"),
+    "step": N_("step"),
+    "target": N_("target"),
+    "system": N_("system"),
+    "site": N_("site"),
+}
+"""Each node kind as a word in a sentence."""
+
+
+def node_kind_word(kind: str) -> str:
+    """A node kind in the language in use ('system' / '系统')."""
+    return _(NODE_KIND_WORDS[kind]) if kind in NODE_KIND_WORDS else kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +135,9 @@ def load_item(conn: sqlite3.Connection, item_id: int) -> Item:
     """One item with its history, read on an open connection; LookupError if absent."""
     row = conn.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
     if row is None:
-        raise LookupError(f"no improvement item {item_id} in the drill database")
+        raise LookupError(
+            _("no improvement item {item} in the drill database").format(item=item_id)
+        )
     history = conn.execute(
         "SELECT * FROM item_history WHERE item_id = ? ORDER BY seq", (item_id,)
     ).fetchall()
@@ -156,7 +173,11 @@ def _item(row: sqlite3.Row, history: list[sqlite3.Row]) -> Item:
 def get_item(db_path: str | Path, item_id: int) -> Item:
     """One item with its history; LookupError if absent."""
     if not Path(db_path).exists():
-        raise LookupError(f"no improvement item {item_id}: there is no drill database at {db_path}")
+        raise LookupError(
+            _("no improvement item {item}: there is no drill database at {path}").format(
+                item=item_id, path=db_path
+            )
+        )
     with connect(db_path) as conn, read(conn):
         return load_item(conn, item_id)
 

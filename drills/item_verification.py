@@ -21,6 +21,7 @@ from drills.errors import DrillError
 from drills.evidence import Evidence, drill_number, judge, load_evidence
 from drills.item_records import Item, get_item, load_item, record_change
 from drills.schema import connect, write
+from i18n import _
 from plans.model import Plan
 
 
@@ -31,31 +32,34 @@ class VerificationRefused(DrillError, ValueError):
         """Refuse item ``item_id`` for ``reason``."""
         self.item_id = item_id
         self.reason = reason
-        super().__init__(f"item {item_id} not verified: {reason}")
+        super().__init__(
+            _("item {item} not verified: {reason}").format(item=item_id, reason=reason)
+        )
 
 
 def _later(item: Item, evidence: Evidence) -> str | None:
     """Why the evidence is not later than the item (None: it is)."""
     if evidence.source == item.drill_id:
-        return (
-            f"{evidence.source} is the drill the item was found in; "
-            "only a later drill can show it fixed"
-        )
+        return _(
+            "{source} is the drill the item was found in; only a later drill can show it fixed"
+        ).format(source=evidence.source)
     number = drill_number(evidence.source) if evidence.kind == "drill" else None
     if number is not None:
         if number <= item.drills_before:
-            return (
-                f"{evidence.source} was created before item {item.id} was recorded; "
+            return _(
+                "{source} was created before item {item} was recorded; "
                 "only a drill created after it can show the corrective action worked"
-            )
+            ).format(source=evidence.source, item=item.id)
         return None
     held = check.parse_wall(evidence.held)
     if held.tzinfo is None:  # a journal written without a zone: its times are UTC
         held = held.replace(tzinfo=dt.UTC)
     if held <= check.parse_wall(item.created_wall):
-        return (
-            f"{evidence.source} ran at {evidence.held}, before item {item.id} was recorded "
-            f"({item.created_wall}); only a later run can show the corrective action worked"
+        return _(
+            "{source} ran at {held}, before item {item} was recorded "
+            "({created}); only a later run can show the corrective action worked"
+        ).format(
+            source=evidence.source, held=evidence.held, item=item.id, created=item.created_wall
         )
     return None
 
@@ -82,10 +86,17 @@ def verify(
     who = check.author(by)
     item = get_item(db_path, item_id)
     if item.plan_id != plan.meta.id:
-        raise ValueError(f"item {item_id} belongs to plan '{item.plan_id}', not '{plan.meta.id}'")
+        raise ValueError(
+            _("item {item} belongs to plan '{plan}', not '{other}'").format(
+                item=item_id, plan=item.plan_id, other=plan.meta.id
+            )
+        )
     if item.status != "done":
         raise VerificationRefused(
-            item_id, f"it is '{item.status}'; only a done item can be verified (mark it done first)"
+            item_id,
+            _("it is '{status}'; only a done item can be verified (mark it done first)").format(
+                status=item.status
+            ),
         )
     shown = results if results is not None else load_evidence(db_path, evidence)
     if (
@@ -94,10 +105,17 @@ def verify(
         and shown.kind == "drill"
         and shown.source != evidence
     ):
-        raise ValueError(f"the results given are of {shown.source}, not of {evidence}")
+        raise ValueError(
+            _("the results given are of {source}, not of {evidence}").format(
+                source=shown.source, evidence=evidence
+            )
+        )
     if shown.plan_id != item.plan_id:
         raise VerificationRefused(
-            item_id, f"{shown.source} was held on plan '{shown.plan_id}', not '{item.plan_id}'"
+            item_id,
+            _("{source} was held on plan '{plan}', not '{other}'").format(
+                source=shown.source, plan=shown.plan_id, other=item.plan_id
+            ),
         )
     reason = _later(item, shown) or (None if shown.final else shown.final_reason)
     ok, why = (False, reason) if reason else judge(item.node_kind, item.node_id, plan, shown)
@@ -108,13 +126,20 @@ def verify(
         current = load_item(conn, item_id)
         if current.status != "done":  # changed while the evidence was read
             raise VerificationRefused(
-                item_id, f"it became '{current.status}' meanwhile; look again"
+                item_id,
+                _("it became '{status}' meanwhile; look again").format(status=current.status),
             )
         conn.execute(
             "UPDATE items SET status = 'verified', verified_by = ? WHERE id = ?",
             (shown.source, item_id),
         )
         record_change(
-            conn, item_id, "done", "verified", who, wall, f"verified by {shown.source}: {why}"
+            conn,
+            item_id,
+            "done",
+            "verified",
+            who,
+            wall,
+            _("verified by {source}: {why}").format(source=shown.source, why=why),
         )
         return load_item(conn, item_id)

@@ -50,11 +50,13 @@ from drills.item_records import (
     all_items,
     get_item,
     load_item,
+    node_kind_word,
     record_change,
 )
 from drills.item_verification import VerificationRefused, verify
 from drills.retest import coverage, fitting_scenarios, propose_retest
 from drills.schema import connect, write
+from i18n import N_, _
 from plans.model import STEP_NAMES, Plan
 from sim.analysis.targets import plan_targets
 
@@ -93,7 +95,17 @@ def _choice(value: object, choices: tuple[_T, ...], what: str) -> _T:
     for choice in choices:
         if value == choice:
             return choice
-    raise ValueError(f"unknown {what} {value!r}: one of {', '.join(choices)}")
+    raise ValueError(
+        _("unknown {what} {value!r}: one of {choices}").format(
+            what=_(what), value=value, choices=", ".join(choices)
+        )
+    )
+
+
+DATE_ERRORS = {
+    "start": N_("the start date must be a date such as 2026-06-30, not {value!r}"),
+    "due": N_("the due date must be a date such as 2026-06-30, not {value!r}"),
+}
 
 
 def _date(value: object, what: str) -> dt.date:
@@ -106,12 +118,12 @@ def _date(value: object, what: str) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ValueError(f"the {what} date must be a date such as 2026-06-30, not {value!r}")
+    raise ValueError(_(DATE_ERRORS[what]).format(value=value))
 
 
 def _text(value: object, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"an improvement item needs {what}")
+        raise ValueError(_("an improvement item needs {what}").format(what=_(what)))
     return value.strip()
 
 
@@ -119,14 +131,21 @@ def _one_of(value: str, known: list[str], what: str) -> str:
     if value in known:
         return value
     close = difflib.get_close_matches(value, known, n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
     listed = ", ".join(known) if len(known) <= 12 else ", ".join(known[:12]) + ", ..."
-    raise ValueError(f"unknown {what} '{value}'{hint}: one of {listed}")
+    if close:
+        raise ValueError(
+            _("unknown {what} '{value}' (did you mean '{close}'?): one of {listed}").format(
+                what=what, value=value, close=close[0], listed=listed
+            )
+        )
+    raise ValueError(
+        _("unknown {what} '{value}': one of {listed}").format(what=what, value=value, listed=listed)
+    )
 
 
 def node_ids(plan: Plan, kind: str) -> list[str]:
     """The ids an item of this node kind may name in the plan."""
-    node_kind = _choice(kind, NODE_KINDS, "node kind")
+    node_kind = _choice(kind, NODE_KINDS, N_("node kind"))
     if node_kind == "step":
         return [f"{f.event_class}.{s}" for f in plan.flows for s in STEP_NAMES]
     if node_kind == "target":
@@ -142,15 +161,24 @@ def node_ids(plan: Plan, kind: str) -> list[str]:
 
 def check_node(plan: Plan, kind: str, node_id: object) -> tuple[NodeKind, str]:
     """The node kind and id, checked against the plan (ValueError naming the known ids)."""
-    node_kind = _choice(kind, NODE_KINDS, "node kind")
+    node_kind = _choice(kind, NODE_KINDS, N_("node kind"))
     if not isinstance(node_id, str) or not node_id.strip():
-        raise ValueError(f"an improvement item about a {node_kind} needs the {node_kind}'s id")
-    what = {
-        "step": "step (write it event_class.step, e.g. 'system_failure.activate')",
-        "target": "target",
-    }.get(node_kind, node_kind)
+        raise ValueError(
+            _("an improvement item about a {kind} needs the {kind}'s id").format(
+                kind=node_kind_word(node_kind)
+            )
+        )
+    what = (
+        _("step (write it event_class.step, e.g. 'system_failure.activate')")
+        if node_kind == "step"
+        else node_kind_word(node_kind)
+    )
     known = node_ids(plan, node_kind)
-    return node_kind, _one_of(node_id.strip(), known, f"{what} in plan '{plan.meta.id}'")
+    return node_kind, _one_of(
+        node_id.strip(),
+        known,
+        _("{what} in plan '{plan}'").format(what=what, plan=plan.meta.id),
+    )
 
 
 # --- the database ------------------------------------------------------------------------
@@ -186,20 +214,22 @@ def add_item(
     ``owner_role`` a role of the plan; ``due`` on or after ``start``.
     """
     fields = (
-        _text(issue, "the issue (the area for improvement)"),
-        _text(corrective_action, "a corrective action"),
-        _choice(element, ELEMENTS, "capability element (POETE)"),
+        _text(issue, N_("the issue (the area for improvement)")),
+        _text(corrective_action, N_("a corrective action")),
+        _choice(element, ELEMENTS, N_("capability element (POETE)")),
         _one_of(
             str(owner_role).strip(),
             [r.id for r in plan.roles],
-            f"owner role in plan '{plan.meta.id}'",
+            _("owner role in plan '{plan}'").format(plan=plan.meta.id),
         ),
     )
     begin, end = _date(start, "start"), _date(due, "due")
     if end < begin:
-        raise ValueError(f"the due date {end} is before the start date {begin}")
+        raise ValueError(
+            _("the due date {due} is before the start date {start}").format(due=end, start=begin)
+        )
     kind, node = check_node(plan, node_kind, node_id)
-    cap = None if capability in (None, "") else _choice(capability, CAPABILITIES, "capability")
+    cap = None if capability in (None, "") else _choice(capability, CAPABILITIES, N_("capability"))
     who = check.author(author)
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):
@@ -210,7 +240,9 @@ def add_item(
             found_plan = _plan_id_of(row["plan_text"])
             if found_plan != plan.meta.id:
                 raise ValueError(
-                    f"drill '{drill_id}' was held on plan '{found_plan}', not '{plan.meta.id}'"
+                    _("drill '{drill}' was held on plan '{plan}', not '{other}'").format(
+                        drill=drill_id, plan=found_plan, other=plan.meta.id
+                    )
                 )
         counter = conn.execute("SELECT value FROM counters WHERE name = 'drills'").fetchone()
         cur = conn.execute(
@@ -265,23 +297,31 @@ def set_status(db_path: str | Path, item_id: int, status: str, by: str, note: st
     makes an item verified. Every other change not in :data:`TRANSITIONS` is refused
     with the changes allowed from the item's status.
     """
-    new = _choice(status, STATUSES, "status")
+    new = _choice(status, STATUSES, N_("status"))
     who = check.author(by)
     if new == "verified":
         raise ValueError(
-            f"item {item_id} cannot be set to 'verified' by hand: verify it with a later drill "
-            "(or run journal) whose results show the problem gone"
+            _(
+                "item {item} cannot be set to 'verified' by hand: verify it with a later drill "
+                "(or run journal) whose results show the problem gone"
+            ).format(item=item_id)
         )
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):
         item = load_item(conn, item_id)
         allowed = TRANSITIONS[item.status]
         if new not in allowed:
-            options = " or ".join(f"'{s}'" for s in sorted(allowed)) or "nothing (it is final)"
+            options = _(" or ").join(f"'{s}'" for s in sorted(allowed)) or _(
+                "nothing (it is final)"
+            )
             if item.status == "done":
-                options += ", or 'verified' through a later drill"
+                options = _("{options}, or 'verified' through a later drill").format(
+                    options=options
+                )
             raise ValueError(
-                f"item {item_id} is '{item.status}': it can move to {options}, not to '{new}'"
+                _("item {item} is '{status}': it can move to {options}, not to '{new}'").format(
+                    item=item_id, status=item.status, options=options, new=new
+                )
             )
         conn.execute("UPDATE items SET status = ? WHERE id = ?", (new, item_id))
         record_change(conn, item_id, item.status, new, who, wall, note.strip())

@@ -10,10 +10,12 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from i18n import N_, _
 from plans.types import human_minutes
 
 Unit = Literal["share", "minutes", "count"]
-UNIT_LABELS = {"share": "share", "minutes": "minutes", "count": "count"}
+UNIT_LABELS = {"share": N_("share"), "minutes": N_("minutes"), "count": N_("count")}
+"""Axis labels by unit (msgids: shown with ``_()``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +25,13 @@ class KpiSpec:
     key: str
     """Key in :func:`sim.engine.metrics.kpis_for` or :func:`sim.response.metrics.response_kpis`."""
     label: str
-    """Readable name."""
+    """Readable name, in English (a msgid: shown with ``_(spec.label)``)."""
     unit: Unit
     """'share' (0-1), 'minutes' or 'count'."""
     higher_is_better: bool | None
     """True: more is better; False: less is better; None: neither (a count of actions)."""
     axis: str = ""
-    """Axis label of a chart of it; left empty: named after the unit."""
+    """Axis label of a chart of it (a msgid); left empty: named after the unit."""
 
     def axis_label(self) -> str:
         """What a chart's value axis says about this KPI."""
@@ -37,17 +39,23 @@ class KpiSpec:
 
 
 DEBRIEF_KPIS: tuple[KpiSpec, ...] = (
-    KpiSpec("service_level", "Service level", "share", True, "share answered in time"),
-    KpiSpec("asa", "Average speed of answer", "minutes", False),
-    KpiSpec("abandonment", "Abandonment", "share", False, "share who gave up"),
-    KpiSpec("max_queue", "Longest queue", "count", False),
-    KpiSpec("backlog", "Ticket backlog at the end", "count", False),
-    KpiSpec("tickets_late", "Tickets late", "count", False),
-    KpiSpec("availability", "Availability (worst channel)", "share", True, "share of the time up"),
-    KpiSpec("rto", "RTO achieved", "minutes", False),
-    KpiSpec("rpo", "RPO achieved", "minutes", False),
-    KpiSpec("steps_late", "Response steps late", "count", False),
-    KpiSpec("backups_activated", "Backups activated", "count", None),
+    KpiSpec("service_level", N_("Service level"), "share", True, N_("share answered in time")),
+    KpiSpec("asa", N_("Average speed of answer"), "minutes", False),
+    KpiSpec("abandonment", N_("Abandonment"), "share", False, N_("share who gave up")),
+    KpiSpec("max_queue", N_("Longest queue"), "count", False),
+    KpiSpec("backlog", N_("Ticket backlog at the end"), "count", False),
+    KpiSpec("tickets_late", N_("Tickets late"), "count", False),
+    KpiSpec(
+        "availability",
+        N_("Availability (worst channel)"),
+        "share",
+        True,
+        N_("share of the time up"),
+    ),
+    KpiSpec("rto", N_("RTO achieved"), "minutes", False),
+    KpiSpec("rpo", N_("RPO achieved"), "minutes", False),
+    KpiSpec("steps_late", N_("Response steps late"), "count", False),
+    KpiSpec("backups_activated", N_("Backups activated"), "count", None),
 )
 """The rows of the debrief's KPI table, in order."""
 
@@ -69,7 +77,7 @@ def duration_text(minutes: float) -> str:
 def format_value(key: str, value: float | None) -> str:
     """A KPI value as a person reads it: '81.6%', '1h05m', '19', or 'n/a'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
+        return _("n/a")
     unit = spec_for(key).unit
     if unit == "share":
         return f"{value:.2%}" if key == "availability" else f"{value:.1%}"

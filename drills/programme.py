@@ -32,6 +32,7 @@ import yaml
 from drills.evaluations import CAPABILITIES
 from drills.items import Item, coverage, fitting_scenarios, open_items
 from drills.schema import connect, read
+from i18n import _, local_text, ngettext
 from plans.model import Plan
 from scenarios.model import Scenario
 
@@ -284,14 +285,14 @@ def _least_recent(
     classed = [n for n, s in pool.items() if s.meta.event_class is not None]
     if not classed:
         first = min(pool)
-        return first, "no bundled scenario that fits names an event class; this one comes first"
+        return first, _("no bundled scenario that fits names an event class; this one comes first")
     name = min(classed, key=lambda n: (last.get(pool[n].meta.event_class or "", dt.date.min), n))
     cls = pool[name].meta.event_class or ""
-    when = f"last drilled {last[cls]}" if cls in last else "not drilled yet"
-    return name, (
-        f"every event class was drilled in the last {WINDOW_YEARS} years; "
-        f"'{cls}' longest ago ({when}), which keeps the programme varied"
-    )
+    when = _("last drilled {date}").format(date=last[cls]) if cls in last else _("not drilled yet")
+    return name, _(
+        "every event class was drilled in the last {years} years; "
+        "'{cls}' longest ago ({when}), which keeps the programme varied"
+    ).format(years=WINDOW_YEARS, cls=cls, when=when)
 
 
 def suggest_next(
@@ -314,28 +315,42 @@ def suggest_next(
     if not pool:
         return (
             None,
-            f"no bundled scenario fits plan '{plan.meta.id}': write one for its event classes",
+            _("no bundled scenario fits plan '{plan}': write one for its event classes").format(
+                plan=plan.meta.id
+            ),
         )
     pending = [i for i in items if i.status != "verified" and i.plan_id == plan.meta.id]
     for gap in gaps(plan, drills, today)[0]:
         names = [n for n, s in pool.items() if s.meta.event_class == gap.name]
         if names:
             name, retests = _best(plan, pool, names, pending)
-            when = "never drilled" if gap.last_tested is None else f"last drilled {gap.last_tested}"
-            also = f"; it also re-tests {_items_text(retests)}" if retests else ""
-            return name, (
-                f"event class '{gap.name}' has not been drilled in the last {WINDOW_YEARS} years "
-                f"({when}){also}"
+            when = (
+                _("never drilled")
+                if gap.last_tested is None
+                else _("last drilled {date}").format(date=gap.last_tested)
             )
+            fields = {"cls": gap.name, "years": WINDOW_YEARS, "when": when}
+            if retests:
+                return name, _(
+                    "event class '{cls}' has not been drilled in the last {years} years "
+                    "({when}); it also re-tests {items}"
+                ).format(items=_items_text(retests), **fields)
+            return name, _(
+                "event class '{cls}' has not been drilled in the last {years} years ({when})"
+            ).format(**fields)
     name, retests = _best(plan, pool, list(pool), pending)
     if retests:
-        return name, f"it re-tests {_items_text(retests)}, the most of any bundled scenario"
+        return name, _("it re-tests {items}, the most of any bundled scenario").format(
+            items=_items_text(retests)
+        )
     return _least_recent(pool, drills, today)
 
 
 def _items_text(items: Sequence[Item]) -> str:
     ids = ", ".join(f"#{i.id}" for i in items)
-    return f"{len(items)} open improvement item{'s' if len(items) != 1 else ''} ({ids})"
+    return ngettext(
+        "{n} open improvement item ({ids})", "{n} open improvement items ({ids})", len(items)
+    ).format(n=len(items), ids=ids)
 
 
 def programme(
@@ -354,7 +369,7 @@ def programme(
     suggestion, reason = suggest_next(plan, drills, items, day, scenarios)
     return Programme(
         plan_id=plan.meta.id,
-        plan_name=plan.meta.name,
+        plan_name=local_text(plan.meta.name, fallback=plan.meta.id),
         today=day,
         drills=tuple(drills),
         last_full_drill=last,

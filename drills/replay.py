@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from drills.errors import ReplayMismatch
 from drills.records import DrillRecord, Entry
+from i18n import _
 from plans.issues import ModelFileError
 from plans.loader import load_plan_text
 from plans.model import Plan
@@ -19,7 +20,7 @@ from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
 from sim.engine.simulation import Simulation
 from sim.response.controller import Policy
-from sim.response.decisions import Decision, Verdict
+from sim.response.decisions import Decision, Verdict, said_in_any_language
 
 POLICY: Policy = "scripted"
 """A drill room plays the response: alarms and reports run, actions wait for decisions."""
@@ -34,8 +35,10 @@ def load_inputs(record: DrillRecord) -> tuple[Plan, Scenario]:
         )
     except ModelFileError as exc:
         raise ReplayMismatch(
-            f"drill '{record.id}': its stored plan or scenario no longer loads in this drillsim "
-            f"({'; '.join(exc.lines()[:3])}); the stored log is intact"
+            _(
+                "drill '{drill}': its stored plan or scenario no longer loads in this drillsim "
+                "({problems}); the stored log is intact"
+            ).format(drill=record.id, problems="; ".join(exc.lines()[:3]))
         ) from exc
 
 
@@ -65,11 +68,32 @@ def _replay(sim: Simulation, record: DrillRecord, entry: Entry) -> None:
     elif entry.kind == "decision":
         sim.run_until(entry.sim_time)
         fields = {k: v for k, v in entry.payload.items() if k in Decision.model_fields}
-        verdict = verdict_dict(sim.decide(Decision(**fields)))
-        if entry.result is not None and verdict != entry.result:
+        replayed = sim.decide(Decision(**fields))
+        verdict = verdict_dict(replayed)
+        if entry.result is not None and not same_verdict(replayed, entry.result):
             raise ReplayMismatch(
-                f"drill '{record.id}', entry {entry.seq} ({entry.payload.get('action')} at "
-                f"{entry.sim_time:.1f} min): stored verdict {entry.result}, replayed {verdict}. "
-                "The engine changed under this drill; its log is intact but this drillsim "
-                "cannot show the same board"
+                _(
+                    "drill '{drill}', entry {seq} ({action} at {at:.1f} min): stored verdict "
+                    "{stored}, replayed {replayed}. The engine changed under this drill; its log "
+                    "is intact but this drillsim cannot show the same board"
+                ).format(
+                    drill=record.id,
+                    seq=entry.seq,
+                    action=entry.payload.get("action"),
+                    at=entry.sim_time,
+                    stored=entry.result,
+                    replayed=verdict,
+                )
             )
+
+
+def same_verdict(verdict: Verdict, stored: dict[str, object]) -> bool:
+    """Whether a replayed verdict is the stored one, its reason said in any language.
+
+    Why any language: the room that decided may have read drillsim in Chinese and
+    the one replaying it in English; the reason is the same, only its words differ.
+    """
+    return set(stored) == {"accepted", "reason"} and (
+        stored["accepted"] == verdict.accepted
+        and said_in_any_language(verdict.reason, stored["reason"])
+    )

@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from i18n import _
+
 SCHEMA_VERSION = 2
 """The layout this code reads and writes."""
 
@@ -172,8 +174,10 @@ def ensure_schema(conn: sqlite3.Connection, path: str) -> None:
     found = stored_version(conn)
     if found is not None and found > SCHEMA_VERSION:
         raise NewerSchema(
-            f"{path}: the drill database has layout version {found}, newer than this drillsim "
-            f"understands ({SCHEMA_VERSION}); upgrade drillsim to open it"
+            _(
+                "{path}: the drill database has layout version {found}, newer than this drillsim "
+                "understands ({version}); upgrade drillsim to open it"
+            ).format(path=path, found=found, version=SCHEMA_VERSION)
         )
     for statement in TABLES:
         conn.execute(statement)
@@ -202,7 +206,9 @@ def connect(path: str | Path, timeout: float = DEFAULT_TIMEOUT) -> Iterator[sqli
     """
     db = Path(path)
     if db.is_dir():
-        raise ValueError(f"{db} is a folder; the drill database must be a file path")
+        raise ValueError(
+            _("{path} is a folder; the drill database must be a file path").format(path=db)
+        )
     db.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(db, timeout=timeout, isolation_level=None)
     try:

@@ -20,10 +20,15 @@ from drills.errors import Conflict, DrillEnded, ReplayMismatch
 from drills.records import DrillRecord, Entry
 from drills.replay import open_simulation, verdict_dict
 from drills.store import DrillStore
+from i18n import N_, _
 from plans.model import STEP_NAMES
+from plans.names import display_names
 from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
 from sim.response.decisions import Decision, Verdict
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+"""The time zone of a plan that names none."""
 
 __all__ = (
     "add_note",
@@ -66,18 +71,22 @@ def advance(
     record = _open(store, drill_id, expected_version)
     if record.status == "ended":
         raise DrillEnded(drill_id)
-    target = check.minutes(to_time, "the time to advance to")
+    target = check.minutes(to_time, N_("the time to advance to"))
     horizon = float(_scenario(record).horizon)
     if record.clock >= horizon:
         raise ValueError(
-            f"the clock is already at the scenario's end ({horizon:.1f} min); "
-            "the drill can only be ended"
+            _(
+                "the clock is already at the scenario's end ({horizon:.1f} min); "
+                "the drill can only be ended"
+            ).format(horizon=horizon)
         )
     target = min(target, horizon)
     if target <= record.clock:
         raise ValueError(
-            f"the clock is already at {record.clock:.1f} min; "
-            f"advance to a later time (up to {horizon:.1f} min)"
+            _(
+                "the clock is already at {clock:.1f} min; "
+                "advance to a later time (up to {horizon:.1f} min)"
+            ).format(clock=record.clock, horizon=horizon)
         )
     store.append(
         drill_id,
@@ -124,8 +133,10 @@ def start_live(
     record = _open(store, drill_id, expected_version)
     if record.mode != "live":
         raise ValueError(
-            f"drill '{drill_id}' is a tabletop drill: "
-            "its clock moves only when the room advances it"
+            _(
+                "drill '{drill}' is a tabletop drill: "
+                "its clock moves only when the room advances it"
+            ).format(drill=drill_id)
         )
     if record.status == "ended":
         raise DrillEnded(drill_id)
@@ -136,7 +147,9 @@ def start_live(
         record.clock,
         author,
         {
-            "text": f"live clock started at {record.clock:.1f} min, x{record.speed:g}",
+            "text": _("live clock started at {clock:.1f} min, x{speed:g}").format(
+                clock=record.clock, speed=record.speed
+            ),
             "live_started_wall": started,
         },
         expected_version=record.version,
@@ -191,7 +204,7 @@ def add_note(
 ) -> Entry:
     """Write a note in the log (at the clock unless ``sim_time`` is given); notes never conflict."""
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("a note cannot be empty")
+        raise ValueError(_("a note cannot be empty"))
     when = store.get(drill_id).clock if sim_time is None else sim_time
     return store.append(drill_id, "note", when, author, {"text": text.strip()})
 
@@ -210,7 +223,11 @@ def add_observation(
     (default: the clock). Like notes, observations never conflict.
     """
     if step not in STEP_NAMES:
-        raise ValueError(f"unknown step {step!r}: one of {', '.join(STEP_NAMES)}")
+        raise ValueError(
+            _("unknown step {step!r}: one of {steps}").format(
+                step=step, steps=", ".join(STEP_NAMES)
+            )
+        )
     when = store.get(drill_id).clock if sim_time is None else sim_time
     seen = check.now_iso() if wall_time is None else check.wall_iso(wall_time)
     return store.append(
@@ -244,12 +261,19 @@ def board(record: DrillRecord) -> dict[str, Any]:
 
     Keys of :meth:`sim.engine.simulation.Simulation.state`, plus ``injects`` (delivered so far,
     oldest first: at, title, message, to), ``log`` (entries as dicts) and ``drill``
-    (id, name, mode, status, clock, version, next_inject).
+    (id, name, mode, status, clock, version, next_inject, timezone).
+
+    For people: ``names`` (every plan id -> its name in the language in use), a
+    ``name`` beside the ``id`` of each channel, system and site, ``timezone`` (the
+    plan's, for wall times), and on each decision in ``log`` its ``reason`` as the
+    replay gives it now, in the language in use (``result`` keeps the stored one).
     """
     sim = open_simulation(record)
     scenario = sim.scenario
+    plan = sim.plan
     try:
         state = sim.state()
+        verdicts = [v for _t, _d, v in sim.response.record.decisions] if sim.response else []
     finally:
         sim.release()
     if (
@@ -257,15 +281,29 @@ def board(record: DrillRecord) -> dict[str, Any]:
         and record.clock <= scenario.horizon
     ):
         raise ReplayMismatch(
-            f"drill '{record.id}': replay reached {state['time']} min, "
-            f"the clock says {record.clock}"
+            _("drill '{drill}': replay reached {time} min, the clock says {clock}").format(
+                drill=record.id, time=state["time"], clock=record.clock
+            )
         )
     state["injects"] = [
         {"at": float(i.at), "title": i.title, "message": i.message, "to": list(i.to)}
         for i in sorted(scenario.injects, key=lambda i: i.at)
         if i.at <= record.clock
     ]
+    names = display_names(plan)
+    state["names"] = names
+    for key in ("channels", "systems", "sites"):
+        for item in state.get(key, []):
+            item["name"] = names.get(item["id"], item["id"])
+    timezone = getattr(plan.meta, "timezone", None) or DEFAULT_TIMEZONE
+    state["timezone"] = timezone
     state["log"] = [e.to_dict() for e in record.entries]
+    said = iter(verdicts)
+    for e in state["log"]:
+        if e["kind"] == "decision":
+            verdict = next(said, None)
+            if verdict is not None:
+                e["reason"] = str(verdict.reason)
     upcoming = sorted(float(i.at) for i in scenario.injects if i.at > record.clock)
     state["drill"] = {
         "id": record.id,
@@ -275,5 +313,6 @@ def board(record: DrillRecord) -> dict[str, Any]:
         "clock": record.clock,
         "version": record.version,
         "next_inject": upcoming[0] if upcoming else None,
+        "timezone": timezone,
     }
     return state

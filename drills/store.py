@@ -30,6 +30,7 @@ from drills import validation as check
 from drills.errors import Conflict, DrillEnded, UnknownDrill
 from drills.records import BOARD_KINDS, DrillRecord, DrillSummary, Entry, Participant
 from drills.schema import ensure_schema
+from i18n import N_, _
 
 DEFAULT_TIMEOUT = 30.0
 """Seconds a writer waits for another writer's transaction before giving up."""
@@ -45,13 +46,19 @@ class DrillStore:
         self._path = Path(path)
         self._timeout = float(timeout)
         if self._path.is_dir():
-            raise ValueError(f"{self._path} is a folder; the drill database must be a file path")
+            raise ValueError(
+                _("{path} is a folder; the drill database must be a file path").format(
+                    path=self._path
+                )
+            )
         self._path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise ValueError(
-                    f"{self._path}: the file system refused SQLite's WAL journal (got {mode!r})"
+                    _("{path}: the file system refused SQLite's WAL journal (got {mode!r})").format(
+                        path=self._path, mode=mode
+                    )
                 )
             with _write(conn):
                 ensure_schema(conn, str(self._path))
@@ -202,11 +209,11 @@ class DrillStore:
         change the board (:class:`DrillEnded`).
         """
         entry_kind = check.kind(kind)
-        time = check.minutes(sim_time, "the entry's simulated time")
+        time = check.minutes(sim_time, N_("the entry's simulated time"))
         who = check.author(author)
         payload_text = check.json_text(payload, "payload")
         result_text = None if result is None else check.json_text(result, "result")
-        clock = None if new_clock is None else check.minutes(new_clock, "the new clock")
+        clock = None if new_clock is None else check.minutes(new_clock, N_("the new clock"))
         live_start = None if new_live_start is None else check.wall_iso(new_live_start)
         wall = check.now_iso()
         bumps = entry_kind in BOARD_KINDS or clock is not None or live_start is not None

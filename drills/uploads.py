@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from i18n import N_, _, format_count
 from plans import ModelFileError, Plan
 from plans.io import MAX_FILE_BYTES, decode_text, parse_yaml
 from plans.loader import load_plan_text
@@ -55,24 +56,36 @@ def read_upload(name: str, data: bytes, expect: Kind, max_bytes: int = MAX_FILE_
             name,
             None,
             None,
-            (f"{name}: the file is {len(data):,} bytes; the limit is {max_bytes:,}",),
+            (
+                _("{name}: the file is {size} bytes; the limit is {limit}").format(
+                    name=name, size=format_count(len(data)), limit=format_count(max_bytes)
+                ),
+            ),
         )
     try:
         text = decode_text(data, name)
-        parsed, _, _ = parse_yaml(text, name)
+        parsed, _lines, _marks = parse_yaml(text, name)
     except ModelFileError as exc:
         return Upload(name, None, None, tuple(exc.lines()))
     found = kind_of(parsed)
     if found is not None and found != expect:
-        where = "Plans" if found == "plan" else "Scenarios"
+        message = (
+            N_(
+                "{name}: this is a plan, not a scenario (it has {keys}); "
+                "upload it on the {page} page"
+            )
+            if found == "plan"
+            else N_(
+                "{name}: this is a scenario, not a plan (it has {keys}); "
+                "upload it on the {page} page"
+            )
+        )
+        page = _("Plans") if found == "plan" else _("Scenarios")
         return Upload(
             name,
             None,
             None,
-            (
-                f"{name}: this is a {found}, not a {expect} (it has {_keys(parsed, found)}); "
-                f"upload it on the {where} page",
-            ),
+            (_(message).format(name=name, keys=_keys(parsed, found), page=page),),
         )
     try:
         model: Plan | Scenario = (
@@ -86,4 +99,4 @@ def read_upload(name: str, data: bytes, expect: Kind, max_bytes: int = MAX_FILE_
 def _keys(parsed: object, kind: Kind) -> str:
     wanted = PLAN_KEYS if kind == "plan" else SCENARIO_KEYS
     found = sorted(k for k in parsed if k in wanted) if isinstance(parsed, dict) else []
-    return " and ".join(f"'{k}'" for k in found[:2])
+    return _(" and ").join(f"'{k}'" for k in found[:2])

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from drills.records import KINDS, MODES, Kind, Mode, Participant
+from i18n import N_, _
 from plans.issues import ModelFileError
 from plans.loader import load_plan_text
 from scenarios import check_against_plan
@@ -34,7 +35,9 @@ def wall_iso(when: dt.datetime | str) -> str:
     moment = parse_wall(when) if isinstance(when, str) else when
     if moment.tzinfo is None:
         raise ValueError(
-            f"the wall time {moment.isoformat()} has no time zone: use e.g. datetime.now(UTC)"
+            _("the wall time {time} has no time zone: use e.g. datetime.now(UTC)").format(
+                time=moment.isoformat()
+            )
         )
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds")
 
@@ -45,23 +48,31 @@ def parse_wall(text: str) -> dt.datetime:
         return dt.datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f"'{text}' is not an ISO date and time such as 2026-03-02T09:00:00+00:00"
+            _("'{text}' is not an ISO date and time such as 2026-03-02T09:00:00+00:00").format(
+                text=text
+            )
         ) from None
 
 
 def drill_name(name: object) -> str:
     """The drill's name, trimmed; an empty one is refused."""
     if not isinstance(name, str) or not name.strip():
-        raise ValueError("a drill needs a name")
+        raise ValueError(_("a drill needs a name"))
     return name.strip()
 
 
+SOURCE_NAME_ERRORS = {
+    "plan": N_("a drill needs the plan's name (it is shown in error messages and the debrief)"),
+    "scenario": N_(
+        "a drill needs the scenario's name (it is shown in error messages and the debrief)"
+    ),
+}
+
+
 def source_name(name: object, what: str) -> str:
-    """The name a plan or scenario is reported under, trimmed."""
+    """The name a plan or scenario (``what``) is reported under, trimmed."""
     if not isinstance(name, str) or not name.strip():
-        raise ValueError(
-            f"a drill needs the {what}'s name (it is shown in error messages and the debrief)"
-        )
+        raise ValueError(_(SOURCE_NAME_ERRORS[what]))
     return name.strip()
 
 
@@ -71,7 +82,9 @@ def mode(value: object) -> Mode:
         if value == m:
             return m
     raise ValueError(
-        f"unknown mode {value!r}: a drill is 'tabletop' (the room moves the clock) or 'live'"
+        _(
+            "unknown mode {value!r}: a drill is 'tabletop' (the room moves the clock) or 'live'"
+        ).format(value=value)
     )
 
 
@@ -82,7 +95,11 @@ def seed(value: object) -> int:
         or not isinstance(value, numbers.Integral)
         or not 0 <= int(value) <= MAX_SEED
     ):
-        raise ValueError(f"the seed must be a whole number from 0 to {MAX_SEED}, not {value!r}")
+        raise ValueError(
+            _("the seed must be a whole number from 0 to {max}, not {value!r}").format(
+                max=MAX_SEED, value=value
+            )
+        )
     return int(value)
 
 
@@ -95,8 +112,10 @@ def speed(value: object) -> float:
         or value <= 0
     ):
         raise ValueError(
-            "the live speed must be a positive number (simulated minutes per wall minute), "
-            f"not {value!r}"
+            _(
+                "the live speed must be a positive number (simulated minutes per wall minute), "
+                "not {value!r}"
+            ).format(value=value)
         )
     return float(value)
 
@@ -113,16 +132,24 @@ def participants(values: Iterable[Participant | Mapping[str, Any]]) -> tuple[Par
             unknown = set(p) - {"name", "role"}
             if unknown:
                 raise ValueError(
-                    f"participant {n}: unknown field(s) {sorted(unknown)}; give name and role"
+                    _("participant {n}: unknown field(s) {fields}; give name and role").format(
+                        n=n, fields=sorted(unknown)
+                    )
                 )
             name, role = p.get("name"), p.get("role") or ""
         else:
-            raise ValueError(f"participant {n} must be {{'name': ..., 'role': ...}}, not {p!r}")
+            raise ValueError(
+                _("participant {n} must be {{'name': ..., 'role': ...}}, not {value!r}").format(
+                    n=n, value=p
+                )
+            )
         if not isinstance(name, str) or not name.strip():
-            raise ValueError(f"participant {n} needs a name")
+            raise ValueError(_("participant {n} needs a name").format(n=n))
         if not isinstance(role, str):
             raise ValueError(
-                f"participant {n} ({name.strip()}): the role must be text, not {role!r}"
+                _("participant {n} ({name}): the role must be text, not {role!r}").format(
+                    n=n, name=name.strip(), role=role
+                )
             )
         out.append(Participant(name.strip(), role.strip()))
     return tuple(out)
@@ -142,33 +169,47 @@ def kind(value: object) -> Kind:
     for k in KINDS:
         if value == k:
             return k
-    raise ValueError(f"unknown entry kind {value!r}: one of {', '.join(KINDS)}")
+    raise ValueError(
+        _("unknown entry kind {value!r}: one of {kinds}").format(
+            value=value, kinds=", ".join(KINDS)
+        )
+    )
 
 
 def minutes(value: object, what: str) -> float:
-    """A simulated time in minutes: finite and not negative."""
+    """A simulated time in minutes: finite and not negative (``what``: a msgid naming it)."""
     if (
         isinstance(value, bool)
         or not isinstance(value, numbers.Real)
         or not math.isfinite(value)
         or value < 0
     ):
-        raise ValueError(f"{what} must be a number of minutes, 0 or more, not {value!r}")
+        raise ValueError(
+            _("{what} must be a number of minutes, 0 or more, not {value!r}").format(
+                what=_(what), value=value
+            )
+        )
     return float(value)
 
 
 def author(value: object) -> str:
     """Who wrote an entry: every line of the log says who."""
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("every log entry needs an author: who did this?")
+        raise ValueError(_("every log entry needs an author: who did this?"))
     return value.strip()
 
 
 def json_text(value: object, what: str) -> str:
     """Strict JSON text of a payload or result (no NaN, plain data only)."""
     if not isinstance(value, Mapping):
-        raise ValueError(f"the {what} must be a mapping, not {type(value).__name__}")
+        raise ValueError(
+            _("the {what} must be a mapping, not {type}").format(
+                what=what, type=type(value).__name__
+            )
+        )
     try:
         return json.dumps(dict(value), allow_nan=False)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"the {what} cannot be stored as JSON: {exc}") from None
+        raise ValueError(
+            _("the {what} cannot be stored as JSON: {error}").format(what=what, error=exc)
+        ) from None

@@ -20,6 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from drillsim.lang import adopt_plan_language
+from drillsim.text import ljust, name_of, plan_name, rjust, width
+from i18n import N_, _, local_text
 from plans import ModelFileError, Plan, default_plan_path, load_plan
 from plans.activation import ActivationPath, activation_paths
 from plans.analysis import readiness_findings
@@ -29,35 +32,39 @@ from plans.loader import bundled_plans
 from plans.types import human_minutes
 from scenarios import Scenario, bundled_scenarios, check_against_plan, load_scenario
 
-SEVERITY_TITLES = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
+SEVERITY_TITLES = {"error": N_("ERRORS"), "warning": N_("WARNINGS"), "info": N_("NOTES")}
 
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
     p = sub.add_parser(
         "check",
-        help="validate plan files and list their readiness findings",
-        description="Validate plan files and list the weaknesses a drill would otherwise find. "
-        "With no FILE, checks the bundled default plan.",
+        help=_("validate plan files and list their readiness findings"),
+        description=_(
+            "Validate plan files and list the weaknesses a drill would otherwise find. "
+            "With no FILE, checks the bundled default plan."
+        ),
     )
     p.add_argument(
         "files",
         nargs="*",
         metavar="FILE",
-        help="plan or scenario files, or names of bundled ones (default: the bundled default plan)",
+        help=_(
+            "plan or scenario files, or names of bundled ones (default: the bundled default plan)"
+        ),
     )
     p.add_argument(
-        "--plan", metavar="PLAN", help="plan to check scenarios against (file or bundled name)"
+        "--plan", metavar="PLAN", help=_("plan to check scenarios against (file or bundled name)")
     )
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
     p.add_argument(
-        "--strict", action="store_true", help="exit 1 when any finding has severity error"
+        "--strict", action="store_true", help=_("exit 1 when any finding has severity error")
     )
     p.add_argument(
         "--today",
         type=_date,
         default=None,
-        help="date to judge drill and review dates against (YYYY-MM-DD; default: today)",
+        help=_("date to judge drill and review dates against (YYYY-MM-DD; default: today)"),
     )
     p.set_defaults(handler=run)
 
@@ -66,13 +73,15 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a date in the form YYYY-MM-DD").format(text=text)
+        ) from None
 
 
 def is_scenario_file(path: Path) -> bool:
     """Whether a file looks like a scenario (else it is checked as a plan)."""
     try:
-        data, _, _ = parse_yaml(read_text(path), path)
+        data, _lines, _text = parse_yaml(read_text(path), path)
     except ModelFileError:
         return False
     return isinstance(data, dict) and ("demand" in data or "horizon" in data)
@@ -116,16 +125,22 @@ def check_scenario(path: Path, plans: list[tuple[Path, Plan]]) -> dict[str, Any]
 def _scenario_plan(scenario: Scenario) -> tuple[Path, Plan]:
     bundled = bundled_plans()
     path = bundled.get(scenario.meta.plan or "", default_plan_path())
-    return path, load_plan(path)
+    plan = load_plan(path)
+    adopt_plan_language(plan)
+    return path, plan
 
 
 def _scenario_summary(scenario: Scenario) -> dict[str, Any]:
     return {
         "id": scenario.meta.id,
         "name": scenario.meta.name,
+        "_name": local_text(scenario.meta.name, fallback=scenario.meta.id),
         "start": scenario.start.isoformat(),
         "horizon_minutes": scenario.horizon,
-        "events": [f"{e.kind} '{e.id}' at {human_minutes(e.start)}" for e in scenario.events],
+        "events": [
+            _("{kind} '{id}' at {start}").format(kind=e.kind, id=e.id, start=human_minutes(e.start))
+            for e in scenario.events
+        ],
         "injects": len(scenario.injects),
         "objectives": [o.id for o in scenario.objectives],
     }
@@ -142,6 +157,7 @@ def check_file(path: Path, today: dt.date) -> dict[str, Any]:
             "issues": [i.to_dict() for i in exc.issues],
             "error_text": exc.lines(),
         }
+    adopt_plan_language(plan)
     findings = readiness_findings(plan, today)
     paths = activation_paths(plan)
     return {
@@ -155,6 +171,7 @@ def check_file(path: Path, today: dt.date) -> dict[str, Any]:
         "rto": plan.targets.rto,
         "_findings": findings,
         "_paths": paths,
+        "_plan": plan,
     }
 
 
@@ -163,6 +180,7 @@ def _plan_summary(plan: Plan) -> dict[str, Any]:
     return {
         "id": plan.meta.id,
         "name": plan.meta.name,
+        "_name": plan_name(plan),
         "version": plan.meta.version,
         "roles": len(plan.roles),
         "people": len(plan.people),
@@ -190,28 +208,92 @@ def _path_dict(p: ActivationPath) -> dict[str, Any]:
     }
 
 
+def _invalid(result: dict[str, Any]) -> list[str]:
+    return [
+        _("{file}: INVALID, {n} problem(s) to fix:").format(
+            file=result["file"], n=len(result["issues"])
+        )
+    ] + [f"  {x}" for x in result["error_text"]]
+
+
 def render_scenario(result: dict[str, Any]) -> str:
     """Readable report of one scenario's check."""
     if "fits" not in result:
-        return "\n".join(
-            [f"{result['file']}: INVALID, {len(result['issues'])} problem(s) to fix:"]
-            + [f"  {x}" for x in result["error_text"]]
-        )
+        return "\n".join(_invalid(result))
     sc = result["scenario"]
     lines = [
-        f"{result['file']}: scenario '{sc['id']}': {sc['name']}",
-        f"  starts {sc['start']}, runs {human_minutes(sc['horizon_minutes'])}; "
-        f"{sc['injects']} inject(s); "
-        f"objectives: {', '.join(sc['objectives']) or 'none'}",
+        _("{file}: scenario '{id}': {name}").format(
+            file=result["file"], id=sc["id"], name=sc["_name"]
+        ),
+        _("  starts {start}, runs {horizon}; {injects} inject(s); objectives: {objectives}").format(
+            start=sc["start"],
+            horizon=human_minutes(sc["horizon_minutes"]),
+            injects=sc["injects"],
+            objectives=", ".join(sc["objectives"]) or _("none"),
+        ),
     ]
-    lines += [f"  event: {e}" for e in sc["events"]]
+    lines += [_("  event: {event}").format(event=e) for e in sc["events"]]
     for fit in result["fits"]:
         if fit["issues"]:
-            lines.append(f"  does NOT fit plan '{fit['plan']}' ({len(fit['issues'])} problem(s)):")
+            lines.append(
+                _("  does NOT fit plan '{plan}' ({n} problem(s)):").format(
+                    plan=fit["plan"], n=len(fit["issues"])
+                )
+            )
             lines += [f"    {x}" for x in fit["error_text"]]
         else:
-            lines.append(f"  fits plan '{fit['plan']}'")
+            lines.append(_("  fits plan '{plan}'").format(plan=fit["plan"]))
     return "\n".join(lines)
+
+
+PATH_HEADERS = (
+    N_("event class"),
+    N_("lvl"),
+    N_("backup"),
+    N_("best"),
+    N_("planned"),
+    N_("1 retry"),
+    N_("slowest at"),
+)
+
+
+def render_paths(result: dict[str, Any]) -> list[str]:
+    """The activation paths table: event class and backup by name, times against the RTO."""
+    paths: list[ActivationPath] = result["_paths"]
+    if not paths:
+        return []
+    plan = result["_plan"]
+    head = [_(h) for h in PATH_HEADERS]
+    classes = {p.event_class: name_of(plan, p.event_class) for p in paths}
+    backups = {p.backup: name_of(plan, p.backup) for p in paths}
+    cw = max(20, *(width(x) for x in classes.values()))
+    bw = max(24, *(width(x) for x in backups.values()))
+    times = [
+        (human_minutes(p.best), human_minutes(p.planned), human_minutes(p.with_retry))
+        for p in paths
+    ]
+    tw = [
+        max(least, width(head[3 + i]), *(width(t[i]) for t in times))
+        for i, least in enumerate((7, 8, 8))
+    ]
+    lw = max(3, width(head[1]))
+    lines = [
+        _("\nACTIVATION PATHS: discovery until backup active (RTO {rto})").format(
+            rto=human_minutes(result["rto"])
+        ),
+        f"  {ljust(head[0], cw)} {rjust(head[1], lw)}  {ljust(head[2], bw)} "
+        + " ".join(rjust(head[3 + i], tw[i]) for i in range(3))
+        + f"  {head[6]}",
+    ]
+    for p, t in zip(paths, times, strict=True):
+        flag = "  > RTO" if p.planned > result["rto"] else ""
+        lines.append(
+            f"  {ljust(classes[p.event_class], cw)} {rjust(str(p.level), lw)}  "
+            f"{ljust(backups[p.backup], bw)} "
+            + " ".join(rjust(t[i], tw[i]) for i in range(3))
+            + f"  {p.worst_moment}{flag}"
+        )
+    return lines
 
 
 def render_text(result: dict[str, Any]) -> str:
@@ -219,40 +301,27 @@ def render_text(result: dict[str, Any]) -> str:
     if result.get("kind") == "scenario":
         return render_scenario(result)
     if not result["valid"]:
-        lines = [f"{result['file']}: INVALID, {len(result['issues'])} problem(s) to fix:"]
-        lines += [f"  {line}" for line in result["error_text"]]
-        return "\n".join(lines)
+        return "\n".join(_invalid(result))
     plan, summary = result["plan"], result["summary"]
     lines = [
-        f"{result['file']}: plan '{plan['id']}' version {plan['version']}: {plan['name']}",
-        f"  valid: {plan['roles']} roles, {plan['people']} people, {plan['sites']} sites, "
-        f"{plan['systems']} systems, {plan['channels']} channels, {plan['agents']} agents",
-        f"  readiness: {summary['error']} error(s), {summary['warning']} warning(s), "
-        f"{summary['info']} note(s)",
+        _("{file}: plan '{id}' version {version}: {name}").format(
+            file=result["file"], id=plan["id"], version=plan["version"], name=plan["_name"]
+        ),
+        _(
+            "  valid: {roles} roles, {people} people, {sites} sites, "
+            "{systems} systems, {channels} channels, {agents} agents"
+        ).format(
+            **{k: plan[k] for k in ("roles", "people", "sites", "systems", "channels", "agents")}
+        ),
+        _("  readiness: {error} error(s), {warning} warning(s), {info} note(s)").format(**summary),
     ]
     findings: list[Finding] = result["_findings"]
     for severity, title in SEVERITY_TITLES.items():
         group = [f for f in findings if f.severity == severity]
         if group:
-            lines.append(f"\n{title.upper()} ({len(group)})")
+            lines.append(f"\n{_(title)} ({len(group)})")
             lines += [f"  - {f.message} [{f.code}]" for f in group]
-    paths: list[ActivationPath] = result["_paths"]
-    if paths:
-        lines.append(
-            "\nACTIVATION PATHS: discovery until backup active "
-            f"(RTO {human_minutes(result['rto'])})"
-        )
-        lines.append(
-            f"  {'event class':<20} {'lvl':>3}  {'backup':<24} {'best':>7} {'planned':>8} "
-            f"{'1 retry':>8}  slowest at"
-        )
-        for p in paths:
-            flag = "  > RTO" if p.planned > result["rto"] else ""
-            lines.append(
-                f"  {p.event_class:<20} {p.level:>3}  {p.backup:<24} "
-                f"{human_minutes(p.best):>7} {human_minutes(p.planned):>8} "
-                f"{human_minutes(p.with_retry):>8}  {p.worst_moment}{flag}"
-            )
+    lines += render_paths(result)
     return "\n".join(lines)
 
 
@@ -271,9 +340,11 @@ def run(args: argparse.Namespace) -> int:
                 else bundled_plans().get(args.plan, Path(args.plan))
             )
             plans = [(plan_path, load_plan(plan_path))]
+            adopt_plan_language(plans[0][1])
         except ModelFileError as exc:
             print(
-                "drillsim: --plan is not a valid plan:\n"
+                _("drillsim: --plan is not a valid plan:")
+                + "\n"
                 + "\n".join(f"  {x}" for x in exc.lines()),
                 file=sys.stderr,
             )
@@ -309,7 +380,10 @@ def _report(results: list[dict[str, Any]], args: argparse.Namespace) -> int:
         print("\n\n".join(render_text(r) for r in results))
     if any(not r["valid"] for r in results):
         if not args.json:
-            print("\ndrillsim: some files are invalid; fix the problems above.", file=sys.stderr)
+            print(
+                "\n" + _("drillsim: some files are invalid; fix the problems above."),
+                file=sys.stderr,
+            )
         return 2
     if args.strict and any(r.get("summary", {}).get("error") for r in results):
         return 1

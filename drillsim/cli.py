@@ -13,6 +13,10 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from drillsim import check, compare, console, items, programme, report, run, schema, staff
+from drillsim.lang import SubParsers, add_lang, install, start
+from i18n import _
+
+install()
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -31,11 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (one sub-parser per command)."""
     parser = argparse.ArgumentParser(
         prog="drillsim",
-        description="Emergency-preparedness and drill simulator for customer-service centres.",
+        description=_("Emergency-preparedness and drill simulator for customer-service centres."),
     )
-    parser.add_argument("--version", action="version", version=f"drillsim {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"drillsim {_version()}",
+        help=_("show program's version number and exit"),
+    )
+    add_lang(parser)
+    action = parser.add_subparsers(dest="command", metavar="COMMAND")
+    action.required = True
+    sub = SubParsers(action)
     check.add_parser(sub)
     run.add_parser(sub)
     compare.add_parser(sub)
@@ -50,12 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    start(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
     except KeyboardInterrupt:
-        print("drillsim: interrupted", file=sys.stderr)
+        print(_("drillsim: interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
@@ -63,8 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("DRILLSIM_DEBUG"):
             raise
         print(
-            f"drillsim: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in drillsim; run again with DRILLSIM_DEBUG=1 to see where.",
+            _(
+                "drillsim: internal error: {kind}: {error}\n"
+                "This is a bug in drillsim; run again with DRILLSIM_DEBUG=1 to see where."
+            ).format(kind=type(exc).__name__, error=exc),
             file=sys.stderr,
         )
         return EXIT_INTERNAL

@@ -17,31 +17,36 @@ from typing import Any
 
 from drills.access import CODE_ENV_PREFIX, HASHES_ENV, ROLES, codes_from_env, encode_hashes
 from drills.paths import DB_ENV, default_db_path
+from i18n import _
 
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    p = sub.add_parser("console", help="start the drill console in the browser")
+    p = sub.add_parser("console", help=_("start the drill console in the browser"))
     p.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to bind (default %(default)s: this machine only)",
+        help=_("address to bind (default %(default)s: this machine only)"),
     )
-    p.add_argument("--port", type=int, default=8501, help="port (default %(default)s)")
+    p.add_argument("--port", type=int, default=8501, help=_("port (default %(default)s)"))
     p.add_argument(
         "--db",
         type=Path,
         default=None,
-        help=f"drill database file (default: ${DB_ENV} or {default_db_path()})",
+        help=_("drill database file (default: ${env} or {path})").format(
+            env=DB_ENV, path=default_db_path()
+        ),
     )
     p.add_argument(
         "--code",
         action="append",
         default=[],
         metavar="ROLE=CODE",
-        help="access code for a role (facilitator, evaluator, observer, reviewer); repeatable. "
-        f"Safer: set {CODE_ENV_PREFIX}FACILITATOR etc. in the environment. "
-        "Codes are hashed before the console starts and never stored.",
+        help=_(
+            "access code for a role (facilitator, evaluator, observer, reviewer); repeatable. "
+            "Safer: set {prefix}FACILITATOR etc. in the environment. "
+            "Codes are hashed before the console starts and never stored."
+        ).format(prefix=CODE_ENV_PREFIX),
     )
     p.set_defaults(handler=run)
 
@@ -54,8 +59,9 @@ def parse_codes(values: list[str], env: dict[str, str]) -> dict[str, str]:
         role = role.strip().lower()
         if not sep or role not in ROLES or not code:
             raise ValueError(
-                f"--code {value.split('=')[0]}=...: "
-                f"give ROLE=CODE with ROLE one of {', '.join(ROLES)}"
+                _("--code {role}=...: give ROLE=CODE with ROLE one of {roles}").format(
+                    role=value.split("=")[0], roles=", ".join(ROLES)
+                )
             )
         codes[role] = code
     return codes
@@ -69,7 +75,7 @@ def app_script() -> Path:
     """
     spec = importlib.util.find_spec("dashboard")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the dashboard package is not installed beside drillsim")
+        raise RuntimeError(_("the dashboard package is not installed beside drillsim"))
     return Path(next(iter(spec.submodule_search_locations))) / "app.py"
 
 
@@ -91,28 +97,39 @@ def command(host: str, port: int) -> list[str]:
         "false",
         "--global.developmentMode",
         "false",
+        # no Deploy button or developer menu: the console is for a drill room
+        "--client.toolbarMode",
+        "minimal",
     ]
 
 
 def run(args: argparse.Namespace) -> int:
     """Start the console and wait for it (Ctrl-C stops it)."""
     if not 0 < args.port < 65536:
-        print(f"drillsim: --port {args.port} is not a port number (1-65535)", file=sys.stderr)
+        print(
+            _("drillsim: --port {port} is not a port number (1-65535)").format(port=args.port),
+            file=sys.stderr,
+        )
         return 2
     db = (args.db or Path(os.environ.get(DB_ENV) or default_db_path())).resolve()
     if db.is_dir():
-        print(f"drillsim: --db {db} is a folder; give a file path", file=sys.stderr)
+        print(
+            _("drillsim: --db {path} is a folder; give a file path").format(path=db),
+            file=sys.stderr,
+        )
         return 2
     try:
         codes = parse_codes(args.code, dict(os.environ))
     except ValueError as exc:
-        print(f"drillsim: {exc}", file=sys.stderr)
+        print(_("drillsim: {message}").format(message=exc), file=sys.stderr)
         return 2
     loopback = args.host in {"127.0.0.1", "localhost", "::1"}
     if not codes and not loopback:
         print(
-            f"drillsim: no access codes are set, so the console stays on this machine; set "
-            f"{CODE_ENV_PREFIX}FACILITATOR etc. (or --code ROLE=CODE) to serve it at {args.host}",
+            _(
+                "drillsim: no access codes are set, so the console stays on this machine; set "
+                "{prefix}FACILITATOR etc. (or --code ROLE=CODE) to serve it at {host}"
+            ).format(prefix=CODE_ENV_PREFIX, host=args.host),
             file=sys.stderr,
         )
         return 2
@@ -121,16 +138,22 @@ def run(args: argparse.Namespace) -> int:
     env.update({DB_ENV: str(db), HASHES_ENV: encode_hashes(codes) if codes else ""})
     if not codes:
         print(
-            "drillsim: warning: no access codes set: anyone on this machine can use every role",
+            _("drillsim: warning: no access codes set: anyone on this machine can use every role"),
             file=sys.stderr,
         )
     elif not loopback:
         print(
-            f"drillsim: warning: the console will be reachable from other machines at {args.host}",
+            _(
+                "drillsim: warning: the console will be reachable from other machines at {host}"
+            ).format(host=args.host),
             file=sys.stderr,
         )
     shown_host = "127.0.0.1" if args.host in {"0.0.0.0", "::"} else args.host
-    print(f"drillsim console: http://{shown_host}:{args.port}  (drills in {db}; Ctrl-C stops)")
+    print(
+        _("drillsim console: {url}  (drills in {db}; Ctrl-C stops)").format(
+            url=f"http://{shown_host}:{args.port}", db=db
+        )
+    )
     sys.stdout.flush()
     try:
         return subprocess.run(command(args.host, args.port), env=env, check=False).returncode

@@ -10,6 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from drillsim.lang import adopt_plan_language
+from i18n import _
 from plans import ModelFileError, Plan, load_plan
 from plans.loader import bundled_plans, default_plan_path
 from scenarios import (
@@ -44,11 +46,13 @@ def resolve_plan(arg: str | None) -> tuple[Plan, Path]:
     """A plan from a path or a bundled name (default: the bundled default plan)."""
     path = _path(arg, bundled_plans(), default_plan_path())
     try:
-        return load_plan(path), path
+        plan = load_plan(path)
     except ModelFileError as exc:
         raise BadInput(
-            [f"invalid plan, {len(exc.issues)} problem(s) to fix:", *exc.lines()]
+            [_("invalid plan, {n} problem(s) to fix:").format(n=len(exc.issues)), *exc.lines()]
         ) from None
+    adopt_plan_language(plan)
+    return plan, path
 
 
 def resolve_scenario(arg: str | None, plan: Plan) -> tuple[Scenario, Path]:
@@ -58,14 +62,16 @@ def resolve_scenario(arg: str | None, plan: Plan) -> tuple[Scenario, Path]:
         scenario = load_scenario(path)
     except ModelFileError as exc:
         raise BadInput(
-            [f"invalid scenario, {len(exc.issues)} problem(s) to fix:", *exc.lines()]
+            [_("invalid scenario, {n} problem(s) to fix:").format(n=len(exc.issues)), *exc.lines()]
         ) from None
     issues = check_against_plan(plan, scenario)
     if issues:
         err = ModelFileError(path, issues)
         raise BadInput(
             [
-                f"scenario does not fit plan '{plan.meta.id}', {len(issues)} problem(s):",
+                _("scenario does not fit plan '{plan}', {n} problem(s):").format(
+                    plan=plan.meta.id, n=len(issues)
+                ),
                 *err.lines(),
             ]
         )
@@ -77,9 +83,11 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a whole number").format(text=text)
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+        raise argparse.ArgumentTypeError(_("must be at least 1, got {value}").format(value=value))
     return value
 
 
@@ -88,9 +96,13 @@ def seed_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a whole number").format(text=text)
+        ) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"a seed must be 0 or more, got {value}")
+        raise argparse.ArgumentTypeError(
+            _("a seed must be 0 or more, got {value}").format(value=value)
+        )
     return value
 
 
@@ -98,7 +110,7 @@ def report_bad_input(exc: BadInput) -> int:
     """Print a bad-input message on stderr; return the exit status for it."""
     print(
         "\n".join(
-            f"drillsim: {exc.lines[0]}" if i == 0 else f"  {line}"
+            _("drillsim: {message}").format(message=exc.lines[0]) if i == 0 else f"  {line}"
             for i, line in enumerate(exc.lines)
         ),
         file=sys.stderr,

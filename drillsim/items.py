@@ -24,9 +24,15 @@ from drills.paths import DB_ENV, db_path, default_db_path
 from drills.programme import stored_plans
 from drills.schema import NewerSchema
 from drillsim.inputs import BadInput, report_bad_input
+from i18n import N_, _
 from plans import ModelFileError, Plan, load_plan
 from plans.loader import bundled_plans, load_plan_text
 
+STATUS_TEXT = {
+    "open": N_("open"),
+    "in_progress": N_("in progress"),
+    "done": N_("done, awaiting a later drill"),
+}
 RED = "\033[31m"
 RESET = "\033[0m"
 
@@ -35,15 +41,19 @@ def add_parser(sub: Any) -> None:
     """Register the command."""
     p = sub.add_parser(
         "items",
-        help="list the improvement plan's open and overdue items",
-        description="List the improvement items not yet verified by a later drill (overdue first), "
-        "with the bundled scenario that would re-test each.",
+        help=_("list the improvement plan's open and overdue items"),
+        description=_(
+            "List the improvement items not yet verified by a later drill (overdue first), "
+            "with the bundled scenario that would re-test each."
+        ),
     )
     p.add_argument(
-        "--plan", metavar="PLAN", help="only this plan's items (plan file, bundled name or plan id)"
+        "--plan",
+        metavar="PLAN",
+        help=_("only this plan's items (plan file, bundled name or plan id)"),
     )
     p.add_argument(
-        "--overdue", action="store_true", help="only items past their due date and not done"
+        "--overdue", action="store_true", help=_("only items past their due date and not done")
     )
     add_common(p)
     p.set_defaults(handler=run)
@@ -55,15 +65,17 @@ def add_common(p: argparse.ArgumentParser) -> None:
         "--today",
         type=iso_date,
         default=None,
-        help="date to judge due dates against (YYYY-MM-DD; default: today)",
+        help=_("date to judge due dates against (YYYY-MM-DD; default: today)"),
     )
     p.add_argument(
         "--db",
         type=Path,
         default=None,
-        help=f"drill database file (default: ${DB_ENV} or {default_db_path()})",
+        help=_("drill database file (default: ${env} or {path})").format(
+            env=DB_ENV, path=default_db_path()
+        ),
     )
-    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--json", action="store_true", help=_("print JSON instead of text"))
 
 
 def iso_date(text: str) -> dt.date:
@@ -71,14 +83,18 @@ def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            _("'{text}' is not a date in the form YYYY-MM-DD").format(text=text)
+        ) from None
 
 
 def database(arg: Path | None) -> Path:
     """The database file: --db, else $DRILLSIM_DB, else the default; a folder is bad input."""
     path = arg if arg is not None else db_path()
     if path.is_dir():
-        raise BadInput([f"--db {path} is a folder; give the drill database file"])
+        raise BadInput(
+            [_("--db {path} is a folder; give the drill database file").format(path=path)]
+        )
     return path
 
 
@@ -109,7 +125,7 @@ def plan_for_id(plan_id: str, db: Path, bundled: dict[str, Plan] | None = None) 
     if text is None:
         return None
     try:
-        return load_plan_text(text, f"plan '{plan_id}' (from the drill database)")
+        return load_plan_text(text, _("plan '{id}' (from the drill database)").format(id=plan_id))
     except ModelFileError:
         return None
 
@@ -122,7 +138,7 @@ def resolve_plan_arg(arg: str, db: Path) -> Plan:
             return load_plan(path)
         except ModelFileError as exc:
             raise BadInput(
-                [f"invalid plan, {len(exc.issues)} problem(s) to fix:", *exc.lines()]
+                [_("invalid plan, {n} problem(s) to fix:").format(n=len(exc.issues)), *exc.lines()]
             ) from None
     bundled = bundled_plans()
     if arg in bundled:
@@ -131,9 +147,18 @@ def resolve_plan_arg(arg: str, db: Path) -> Plan:
     if plan is not None:
         return plan
     stored = sorted(stored_plans(db))
-    known = f"; plans drilled in {db}: {', '.join(stored)}" if stored else ""
+    known = (
+        _("; plans drilled in {db}: {plans}").format(db=db, plans=", ".join(stored))
+        if stored
+        else ""
+    )
     raise BadInput(
-        [f"unknown plan '{arg}': give a plan file or a bundled plan ({', '.join(bundled)}){known}"]
+        [
+            _("unknown plan '{plan}': give a plan file or a bundled plan ({bundled})").format(
+                plan=arg, bundled=", ".join(bundled)
+            )
+            + known
+        ]
     )
 
 
@@ -172,25 +197,49 @@ def render(
 ) -> str:
     """The items as text, overdue ones marked."""
     late = sum(r["overdue"] for r in rows)
-    what = "overdue improvement items" if only_overdue else "open improvement items"
     if not rows:
-        return f"No {what} in {db} (as of {today})."
-    lines = [f"{len(rows)} {what} in {db} (as of {today}), {late} overdue:"]
+        return (
+            _("No overdue improvement items in {db} (as of {today}).")
+            if only_overdue
+            else _("No open improvement items in {db} (as of {today}).")
+        ).format(db=db, today=today)
+    head = (
+        _("{n} overdue improvement items in {db} (as of {today}), {late} overdue:")
+        if only_overdue
+        else _("{n} open improvement items in {db} (as of {today}), {late} overdue:")
+    )
+    lines = [head.format(n=len(rows), db=db, today=today, late=late)]
     for r in rows:
-        flag = red("OVERDUE") + " " if r["overdue"] else ""
-        status = (
-            "done, awaiting a later drill"
-            if r["status"] == "done"
-            else r["status"].replace("_", " ")
-        )
+        flag = red(_("OVERDUE")) + " " if r["overdue"] else ""
+        status = _(STATUS_TEXT.get(r["status"], r["status"].replace("_", " ")))
         lines.append(
-            f"  #{r['id']} {flag}due {r['due']}  [{status}]  plan {r['plan_id']}  "
-            f"{r['node_kind']} {r['node_id']}  owner {r['owner_role']}"
+            _(
+                "  #{id} {flag}due {due}  [{status}]  plan {plan}  {kind} {node}  owner {owner}"
+            ).format(
+                id=r["id"],
+                flag=flag,
+                due=r["due"],
+                status=status,
+                plan=r["plan_id"],
+                kind=r["node_kind"],
+                node=r["node_id"],
+                owner=r["owner_role"],
+            )
         )
-        lines.append(f"      issue: {r['issue']}")
-        lines.append(f"      corrective action ({r['element']}): {r['corrective_action']}")
-        found = f"found in {r['drill_id']}; " if r["drill_id"] else ""
-        lines.append(f"      {found}re-test with: {r['retest'] or 'no bundled scenario fits'}")
+        lines.append(_("      issue: {issue}").format(issue=r["issue"]))
+        lines.append(
+            _("      corrective action ({element}): {action}").format(
+                element=r["element"], action=r["corrective_action"]
+            )
+        )
+        retest = r["retest"] or _("no bundled scenario fits")
+        lines.append(
+            (
+                _("      found in {drill}; re-test with: {retest}")
+                if r["drill_id"]
+                else _("      re-test with: {retest}")
+            ).format(drill=r["drill_id"], retest=retest)
+        )
     return "\n".join(lines)
 
 
@@ -208,7 +257,13 @@ def run(args: argparse.Namespace) -> int:
         return report_bad_input(exc)
     except (sqlite3.DatabaseError, NewerSchema) as exc:
         return report_bad_input(
-            BadInput([f"cannot read the drill database {args.db or db_path()}: {exc}"])
+            BadInput(
+                [
+                    _("cannot read the drill database {db}: {error}").format(
+                        db=args.db or db_path(), error=exc
+                    )
+                ]
+            )
         )
     if args.json:
         doc = {

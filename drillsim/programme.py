@@ -33,26 +33,34 @@ from drillsim.items import (
     plan_for_id,
     resolve_plan_arg,
 )
+from i18n import N_, _, local_text
 from plans import Plan
 from plans.loader import DEFAULT_PLAN, bundled_plans, load_plan
+
+COLUMN_LABELS = (N_("OVERDUE"),)
+"""Column headers and words translated inside the f-strings below (marked here for the catalog)."""
 
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
     p = sub.add_parser(
         "programme",
-        help="show the drill programme: drills held, next full drill due, gaps, what to drill next",
-        description="Show each plan's drill programme from the drill database: the drills held, "
-        "when the next full drill is due (one a year), event classes and capabilities not drilled "
-        "in the last three years, "
-        "and the bundled scenario to drill next.",
+        help=_(
+            "show the drill programme: drills held, next full drill due, gaps, what to drill next"
+        ),
+        description=_(
+            "Show each plan's drill programme from the drill database: the drills held, "
+            "when the next full drill is due (one a year), event classes and capabilities not "
+            "drilled in the last three years, and the bundled scenario to drill next."
+        ),
     )
     p.add_argument(
         "plan",
         nargs="?",
         metavar="PLAN",
-        help="plan file, bundled plan name or plan id "
-        "(default: every plan drilled in the database)",
+        help=_(
+            "plan file, bundled plan name or plan id (default: every plan drilled in the database)"
+        ),
     )
     add_common(p)
     p.set_defaults(handler=run)
@@ -70,49 +78,67 @@ def plans_to_show(arg: str | None, db: Path) -> list[Plan]:
 
 def render(prog: Programme, red: Callable[[str], str]) -> str:
     """One plan's programme as text."""
-    lines = [f"Plan '{prog.plan_id}': {prog.plan_name} (as of {prog.today})"]
+    lines = [
+        _("Plan '{id}': {name} (as of {today})").format(
+            id=prog.plan_id,
+            name=local_text(prog.plan_name, fallback=prog.plan_id),
+            today=prog.today,
+        )
+    ]
     held = [d for d in prog.drills if d.status == "ended"]
     lines.append(
-        f"  Drills held: {len(held)}"
-        + (
-            f" (and {len(prog.drills) - len(held)} not ended)"
-            if len(held) < len(prog.drills)
-            else ""
+        _("  Drills held: {n} (and {open} not ended)").format(
+            n=len(held), open=len(prog.drills) - len(held)
         )
+        if len(held) < len(prog.drills)
+        else _("  Drills held: {n}").format(n=len(held))
     )
     for d in prog.drills:
-        cls = d.event_class or "no event class"
-        open_mark = "" if d.status == "ended" else "  (not ended: does not count)"
+        cls = d.event_class or _("no event class")
+        open_mark = "" if d.status == "ended" else "  " + _("(not ended: does not count)")
         lines.append(f"    {d.date}  {d.id}  {d.name}  [{d.mode}]  {d.scenario} ({cls}){open_mark}")
     if prog.last_full_drill is None:
-        lines.append("  Last full drill: none recorded")
-        lines.append(f"  Next full drill: {red('OVERDUE')} (the plan asks for one a year)")
+        lines.append(_("  Last full drill: none recorded"))
+        lines.append(
+            _("  Next full drill: {overdue} (the plan asks for one a year)").format(
+                overdue=red(_("OVERDUE"))
+            )
+        )
     else:
         source = (
-            "the plan's record"
+            _("the plan's record")
             if prog.last_full_source == "plan"
-            else f"{prog.last_full_source}, live"
+            else _("{drill}, live").format(drill=prog.last_full_source)
         )
-        lines.append(f"  Last full drill: {prog.last_full_drill} ({source})")
-        flag = f"  {red('OVERDUE')}" if prog.overdue else ""
-        lines.append(f"  Next full drill due: {prog.next_full_due}{flag}")
+        lines.append(
+            _("  Last full drill: {date} ({source})").format(
+                date=prog.last_full_drill, source=source
+            )
+        )
+        flag = f"  {red(_('OVERDUE'))}" if prog.overdue else ""
+        lines.append(_("  Next full drill due: {date}").format(date=prog.next_full_due) + flag)
 
     def gap_text(gaps: Any) -> str:
-        return (
-            ", ".join(
-                f"{g.name} ({'never' if g.last_tested is None else f'last {g.last_tested}'})"
-                for g in gaps
-            )
-            or "none"
-        )
+        return ", ".join(
+            _("{name} (never)").format(name=g.name)
+            if g.last_tested is None
+            else _("{name} (last {date})").format(name=g.name, date=g.last_tested)
+            for g in gaps
+        ) or _("none")
 
-    lines.append(f"  Not drilled since {prog.window_start}:")
-    lines.append(f"    event classes: {gap_text(prog.untested_classes)}")
-    lines.append(f"    capabilities (not rated): {gap_text(prog.untested_capabilities)}")
+    lines.append(_("  Not drilled since {date}:").format(date=prog.window_start))
+    lines.append(_("    event classes: {gaps}").format(gaps=gap_text(prog.untested_classes)))
+    lines.append(
+        _("    capabilities (not rated): {gaps}").format(gaps=gap_text(prog.untested_capabilities))
+    )
     if prog.suggestion is None:
-        lines.append(f"  Next drill: none suggested: {prog.reason}")
+        lines.append(_("  Next drill: none suggested: {reason}").format(reason=prog.reason))
     else:
-        lines.append(f"  Suggested next drill: {prog.suggestion}: {prog.reason}")
+        lines.append(
+            _("  Suggested next drill: {scenario}: {reason}").format(
+                scenario=prog.suggestion, reason=prog.reason
+            )
+        )
     return "\n".join(lines)
 
 
@@ -126,7 +152,13 @@ def run(args: argparse.Namespace) -> int:
         return report_bad_input(exc)
     except (sqlite3.DatabaseError, NewerSchema) as exc:
         return report_bad_input(
-            BadInput([f"cannot read the drill database {args.db or db_path()}: {exc}"])
+            BadInput(
+                [
+                    _("cannot read the drill database {db}: {error}").format(
+                        db=args.db or db_path(), error=exc
+                    )
+                ]
+            )
         )
     if args.json:
         docs = [p.to_dict() for p in progs]

@@ -15,6 +15,7 @@ from typing import Any
 from drills.errors import DrillError
 from drills.paths import db_path
 from drillsim.inputs import positive_int
+from i18n import _
 from plans import ModelFileError
 from reports.aar import build_report
 from reports.render import FORMATS, render
@@ -24,28 +25,31 @@ from sim.analysis.montecarlo import default_workers
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    p = sub.add_parser("report", help="write a drill's after-action report (HSEEP AAR/IP)")
+    p = sub.add_parser("report", help=_("write a drill's after-action report (HSEEP AAR/IP)"))
     p.add_argument(
-        "drill", metavar="DRILL", help="drill id (e.g. drill-0001) or a run journal JSON file"
+        "drill", metavar="DRILL", help=_("drill id (e.g. drill-0001) or a run journal JSON file")
     )
     p.add_argument(
-        "--format", choices=sorted(FORMATS), default="md", help="md, html or pdf (default md)"
+        "--format", choices=sorted(FORMATS), default="md", help=_("md, html or pdf (default md)")
     )
     p.add_argument(
-        "--out", type=Path, help="output file (default: <drill><ext> in the current folder)"
+        "--out", type=Path, help=_("output file (default: <drill><ext> in the current folder)")
     )
     p.add_argument(
-        "--db", type=Path, help="drill database (default: $DRILLSIM_DB or the usual place)"
+        "--db", type=Path, help=_("drill database (default: $DRILLSIM_DB or the usual place)")
     )
     p.add_argument(
-        "--today", type=dt.date.fromisoformat, default=None, help="date for drill and review rules"
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help=_("date for drill and review rules"),
     )
     p.add_argument(
         "--monte-carlo",
         type=positive_int,
         default=None,
         metavar="N",
-        help="add the distribution of N replications of the drill's plan and scenario",
+        help=_("add the distribution of N replications of the drill's plan and scenario"),
     )
     p.set_defaults(handler=run)
 
@@ -68,20 +72,27 @@ def run(args: argparse.Namespace) -> int:
                 workers=default_workers(),
             )
     except ModelFileError as exc:
-        print("drillsim: " + "\n  ".join(exc.lines()), file=sys.stderr)
+        print(_("drillsim: {message}").format(message="\n  ".join(exc.lines())), file=sys.stderr)
         return 2
     except DrillError as exc:
-        print(f"drillsim: {exc}", file=sys.stderr)
+        print(_("drillsim: {message}").format(message=exc), file=sys.stderr)
         return 2
     data = render(build_report(aar), args.format)
     out = args.out or Path(
         f"{source.stem if source.is_file() else args.drill}{FORMATS[args.format]}"
     )
     if out.is_dir() or not out.parent.exists():
-        print(f"drillsim: --out {out}: not a file path in an existing folder", file=sys.stderr)
+        print(
+            _("drillsim: --out {path}: not a file path in an existing folder").format(path=out),
+            file=sys.stderr,
+        )
         return 2
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(out)
-    print(f"After-action report written to {out} ({len(data):,} bytes)")
+    print(
+        _("After-action report written to {path} ({size} bytes)").format(
+            path=out, size=f"{len(data):,}"
+        )
+    )
     return 0

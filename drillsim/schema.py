@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from i18n import _
 from plans import Plan
 from plans.types import DURATION_PATTERN, format_duration
 
@@ -19,8 +20,8 @@ def formats() -> dict[str, type[BaseModel]]:
 
 def add_parser(sub: Any) -> None:
     """Register the command."""
-    p = sub.add_parser("schema", help="print the JSON Schema of a file format (for editors)")
-    p.add_argument("format", choices=sorted(formats()), help="which file format")
+    p = sub.add_parser("schema", help=_("print the JSON Schema of a file format (for editors)"))
+    p.add_argument("format", choices=sorted(formats()), help=_("which file format"))
     p.set_defaults(handler=run)
 
 
@@ -29,7 +30,7 @@ def schema_for(name: str) -> dict[str, Any]:
     model = formats()[name]
     schema = model.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = f"drillsim {name} file"
+    schema["title"] = f"drillsim {name} file"  # not for people: a fixed schema title for tools
     _durations_as_text(schema)
     return schema
 

@@ -7,6 +7,7 @@ from plans.io import ModelFileError
 from plans.issues import Issue
 from plans.loader import BUNDLED_PLANS, default_plan_path, dump_plan, load_plan, load_plan_text
 from plans.model import Plan
+from plans.names import display_names, name_of
 
 __all__ = [
     "BUNDLED_PLANS",
@@ -14,7 +15,9 @@ __all__ = [
     "ModelFileError",
     "Plan",
     "default_plan_path",
+    "display_names",
     "dump_plan",
     "load_plan",
     "load_plan_text",
+    "name_of",
 ]

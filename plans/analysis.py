@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from i18n import _, local_text, ngettext
 from plans.cover import (
     concurrent_roles,
     escalation_findings,
@@ -36,7 +37,14 @@ def coverage_findings(plan: Plan) -> list[Finding]:
     """Event classes with no response flow."""
     with_flow = {f.event_class for f in plan.flows}
     return [
-        Finding("flow.missing", "error", f"Event class '{e.id}' has no response flow.", (e.id,))
+        Finding(
+            "flow.missing",
+            "error",
+            _("Event class '{name}' has no response flow.").format(
+                name=local_text(e.name, fallback=e.id)
+            ),
+            (e.id,),
+        )
         for e in plan.event_classes
         if e.id not in with_flow
     ]
@@ -51,7 +59,7 @@ def drill_findings(plan: Plan, today: dt.date) -> list[Finding]:
             Finding(
                 "drill.never",
                 "error",
-                "No full drill is recorded; the manual asks for one at least once a year.",
+                _("No full drill is recorded; the manual asks for one at least once a year."),
                 (meta.id,),
             )
         )
@@ -62,8 +70,13 @@ def drill_findings(plan: Plan, today: dt.date) -> list[Finding]:
                 Finding(
                     "drill.overdue",
                     "error",
-                    f"The last full drill ({meta.last_full_drill.isoformat()}) was {age} days ago; "
-                    "the manual asks for one at least once a year.",
+                    ngettext(
+                        "The last full drill ({date}) was {days} day ago; "
+                        "the manual asks for one at least once a year.",
+                        "The last full drill ({date}) was {days} days ago; "
+                        "the manual asks for one at least once a year.",
+                        age,
+                    ).format(date=meta.last_full_drill.isoformat(), days=age),
                     (meta.id,),
                     {"days": age},
                 )
@@ -73,7 +86,9 @@ def drill_findings(plan: Plan, today: dt.date) -> list[Finding]:
             Finding(
                 "plan.review_overdue",
                 "warning",
-                f"The plan was due for review on {meta.next_review.isoformat()}.",
+                _("The plan was due for review on {date}.").format(
+                    date=meta.next_review.isoformat()
+                ),
                 (meta.id,),
             )
         )

@@ -16,7 +16,7 @@ from plans.types import (
     Duration,
     Headcount,
     Id,
-    NonEmptyText,
+    LocalName,
     Probability,
     ResourceRef,
     RoleRef,
@@ -49,7 +49,7 @@ class Site(StrictModel):
 
     id: Id
     """Id used by staffing, channels and systems."""
-    name: NonEmptyText
+    name: LocalName
     """Readable name."""
     kind: Literal["primary", "backup"] = "primary"
     """'primary' sites are in daily use; a 'backup' site is activated in an emergency."""
@@ -76,7 +76,7 @@ class System(StrictModel):
 
     id: Id
     """Id used by channels, sites and flows."""
-    name: NonEmptyText
+    name: LocalName
     """Readable name."""
     owner: RoleRef | None = None
     """Role responsible for the system (7.4: whoever uses it is responsible for it)."""
@@ -124,7 +124,7 @@ class Resource(StrictModel):
 
     id: Id
     """Id used by flows."""
-    name: NonEmptyText
+    name: LocalName
     """Readable name."""
     kind: ResourceKind
     """people, money, materials or information."""

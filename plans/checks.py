@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
+from i18n import _
 from plans.assets import Resource, Site, System
 from plans.flows import STEP_NAMES, Flow
 from plans.grading import LevelDef
@@ -20,6 +21,7 @@ from plans.issues import Issue, format_loc
 from plans.organisation import Role
 from plans.refs import reference_issues
 from plans.service import Channel, ChannelSplit
+from plans.types import kind_label
 
 
 class PlanParts(Protocol):
@@ -63,13 +65,6 @@ ACTION_TARGETS: dict[str, tuple[str, ...]] = {
     "switch_to_callback": ("channels",),
     "switch_to_notice": ("channels",),
     "isolate_systems": ("systems",),
-}
-_KIND_WORD = {
-    "systems": "system",
-    "sites": "site",
-    "resources": "resource",
-    "channels": "channel",
-    "roles": "role",
 }
 
 
@@ -118,14 +113,15 @@ def _commander_issues(plan: PlanParts) -> list[Issue]:
     if not commanders:
         return [
             Issue(
-                ("roles",), "no role has kind 'commander': the plan needs one emergency commander"
+                ("roles",),
+                _("no role has kind 'commander': the plan needs one emergency commander"),
             )
         ]
     where = ", ".join(format_loc(("roles", i)) for i in commanders)
     return [
         Issue(
             ("roles", commanders[1], "kind"),
-            f"more than one role has kind 'commander' ({where}); keep one",
+            _("more than one role has kind 'commander' ({where}); keep one").format(where=where),
         )
     ]
 
@@ -138,7 +134,9 @@ def _level_issues(plan: PlanParts) -> list[Issue]:
             issues.append(
                 Issue(
                     ("levels", i, "level"),
-                    f"level {level.level} is defined twice (also levels[{seen[level.level]}])",
+                    _("level {level} is defined twice (also {other})").format(
+                        level=level.level, other=format_loc(("levels", seen[level.level]))
+                    ),
                 )
             )
         seen.setdefault(level.level, i)
@@ -146,7 +144,12 @@ def _level_issues(plan: PlanParts) -> list[Issue]:
     if missing:
         words = ", ".join(str(n) for n in missing)
         issues.append(
-            Issue(("levels",), f"level {words} missing: the plan must define levels 1, 2 and 3")
+            Issue(
+                ("levels",),
+                _("level {levels} missing: the plan must define levels 1, 2 and 3").format(
+                    levels=words
+                ),
+            )
         )
     return issues
 
@@ -160,8 +163,10 @@ def _flow_issues(plan: PlanParts) -> list[Issue]:
             issues.append(
                 Issue(
                     (("flows", f, "event_class")),
-                    f"event class '{flow.event_class}' already has a flow "
-                    f"(flows[{seen[flow.event_class]}])",
+                    _("event class '{event_class}' already has a flow ({other})").format(
+                        event_class=flow.event_class,
+                        other=format_loc(("flows", seen[flow.event_class])),
+                    ),
                 )
             )
         seen.setdefault(flow.event_class, f)
@@ -170,21 +175,24 @@ def _flow_issues(plan: PlanParts) -> list[Issue]:
             issues.append(
                 Issue(
                     ("flows", f, "steps"),
-                    "a flow lists the six steps of 7.2 once each, in order: "
-                    + ", ".join(STEP_NAMES)
-                    + f" (got: {', '.join(names) or 'none'})",
+                    _(
+                        "a flow lists the six steps of 7.2 once each, in order: {steps} "
+                        "(got: {got})"
+                    ).format(steps=", ".join(STEP_NAMES), got=", ".join(names) or _("none")),
                 )
             )
         for s, step in enumerate(flow.steps):
             for a, action in enumerate(step.actions):
                 allowed = ACTION_TARGETS[action.action]
                 if not any(action.target in ids[kind] for kind in allowed):
-                    words = " or ".join(_KIND_WORD[k] for k in allowed)
                     issues.append(
                         Issue(
                             ("flows", f, "steps", s, "actions", a, "target"),
-                            f"'{action.action}' needs a {words} as target; "
-                            f"'{action.target}' is not one",
+                            _("'{action}' needs a {kinds} as target; '{target}' is not one").format(
+                                action=action.action,
+                                kinds=kind_label(*allowed),
+                                target=action.target,
+                            ),
                         )
                     )
                 elif action.action == "call_in_reserves" and not _is_reserve_pool(
@@ -193,8 +201,10 @@ def _flow_issues(plan: PlanParts) -> list[Issue]:
                     issues.append(
                         Issue(
                             ("flows", f, "steps", s, "actions", a, "target"),
-                            "'call_in_reserves' needs a resource with reserve_staff; "
-                            f"'{action.target}' has none",
+                            _(
+                                "'call_in_reserves' needs a resource with reserve_staff; "
+                                "'{target}' has none"
+                            ).format(target=action.target),
                         )
                     )
     return issues
@@ -212,17 +222,24 @@ def _role_issues(plan: PlanParts) -> list[Issue]:
                 issues.append(
                     Issue(
                         ("roles", r, "deputies", d),
-                        f"'{deputy}' already holds the role; a deputy must be someone else",
+                        _(
+                            "'{person}' already holds the role; a deputy must be someone else"
+                        ).format(person=deputy),
                     )
                 )
             elif deputy in role.deputies[:d]:
                 issues.append(
-                    Issue(("roles", r, "deputies", d), f"'{deputy}' is listed twice as deputy")
+                    Issue(
+                        ("roles", r, "deputies", d),
+                        _("'{person}' is listed twice as deputy").format(person=deputy),
+                    )
                 )
         if role.reports_to == role.id:
-            issues.append(Issue(("roles", r, "reports_to"), "a role cannot report to itself"))
+            issues.append(Issue(("roles", r, "reports_to"), _("a role cannot report to itself")))
         if role.escalates_to == role.id:
-            issues.append(Issue(("roles", r, "escalates_to"), "a role cannot escalate to itself"))
+            issues.append(
+                Issue(("roles", r, "escalates_to"), _("a role cannot escalate to itself"))
+            )
     return issues
 
 
@@ -234,21 +251,31 @@ def _share_issues(plan: PlanParts) -> list[Issue]:
         issues.append(
             Issue(
                 ("channels", c, "share"),
-                "give a share on every channel or on none (then the online/offline split applies)",
+                _(
+                    "give a share on every channel or on none "
+                    "(then the online/offline split applies)"
+                ),
             )
         )
     elif all(given):
         total = sum(c.share or 0.0 for c in plan.channels)
         if abs(total - 1.0) > SHARE_TOLERANCE:
             issues.append(
-                Issue(("channels",), f"channel shares add up to {total:.3f}; they must add up to 1")
+                Issue(
+                    ("channels",),
+                    _("channel shares add up to {total:.3f}; they must add up to 1").format(
+                        total=total
+                    ),
+                )
             )
     split = plan.channel_split
     if abs(split.online + split.offline - 1.0) > SHARE_TOLERANCE:
         issues.append(
             Issue(
                 ("channel_split",),
-                f"online + offline is {split.online + split.offline:.3f}; it must be 1",
+                _("online + offline is {total:.3f}; it must be 1").format(
+                    total=split.online + split.offline
+                ),
             )
         )
     return issues
@@ -258,13 +285,15 @@ def _backup_issues(plan: PlanParts) -> list[Issue]:
     issues: list[Issue] = []
     for s, system in enumerate(plan.systems):
         if system.standby == system.id:
-            issues.append(Issue(("systems", s, "standby"), "a system cannot be its own standby"))
+            issues.append(Issue(("systems", s, "standby"), _("a system cannot be its own standby")))
     for s, site in enumerate(plan.sites):
         if site.backup_site == site.id:
             issues.append(
-                Issue(("sites", s, "backup_site"), "a site cannot be its own backup site")
+                Issue(("sites", s, "backup_site"), _("a site cannot be its own backup site"))
             )
     for r, resource in enumerate(plan.resources):
         if resource.backup == resource.id:
-            issues.append(Issue(("resources", r, "backup"), "a resource cannot be its own backup"))
+            issues.append(
+                Issue(("resources", r, "backup"), _("a resource cannot be its own backup"))
+            )
     return issues

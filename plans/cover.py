@@ -10,16 +10,19 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+from i18n import _, format_percent
 from plans.activation import role_reach
 from plans.findings import Finding
 from plans.graph import escalation_graph, role_people
 from plans.model import Plan
+from plans.names import display_names, join_names
 from plans.schedule import describe_interval, gaps
 
 
 def missing_deputies(plan: Plan) -> list[Finding]:
     """Roles held by one person with nobody to stand in."""
     findings = []
+    names = display_names(plan)
     for role in plan.roles:
         if role.deputies:
             continue
@@ -28,8 +31,9 @@ def missing_deputies(plan: Plan) -> list[Finding]:
                 Finding(
                     "role.no_deputy",
                     "error",
-                    f"Critical role '{role.id}' is held by one person ('{role.holder}') "
-                    "with no deputy.",
+                    _(
+                        "Critical role '{role}' is held by one person ('{person}') with no deputy."
+                    ).format(role=names[role.id], person=names[role.holder]),
                     (role.id, role.holder),
                 )
             )
@@ -38,7 +42,7 @@ def missing_deputies(plan: Plan) -> list[Finding]:
                 Finding(
                     "role.no_deputy",
                     "info",
-                    f"Role '{role.id}' has no deputy.",
+                    _("Role '{role}' has no deputy.").format(role=names[role.id]),
                     (role.id, role.holder),
                 )
             )
@@ -48,6 +52,7 @@ def missing_deputies(plan: Plan) -> list[Finding]:
 def concurrent_roles(plan: Plan) -> list[Finding]:
     """One person holding two roles that a level activates at the same time."""
     findings: list[Finding] = []
+    names = display_names(plan)
     reported: set[tuple[str, tuple[str, ...]]] = set()
     for level in sorted(plan.levels, key=lambda lv: lv.level):
         team = list(dict.fromkeys([level.response.lead, *level.response.team]))
@@ -62,9 +67,14 @@ def concurrent_roles(plan: Plan) -> list[Finding]:
                     Finding(
                         "role.concurrent",
                         "warning",
-                        f"'{person}' holds {', '.join(roles)}, which level {level.level} "
-                        "activates together: "
-                        "one person cannot do both at once.",
+                        _(
+                            "'{person}' holds {roles}, which level {level} activates together: "
+                            "one person cannot do both at once."
+                        ).format(
+                            person=names[person],
+                            roles=join_names([names[r] for r in roles]),
+                            level=level.level,
+                        ),
                         (person, *roles),
                         {"level": level.level},
                     )
@@ -76,11 +86,14 @@ def escalation_findings(plan: Plan, g: nx.MultiDiGraph) -> list[Finding]:
     """Cycles, roles with no line to the commander, and people whose loss cuts lines."""
     esc = escalation_graph(g)
     commander = plan.commander().id
+    names = display_names(plan)
     findings = [
         Finding(
             "escalation.cycle",
             "error",
-            f"Escalation lines go round in a circle: {' -> '.join([*cycle, cycle[0]])}.",
+            _("Escalation lines go round in a circle: {cycle}.").format(
+                cycle=" -> ".join(names[r] for r in [*cycle, cycle[0]])
+            ),
             tuple(cycle),
         )
         for cycle in nx.simple_cycles(esc)
@@ -90,8 +103,10 @@ def escalation_findings(plan: Plan, g: nx.MultiDiGraph) -> list[Finding]:
         Finding(
             "escalation.unreachable",
             "error",
-            f"Role '{r}' has no reporting or escalation line that reaches the commander "
-            f"'{commander}'.",
+            _(
+                "Role '{role}' has no reporting or escalation line that reaches the commander "
+                "'{commander}'."
+            ).format(role=names[r], commander=names[commander]),
             (r, commander),
         )
         for r in cut_off
@@ -105,6 +120,7 @@ def _escalation_cuts(
 ) -> list[Finding]:
     """People who alone hold a role that escalation must pass through."""
     findings = []
+    names = display_names(plan)
     for person in plan.people:
         dead = {r.id for r in plan.roles if set(role_people(g, r.id)) == {person.id}}
         if not dead:
@@ -123,9 +139,14 @@ def _escalation_cuts(
                 Finding(
                     "escalation.person_cut",
                     "error",
-                    f"Losing '{person.id}' cuts escalation from {', '.join(stranded)} "
-                    "to the commander: "
-                    f"they alone hold {', '.join(sorted(dead))}.",
+                    _(
+                        "Losing '{person}' cuts escalation from {stranded} to the commander: "
+                        "they alone hold {roles}."
+                    ).format(
+                        person=names[person.id],
+                        stranded=join_names([names[r] for r in stranded]),
+                        roles=join_names([names[r] for r in sorted(dead)]),
+                    ),
                     (person.id, *sorted(dead), *stranded),
                     {"stranded": stranded, "roles": sorted(dead)},
                 )
@@ -136,6 +157,7 @@ def _escalation_cuts(
 def on_call_gaps(plan: Plan) -> list[Finding]:
     """Moments of the week when nobody who can act for a role is on call."""
     findings = []
+    names = display_names(plan)
     for role in plan.roles:
         intervals = [
             iv
@@ -146,7 +168,7 @@ def on_call_gaps(plan: Plan) -> list[Finding]:
         holes = gaps(intervals)
         if not holes:
             continue
-        shown = ", ".join(describe_interval(h) for h in holes[:4]) + (
+        shown = join_names([describe_interval(h) for h in holes[:4]]) + (
             " ..." if len(holes) > 4 else ""
         )
         hours = sum(e - s for s, e in holes) / 60
@@ -154,7 +176,9 @@ def on_call_gaps(plan: Plan) -> list[Finding]:
             Finding(
                 "cover.gap",
                 "error" if role.critical else "warning",
-                f"Role '{role.id}' has nobody on call for {hours:g} h a week: {shown}.",
+                _("Role '{role}' has nobody on call for {hours:g} h a week: {gaps}.").format(
+                    role=names[role.id], hours=hours, gaps=shown
+                ),
                 (role.id,),
                 {"gaps": [list(h) for h in holes], "hours_per_week": hours},
             )
@@ -165,6 +189,7 @@ def on_call_gaps(plan: Plan) -> list[Finding]:
 def unreachable_roles(plan: Plan) -> list[Finding]:
     """Roles that nobody answers for at some moment of the week, on call or not."""
     findings = []
+    names = display_names(plan)
     for role in plan.roles:
         reach = role_reach(plan, role.id)
         if not np.all(np.isfinite(reach)):
@@ -173,8 +198,10 @@ def unreachable_roles(plan: Plan) -> list[Finding]:
                 Finding(
                     "role.unreachable",
                     "error" if role.critical else "warning",
-                    f"Nobody can be reached for role '{role.id}' during {share:.0%} of the week "
-                    "(off call and no off-call response time).",
+                    _(
+                        "Nobody can be reached for role '{role}' during {share} of the week "
+                        "(off call and no off-call response time)."
+                    ).format(role=names[role.id], share=format_percent(share, digits=0)),
                     (role.id,),
                     {"share_of_week": share},
                 )

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from i18n import N_
 from plans.base import StrictModel
 from plans.grading import Level
 from plans.types import ActionTargetRef, Duration, EventClassRef, Probability, RoleRef
@@ -25,6 +26,16 @@ STEP_NAMES = (
     "review_improve",
 )
 """The six steps of SOURCE.md 7.2, in the order a flow must list them."""
+
+STEP_LABELS: dict[str, str] = {
+    "discover_report": N_("discover_report"),
+    "assess_grade": N_("assess_grade"),
+    "activate": N_("activate"),
+    "handle_coordinate": N_("handle_coordinate"),
+    "track_feedback": N_("track_feedback"),
+    "review_improve": N_("review_improve"),
+}
+"""How a step is named in messages: its id in English, the manual's name in Chinese."""
 
 StepName = Literal[
     "discover_report",

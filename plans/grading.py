@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from plans.base import StrictModel
-from plans.types import Duration, Id, NonEmptyText, Probability, RoleRef
+from plans.types import Duration, Id, LocalName, Probability, RoleRef
 
 EventKind = Literal[
     "system_failure",
@@ -31,7 +31,7 @@ class EventClass(StrictModel):
 
     id: Id
     """Id used by flows and scenarios."""
-    name: NonEmptyText
+    name: LocalName
     """Readable name."""
     kind: EventKind
     """One of the manual's classes, or 'custom' for a user-defined one."""
@@ -107,7 +107,7 @@ class LevelDef(StrictModel):
 
     level: Level
     """1 (major: highest response at once), 2, or 3 (general: routine response)."""
-    name: NonEmptyText
+    name: LocalName
     """Readable name, e.g. 'Major'."""
     criteria: GradingCriteria
     """When an event is graded at this level."""

@@ -8,19 +8,19 @@ directories are refused with a clear message before parsing.
 
 from __future__ import annotations
 
-import difflib
-import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from i18n import _, format_count
 from plans.checks import CONSISTENCY_ERROR
 from plans.issues import Issue, Loc, ModelFileError
-from plans.refs import item_model, reference_issues
-from plans.types import FROM_FILE, ID_PATTERN
+from plans.reasons import error_reason, tag_issue
+from plans.refs import reference_issues
+from plans.types import FROM_FILE
 
 M = TypeVar("M", bound=BaseModel)
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -43,38 +43,42 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
-_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"  # not for people: YAML tag
+_SafeLoader.add_constructor(_TIMESTAMP_TAG, _construct_timestamp)
 
 
 def read_text(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a user's file as UTF-8 text, refusing what cannot be a YAML document."""
     p = Path(path)
     if not p.exists():
-        raise ModelFileError(p, [Issue((), "file not found")])
+        raise ModelFileError(p, [Issue((), _("file not found"))])
     if p.is_dir():
-        raise ModelFileError(p, [Issue((), "is a directory, not a file")])
+        raise ModelFileError(p, [Issue((), _("is a directory, not a file"))])
     size = p.stat().st_size
     if size > max_bytes:
-        raise ModelFileError(p, [Issue((), f"file is {size:,} bytes; the limit is {max_bytes:,}")])
+        msg = _("file is {size} bytes; the limit is {limit}").format(
+            size=format_count(size), limit=format_count(max_bytes)
+        )
+        raise ModelFileError(p, [Issue((), msg)])
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise ModelFileError(p, [Issue((), f"cannot read file: {exc.strerror or exc}")]) from None
+        msg = _("cannot read file: {reason}").format(reason=exc.strerror or exc)
+        raise ModelFileError(p, [Issue((), msg)]) from None
     return decode_text(raw, p)
 
 
 def decode_text(raw: bytes, path: str | Path) -> str:
     """Decode bytes from a file or an upload, refusing binary and empty content."""
     if b"\x00" in raw:
-        raise ModelFileError(path, [Issue((), "is a binary file, not YAML text")])
+        raise ModelFileError(path, [Issue((), _("is a binary file, not YAML text"))])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ModelFileError(
-            path, [Issue((), f"is not UTF-8 text (bad byte at offset {exc.start})")]
-        ) from None
+        msg = _("is not UTF-8 text (bad byte at offset {offset})").format(offset=exc.start)
+        raise ModelFileError(path, [Issue((), msg)]) from None
     if not text.strip():
-        raise ModelFileError(path, [Issue((), "file is empty")])
+        raise ModelFileError(path, [Issue((), _("file is empty"))])
     return text
 
 
@@ -84,7 +88,7 @@ def parse_yaml(text: str, path: str | Path) -> tuple[Any, LineMap, list[Issue]]:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise ModelFileError(path, [Issue((), "file holds no YAML document")])
+            raise ModelFileError(path, [Issue((), _("file holds no YAML document"))])
         _check_size(node, path)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
@@ -92,20 +96,25 @@ def parse_yaml(text: str, path: str | Path) -> tuple[Any, LineMap, list[Issue]]:
         context = exc.context
         start, problem = exc.context_mark, exc.problem_mark
         if context and start and problem and start.line != problem.line:
-            context = f"{context} (started on line {start.line + 1})"
+            context = _("{context} (started on line {line})").format(
+                context=context, line=start.line + 1
+            )
             if exc.problem == "could not find expected ':'":
                 mark = start  # PyYAML notices a missing ':' only on the next line
         line = mark.line + 1 if mark else None
         reason = " ".join(str(part) for part in (context, exc.problem) if part)
         if "'\\t'" in reason:
-            reason += " (indent with spaces: YAML does not allow tabs)"
+            reason = _("{reason} (indent with spaces: YAML does not allow tabs)").format(
+                reason=reason
+            )
         syntax = not isinstance(exc, yaml.constructor.ConstructorError)  # e.g. a !!python tag
-        label = "YAML syntax error" if syntax else "YAML error"
-        raise ModelFileError(path, [Issue((), f"{label}: {reason}", line)]) from None
+        label = _("YAML syntax error: {reason}") if syntax else _("YAML error: {reason}")
+        raise ModelFileError(path, [Issue((), label.format(reason=reason), line)]) from None
     except yaml.YAMLError as exc:
-        raise ModelFileError(path, [Issue((), f"YAML error: {exc}")]) from None
+        msg = _("YAML error: {reason}").format(reason=exc)
+        raise ModelFileError(path, [Issue((), msg)]) from None
     except RecursionError:
-        raise ModelFileError(path, [Issue((), "YAML is nested too deeply")]) from None
+        raise ModelFileError(path, [Issue((), _("YAML is nested too deeply"))]) from None
     finally:
         loader.dispose()
     lines: LineMap = {(): node.start_mark.line + 1}
@@ -125,7 +134,7 @@ def _check_size(root: yaml.Node, path: str | Path) -> None:
             return sizes[key]
         if key in active:
             line = node.start_mark.line + 1
-            msg = "an alias refers to a node that contains it; recursive YAML is not allowed"
+            msg = _("an alias refers to a node that contains it; recursive YAML is not allowed")
             raise ModelFileError(path, [Issue((), msg, line)])
         active.add(key)
         if isinstance(node, yaml.MappingNode):
@@ -140,7 +149,9 @@ def _check_size(root: yaml.Node, path: str | Path) -> None:
 
     total = size(root)
     if total > MAX_NODES:
-        msg = f"file expands to {total:,} YAML nodes through aliases; the limit is {MAX_NODES:,}"
+        msg = _("file expands to {total} YAML nodes through aliases; the limit is {limit}").format(
+            total=format_count(total), limit=format_count(MAX_NODES)
+        )
         raise ModelFileError(path, [Issue((), msg)])
 
 
@@ -154,7 +165,7 @@ def _map_lines(node: yaml.Node, loc: Loc, lines: LineMap, duplicates: list[Issue
                 duplicates.append(
                     Issue(
                         child,
-                        f"key '{key}' appears twice in the same mapping",
+                        _("key '{key}' appears twice in the same mapping").format(key=key),
                         key_node.start_mark.line + 1,
                     )
                 )
@@ -211,91 +222,6 @@ def _is_tag(part: str) -> bool:
     return part in {"str", "int", "float", "bool", "list", "tuple", "dict", "none", "date"}
 
 
-def _model_at(cls: type[BaseModel], loc: Loc, data: Any) -> type[BaseModel] | None:
-    """The model class that the mapping at ``loc`` is read as, if any (unions by their tag)."""
-    current: Any = cls
-    node = data
-    for part in loc:
-        if isinstance(part, int):
-            node = node[part] if isinstance(node, list | tuple) and 0 <= part < len(node) else None
-            current = _element_type(current)
-            continue
-        model = item_model(current, node) or _as_model(current)
-        if model is None:
-            return None
-        field = model.model_fields.get(str(part))
-        if field is None:
-            return None
-        current = field.annotation
-        node = node.get(part) if isinstance(node, Mapping) else None
-    return item_model(current, node) or _as_model(current)
-
-
-def _element_type(annotation: Any) -> Any:
-    """The item type of a tuple or list annotation (through Annotated and Optional)."""
-    seen = [annotation]
-    while seen:
-        ann = seen.pop()
-        origin = get_origin(ann)
-        if origin in (tuple, list):
-            return get_args(ann)[0]
-        if origin is typing.Annotated:
-            seen.append(get_args(ann)[0])
-        else:
-            seen.extend(a for a in get_args(ann) if a is not type(None))
-    return annotation
-
-
-def _as_model(annotation: Any) -> type[BaseModel] | None:
-    seen = [annotation]
-    while seen:
-        ann = seen.pop()
-        if isinstance(ann, type) and issubclass(ann, BaseModel):
-            return ann
-        if get_origin(ann) is typing.Annotated:
-            seen.append(get_args(ann)[0])
-        elif get_origin(ann) is dict:
-            seen.append(get_args(ann)[1])
-        else:
-            seen.extend(a for a in get_args(ann) if a is not Ellipsis and a is not type(None))
-    return None
-
-
-def _message(cls: type[BaseModel], err: Any, loc: Loc, data: Any) -> str:
-    kind = err["type"]
-    name = loc[-1] if loc else ""
-    if kind == "missing":
-        return f"missing required field '{name}'"
-    if kind == "extra_forbidden":
-        parent = _model_at(cls, loc[:-1], data)
-        allowed = sorted(parent.model_fields) if parent else []
-        close = difflib.get_close_matches(str(name), allowed, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown field '{name}'{hint}"
-    msg = str(err["msg"])
-    for prefix in ("Value error, ", "Assertion failed, "):
-        msg = msg.removeprefix(prefix)
-    if kind in {"value_error", "assertion_error"}:
-        return msg
-    value = err.get("input")
-    ctx = err.get("ctx") or {}
-    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
-        rule = "use lower-case letters, digits and underscores, starting with a letter"
-        return f"{value!r} is not a valid id: {rule}"
-    if kind == "too_short" and isinstance(value, list | tuple):
-        need = ctx.get("min_length", 1)
-        return f"needs at least {need} item{'s' if need != 1 else ''}, got {len(value)}"
-    msg = msg.replace("a valid tuple", "a list")
-    shown = (
-        repr(value)
-        if isinstance(value, str | int | float | bool) or value is None
-        else type(value).__name__
-    )
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    return f"{msg[0].lower()}{msg[1:]} (got {shown})"
-
-
 def validation_issues(cls: type[BaseModel], data: Any, exc: ValidationError) -> list[Issue]:
     """Turn pydantic's errors into issues with file paths and plain reasons."""
     issues: list[Issue] = []
@@ -309,22 +235,10 @@ def validation_issues(cls: type[BaseModel], data: Any, exc: ValidationError) -> 
             continue
         loc = _clean_loc(data, err["loc"])
         if err["type"] in {"union_tag_invalid", "union_tag_not_found"}:
-            issues.append(_tag_issue(err, loc))
+            issues.append(tag_issue(err, loc))
             continue
-        issues.append(Issue(loc, _message(cls, err, loc, data)))
+        issues.append(Issue(loc, error_reason(cls, err, loc, data)))
     return issues
-
-
-def _tag_issue(err: Any, loc: Loc) -> Issue:
-    """An unknown or missing 'kind' / 'dist': point at that field and list the choices."""
-    ctx = err.get("ctx") or {}
-    field = str(ctx.get("discriminator", "kind")).strip("'")
-    if err["type"] == "union_tag_not_found":
-        return Issue((*loc, field), f"missing required field '{field}'")
-    return Issue(
-        (*loc, field),
-        f"unknown {field} '{ctx.get('tag')}': expected one of {ctx.get('expected_tags')}",
-    )
 
 
 def _has_inner_error(loc: tuple[Any, ...], errors: list[Any]) -> bool:
@@ -343,10 +257,16 @@ def validate_data(
     """Validate already-parsed data into ``cls``, raising one error with every issue."""
     lines = lines or {}
     if not isinstance(data, Mapping):
-        got = type(data).__name__ if data is not None else "nothing"
+        got = type(data).__name__ if data is not None else _("nothing")
         raise ModelFileError(
             path,
-            [Issue((), f"the top level must be a mapping of fields, got {got}", lines.get(()))],
+            [
+                Issue(
+                    (),
+                    _("the top level must be a mapping of fields, got {got}").format(got=got),
+                    lines.get(()),
+                )
+            ],
         )
     issues: list[Issue] = []
     try:

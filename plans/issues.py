@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from i18n import _
+
 Loc = tuple[str | int, ...]
 
 
@@ -21,7 +23,7 @@ def format_loc(loc: Loc) -> str:
             out += f"[{part}]"
         else:
             out += f".{part}" if out else str(part)
-    return out or "(top level)"
+    return out or _("(top level)")
 
 
 @dataclass(frozen=True, slots=True)

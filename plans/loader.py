@@ -26,7 +26,12 @@ def bundled_plans() -> dict[str, Path]:
     return {p.stem: p for p in sorted(examples_dir().glob("*.yaml"))}
 
 
-BUNDLED_PLANS = ("default_centre", "single_point_centre", "thin_cover_centre")
+BUNDLED_PLANS = (
+    "default_centre",
+    "single_point_centre",
+    "thin_cover_centre",
+    "default_centre_zh",
+)
 """Names of the bundled plans, default first."""
 
 

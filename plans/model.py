@@ -25,10 +25,12 @@ here because drills, reports and the console import it beside ``Plan``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
+from i18n import _
 from plans.assets import Resource, Site, System
 from plans.base import StrictModel
 from plans.checks import raise_plan_issues
@@ -37,7 +39,7 @@ from plans.grading import EventClass, LevelDef
 from plans.organisation import Person, Role
 from plans.service import Channel, ChannelSplit, Shift, StaffGroup
 from plans.targets import Targets
-from plans.types import Id, NonEmptyText
+from plans.types import Id, LocalDescription, LocalName, NonEmptyText
 
 __all__ = ["STEP_NAMES", "Meta", "Plan"]
 
@@ -54,9 +56,24 @@ def _text_version(value: object) -> object:
         return str(value)
     if isinstance(value, float):
         raise ValueError(
-            f"version {value!r} was read as a number; put it in quotes "
-            '(e.g. version: "2026.10") so it stays exactly as written'
+            _(
+                "version {value} was read as a number; put it in quotes "
+                '(e.g. version: "2026.10") so it stays exactly as written'
+            ).format(value=repr(value))
         )
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    """An IANA zone name that this system's time-zone database knows."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(
+            _("unknown time zone '{zone}': use an IANA name such as 'Asia/Shanghai'").format(
+                zone=value
+            )
+        ) from None
     return value
 
 
@@ -65,7 +82,7 @@ class Meta(StrictModel):
 
     id: Id
     """Short id of the plan, e.g. 'north_centre_2025'."""
-    name: NonEmptyText
+    name: LocalName
     """Title as printed on the plan."""
     version: Annotated[NonEmptyText, BeforeValidator(_text_version)]
     """Plan version, e.g. '2025.1'."""
@@ -77,8 +94,14 @@ class Meta(StrictModel):
     """Date by which the plan must be reviewed again (7.1: dynamic updating)."""
     last_full_drill: dt.date | None = None
     """Date of the last full drill; the manual asks for one at least yearly (7.1, 7.3)."""
-    description: str = ""
+    description: LocalDescription = ""
     """Scope of the plan in a sentence or two."""
+    language: Literal["zh-CN", "en"] | None = None
+    """The plan's own language: used for messages and reports when neither ``--lang``,
+    DRILLSIM_LANG nor LANG choose one. Leave out to fall back to English."""
+    timezone: Annotated[str, AfterValidator(_check_timezone)] = "Asia/Shanghai"
+    """IANA time zone the plan's hours are written in, e.g. 'Asia/Shanghai' or
+    'Europe/London'; dates and times in reports are shown in it."""
 
 
 class Plan(StrictModel):

@@ -11,7 +11,7 @@ from typing import Literal
 
 from plans.base import StrictModel
 from plans.schedule import WeeklyWindow
-from plans.types import Duration, Id, NonEmptyText, PersonRef, RoleRef, SiteRef
+from plans.types import Duration, Id, LocalName, PersonRef, RoleRef, SiteRef
 
 RoleKind = Literal[
     "commander",
@@ -39,7 +39,7 @@ class Person(StrictModel):
 
     id: Id
     """Id used by roles."""
-    name: NonEmptyText
+    name: LocalName
     """Full name."""
     title: str = ""
     """Job title."""
@@ -60,7 +60,7 @@ class Role(StrictModel):
 
     id: Id
     """Id used by flows, levels and resources."""
-    name: NonEmptyText
+    name: LocalName
     """Readable name."""
     kind: RoleKind
     """One of the standard roles, or 'custom'."""

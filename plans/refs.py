@@ -17,8 +17,9 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from i18n import _
 from plans.issues import Issue, Loc, format_loc
-from plans.types import KIND_LABELS, Ref
+from plans.types import Ref, kind_label
 
 
 def _split_annotated(annotation: Any) -> tuple[Any, list[Any]]:
@@ -30,7 +31,7 @@ def _split_annotated(annotation: Any) -> tuple[Any, list[Any]]:
 
 
 def _model_class(annotation: Any) -> type[BaseModel] | None:
-    base, _ = _split_annotated(annotation)
+    base, _meta = _split_annotated(annotation)
     if isinstance(base, type) and issubclass(base, BaseModel):
         return base
     return None
@@ -38,7 +39,7 @@ def _model_class(annotation: Any) -> type[BaseModel] | None:
 
 def union_models(annotation: Any) -> list[type[BaseModel]]:
     """The model classes of a (possibly annotated) union of models, else []."""
-    base, _ = _split_annotated(annotation)
+    base, _meta = _split_annotated(annotation)
     if get_origin(base) not in (Union, types.UnionType):
         return []
     members = [_model_class(a) for a in get_args(base) if a is not type(None)]
@@ -129,7 +130,7 @@ def collect_ids(
     seen: dict[str, Loc] = {}
     issues: list[Issue] = []
     for name, field in model.model_fields.items():
-        base, _ = _split_annotated(field.annotation)
+        base, _meta = _split_annotated(field.annotation)
         if get_origin(base) not in (tuple, list):
             continue
         item_type = get_args(base)[0]
@@ -147,7 +148,10 @@ def collect_ids(
             if ident in seen:
                 issues.append(
                     Issue(
-                        where, f"duplicate id '{ident}': already used at {format_loc(seen[ident])}"
+                        where,
+                        _("duplicate id '{ident}': already used at {where}").format(
+                            ident=ident, where=format_loc(seen[ident])
+                        ),
                     )
                 )
                 continue
@@ -178,17 +182,22 @@ def reference_issues(
             continue
         wrong_kind = [kind for kind, ids in declared.items() if ident in ids]
         if wrong_kind:
-            found = KIND_LABELS.get(wrong_kind[0], wrong_kind[0])
-            issues.append(Issue(loc, f"'{ident}' is a {found}, but a {ref.label} is expected here"))
+            found = kind_label(wrong_kind[0])
+            msg = _("'{ident}' is a {found}, but a {expected} is expected here").format(
+                ident=ident, found=found, expected=ref.label
+            )
+            issues.append(Issue(loc, msg))
         else:
             known = sorted(
                 {i for kind in ref.kinds for i in declared.get(kind, {})}
                 | {i for kind in ref.kinds for i in (extra_ids or {}).get(kind, set())}
             )
-            issues.append(Issue(loc, f"unknown {ref.label} '{ident}'{_suggest(ident, known)}"))
+            close = difflib.get_close_matches(ident, known, n=1)
+            if close:
+                msg = _("unknown {kind} '{ident}' (did you mean '{close}'?)").format(
+                    kind=ref.label, ident=ident, close=close[0]
+                )
+            else:
+                msg = _("unknown {kind} '{ident}'").format(kind=ref.label, ident=ident)
+            issues.append(Issue(loc, msg))
     return list(dict.fromkeys(issues))
-
-
-def _suggest(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -7,22 +7,25 @@ backup, replication often enough for the RPO).
 
 from __future__ import annotations
 
+from i18n import _
 from plans.activation import activation_of
 from plans.findings import Finding
 from plans.model import Plan
-from plans.types import format_duration, human_minutes
+from plans.names import display_names
+from plans.types import human_duration, human_minutes
 
 
 def resource_findings(plan: Plan) -> list[Finding]:
     """Resources with no owner or procedure, missing reserves, backups that cannot start."""
     findings: list[Finding] = []
+    names = display_names(plan)
     for res in plan.resources:
         if res.owner is None:
             findings.append(
                 Finding(
                     "resource.no_owner",
                     "warning",
-                    f"Resource '{res.id}' has no owner role (7.4).",
+                    _("Resource '{name}' has no owner role (7.4).").format(name=names[res.id]),
                     (res.id,),
                 )
             )
@@ -31,7 +34,9 @@ def resource_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "resource.no_procedure",
                     "warning",
-                    f"Resource '{res.id}' has no dispatch procedure (7.4).",
+                    _("Resource '{name}' has no dispatch procedure (7.4).").format(
+                        name=names[res.id]
+                    ),
                     (res.id,),
                 )
             )
@@ -40,7 +45,9 @@ def resource_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "resource.no_reserve",
                     "error",
-                    f"Resource '{res.id}' requires a reserve but has none.",
+                    _("Resource '{name}' requires a reserve but has none.").format(
+                        name=names[res.id]
+                    ),
                     (res.id,),
                 )
             )
@@ -50,7 +57,7 @@ def resource_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "resource.no_owner",
                     "warning",
-                    f"System '{system.id}' has no owner role.",
+                    _("System '{name}' has no owner role.").format(name=names[system.id]),
                     (system.id,),
                 )
             )
@@ -59,7 +66,9 @@ def resource_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "resource.no_reserve",
                     "error",
-                    f"System '{system.id}' requires a standby but has none.",
+                    _("System '{name}' requires a standby but has none.").format(
+                        name=names[system.id]
+                    ),
                     (system.id,),
                 )
             )
@@ -69,7 +78,9 @@ def resource_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "resource.no_reserve",
                     "error",
-                    f"Site '{site.id}' requires a backup site but has none.",
+                    _("Site '{name}' requires a backup site but has none.").format(
+                        name=names[site.id]
+                    ),
                     (site.id,),
                 )
             )
@@ -87,6 +98,7 @@ def _backup_activation_findings(plan: Plan) -> list[Finding]:
             a.target for step in flow.steps for a in step.actions if a.action == "activate_backup"
         }
     findings = []
+    names = display_names(plan)
     for backup in sorted(b for b in backups if b):
         activation = activation_of(plan, backup)
         if activation is None:
@@ -94,8 +106,10 @@ def _backup_activation_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "backup.no_activation",
                     "error",
-                    f"Backup '{backup}' has no activation block (time, approver, procedure): "
-                    "it cannot be brought up as planned.",
+                    _(
+                        "Backup '{name}' has no activation block (time, approver, procedure): "
+                        "it cannot be brought up as planned."
+                    ).format(name=names.get(backup, backup)),
                     (backup,),
                 )
             )
@@ -104,7 +118,9 @@ def _backup_activation_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "backup.no_procedure",
                     "warning",
-                    f"Backup '{backup}' has no written activation procedure.",
+                    _("Backup '{name}' has no written activation procedure.").format(
+                        name=names.get(backup, backup)
+                    ),
                     (backup,),
                 )
             )
@@ -114,6 +130,7 @@ def _backup_activation_findings(plan: Plan) -> list[Finding]:
 def data_findings(plan: Plan) -> list[Finding]:
     """Systems holding data whose replication cannot meet the RPO."""
     rpo = plan.targets.rpo
+    names = display_names(plan)
     findings = []
     for system in plan.systems:
         if not system.holds_data:
@@ -124,8 +141,10 @@ def data_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "data.no_replication",
                     "error",
-                    f"System '{system.id}' holds data but is not replicated: "
-                    f"any loss exceeds the RPO of {human_minutes(rpo)}.",
+                    _(
+                        "System '{name}' holds data but is not replicated: "
+                        "any loss exceeds the RPO of {rpo}."
+                    ).format(name=names[system.id], rpo=human_minutes(rpo)),
                     (system.id,),
                 )
             )
@@ -134,9 +153,14 @@ def data_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "data.rpo",
                     "error",
-                    f"System '{system.id}' replicates every {format_duration(interval)}, so up to "
-                    f"{format_duration(interval)} of data can be lost: "
-                    f"beyond the RPO of {format_duration(rpo)}.",
+                    _(
+                        "System '{name}' replicates every {interval}, so up to "
+                        "{interval} of data can be lost: beyond the RPO of {rpo}."
+                    ).format(
+                        name=names[system.id],
+                        interval=human_duration(interval),
+                        rpo=human_duration(rpo),
+                    ),
                     (system.id,),
                     {"interval": interval, "rpo": rpo},
                 )

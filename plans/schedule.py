@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+from i18n import N_, _
 from plans.base import StrictModel
 
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -29,16 +30,22 @@ def parse_hours(value: object) -> tuple[int, int]:
     if isinstance(value, tuple | list) and len(value) == 2:
         return int(value[0]), int(value[1])
     if not isinstance(value, str):
-        raise ValueError("expected hours such as '08:00-20:00'")
+        raise ValueError(_("expected hours such as '08:00-20:00'"))
     match = _HOURS.match(value)
     if not match:
-        raise ValueError(f"'{value}' is not an hours range: write e.g. '08:00-20:00'")
+        raise ValueError(
+            _("'{value}' is not an hours range: write e.g. '08:00-20:00'").format(value=value)
+        )
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59 or (h1 == 24 and m1) or (h2 == 24 and m2):
-        raise ValueError(f"'{value}' has a time outside 00:00-24:00")
+        raise ValueError(_("'{value}' has a time outside 00:00-24:00").format(value=value))
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if start == end:
-        raise ValueError(f"'{value}' is an empty range; for a whole day write '00:00-24:00'")
+        raise ValueError(
+            _("'{value}' is an empty range; for a whole day write '00:00-24:00'").format(
+                value=value
+            )
+        )
     return start, end
 
 
@@ -145,15 +152,29 @@ def covers(intervals: list[tuple[int, int]], minute_of_week: int) -> bool:
     return any(start <= m < end for start, end in intervals)
 
 
+DAY_LABELS: dict[str, str] = {
+    "mon": N_("mon"),
+    "tue": N_("tue"),
+    "wed": N_("wed"),
+    "thu": N_("thu"),
+    "fri": N_("fri"),
+    "sat": N_("sat"),
+    "sun": N_("sun"),
+}
+"""How a day is shown in messages (the English is the day's id, as files write it)."""
+
+
 def describe_minute(minute_of_week: int) -> str:
-    """'tue 08:00' for a minute of the week."""
+    """'tue 08:00' for a minute of the week ('周二 08:00' in Chinese)."""
     m = minute_of_week % WEEK_MINUTES
     day, rest = divmod(m, 1440)
-    return f"{DAYS[day]} {rest // 60:02d}:{rest % 60:02d}"
+    return _("{day} {time}").format(
+        day=_(DAY_LABELS[DAYS[day]]), time=f"{rest // 60:02d}:{rest % 60:02d}"
+    )
 
 
 def describe_interval(interval: tuple[int, int]) -> str:
     """'sat 00:00 - mon 08:00' for a minute-of-week interval."""
     start, end = interval
-    end_text = "mon 00:00 (end of week)" if end == WEEK_MINUTES else describe_minute(end)
-    return f"{describe_minute(start)} - {end_text}"
+    end_text = _("mon 00:00 (end of week)") if end == WEEK_MINUTES else describe_minute(end)
+    return _("{start} - {end}").format(start=describe_minute(start), end=end_text)

@@ -18,7 +18,7 @@ from plans.types import (
     DependencyRef,
     Headcount,
     Id,
-    NonEmptyText,
+    LocalName,
     Probability,
     ShiftRef,
     SiteRef,
@@ -44,7 +44,7 @@ class Channel(StrictModel):
 
     id: Id
     """Id used by staffing and scenarios."""
-    name: NonEmptyText
+    name: LocalName
     """Readable name."""
     kind: ChannelKind
     """phone, chat, app, web, email, counter or custom."""
@@ -84,7 +84,7 @@ class Shift(StrictModel):
 
     id: Id
     """Id used by staffing."""
-    name: NonEmptyText
+    name: LocalName
     """Readable name."""
     window: WeeklyWindow
     """Days and hours of the shift."""

@@ -11,8 +11,10 @@ from functools import cache
 
 import networkx as nx
 
+from i18n import N_, _, local_text
 from plans.findings import Finding
 from plans.graph import nodes_of, role_people, sources, targets
+from plans.names import join_names
 
 
 def service_ok(g: nx.MultiDiGraph, node: str, failed: frozenset[str]) -> bool:
@@ -57,6 +59,20 @@ def service_ok(g: nx.MultiDiGraph, node: str, failed: frozenset[str]) -> bool:
     return ok(node, frozenset())
 
 
+NODE_KINDS = {
+    "system": N_("system"),
+    "site": N_("site"),
+    "resource": N_("resource"),
+    "person": N_("person"),
+}
+"""How a kind of node is named in a finding."""
+
+
+def _label(g: nx.MultiDiGraph, node: str) -> str:
+    """The node's name in the language in use (its id when it has none)."""
+    return local_text(g.nodes[node].get("label"), fallback=node)
+
+
 def single_points_of_failure(g: nx.MultiDiGraph) -> list[Finding]:
     """Nodes (system, site, resource, person) whose loss alone stops a channel."""
     channels = nodes_of(g, "channel")
@@ -67,8 +83,10 @@ def single_points_of_failure(g: nx.MultiDiGraph) -> list[Finding]:
             Finding(
                 "spof.unservable",
                 "error",
-                f"Channel '{channel}' cannot be served even with nothing failed: "
-                "check its dependencies and sites.",
+                _(
+                    "Channel '{channel}' cannot be served even with nothing failed: "
+                    "check its dependencies and sites."
+                ).format(channel=_label(g, channel)),
                 (channel,),
             )
         )
@@ -87,9 +105,14 @@ def single_points_of_failure(g: nx.MultiDiGraph) -> list[Finding]:
                 Finding(
                     "spof.node",
                     "error",
-                    f"Single point of failure: losing {kind} '{node}' "
-                    f"stops channel(s) {', '.join(lost)}, "
-                    "with no standby or other path.",
+                    _(
+                        "Single point of failure: losing {kind} '{name}' "
+                        "stops channel(s) {channels}, with no standby or other path."
+                    ).format(
+                        kind=_(NODE_KINDS.get(kind, kind)),
+                        name=_label(g, node),
+                        channels=join_names([_label(g, c) for c in lost]),
+                    ),
                     (node, *lost),
                     {"kind": kind, "channels": lost},
                 )

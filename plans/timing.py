@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from i18n import _
 from plans.activation import ActivationPath, activation_paths
 from plans.findings import Finding
+from plans.flows import STEP_LABELS
 from plans.model import Plan
+from plans.names import display_names, join_names
 from plans.types import human_minutes
 
 
@@ -19,9 +22,14 @@ def activation_findings(plan: Plan, paths: list[ActivationPath] | None = None) -
     """Activation paths that miss the RTO, steps over their limits, unreachable roles."""
     paths = activation_paths(plan) if paths is None else paths
     rto = plan.targets.rto
+    names = display_names(plan)
     findings: list[Finding] = []
     for p in paths:
-        where = f"{p.event_class} level {p.level}: backup '{p.backup}'"
+        where = _("{event_class} level {level}: backup '{backup}'").format(
+            event_class=names.get(p.event_class, p.event_class),
+            level=p.level,
+            backup=names.get(p.backup, p.backup),
+        )
         data: dict[str, object] = {
             "best": p.best,
             "planned": p.planned,
@@ -33,9 +41,15 @@ def activation_findings(plan: Plan, paths: list[ActivationPath] | None = None) -
                 Finding(
                     "activation.unreachable",
                     "error",
-                    f"{where} cannot be activated at some moments (e.g. {p.worst_moment}): "
-                    "nobody answers for "
-                    f"{', '.join(p.unreachable_roles) or 'a role on the path'}.",
+                    _(
+                        "{where} cannot be activated at some moments (e.g. {moment}): "
+                        "nobody answers for {roles}."
+                    ).format(
+                        where=where,
+                        moment=p.worst_moment,
+                        roles=join_names([names.get(r, r) for r in p.unreachable_roles])
+                        or _("a role on the path"),
+                    ),
                     (p.backup, *p.unreachable_roles),
                     data,
                 )
@@ -45,9 +59,17 @@ def activation_findings(plan: Plan, paths: list[ActivationPath] | None = None) -
                 Finding(
                     "activation.rto",
                     "error",
-                    f"{where} is active {human_minutes(p.planned)} after discovery "
-                    f"at the slowest moment ({p.worst_moment}), "
-                    f"beyond the RTO of {human_minutes(rto)} (best case {human_minutes(p.best)}).",
+                    _(
+                        "{where} is active {planned} after discovery "
+                        "at the slowest moment ({moment}), "
+                        "beyond the RTO of {rto} (best case {best})."
+                    ).format(
+                        where=where,
+                        planned=human_minutes(p.planned),
+                        moment=p.worst_moment,
+                        rto=human_minutes(rto),
+                        best=human_minutes(p.best),
+                    ),
                     (p.backup,),
                     data,
                 )
@@ -57,9 +79,15 @@ def activation_findings(plan: Plan, paths: list[ActivationPath] | None = None) -
                 Finding(
                     "activation.rto_retry",
                     "warning",
-                    f"{where} meets the RTO ({human_minutes(p.planned)} at worst) "
-                    "only if activation works first time; "
-                    f"one failed attempt makes it {human_minutes(p.with_retry)}.",
+                    _(
+                        "{where} meets the RTO ({planned} at worst) "
+                        "only if activation works first time; "
+                        "one failed attempt makes it {with_retry}."
+                    ).format(
+                        where=where,
+                        planned=human_minutes(p.planned),
+                        with_retry=human_minutes(p.with_retry),
+                    ),
                     (p.backup,),
                     data,
                 )
@@ -84,18 +112,36 @@ def _step_limit_findings(plan: Plan, paths: list[ActivationPath]) -> list[Findin
             if np.isfinite(planned) and planned > flow.step(step_name).limit:
                 worst[key] = (max(before, planned), sorted({*levels, p.level}))
     out = []
+    names = display_names(plan)
     for (event_class, step_name, backup), (planned, levels) in worst.items():
         flow = plan.flow_for(event_class)
         assert flow is not None
         step = flow.step(step_name)
-        doing = f"bringing up '{backup}' in step '{step_name}'" if backup else f"step '{step_name}'"
+        fields = {
+            "event_class": names.get(event_class, event_class),
+            "levels": join_names([str(n) for n in levels]),
+            "backup": names.get(backup, backup),
+            "step": _(STEP_LABELS[step_name]),
+            "planned": human_minutes(planned),
+            "limit": human_minutes(step.limit),
+        }
+        if backup:
+            message = _(
+                "{event_class} (level {levels}): bringing up '{backup}' in step '{step}' "
+                "takes up to {planned} at the slowest moment of the week, "
+                "over its limit of {limit}."
+            ).format(**fields)
+        else:
+            message = _(
+                "{event_class} (level {levels}): step '{step}' "
+                "takes up to {planned} at the slowest moment of the week, "
+                "over its limit of {limit}."
+            ).format(**fields)
         out.append(
             Finding(
                 "activation.step_limit",
                 "warning",
-                f"{event_class} (level {', '.join(map(str, levels))}): {doing} "
-                f"takes up to {human_minutes(planned)} at the slowest moment of the week, "
-                f"over its limit of {human_minutes(step.limit)}.",
+                message,
                 tuple(x for x in (backup, step.owner) if x),
                 {"step": step_name, "planned": planned, "limit": step.limit, "levels": levels},
             )

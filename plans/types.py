@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -21,10 +22,13 @@ from pydantic import (
     BeforeValidator,
     Field,
     PlainSerializer,
+    PlainValidator,
     ValidationInfo,
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
+
+from i18n import N_, _
 
 FROM_FILE = "from_file"
 """Validation-context key the loader sets: numbers without units are then refused."""
@@ -33,6 +37,7 @@ _UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0, "w": 10080.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
 DURATION_PATTERN = r"^\s*(\d+(\.\d+)?\s*[smhdw]\s*)+$"
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+ID_HELP = "Lower-case id: letters, digits and underscores, starting with a letter."
 
 
 def parse_duration(value: Any) -> float:
@@ -41,20 +46,25 @@ def parse_duration(value: Any) -> float:
     A bare number is refused on purpose: "15" could mean seconds or minutes, and a
     plan read the wrong way round is worse than one that does not load.
     """
+    expected = _("expected a duration such as '90s', '15m', '4h' or '3d'")
     if isinstance(value, bool):
-        raise ValueError("expected a duration such as '90s', '15m', '4h' or '3d'")
+        raise ValueError(expected)
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("expected a duration such as '90s', '15m', '4h' or '3d'")
+        raise ValueError(expected)
     if isinstance(value, int | float):
         raise ValueError(
-            f"duration {value!r} has no unit: write it as e.g. '{value}m' or '{value}s'"
+            _("duration {shown} has no unit: write it as e.g. '{value}m' or '{value}s'").format(
+                shown=repr(value), value=value
+            )
         )
     if not isinstance(value, str):
-        raise ValueError("expected a duration such as '90s', '15m', '4h' or '3d'")
+        raise ValueError(expected)
     text = value.strip().lower()
     if not re.fullmatch(DURATION_PATTERN, text):
         raise ValueError(
-            f"'{value}' is not a duration: write e.g. '90s', '15m', '4h', '3d' or '1h30m'"
+            _("'{value}' is not a duration: write e.g. '90s', '15m', '4h', '3d' or '1h30m'").format(
+                value=value
+            )
         )
     return sum(float(num) * _UNIT_MINUTES[unit] for num, unit in _PART.findall(text))
 
@@ -76,11 +86,29 @@ def format_duration(minutes: float) -> str:
 
 
 def human_minutes(minutes: float) -> str:
-    """'1h05m', '45m' or 'never' (for an infinite time): for reports, not for files."""
+    """'1h05m', '45m' or 'never' (for an infinite time): for reports, not for files.
+
+    In Chinese: '1小时05分', '45分钟', '无法达到'.
+    """
     if minutes != minutes or minutes in (float("inf"), float("-inf")):
-        return "never"
+        return _("never")
     hours, mins = divmod(round(minutes), 60)
-    return f"{hours}h{mins:02d}m" if hours else f"{mins}m"
+    if hours:
+        return _("{hours}h{mins:02d}m").format(hours=hours, mins=mins)
+    return _("{mins}m").format(mins=mins)
+
+
+_UNIT_TEXT = {"d": N_("{n}d"), "h": N_("{n}h"), "m": N_("{n}m"), "s": N_("{n}s")}
+
+
+def human_duration(minutes: float) -> str:
+    """As :func:`format_duration` ('15m', '4h'), in the words of the language in use.
+
+    For messages people read; English gives exactly what :func:`format_duration` writes.
+    """
+    text = format_duration(minutes)
+    number, unit = text[:-1], text[-1]
+    return _(_UNIT_TEXT[unit]).format(n=number)
 
 
 def _duration_input(value: Any, info: ValidationInfo) -> float:
@@ -93,7 +121,7 @@ def _duration_input(value: Any, info: ValidationInfo) -> float:
 
 def _non_negative(value: float) -> float:
     if value < 0:
-        raise ValueError("a duration cannot be negative")
+        raise ValueError(_("a duration cannot be negative"))
     return value
 
 
@@ -118,7 +146,7 @@ Id = Annotated[
     Field(
         pattern=ID_PATTERN,
         max_length=64,
-        description="Lower-case id: letters, digits and underscores, starting with a letter.",
+        description=ID_HELP,
     ),
 ]
 """A lower-case snake_case identifier, unique across the whole file."""
@@ -155,37 +183,77 @@ class LocalText(str):
         return (LocalText, (self.texts,))
 
 
-def _local_text(value: str | dict[str, str]) -> str:
+def _local_text(value: Any) -> str:
     """``{zh: 赵磊, en: Zhao Lei}`` -> LocalText; a plain string stays as it is."""
     if isinstance(value, str):
         if not value:
-            raise PydanticCustomError("string_too_short", "String should have at least 1 character")
+            raise PydanticCustomError(
+                "string_too_short",
+                "String should have at least 1 character",  # not for people: pydantic's text
+                {"min_length": 1},
+            )
         return value
+    if not isinstance(value, Mapping):
+        msg = "Input should be a valid string"  # not for people: pydantic's text, see plans.io
+        raise PydanticCustomError("string_type", msg)
     if not value:
-        raise PydanticCustomError("local_text", "give the text in zh-CN, en or both")
+        raise PydanticCustomError("local_text_empty", _("give the text in zh-CN, en or both"))
     texts: dict[str, str] = {}
     for key, text in value.items():
         lang = LANGUAGE_KEYS.get(str(key))
         if lang is None:
             raise PydanticCustomError(
-                "local_text",
-                "unknown language '{key}': write the text as zh-CN, en or both",
+                "local_text_language",
+                _("unknown language '{key}': write the text as zh-CN, en or both"),
                 {"key": key},
             )
         if not isinstance(text, str) or not text.strip():
-            raise PydanticCustomError("local_text", "the {lang} text is empty", {"lang": lang})
+            raise PydanticCustomError(
+                "local_text_blank", _("the {lang} text is empty"), {"lang": lang}
+            )
         texts[lang] = text
     return LocalText(texts)
+
+
+def _local_text_or_empty(value: Any) -> str:
+    """As :func:`_local_text`, but an empty string is allowed (an optional text)."""
+    if isinstance(value, str):
+        return value
+    return _local_text(value)
 
 
 def _dump_local_text(value: str) -> str | dict[str, str]:
     return value.texts if isinstance(value, LocalText) else value
 
 
+_BOTH_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"zh-CN": {"type": "string"}, "en": {"type": "string"}},
+    "additionalProperties": False,
+    "minProperties": 1,
+}
+_LOCAL_HELP = "A text in Chinese, English or both, e.g. {zh-CN: 赵磊, en: Zhao Lei}."
+
 LocalName = Annotated[
-    str | dict[str, str], AfterValidator(_local_text), PlainSerializer(_dump_local_text)
+    str,
+    PlainValidator(_local_text),
+    PlainSerializer(_dump_local_text),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "minLength": 1}, _BOTH_SCHEMA], "description": _LOCAL_HELP}
+    ),
 ]
-"""A display name in Chinese, English or both (``{zh-CN: 赵磊, en: Zhao Lei}``)."""
+"""A display name in Chinese, English or both (``{zh-CN: 赵磊, en: Zhao Lei}``).
+
+Typed ``str`` for the code: the value is a plain ``str`` or a :class:`LocalText`.
+"""
+
+LocalDescription = Annotated[
+    str,
+    PlainValidator(_local_text_or_empty),
+    PlainSerializer(_dump_local_text),
+    WithJsonSchema({"anyOf": [{"type": "string"}, _BOTH_SCHEMA], "description": _LOCAL_HELP}),
+]
+"""An optional text (may be empty) in Chinese, English or both."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,20 +270,29 @@ class Ref:
     @property
     def label(self) -> str:
         """Human wording for the target, e.g. 'role' or 'system or site'."""
-        return " or ".join(KIND_LABELS.get(kind, kind) for kind in self.kinds)
+        return kind_label(*self.kinds)
+
+
+def kind_label(*kinds: str) -> str:
+    """'role', 'system or site': what a collection holds, in the language in use."""
+    words = [_(KIND_LABELS[kind]) if kind in KIND_LABELS else kind for kind in kinds]
+    text = words[0] if words else ""
+    for word in words[1:]:
+        text = _("{first} or {second}").format(first=text, second=word)
+    return text
 
 
 KIND_LABELS = {
-    "roles": "role",
-    "people": "person",
-    "sites": "site",
-    "systems": "system",
-    "resources": "resource",
-    "channels": "channel",
-    "shifts": "shift",
-    "event_classes": "event class",
-    "events": "event",
-    "objectives": "objective",
+    "roles": N_("role"),
+    "people": N_("person"),
+    "sites": N_("site"),
+    "systems": N_("system"),
+    "resources": N_("resource"),
+    "channels": N_("channel"),
+    "shifts": N_("shift"),
+    "event_classes": N_("event class"),
+    "events": N_("event"),
+    "objectives": N_("objective"),
 }
 
 RoleRef = Annotated[str, Ref(("roles",))]

@@ -2,6 +2,7 @@
 
 ``aar`` builds the HSEEP AAR/IP document from ``source``/``aar_input``; ``aar_drafts``
 drafts findings; ``aar_markdown``, ``aar_html`` and ``aar_pdf`` render it; ``*_figure``
-and ``figures`` draw with matplotlib. May import plans, scenarios, sim and drills;
-imported by the command line and the console.
+and ``figures`` draw with matplotlib; ``fonts`` registers the CJK font that the PDF and
+the charts draw Chinese with. May import plans, scenarios, sim and drills; imported by
+the command line and the console.
 """

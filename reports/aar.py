@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from i18n import N_, _, local_text
 from plans.types import human_minutes
 from reports.aar_model import (
     DPI,
@@ -37,12 +38,15 @@ from reports.aar_model import (
     Table,
     png_bytes,
     png_size,
+    wall_time,
     when,
 )
 from reports.aar_records import (
     CAPABILITIES,
     ELEMENTS,
+    MODES,
     RATINGS,
+    STATUSES,
     AarInput,
     FindingText,
     ImprovementRow,
@@ -69,7 +73,9 @@ __all__ = [
     "when",
 ]
 
-DRAFT_NOTE = "DRAFT: this report stays a draft until the after-action meeting agrees every finding."
+DRAFT_NOTE = N_(
+    "DRAFT: this report stays a draft until the after-action meeting agrees every finding."
+)
 
 
 def _date(value: dt.date | None) -> str:
@@ -77,7 +83,7 @@ def _date(value: dt.date | None) -> str:
 
 
 def build_report(aar: AarInput) -> Report:
-    """The report of a drill (or of a Monte Carlo run), section by section.
+    """The report of a drill (or of a Monte Carlo run), section by section, in the language in use.
 
     Uses the evaluators' ``findings`` as given (call
     :func:`~reports.aar_drafts.draft_findings` for the tool's own drafts);
@@ -87,20 +93,21 @@ def build_report(aar: AarInput) -> Report:
     runs = report_runs(aar)
     figures = report_figures(aar)
     parts = (
-        ("overview", "1", "Overview", _overview(aar)),
-        ("capabilities", "2", "Objectives and capabilities", _capabilities(aar)),
-        ("results", "3", "Results against targets", results_blocks(aar, runs)),
-        ("timeline", "4", "Timeline", timeline_blocks(aar, figures)),
-        ("findings", "5", "Strengths and areas for improvement", _findings(aar.findings)),
-        ("improvement_plan", "6", "Improvement plan", _improvement_plan(aar.items)),
-        ("participants", "", "Appendix: Participants", _participants(aar)),
+        ("overview", "1", _("Overview"), _overview(aar)),
+        ("capabilities", "2", _("Objectives and capabilities"), _capabilities(aar)),
+        ("results", "3", _("Results against targets"), results_blocks(aar, runs)),
+        ("timeline", "4", _("Timeline"), timeline_blocks(aar, figures)),
+        ("findings", "5", _("Strengths and areas for improvement"), _findings(aar.findings)),
+        ("improvement_plan", "6", _("Improvement plan"), _improvement_plan(aar.items)),
+        ("participants", "", _("Appendix: Participants"), _participants(aar)),
     )
-    cover: list[Block] = [Paragraph(DRAFT_NOTE, style="marking")] if draft else []
+    cover: list[Block] = [Paragraph(_(DRAFT_NOTE), style="marking")] if draft else []
     if aar.drill_name:
-        cover.append(Paragraph(aar.drill_name, label="Exercise"))
+        cover.append(Paragraph(aar.drill_name, label=_("Exercise")))
     if aar.drill_date:
-        cover.append(Paragraph(aar.drill_date.isoformat(), label="Exercise date"))
-    cover.append(Paragraph(when(aar.generated_at), label="Generated at"))
+        cover.append(Paragraph(aar.drill_date.isoformat(), label=_("Exercise date")))
+    generated = when(aar.generated_at, aar.plan.meta.timezone)
+    cover.append(Paragraph(generated, label=_("Generated at")))
     sections = [Section("cover", "", aar.title, tuple(cover))]
     sections += [Section(key, number, title, tuple(blocks)) for key, number, title, blocks in parts]
     return Report(aar.title, draft, aar.generated_at, tuple(sections))
@@ -110,75 +117,105 @@ def _overview(aar: AarInput) -> list[Block]:
     plan, sc = aar.plan, aar.scenario
     rows: list[tuple[str, str]] = []
     if aar.monte_carlo is not None and aar.drill_id is None:
-        rows.append(("Kind", "Monte Carlo run of the plan (no drill)"))
+        rows.append((_("Kind"), _("Monte Carlo run of the plan (no drill)")))
     else:
+        mode = _(MODES[aar.mode]) if aar.mode in MODES else aar.mode
         rows += [
-            ("Exercise name", aar.drill_name or "-"),
-            ("Drill id", aar.drill_id or "-"),
-            ("Date", _date(aar.drill_date)),
-            ("Mode", aar.mode or "-"),
+            (_("Exercise name"), aar.drill_name or "-"),
+            (_("Drill id"), aar.drill_id or "-"),
+            (_("Date"), _date(aar.drill_date)),
+            (_("Mode"), mode or "-"),
         ]
     rows.append(
         (
-            "Plan",
-            f"{plan.meta.name} ({plan.meta.id}), version {plan.meta.version}, "
-            f"owner {plan.meta.owner}, approved {plan.meta.approved.isoformat()}",
+            _("Plan"),
+            _("{name} ({id}), version {version}, owner {owner}, approved {approved}").format(
+                name=local_text(plan.meta.name, fallback=plan.meta.id),
+                id=plan.meta.id,
+                version=plan.meta.version,
+                owner=local_text(plan.meta.owner),
+                approved=plan.meta.approved.isoformat(),
+            ),
         )
     )
-    scenario = (
-        f"{sc.meta.name} ({sc.meta.id}): starts {sc.start:%a %d %b %Y %H:%M}, "
-        f"horizon {human_minutes(sc.horizon)}"
+    scenario = _("{name} ({id}): starts {start}, horizon {horizon}").format(
+        name=local_text(sc.meta.name, fallback=sc.meta.id),
+        id=sc.meta.id,
+        start=wall_time(sc.start, plan.meta.timezone),
+        horizon=human_minutes(sc.horizon),
     )
-    rows.append(
-        (
-            "Scenario",
-            scenario + (f". {sc.meta.description.strip()}" if sc.meta.description.strip() else ""),
-        )
-    )
+    description = local_text(sc.meta.description).strip()
+    if description:
+        scenario = _("{scenario}. {description}").format(scenario=scenario, description=description)
+    rows.append((_("Scenario"), scenario))
     if aar.until is not None:
-        rows.append(("Played", f"to T+{human_minutes(aar.until)} of {human_minutes(sc.horizon)}"))
-    rows.append(("Seed", "-" if aar.seed is None else str(aar.seed)))
+        played = _("to T+{until} of {horizon}").format(
+            until=human_minutes(aar.until), horizon=human_minutes(sc.horizon)
+        )
+        rows.append((_("Played"), played))
+    rows.append((_("Seed"), "-" if aar.seed is None else str(aar.seed)))
     if aar.monte_carlo is not None:
         mc = aar.monte_carlo
-        rows.append(("Replications", str(mc.get("replications", "-"))))
-        rows.append(("Policy", str(mc.get("policy", "-"))))
+        rows.append((_("Replications"), str(mc.get("replications", "-"))))
+        rows.append((_("Policy"), str(mc.get("policy", "-"))))
         if "versions" in mc:
-            rows.append(("drillsim version", str(mc["versions"].get("drillsim", "unknown"))))
+            version = str(mc["versions"].get("drillsim", _("unknown")))
+            rows.append((_("drillsim version"), version))
     if aar.drill_id is not None or aar.monte_carlo is None:
-        people = "; ".join(f"{n} ({r})" if r else n for n, r in aar.participants)
-        rows.append(("Participants and roles", people or "-"))
-    return [Table(("Field", "Value"), tuple(rows))]
+        people = _("; ").join(
+            _("{name} ({role})").format(name=n, role=r) if r else n for n, r in aar.participants
+        )
+        rows.append((_("Participants and roles"), people or "-"))
+    return [Table((_("Field"), _("Value")), tuple(rows))]
+
+
+def _objective(o: object) -> str:
+    fields = {
+        "id": getattr(o, "id", ""),
+        "metric": getattr(o, "metric", ""),
+        "op": getattr(o, "op", ""),
+        "threshold": getattr(o, "threshold", 0.0),
+        "during": getattr(o, "during", None),
+    }
+    if fields["during"]:
+        return _("{id}: {metric} {op} {threshold:g} during {during}").format(**fields)
+    return _("{id}: {metric} {op} {threshold:g}").format(**fields)
 
 
 def _capabilities(aar: AarInput) -> list[Block]:
     out: list[Block] = []
     if aar.scenario.objectives:
-        goals = "; ".join(
-            f"{o.id}: {o.metric} {o.op} {o.threshold:g}"
-            + (f" during {o.during}" if o.during else "")
-            for o in aar.scenario.objectives
-        )
-        out.append(Paragraph(goals, label="Scenario objectives"))
+        goals = _("; ").join(_objective(o) for o in aar.scenario.objectives)
+        out.append(Paragraph(goals, label=_("Scenario objectives")))
     rows: list[tuple[str, str, str]] = []
     for cap, name in CAPABILITIES.items():
         mine = [r for r in aar.ratings if r.capability == cap]
-        rows += [(name, f"{r.rating}: {RATINGS[r.rating]}", r.evaluator or "-") for r in mine]
+        rows += [
+            (
+                _(name),
+                _("{code}: {meaning}").format(code=r.rating, meaning=_(RATINGS[r.rating])),
+                r.evaluator or "-",
+            )
+            for r in mine
+        ]
         if not mine:
-            rows.append((name, "not rated", "-"))
-    out.append(Table(("Capability", "Rating", "Evaluator"), tuple(rows)))
-    out.append(
-        Paragraph(
-            "; ".join(f"{k}: {v.lower()}" for k, v in RATINGS.items()) + ".",
-            label="Ratings",
-            style="muted",
-        )
+            rows.append((_(name), _("not rated"), "-"))
+    out.append(Table((_("Capability"), _("Rating"), _("Evaluator")), tuple(rows)))
+    scale = _("; ").join(
+        _("{code}: {meaning}").format(code=k, meaning=_(v).lower()) for k, v in RATINGS.items()
     )
+    out.append(Paragraph(_("{ratings}.").format(ratings=scale), label=_("Ratings"), style="muted"))
     for cap, name in CAPABILITIES.items():
         rated = [r for r in aar.ratings if r.capability == cap and r.evidence.strip()]
         if rated:
-            out.append(Heading(name))
+            out.append(Heading(_(name)))
             out += [
-                Paragraph(r.evidence, label=f"{r.rating}, {r.evaluator or 'evaluator'}")
+                Paragraph(
+                    r.evidence,
+                    label=_("{rating}, {evaluator}").format(
+                        rating=r.rating, evaluator=r.evaluator or _("evaluator")
+                    ),
+                )
                 for r in rated
             ]
     return out
@@ -186,46 +223,54 @@ def _capabilities(aar: AarInput) -> list[Block]:
 
 def _findings(findings: Sequence[FindingText]) -> list[Block]:
     if not findings:
-        return [Paragraph("No strengths or areas for improvement recorded yet.")]
+        return [Paragraph(_("No strengths or areas for improvement recorded yet."))]
     out: list[Block] = []
     for cap, name in CAPABILITIES.items():
         mine = [f for f in findings if f.capability == cap]
         if not mine:
             continue
-        out.append(Heading(name))
-        for kind, word in (("strength", "Strength"), ("area", "Area for improvement")):
+        out.append(Heading(_(name)))
+        for kind, word in (
+            ("strength", N_("Strength {n}")),
+            ("area", N_("Area for improvement {n}")),
+        ):
             for n, f in enumerate((f for f in mine if f.kind == kind), start=1):
-                out.append(Heading(f"{word} {n}" + (" (draft)" if f.draft else ""), level=4))
-                out.append(Paragraph(f.observed, label="Observed"))
+                title = _(word).format(n=n)
+                if f.draft:
+                    title = _("{title} (draft)").format(title=title)
+                out.append(Heading(title, level=4))
+                out.append(Paragraph(f.observed, label=_("Observed")))
                 if f.reference:
-                    out.append(Paragraph(f.reference, label="Reference"))
+                    out.append(Paragraph(f.reference, label=_("Reference")))
                 if f.analysis:
-                    out.append(Paragraph(f.analysis, label="Analysis"))
-                out.append(Paragraph(f.author or "-", label="Recorded by", style="muted"))
+                    out.append(Paragraph(f.analysis, label=_("Analysis")))
+                out.append(Paragraph(f.author or "-", label=_("Recorded by"), style="muted"))
     return out
 
 
 def _improvement_plan(items: Sequence[ImprovementRow]) -> list[Block]:
     if not items:
-        return [Paragraph("No corrective action recorded yet.")]
+        return [Paragraph(_("No corrective action recorded yet."))]
     header = (
-        "Issue",
-        "Corrective action",
-        "Capability element",
-        "Owner role",
-        "Start",
-        "Due",
-        "Status",
+        _("Issue"),
+        _("Corrective action"),
+        _("Capability element"),
+        _("Owner role"),
+        _("Start"),
+        _("Due"),
+        _("Status"),
     )
     rows = tuple(
         (
-            it.issue + (f" (plan: {it.node})" if it.node else ""),
+            _("{issue} (plan: {node})").format(issue=it.issue, node=it.node)
+            if it.node
+            else it.issue,
             it.corrective_action,
-            ELEMENTS[it.element],
+            _(ELEMENTS[it.element]),
             it.owner_role,
             _date(it.start),
             _date(it.due),
-            it.status,
+            _(STATUSES[it.status]) if it.status in STATUSES else it.status,
         )
         for it in items
     )
@@ -234,7 +279,7 @@ def _improvement_plan(items: Sequence[ImprovementRow]) -> list[Block]:
 
 def _participants(aar: AarInput) -> list[Block]:
     if not aar.participants:
-        return [Paragraph("No participants recorded.")]
-    names = {r.id: r.name for r in aar.plan.roles}
+        return [Paragraph(_("No participants recorded."))]
+    names = {r.id: local_text(r.name, fallback=r.id) for r in aar.plan.roles}
     rows = tuple((name, role or "-", names.get(role, "-")) for name, role in aar.participants)
-    return [Table(("Name", "Role", "Role in the plan"), rows)]
+    return [Table((_("Name"), _("Role"), _("Role in the plan")), rows)]

@@ -17,6 +17,7 @@ from typing import Any
 from drills.adherence import CHECKED_STEPS, adherence
 from drills.debrief import kpi_table
 from drills.kpis import duration_text, format_value
+from i18n import N_, _, local_text
 from plans.analysis import readiness_findings
 from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
@@ -25,8 +26,8 @@ from reports.aar_records import CAPABILITIES, RUNS, AarInput, FindingText, repor
 TARGET_NAMES = {
     "rto": "RTO",
     "rpo": "RPO",
-    "availability": "availability",
-    "service_level": "service level",
+    "availability": N_("availability"),
+    "service_level": N_("service level"),
 }
 TARGET_SOURCES = {
     "rto": "SOURCE 5.3",
@@ -96,7 +97,9 @@ def _flow_step(plan: Plan, record: Any, incident_id: str, step: str) -> tuple[st
 
 
 def _step_reference(event_class: str, step: str, limit: float) -> str:
-    return f"Plan flow {event_class}, step '{step}', limit {duration_text(limit)} (SOURCE 7.2)"
+    return _("Plan flow {event_class}, step '{step}', limit {limit} (SOURCE 7.2)").format(
+        event_class=event_class, step=step, limit=duration_text(limit)
+    )
 
 
 def _step_strengths(plan: Plan, record: Any) -> list[FindingText]:
@@ -110,9 +113,16 @@ def _step_strengths(plan: Plan, record: Any) -> list[FindingText]:
                 FindingText(
                     "strength",
                     name,
-                    f"{CAPABILITIES[name]} (owner {step.owner}) was done in "
-                    f"{human_minutes(step.done - step.started)}, within its limit of "
-                    f"{duration_text(step.limit)} ({incident.id}).",
+                    _(
+                        "{capability} (owner {owner}) was done in {took}, "
+                        "within its limit of {limit} ({incident})."
+                    ).format(
+                        capability=_(CAPABILITIES[name]),
+                        owner=step.owner,
+                        took=human_minutes(step.done - step.started),
+                        limit=duration_text(step.limit),
+                        incident=incident.id,
+                    ),
                     _step_reference(incident.event_class, name, step.limit),
                 )
             )
@@ -120,16 +130,26 @@ def _step_strengths(plan: Plan, record: Any) -> list[FindingText]:
 
 
 ADHERENCE_ANALYSIS = {
-    "late": "The step ran past its limit: check when its owner was reached and what held it up.",
-    "not_done": "The step was not finished in time: check whether its owner was called and "
-    "knew the step was theirs.",
-    "skipped": "The step was skipped: check whether the flow's order is known to the room.",
-    "out_of_order": "The step began before the one before it was done: check whether the "
-    "hand-over between the two owners is written down.",
-    "role_not_reached": "The role was never reached: check the call tree, the holder's and "
-    "deputies' on-call hours and how the room calls people.",
-    "action_not_taken": "The plan lists this action and nobody took it: check whether the room "
-    "knew it was due and who owns it.",
+    "late": N_(
+        "The step ran past its limit: check when its owner was reached and what held it up."
+    ),
+    "not_done": N_(
+        "The step was not finished in time: check whether its owner was called and "
+        "knew the step was theirs."
+    ),
+    "skipped": N_("The step was skipped: check whether the flow's order is known to the room."),
+    "out_of_order": N_(
+        "The step began before the one before it was done: check whether the "
+        "hand-over between the two owners is written down."
+    ),
+    "role_not_reached": N_(
+        "The role was never reached: check the call tree, the holder's and "
+        "deputies' on-call hours and how the room calls people."
+    ),
+    "action_not_taken": N_(
+        "The plan lists this action and nobody took it: check whether the room "
+        "knew it was due and who owns it."
+    ),
 }
 
 
@@ -144,11 +164,23 @@ def _adherence_area(plan: Plan, record: Any, finding: dict[str, Any]) -> Finding
             for s in (flow.steps if flow else ())
             if s.owner == role.id and s.step in CHECKED_STEPS
         ]
-        deputies = ", ".join(role.deputies) or "none"
-        reference = (
-            f"Plan role '{role.id}' ({role.name}): holder {role.holder}, deputies {deputies}, "
-            f"answer within {duration_text(role.answer_within)} (SOURCE 7.1)"
-        )
+        fields = {
+            "role": role.id,
+            "name": local_text(role.name, fallback=role.id),
+            "holder": role.holder,
+            "deputies": _(", ").join(role.deputies),
+            "within": duration_text(role.answer_within),
+        }
+        if role.deputies:
+            reference = _(
+                "Plan role '{role}' ({name}): holder {holder}, deputies {deputies}, "
+                "answer within {within} (SOURCE 7.1)"
+            ).format(**fields)
+        else:
+            reference = _(
+                "Plan role '{role}' ({name}): holder {holder}, deputies none, "
+                "answer within {within} (SOURCE 7.1)"
+            ).format(**fields)
         capability: str = owned[0] if owned else "activate"
     else:
         event_class, spec = _flow_step(plan, record, finding["incident"], finding["step"])
@@ -156,32 +188,35 @@ def _adherence_area(plan: Plan, record: Any, finding: dict[str, Any]) -> Finding
         reference = _step_reference(event_class, finding["step"], limit)
         capability = finding["step"]
         if kind == "action_not_taken":
-            reference += f", action {finding['action']} on {finding['target']}"
+            reference = _("{reference}, action {action} on {target}").format(
+                reference=reference, action=finding["action"], target=finding["target"]
+            )
             if finding["action"] in RESERVE_ACTIONS:
                 capability = "resource_guarantee"
     return FindingText(
         "area",
         capability,
-        finding["message"][:1].upper() + finding["message"][1:] + ".",
+        _("{message}.").format(message=finding["message"][:1].upper() + finding["message"][1:]),
         reference,
-        ADHERENCE_ANALYSIS[kind],
+        _(ADHERENCE_ANALYSIS[kind]),
     )
 
 
 def target_text(kpi: str, row: dict[str, Any], plan: Plan) -> str:
     """A target as the report writes it, e.g. 'RTO <= 4h00m' or 'service level >= 80.0% ...'."""
     if kpi not in TARGET_NAMES:
-        return str(row["target_label"])
-    text = f"{TARGET_NAMES[kpi]} {row['op']} {format_value(kpi, row['target'])}"
+        return _(str(row["target_label"]))
+    text = f"{_(TARGET_NAMES[kpi])} {row['op']} {format_value(kpi, row['target'])}"
     if kpi == "service_level":
-        text += f" answered within {plan.targets.service_level.answer_within * 60:g}s"
+        seconds = plan.targets.service_level.answer_within * 60
+        text = _("{target} answered within {seconds:g}s").format(target=text, seconds=seconds)
     return text
 
 
 TARGET_ANALYSIS = {
-    False: "The plan's own policy missed it too on the same seed: the plan itself falls short.",
-    True: "The plan's own policy met it on the same seed: the room's decisions fell short.",
-    None: "Without the plan's own run on the same seed, play and plan cannot be told apart.",
+    False: N_("The plan's own policy missed it too on the same seed: the plan itself falls short."),
+    True: N_("The plan's own policy met it on the same seed: the room's decisions fell short."),
+    None: N_("Without the plan's own run on the same seed, play and plan cannot be told apart."),
 }
 """First root-cause sentence of a missed target, by whether the plan's own run met it."""
 
@@ -189,24 +224,37 @@ TARGET_ANALYSIS = {
 def _target_area(row: dict[str, Any], plan: Plan) -> FindingText:
     kpi = row["kpi"]
     others = [
-        f"{RUNS[n].lower()}: {format_value(kpi, row[n])}" for n in ("plan", "none") if n in row
+        _("{run}: {value}").format(run=_(RUNS[n]).lower(), value=format_value(kpi, row[n]))
+        for n in ("plan", "none")
+        if n in row
     ]
-    observed = f"{row['label']} was {format_value(kpi, row['room'])} in the room's run"
-    observed += f" ({'; '.join(others)}, same seed)." if others else "."
-    analysis = TARGET_ANALYSIS[row.get("plan_met")]
-    reference = f"Target {target_text(kpi, row, plan)} ({TARGET_SOURCES[kpi]})"
+    fields = {"kpi": _(str(row["label"])), "value": format_value(kpi, row["room"])}
+    if others:
+        observed = _("{kpi} was {value} in the room's run ({others}, same seed).").format(
+            others=_("; ").join(others), **fields
+        )
+    else:
+        observed = _("{kpi} was {value} in the room's run.").format(**fields)
+    analysis = _(TARGET_ANALYSIS[row.get("plan_met")])
+    reference = _("Target {target} ({source})").format(
+        target=target_text(kpi, row, plan), source=TARGET_SOURCES[kpi]
+    )
     return FindingText("area", TARGET_CAPABILITY[kpi], observed, reference, analysis)
 
 
 def _readiness_area(plan: Plan, finding: Any) -> FindingText:
     prefix = finding.code.split(".")[0]
     capability = READINESS_CAPABILITY.get(prefix, "resource_guarantee")
-    reference = f"Plan {plan.meta.id} version {plan.meta.version}, readiness check {finding.code}"
+    reference = _("Plan {plan} version {version}, readiness check {code}").format(
+        plan=plan.meta.id, version=plan.meta.version, code=finding.code
+    )
     return FindingText(
         "area",
         capability,
-        finding.message,
+        _(finding.message),
         reference,
-        "A weakness of the written plan itself, found by the readiness checks before the "
-        "drill: revise the plan (SOURCE 7.2 step 6).",
+        _(
+            "A weakness of the written plan itself, found by the readiness checks before the "
+            "drill: revise the plan (SOURCE 7.2 step 6)."
+        ),
     )

@@ -12,10 +12,12 @@ from __future__ import annotations
 import base64
 import html
 
+from i18n import _, current_language
 from reports.aar_model import Figure, Heading, Paragraph, Report, Section, Table, when
 
 CSS = """
-body { font-family: Helvetica, Arial, sans-serif; font-size: 11pt; color: #000;
+body { font-family: Helvetica, Arial, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC",
+       "WenQuanYi Micro Hei", sans-serif; font-size: 11pt; color: #000;
        max-width: 60em; margin: 2em auto; padding: 0 1em; line-height: 1.35; }
 h1 { font-size: 20pt; margin-bottom: 0.3em; }
 h2 { font-size: 15pt; border-bottom: 1px solid #999; margin-top: 1.6em; }
@@ -66,7 +68,7 @@ def _table(table: Table) -> str:
 
 def _figure(fig: Figure) -> str:
     data = base64.b64encode(fig.png).decode("ascii")
-    caption = _e(f"Figure {fig.number}: {fig.caption}")
+    caption = _e(_("Figure {number}: {caption}").format(number=fig.number, caption=fig.caption))
     return (
         f'<figure><img src="data:image/png;base64,{data}" alt="{_e(fig.caption)}" '
         f'width="{fig.width}" height="{fig.height}"><figcaption>{caption}</figcaption></figure>'
@@ -77,7 +79,8 @@ def _block(block: Heading | Paragraph | Table | Figure) -> str:
     if isinstance(block, Heading):
         return f"<h{block.level}>{_e(block.text)}</h{block.level}>"
     if isinstance(block, Paragraph):
-        label = f"<strong>{_e(block.label)}:</strong> " if block.label else ""
+        label = _("{label}:").format(label=block.label) if block.label else ""
+        label = f"<strong>{_e(label)}</strong> " if label else ""
         css = f' class="{block.style}"' if block.style != "body" else ""
         return f"<p{css}>{label}{_text(block.text)}</p>"
     if isinstance(block, Table):
@@ -94,21 +97,23 @@ def _section(section: Section) -> str:
 
 def to_html(report: Report) -> str:
     """The report as one HTML document with inline CSS and embedded charts."""
+    word = _e(_("DRAFT"))
     marking = (
         (
-            '<div class="marking marking-fixed">DRAFT</div>',
-            '<div class="marking marking-fixed bottom">DRAFT</div>',
+            f'<div class="marking marking-fixed">{word}</div>',
+            f'<div class="marking marking-fixed bottom">{word}</div>',
         )
         if report.draft
         else ("", "")
     )
+    title = _("{title} (DRAFT)").format(title=report.title) if report.draft else report.title
     body = "\n".join(_section(s) for s in report.sections)
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{current_language()}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="generator" content="drillsim">\n'
         f'<meta name="date" content="{_e(when(report.generated_at))}">\n'
-        f"<title>{_e(report.title)}{' (DRAFT)' if report.draft else ''}</title>\n"
+        f"<title>{_e(title)}</title>\n"
         f"<style>{CSS}</style>\n</head>\n<body>\n"
         f"{marking[0]}\n{body}\n{marking[1]}\n</body>\n</html>\n"
     )

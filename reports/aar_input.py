@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from i18n import _, local_text
 from plans.model import Plan
 from reports.aar_drafts import draft_findings
 from reports.aar_records import (
@@ -58,7 +59,10 @@ def aar_input_from_journal(
     scenario = Scenario.model_validate(journal["scenario"])
     keys = ("kpis", "targets", "objectives", "replications", "policy", "seed", "versions")
     base = AarInput(
-        title=f"After-action report: {scenario.meta.name} (Monte Carlo, {plan.meta.name})",
+        title=_("After-action report: {scenario} (Monte Carlo, {plan})").format(
+            scenario=local_text(scenario.meta.name, fallback=scenario.meta.id),
+            plan=local_text(plan.meta.name, fallback=plan.meta.id),
+        ),
         generated_at=generated_at,
         plan=plan,
         scenario=scenario,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from i18n import _
 from reports.aar_model import Figure, Heading, Paragraph, Report, Table
 
 SPECIAL = re.compile(
@@ -72,12 +73,14 @@ def to_markdown(report: Report) -> str:
                     text = f"**{text}**"
                 elif block.style == "muted":
                     text = f"*{text}*"
-                out.append(f"**{escape(block.label)}:** {text}" if block.label else text)
+                label = _("{label}:").format(label=escape(block.label)) if block.label else ""
+                out.append(f"**{label}** {text}" if label else text)
             elif isinstance(block, Table):
                 out += _table(block)
             elif isinstance(block, Figure):
-                out.append(f"Figure {block.number}: {escape(block.caption)}")
+                caption = _("Figure {number}: {caption}")
+                out.append(caption.format(number=block.number, caption=escape(block.caption)))
             out.append("")
     if report.draft:
-        out += ["---", "", "**DRAFT**", ""]
+        out += ["---", "", f"**{_('DRAFT')}**", ""]
     return "\n".join(out).rstrip("\n") + "\n"

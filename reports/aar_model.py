@@ -15,8 +15,11 @@ import io
 import struct
 from dataclasses import dataclass
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from matplotlib.figure import Figure as MplFigure
+
+from i18n import _, current_language, format_datetime, format_weekday
 
 DPI = 100
 """Figures are rendered at this resolution (12-inch charts: 1200 pixels wide)."""
@@ -105,7 +108,25 @@ def png_size(png: bytes) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def when(value: dt.datetime) -> str:
-    """'2026-03-05 14:30 UTC' (the zone only when the time has one)."""
+def when(value: dt.datetime, tz: str | None = None) -> str:
+    """'2026-03-05 14:30 UTC' (the zone only when the time has one).
+
+    In another language than English, the language's own date in the plan's zone
+    ``tz`` ('2026年3月5日 22:30 (Asia/Shanghai)'); English keeps its ISO form.
+    """
+    if current_language() != "en":
+        if value.tzinfo is None or tz is None:
+            return format_datetime(value)
+        return _("{time} ({zone})").format(time=format_datetime(value, tz), zone=tz)
     zone = value.tzname()
     return f"{value:%Y-%m-%d %H:%M}" + (f" {zone}" if zone else "")
+
+
+def wall_time(value: dt.datetime, tz: str | None = None) -> str:
+    """A wall time with its weekday: 'Mon 02 Mar 2026 09:00' ('2026年3月2日 09:00（周一）')."""
+    if current_language() == "en":
+        return f"{value:%a %d %b %Y %H:%M}"
+    moment = value.astimezone(ZoneInfo(tz)) if tz and value.tzinfo is not None else value
+    return _("{datetime} ({weekday})").format(
+        datetime=format_datetime(moment), weekday=format_weekday(moment)
+    )

@@ -1,16 +1,20 @@
 """The after-action report as PDF (reportlab platypus), reproducible byte for byte.
 
-Why these choices: only the PDF base-14 Helvetica fonts, so nothing is fetched or
-embedded; reportlab's ``invariant`` mode fixes the creation date and the document id,
-so the same report gives the same bytes (reviewers diff them, tests compare them);
-'DRAFT' in the header and the footer of every page while any finding is a draft, as
-HSEEP asks; 'Page N of M' in the footer. Every string is XML-escaped before it meets
-reportlab's paragraph markup, which would otherwise read a note's '<b>' as bold.
+Why these choices: the PDF base-14 Helvetica fonts for Latin text, so an English
+report embeds nothing; Chinese (any CJK run) in WenQuanYi Micro Hei from
+:mod:`reports.fonts`, embedded as a subset of the glyphs used, in paragraphs that
+wrap between any two characters (reportlab's ``wordWrap="CJK"``); reportlab's
+``invariant`` mode fixes the creation date and the document id, so the same report
+gives the same bytes (reviewers diff them, tests compare them); 'DRAFT' in the
+header and the footer of every page while any finding is a draft, as HSEEP asks;
+'Page N of M' in the footer. Every string is XML-escaped before it meets reportlab's
+paragraph markup, which would otherwise read a note's '<b>' as bold.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -31,7 +35,9 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 
+from i18n import _
 from reports.aar_model import Figure, Heading, Paragraph, Report, Table
+from reports.fonts import CJK, CJK_CHARS, has_cjk, register_pdf_font
 
 MARGIN = 2 * cm
 MARKING_RED = colors.HexColor("#BB0000")
@@ -45,6 +51,8 @@ LONG_WORD = 120
 """Points: no column is widened past this for one long word (reportlab splits it)."""
 NARROWEST = 24
 """Points: the narrowest any column gets."""
+BREAKS = re.compile(f"[{CJK_CHARS}]|[^{CJK_CHARS}]+")
+"""One CJK character, or a run of anything else: the pieces a cell may break between."""
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -112,8 +120,40 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+def _cjk_runs(markup: str) -> str:
+    """Escaped text with each CJK run set in the CJK font (Latin keeps the style's font)."""
+    if not has_cjk(markup):
+        return markup
+    font = register_pdf_font()
+    return CJK.sub(lambda m: f'<font name="{font}">{m.group(0)}</font>', markup)
+
+
 def _markup(text: str) -> str:
-    return "<br/>".join(escape(line) for line in text.strip().splitlines())
+    return "<br/>".join(_cjk_runs(escape(line)) for line in text.strip().splitlines())
+
+
+def _para(markup: str, style: ParagraphStyle) -> RLParagraph:
+    """A paragraph; one holding Chinese may break between any two characters."""
+    if has_cjk(markup):
+        style = ParagraphStyle(f"{style.name}-cjk", parent=style, wordWrap="CJK")
+    return RLParagraph(markup, style)
+
+
+def _string_width(text: str, font: str, size: float) -> float:
+    """Width of ``text`` as drawn: CJK runs in the CJK font, the rest in ``font``."""
+    if not has_cjk(text):
+        return stringWidth(text, font, size)
+    cjk = register_pdf_font()
+    total, at = 0.0, 0
+    for m in CJK.finditer(text):
+        total += stringWidth(text[at : m.start()], font, size) + stringWidth(m.group(0), cjk, size)
+        at = m.end()
+    return total + stringWidth(text[at:], font, size)
+
+
+def _words(text: str) -> list[str]:
+    """Where a cell may break: at spaces, and between any two CJK characters."""
+    return [w for part in text.split() for w in BREAKS.findall(part)]
 
 
 def _widths(table: Table, total: float) -> list[float]:
@@ -121,7 +161,7 @@ def _widths(table: Table, total: float) -> list[float]:
     pad = 2 * CELL_PADDING + 1
 
     def width(text: str, font: str) -> float:
-        return stringWidth(text, font, CELL_SIZE) + pad
+        return _string_width(text, font, CELL_SIZE) + pad
 
     columns = [
         [(table.header[i], "Helvetica-Bold")] + [(r[i], "Helvetica") for r in table.rows]
@@ -137,7 +177,7 @@ def _widths(table: Table, total: float) -> list[float]:
         min(
             LONG_WORD,
             max(
-                n if n <= UNBROKEN else max(width(w, f) for w in t.split())
+                n if n <= UNBROKEN else max(width(w, f) for w in _words(t))
                 for (t, f), n in zip(col, nat, strict=True)
             ),
         )
@@ -154,8 +194,8 @@ def _widths(table: Table, total: float) -> list[float]:
 
 
 def _table(table: Table, styles: dict[str, ParagraphStyle], width: float) -> RLTable:
-    data = [[RLParagraph(_markup(h), styles["head"]) for h in table.header]]
-    data += [[RLParagraph(_markup(c), styles["cell"]) for c in row] for row in table.rows]
+    data = [[_para(_markup(h), styles["head"]) for h in table.header]]
+    data += [[_para(_markup(c), styles["cell"]) for c in row] for row in table.rows]
     out = RLTable(
         data,
         colWidths=_widths(table, width),
@@ -188,7 +228,8 @@ def _figure(
         h = height * 0.8
         w = h * fig.width / fig.height
     image = Image(io.BytesIO(fig.png), width=w, height=h)
-    caption = RLParagraph(_markup(f"Figure {fig.number}: {fig.caption}"), styles["caption"])
+    text = _("Figure {number}: {caption}").format(number=fig.number, caption=fig.caption)
+    caption = _para(_markup(text), styles["caption"])
     return KeepTogether([image, caption, Spacer(1, 6)])
 
 
@@ -197,15 +238,15 @@ def _flowables(report: Report, width: float, height: float) -> list[Flowable]:
     out: list[Flowable] = []
     for section in report.sections:
         style = styles["title"] if section.key == "cover" else styles["h2"]
-        out.append(RLParagraph(_markup(section.heading), style))
+        out.append(_para(_markup(section.heading), style))
         for block in section.blocks:
             if isinstance(block, Heading):
-                out.append(
-                    RLParagraph(_markup(block.text), styles[f"h{min(max(block.level, 3), 4)}"])
-                )
+                level = min(max(block.level, 3), 4)
+                out.append(_para(_markup(block.text), styles[f"h{level}"]))
             elif isinstance(block, Paragraph):
-                label = f"<b>{escape(block.label)}:</b> " if block.label else ""
-                out.append(RLParagraph(label + _markup(block.text), styles[block.style]))
+                label = _("{label}:").format(label=block.label) if block.label else ""
+                label = f"<b>{_cjk_runs(escape(label))}</b> " if label else ""
+                out.append(_para(label + _markup(block.text), styles[block.style]))
             elif isinstance(block, Table):
                 out += [_table(block, styles, width), Spacer(1, 6)]
             elif isinstance(block, Figure):
@@ -233,20 +274,25 @@ def _canvas_class(title: str, draft: bool) -> type[Canvas]:
                 super().showPage()
             super().save()
 
+        def _font(self, text: str, latin: str, size: float) -> None:
+            """The Latin font, or the CJK font for a line holding Chinese."""
+            self.setFont(register_pdf_font() if has_cjk(text) else latin, size)
+
         def _decorate(self, total: int) -> None:
             page_w, page_h = self._pagesize
             self.saveState()
-            self.setFont("Helvetica", 8)
             self.setFillColor(colors.HexColor("#555555"))
+            self._font(title, "Helvetica", 8)
             self.drawString(MARGIN, page_h - MARGIN + 14, title[:90])
-            self.drawRightString(
-                page_w - MARGIN, MARGIN - 24, f"Page {self._pageNumber} of {total}"
-            )
+            page = _("Page {page} of {total}").format(page=self._pageNumber, total=total)
+            self._font(page, "Helvetica", 8)
+            self.drawRightString(page_w - MARGIN, MARGIN - 24, page)
             if draft:
-                self.setFont("Helvetica-Bold", 11)
+                word = _("DRAFT")
+                self._font(word, "Helvetica-Bold", 11)
                 self.setFillColor(MARKING_RED)
-                self.drawCentredString(page_w / 2, page_h - MARGIN + 28, "DRAFT")
-                self.drawCentredString(page_w / 2, MARGIN - 24, "DRAFT")
+                self.drawCentredString(page_w / 2, page_h - MARGIN + 28, word)
+                self.drawCentredString(page_w / 2, MARGIN - 24, word)
             self.restoreState()
 
     return PagedCanvas
@@ -262,10 +308,10 @@ def to_pdf(report: Report) -> bytes:
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN,
-        title=report.title + (" (DRAFT)" if report.draft else ""),
+        title=_("{title} (DRAFT)").format(title=report.title) if report.draft else report.title,
         author="drillsim",
         creator="drillsim",
-        subject="After-action report and improvement plan",
+        subject=_("After-action report and improvement plan"),
         invariant=1,
     )
     doc.build(

@@ -17,42 +17,60 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from i18n import N_, _
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.engine.records import RunRecords
 
 CAPABILITIES: dict[str, str] = {
-    "discover_report": "Discovery and report",
-    "assess_grade": "Assessment and grading",
-    "activate": "Activation",
-    "handle_coordinate": "Handling and coordination",
-    "track_feedback": "Tracking and feedback",
-    "review_improve": "Summary and improvement",
-    "resource_guarantee": "Resource guarantee",
+    "discover_report": N_("Discovery and report"),
+    "assess_grade": N_("Assessment and grading"),
+    "activate": N_("Activation"),
+    "handle_coordinate": N_("Handling and coordination"),
+    "track_feedback": N_("Tracking and feedback"),
+    "review_improve": N_("Summary and improvement"),
+    "resource_guarantee": N_("Resource guarantee"),
 }
 """Capability id -> readable name: the six steps of SOURCE 7.2, then 7.4's resources."""
 RATINGS: dict[str, str] = {
-    "P": "Performed without challenges",
-    "S": "Performed with some challenges",
-    "M": "Performed with major challenges",
-    "U": "Unable to be performed",
+    "P": N_("Performed without challenges"),
+    "S": N_("Performed with some challenges"),
+    "M": N_("Performed with major challenges"),
+    "U": N_("Unable to be performed"),
 }
 ELEMENTS: dict[str, str] = {
-    "planning": "Planning",
-    "organisation": "Organisation",
-    "equipment": "Equipment",
-    "training": "Training",
-    "exercise": "Exercise",
+    "planning": N_("Planning"),
+    "organisation": N_("Organisation"),
+    "equipment": N_("Equipment"),
+    "training": N_("Training"),
+    "exercise": N_("Exercise"),
 }
 """HSEEP's capability elements (POETE)."""
-RUNS: dict[str, str] = {"room": "Room", "plan": "Plan's own policy", "none": "No action"}
+RUNS: dict[str, str] = {
+    "room": N_("Room"),
+    "plan": N_("Plan's own policy"),
+    "none": N_("No action"),
+}
 """The debrief's runs, in the order the results show them."""
+MODES: dict[str, str] = {"tabletop": N_("tabletop"), "live": N_("live")}
+"""A drill's mode as the report names it."""
+STATUSES: dict[str, str] = {
+    "open": N_("open"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "verified": N_("verified"),
+}
+"""An improvement item's status as the report names it (others are shown as stored)."""
 DRAFT_AUTHOR = "drillsim"
 
 
 def _one_of(what: str, value: object, allowed: Sequence[str] | dict[str, str]) -> None:
     if value not in allowed:
-        raise ValueError(f"{what} {value!r} is not one of {', '.join(allowed)}")
+        raise ValueError(
+            _("{what} {value!r} is not one of {allowed}").format(
+                what=what, value=value, allowed=", ".join(allowed)
+            )
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +83,8 @@ class Rating:
     evaluator: str = ""
 
     def __post_init__(self) -> None:
-        _one_of("capability", self.capability, CAPABILITIES)
-        _one_of("rating", self.rating, RATINGS)
+        _one_of(_("capability"), self.capability, CAPABILITIES)
+        _one_of(_("rating"), self.rating, RATINGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +103,8 @@ class FindingText:
     author: str = DRAFT_AUTHOR
 
     def __post_init__(self) -> None:
-        _one_of("finding kind", self.kind, ("strength", "area"))
-        _one_of("capability", self.capability, CAPABILITIES)
+        _one_of(_("finding kind"), self.kind, ("strength", "area"))
+        _one_of(_("capability"), self.capability, CAPABILITIES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +122,7 @@ class ImprovementRow:
     """Plan id the action is about (a role, system, step...), shown beside the issue."""
 
     def __post_init__(self) -> None:
-        _one_of("capability element", self.element, ELEMENTS)
+        _one_of(_("capability element"), self.element, ELEMENTS)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from drills.debrief import kpi_table
 from drills.kpis import DEBRIEF_KPIS, duration_text, format_value, spec_for
+from i18n import N_, _
 from plans.types import human_minutes
 from reports.aar_drafts import target_text
 from reports.aar_model import Block, Heading, Paragraph, Table
@@ -20,6 +21,15 @@ from sim.engine.records import RunRecords
 
 RESULT_KPIS = ("rto", "rpo", "availability", "service_level", "tickets_late")
 TABLE_LIMITS = ("respond", "first_handling", "resolve", "close")
+LIMIT_NAMES = {
+    "respond": N_("respond"),
+    "first_handling": N_("first handling"),
+    "resolve": N_("resolve"),
+    "close": N_("close"),
+}
+"""A ticket time limit as the results name it (SOURCE 2.1.3)."""
+TICKET_CLASSES = {"ordinary": N_("ordinary"), "urgent": N_("urgent"), "complex": N_("complex")}
+"""The service classes of SOURCE 2.1.3 (a plan's other classes are shown by id)."""
 
 
 def results_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
@@ -27,35 +37,58 @@ def results_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
     if runs:
         rows = {r["kpi"]: r for r in kpi_table(runs, aar.plan, aar.until)}
         first = next(iter(runs))
-        header = ("KPI", "Target", *(RUNS[n] for n in runs), f"Met? ({RUNS[first].lower()})")
+        header = (
+            _("KPI"),
+            _("Target"),
+            *(_(RUNS[n]) for n in runs),
+            _("Met? ({run})").format(run=_(RUNS[first]).lower()),
+        )
         body = []
         for kpi in RESULT_KPIS:
             row = rows[kpi]
-            met = {True: "yes", False: "NO", None: "n/a"}[row[f"{first}_met"]]
+            met = {True: _("yes"), False: _("NO"), None: _("n/a")}[row[f"{first}_met"]]
             body.append(
                 (
-                    row["label"],
+                    _(str(row["label"])),
                     target_text(kpi, row, aar.plan),
                     *(format_value(kpi, row[n]) for n in runs),
                     met,
                 )
             )
-        stop = f"T+{human_minutes(aar.until)}" if aar.until is not None else "the horizon"
-        out.append(Paragraph(f"Each run on seed {aar.seed}, measured to {stop}.", style="muted"))
+        if aar.until is not None:
+            measured = _("Each run on seed {seed}, measured to T+{until}.").format(
+                seed=aar.seed, until=human_minutes(aar.until)
+            )
+        else:
+            measured = _("Each run on seed {seed}, measured to the horizon.").format(seed=aar.seed)
+        out.append(Paragraph(measured, style="muted"))
         out.append(Table(header, tuple(body)))
     limits = []
     for cls, spec in aar.plan.targets.ticket_limits.items():
         parts = [
-            f"{k.replace('_', ' ')} {duration_text(getattr(spec, k))}"
+            _("{limit} {duration}").format(
+                limit=_(LIMIT_NAMES[k]), duration=duration_text(getattr(spec, k))
+            )
             for k in TABLE_LIMITS
             if getattr(spec, k) is not None
         ]
-        limits.append(f"{cls}: {', '.join(parts)}")
-    out.append(Paragraph("; ".join(limits) + " (SOURCE 2.1.3, 2.2.2).", label="Ticket time limits"))
+        limits.append(
+            _("{ticket_class}: {limits}").format(
+                ticket_class=_(TICKET_CLASSES.get(cls, cls)), limits=_(", ").join(parts)
+            )
+        )
+    out.append(
+        Paragraph(
+            _("{limits} (SOURCE 2.1.3, 2.2.2).").format(limits=_("; ").join(limits)),
+            label=_("Ticket time limits"),
+        )
+    )
     if aar.monte_carlo is not None:
         out += _monte_carlo(aar.monte_carlo)
     elif not runs:
-        out.append(Paragraph("No run to report: neither a drill nor a Monte Carlo run was given."))
+        out.append(
+            Paragraph(_("No run to report: neither a drill nor a Monte Carlo run was given."))
+        )
     return out
 
 
@@ -63,8 +96,9 @@ def _monte_carlo(mc: dict[str, Any]) -> list[Block]:
     kpis = mc.get("kpis", {})
     out: list[Block] = [
         Heading(
-            f"Monte Carlo distribution ({mc.get('replications', '?')} "
-            f"replications, policy {mc.get('policy', '?')})"
+            _("Monte Carlo distribution ({replications} replications, policy {policy})").format(
+                replications=mc.get("replications", "?"), policy=mc.get("policy", "?")
+            )
         )
     ]
     rows = []
@@ -74,28 +108,44 @@ def _monte_carlo(mc: dict[str, Any]) -> list[Block]:
             continue
         lo, hi = s.get("ci95") or (None, None)
         values = (s.get("mean"), lo, hi, s.get("p5"), s.get("p95"))
-        rows.append((spec.label, *(_mc_value(spec.key, v) for v in values), str(s.get("n", "-"))))
+        rows.append(
+            (_(spec.label), *(_mc_value(spec.key, v) for v in values), str(s.get("n", "-")))
+        )
     out.append(
         Table(
-            ("KPI", "Mean", "95% CI low", "95% CI high", "5th pct", "95th pct", "Replications"),
+            (
+                _("KPI"),
+                _("Mean"),
+                _("95% CI low"),
+                _("95% CI high"),
+                _("5th pct"),
+                _("95th pct"),
+                _("Replications"),
+            ),
             tuple(rows),
         )
     )
-    checks = [(f"target: {c['label']}", c) for c in mc.get("targets", {}).values()]
+    checks = [
+        (_("target: {label}").format(label=_(str(c["label"]))), c)
+        for c in mc.get("targets", {}).values()
+    ]
     checks += [
-        (f"objective {name}: {c['label']}", c) for name, c in mc.get("objectives", {}).items()
+        (_("objective {name}: {label}").format(name=name, label=_(str(c["label"]))), c)
+        for name, c in mc.get("objectives", {}).items()
     ]
     if checks:
         out.append(
             Table(
-                ("Target or objective", "P(met)", "95% CI"),
+                (_("Target or objective"), _("P(met)"), _("95% CI")),
                 tuple(
                     (
                         label,
                         _share(c.get("probability_met")),
                         "-"
                         if not c.get("ci95")
-                        else f"{_share(c['ci95'][0])} to {_share(c['ci95'][1])}",
+                        else _("{low} to {high}").format(
+                            low=_share(c["ci95"][0]), high=_share(c["ci95"][1])
+                        ),
                     )
                     for label, c in checks
                 ),
@@ -112,4 +162,4 @@ def _mc_value(kpi: str, value: float | None) -> str:
 
 
 def _share(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
+    return _("n/a") if value is None else f"{value:.0%}"

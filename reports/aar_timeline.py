@@ -14,11 +14,22 @@ from typing import Any
 from matplotlib.figure import Figure as MplFigure
 
 from drills.kpis import duration_text
+from i18n import N_, _, current_language, format_datetime, format_time, local_text
 from plans.model import STEP_NAMES
 from plans.types import human_minutes
 from reports.aar_model import Block, Figure, Paragraph, Table, png_bytes, png_size
 from reports.aar_records import CAPABILITIES, AarInput
 from reports.figures import queue_and_service, step_gantt
+
+KINDS = {
+    "inject": N_("inject"),
+    "step": N_("step"),
+    "decision": N_("decision"),
+    "note": N_("note"),
+    "observation": N_("observation"),
+    "end": N_("end"),
+}
+"""The timeline's kinds of event as the report names them."""
 
 
 def report_figures(aar: AarInput) -> list[Figure]:
@@ -29,13 +40,13 @@ def report_figures(aar: AarInput) -> list[Figure]:
     if aar.room.response is not None:
         charts.append(
             (
-                "Response steps against their limits (the room's run)",
+                _("Response steps against their limits (the room's run)"),
                 step_gantt(aar.room.response.incidents, now=aar.until, start=aar.scenario.start),
             )
         )
     charts.append(
         (
-            "Contacts waiting and the rolling service level (the room's run)",
+            _("Contacts waiting and the rolling service level (the room's run)"),
             queue_and_service(aar.room, aar.plan, start=aar.scenario.start),
         )
     )
@@ -49,50 +60,71 @@ def report_figures(aar: AarInput) -> list[Figure]:
 def timeline_blocks(aar: AarInput, figures: list[Figure]) -> list[Block]:
     """Injects, decisions, steps and notes in simulated-time order; then the charts."""
     if aar.room is None and not aar.entries:
-        return [Paragraph("No drill was played, so there is no timeline.")]
+        return [Paragraph(_("No drill was played, so there is no timeline."))]
     end = aar.until if aar.until is not None else aar.scenario.horizon
     events: list[tuple[float, int, int, tuple[str, str, str, str]]] = []
     for i, inj in enumerate(aar.scenario.injects):
         if inj.at <= end:
-            who = "to " + (", ".join(inj.to) if inj.to else "everyone")
-            outcome = f"expected: {inj.expected_action}" if inj.expected_action else ""
-            events.append((inj.at, 0, i, ("inject", who, f"{inj.title}: {inj.message}", outcome)))
+            who = _("to {roles}").format(roles=_(", ").join(inj.to)) if inj.to else _("to everyone")
+            expected = local_text(inj.expected_action)
+            outcome = _("expected: {action}").format(action=expected) if expected else ""
+            what = _("{title}: {message}").format(
+                title=local_text(inj.title), message=local_text(inj.message)
+            )
+            events.append((inj.at, 0, i, (_(KINDS["inject"]), who, what, outcome)))
     if aar.room is not None and aar.room.response is not None:
         i = 0
         for incident in aar.room.response.incidents:
             for name in STEP_NAMES:
                 step = incident.steps.get(name)
                 if step is not None and step.started is not None:
-                    what = f"{CAPABILITIES[name]} started ({incident.id})"
-                    events.append(
-                        (step.started, 1, i, ("step", step.owner, what, _step_outcome(step, end)))
+                    what = _("{capability} started ({incident})").format(
+                        capability=_(CAPABILITIES[name]), incident=incident.id
                     )
+                    done = (_(KINDS["step"]), str(step.owner), what, _step_outcome(step, end))
+                    events.append((step.started, 1, i, done))
                     i += 1
     for e in aar.entries:
-        row = _entry_row(e)
-        if row is not None:
-            events.append((float(e["sim_time"]), 2, int(e["seq"]), row))
+        logged = _entry_row(e, aar.plan.meta.timezone)
+        if logged is not None:
+            events.append((float(e["sim_time"]), 2, int(e["seq"]), logged))
     events.sort(key=lambda ev: ev[:3])
-    start = aar.scenario.start
+    start, tz = aar.scenario.start, aar.plan.meta.timezone
     rows = tuple(
-        (f"T+{human_minutes(t)}", f"{start + dt.timedelta(minutes=t):%a %H:%M}", *row)
-        for t, _, _, row in events
+        (f"T+{human_minutes(t)}", format_time(start + dt.timedelta(minutes=t), tz), *row)
+        for t, _order, _seq, row in events
     )
-    out: list[Block] = [Table(("Sim time", "Clock", "Kind", "Who", "What", "Outcome"), rows)]
+    header = (_("Sim time"), _("Clock"), _("Kind"), _("Who"), _("What"), _("Outcome"))
+    out: list[Block] = [Table(header, rows)]
     return out + list(figures)
 
 
 def _step_outcome(step: Any, end: float) -> str:
     limit = duration_text(step.limit)
     if step.done is None:
-        state = "LATE: " if step.late(end) else ""
-        return f"{state}still open at T+{human_minutes(end)} (limit {limit})"
-    took = human_minutes(step.done - step.started)
-    verdict = "LATE: " if step.late(step.done) else ""
-    return f"{verdict}done at T+{human_minutes(step.done)}, took {took} (limit {limit})"
+        text = _("still open at T+{end} (limit {limit})").format(
+            end=human_minutes(end), limit=limit
+        )
+        return _("LATE: {outcome}").format(outcome=text) if step.late(end) else text
+    text = _("done at T+{done}, took {took} (limit {limit})").format(
+        done=human_minutes(step.done), took=human_minutes(step.done - step.started), limit=limit
+    )
+    return _("LATE: {outcome}").format(outcome=text) if step.late(step.done) else text
 
 
-def _entry_row(e: dict[str, Any]) -> tuple[str, str, str, str] | None:
+def _wall_clock(text: str, tz: str) -> str:
+    """An ISO wall time as the log stored it: '2026-03-05 10:40' (in zh-CN, in the plan's zone)."""
+    if current_language() != "en":
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return format_datetime(moment, tz) if moment.tzinfo else format_datetime(moment)
+    return text[:16].replace("T", " ")
+
+
+def _entry_row(e: dict[str, Any], tz: str) -> tuple[str, str, str, str] | None:
     kind, payload, author = e["kind"], e.get("payload") or {}, str(e.get("author", ""))
     if kind == "decision":
         by = payload.get("by") or ""
@@ -102,26 +134,40 @@ def _entry_row(e: dict[str, Any]) -> tuple[str, str, str, str] | None:
             if x
         )
         if payload.get("rationale"):
-            what += f"; why: {payload['rationale']}"
+            what = _("{decision}; why: {rationale}").format(
+                decision=what, rationale=payload["rationale"]
+            )
         verdict = e.get("result") or {}
-        outcome = "taken" if verdict.get("accepted") else f"REFUSED: {verdict.get('reason', '')}"
-        return "decision", author + (f" as {by}" if by and by != author else ""), what, outcome
+        outcome = (
+            _("taken")
+            if verdict.get("accepted")
+            else _("REFUSED: {reason}").format(reason=_(str(verdict.get("reason", ""))))
+        )
+        who = (
+            _("{author} as {role}").format(author=author, role=by)
+            if by and by != author
+            else author
+        )
+        return _(KINDS["decision"]), who, what, outcome
     if kind == "note":
-        return "note", author, str(payload.get("text", "")), ""
+        return _(KINDS["note"]), author, str(payload.get("text", "")), ""
     if kind == "observation":
-        seen = str(payload.get("observed_wall", ""))[:16].replace("T", " ")
+        seen = _wall_clock(str(payload.get("observed_wall", "")), tz)
         step = str(payload.get("step", ""))
         return (
-            "observation",
+            _(KINDS["observation"]),
             author,
-            f"{CAPABILITIES.get(step, step)} seen done",
-            f"wall clock {seen}",
+            _("{step} seen done").format(
+                step=_(CAPABILITIES[step]) if step in CAPABILITIES else step
+            ),
+            _("wall clock {time}").format(time=seen),
         )
     if kind == "end":
+        text = str(payload.get("text") or "")
         return (
-            "end",
+            _(KINDS["end"]),
             author,
-            "drill ended" + (f": {payload['text']}" if payload.get("text") else ""),
+            _("drill ended: {text}").format(text=text) if text else _("drill ended"),
             "",
         )
     return None  # clock advances are not events of the exercise

@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from i18n import _
 from plans.types import format_duration
 from reports.style import TARGET, colour, new_figure, no_data
 from sim.analysis.compare import Comparison, VariantResult
@@ -47,7 +48,13 @@ def compare_chart(comparison: Comparison, key: str | None) -> Figure:
     ``key`` None (variants that set different keys) puts the variants side by side.
     """
     if key is not None and not any(key in v.settings for v in comparison.variants):
-        raise ValueError(f"no variant sets '{key}'; keys: {', '.join(comparison.keys) or 'none'}")
+        if not comparison.keys:
+            raise ValueError(_("no variant sets '{key}'; keys: none").format(key=key))
+        raise ValueError(
+            _("no variant sets '{key}'; keys: {keys}").format(
+                key=key, keys=", ".join(comparison.keys)
+            )
+        )
     fig = new_figure(12, 4.8)
     ax_sl, ax_rto = fig.subplots(1, 2)
     series = _series(comparison, key)
@@ -80,22 +87,27 @@ def compare_chart(comparison: Comparison, key: str | None) -> Figure:
             [b[1] for b in bands],
             style,
         )
-    ax_sl.set_title("Service level (mean, 95% CI)")
-    ax_sl.set_ylabel("share answered in time")
+    ax_sl.set_title(_("Service level (mean, 95% CI)"))
+    ax_sl.set_ylabel(_("share answered in time"))
     if sl_target is not None:
         ax_sl.axhline(
             sl_target.check.threshold,
             color=TARGET,
             linestyle="--",
             linewidth=1,
-            label=f"target {sl_target.check.threshold:.0%}",
+            label=_("target {share:.0%}").format(share=sl_target.check.threshold),
         )
-    rto_text = f" {format_duration(rto_target.check.threshold)}" if rto_target else ""
-    ax_rto.set_title(f"P(RTO <={rto_text}) (Wilson 95% CI)")
-    ax_rto.set_ylabel("share of replications")
+    if rto_target is not None:
+        rto_title = _("P(RTO <= {target}) (Wilson 95% CI)").format(
+            target=format_duration(rto_target.check.threshold)
+        )
+    else:
+        rto_title = _("P(RTO <=) (Wilson 95% CI)")
+    ax_rto.set_title(rto_title)
+    ax_rto.set_ylabel(_("share of replications"))
     ax_rto.set_ylim(-0.02, 1.02)
     if rto_target is None:
-        no_data(ax_rto, "the plan states no RTO target")
+        no_data(ax_rto, _("the plan states no RTO target"))
     for ax in (ax_sl, ax_rto):
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         _x_axis(ax, comparison, key, series)
@@ -103,8 +115,16 @@ def compare_chart(comparison: Comparison, key: str | None) -> Figure:
     if len(series) > 1 or sl_target is not None:
         ax_sl.legend(loc="best", fontsize="small")
     fig.suptitle(
-        f"{comparison.plan_id} x {comparison.scenario_id}: {len(comparison.variants)} variants, "
-        f"{comparison.replications} replications each on common seeds (seed {comparison.seed})"
+        _(
+            "{plan} x {scenario}: {variants} variants, "
+            "{replications} replications each on common seeds (seed {seed})"
+        ).format(
+            plan=comparison.plan_id,
+            scenario=comparison.scenario_id,
+            variants=len(comparison.variants),
+            replications=comparison.replications,
+            seed=comparison.seed,
+        )
     )
     return fig
 
@@ -146,14 +166,14 @@ def _x_axis(
             rotation=20,
             ha="right",
         )
-        ax.set_xlabel("variant")
+        ax.set_xlabel(_("variant"))
         return
     values = sorted({x for _, points in series for x, _ in points})
     ax.set_xticks(values)
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda x, _pos: format_value(key, _as_value(key, x)))
     )
-    ax.set_xlabel(f"{key} ({key_spec(key).help})")
+    ax.set_xlabel(_("{key} ({help})").format(key=key, help=_(key_spec(key).help)))
 
 
 def _as_value(key: str, x: float) -> float:

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from i18n import N_, _, local_text
 from plans.graph import build_graph
 from plans.model import Plan
 from reports.layout import COLUMNS, plan_layout
@@ -37,6 +38,21 @@ NODE_STYLE = {
     "channel": (PURPLE, "^"),
 }
 """Colour and marker of each node kind: two cues, so kinds part without colour."""
+NODE_KINDS = {
+    "person": N_("person"),
+    "role": N_("role"),
+    "system": N_("system"),
+    "resource": N_("resource"),
+    "site": N_("site"),
+    "channel": N_("channel"),
+}
+"""Each node kind as the legend names it."""
+EDGE_NAMES = {
+    "escalates_to": N_("escalates to"),
+    "reports_to": N_("reports to"),
+    "backed_up_by": N_("backed up by"),
+}
+"""The heavy and the standby links as the legend names them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,24 +119,27 @@ def plan_graph(plan: Plan) -> Figure:
         ax.text(
             x + 0.05,
             y,
-            _short(g.nodes[node].get("label", node)),
+            _short(local_text(g.nodes[node].get("label"), fallback=node)),
             fontsize=7.5,
             va="center",
             fontweight="bold" if critical else "normal",
             zorder=4,
         )
     for x, (title, _kinds) in enumerate(COLUMNS):
-        ax.text(x, 1.045, title, ha="left", va="bottom", fontsize=10, fontweight="bold")
+        ax.text(x, 1.045, _(title), ha="left", va="bottom", fontsize=10, fontweight="bold")
     ax.set_xlim(-0.35, len(COLUMNS) - 0.2)
     ax.set_ylim(-0.03, 1.08)
     ax.axis("off")
-    ax.set_title(f"Plan graph: {plan.meta.name} (version {plan.meta.version})", fontsize=13)
+    title = _("Plan graph: {name} (version {version})").format(
+        name=local_text(plan.meta.name, fallback=plan.meta.id), version=plan.meta.version
+    )
+    ax.set_title(title, fontsize=13)
     ax.legend(
         handles=_graph_legend(),
         loc="upper left",
         bbox_to_anchor=(1.0, 1.0),
         fontsize=8.5,
-        title="Nodes and links",
+        title=_("Nodes and links"),
         frameon=False,
     )
     return fig
@@ -173,7 +192,7 @@ def _graph_legend() -> list[Line2D]:
             markerfacecolor=c,
             markeredgecolor=c,
             markersize=9,
-            label=kind,
+            label=_(NODE_KINDS[kind]),
         )
         for kind, (c, m) in NODE_STYLE.items()
     ]
@@ -187,7 +206,7 @@ def _graph_legend() -> list[Line2D]:
             markeredgecolor=BLACK,
             markeredgewidth=2.2,
             markersize=10,
-            label="critical role (thick outline)",
+            label=_("critical role (thick outline)"),
         ),
         Line2D(
             [],
@@ -198,24 +217,20 @@ def _graph_legend() -> list[Line2D]:
             markeredgecolor=BLUE,
             markeredgewidth=1.6,
             markersize=8,
-            label="standby or backup (hollow)",
+            label=_("standby or backup (hollow)"),
         ),
     ]
-    for kind, text in (
-        ("escalates_to", "escalates to"),
-        ("reports_to", "reports to"),
-        ("backed_up_by", "backed up by"),
-    ):
+    for kind, text in EDGE_NAMES.items():
         s = EDGE_STYLE[kind]
-        handles.append(Line2D([], [], color=s.color, lw=s.lw, linestyle=s.linestyle, label=text))
+        handles.append(Line2D([], [], color=s.color, lw=s.lw, linestyle=s.linestyle, label=_(text)))
     handles.append(
         Line2D(
             [],
             [],
             color=OTHER_EDGE.color,
             lw=1.0,
-            label="holds, deputises, owns, depends on, ...",
+            label=_("holds, deputises, owns, depends on, ..."),
         )
     )
-    handles.append(Line2D([], [], color=LIGHT_GREY, lw=1.0, label="works at"))
+    handles.append(Line2D([], [], color=LIGHT_GREY, lw=1.0, label=_("works at")))
     return handles

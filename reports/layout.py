@@ -19,16 +19,17 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from i18n import N_
 from plans.graph import escalation_graph, nodes_of
 
 COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("People", ("person",)),
-    ("Roles", ("role",)),
-    ("Systems and resources", ("system", "resource")),
-    ("Sites", ("site",)),
-    ("Channels", ("channel",)),
+    (N_("People"), ("person",)),
+    (N_("Roles"), ("role",)),
+    (N_("Systems and resources"), ("system", "resource")),
+    (N_("Sites"), ("site",)),
+    (N_("Channels"), ("channel",)),
 )
-"""Column title and the node kinds it holds, left to right."""
+"""Column title (translated where drawn) and the node kinds it holds, left to right."""
 GROUP_GAP = 1
 """Empty slots between two kinds sharing a column."""
 

@@ -18,8 +18,10 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from drills.kpis import duration_text, format_value, spec_for
+from i18n import N_, _, current_language
 from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
+from reports.aar_records import RUNS
 from reports.style import (
     BLACK,
     BLUE,
@@ -38,6 +40,16 @@ from reports.style import (
 from sim.engine.metrics import down_intervals, queue_kpis, window_mask
 from sim.engine.records import RunRecords
 from sim.response.incidents import Incident
+
+STEP_LABELS = {
+    "discover_report": N_("discover report"),
+    "assess_grade": N_("assess grade"),
+    "activate": N_("activate"),
+    "handle_coordinate": N_("handle coordinate"),
+    "track_feedback": N_("track feedback"),
+    "review_improve": N_("review improve"),
+}
+"""A step's short name on the Gantt chart's rows."""
 
 
 def step_gantt(
@@ -59,28 +71,37 @@ def step_gantt(
     fig = new_figure(12, 1.8 + 0.4 * max(len(rows), 3))
     ax = fig.add_subplot()
     end = now if now is not None else _latest(incidents)
-    title = "Response steps against their limits"
+    title = _("Response steps against their limits")
     if len(incidents) == 1:
         inc = incidents[0]
-        level = f", level {inc.level}" if inc.level is not None else ", not graded"
-        title += f": {inc.id} ({inc.event_class}{level})"
+        fields = {"incident": inc.id, "event_class": inc.event_class, "level": inc.level}
+        if inc.level is not None:
+            title = _(
+                "Response steps against their limits: {incident} ({event_class}, level {level})"
+            ).format(**fields)
+        else:
+            title = _(
+                "Response steps against their limits: {incident} ({event_class}, not graded)"
+            ).format(**fields)
     ax.set_title(title)
     if not rows:
-        no_data(ax, "no incident with a response flow")
-        ax.set_xlabel("hours into the run")
+        no_data(ax, _("no incident with a response flow"))
+        ax.set_xlabel(_("hours into the run"))
         return fig
     labels: list[str] = []
     limits: list[tuple[float, int]] = []
     for y, (inc, name, step) in enumerate(rows):
         prefix = f"{inc.id}: " if len(incidents) > 1 else ""
-        labels.append(
-            f"{prefix}{name.replace('_', ' ')} · {step.owner} · limit {duration_text(step.limit)}"
+        step_name = _(STEP_LABELS[name]) if name in STEP_LABELS else name.replace("_", " ")
+        row = _("{step} · {owner} · limit {limit}").format(
+            step=step_name, owner=step.owner, limit=duration_text(step.limit)
         )
+        labels.append(prefix + row)
         if step.started is None:
             ax.text(
                 0.01,
                 y,
-                "not started",
+                _("not started"),
                 transform=ax.get_yaxis_transform(),
                 va="center",
                 fontsize=8,
@@ -118,13 +139,13 @@ def step_gantt(
     ax.set_yticks(range(len(rows)), labels, fontsize=8.5)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0, max(x_max, 1.0) / 60.0 * 1.03)
-    ax.set_ylabel("step · owner role · limit")
+    ax.set_ylabel(_("step · owner role · limit"))
     time_axis(ax, x_max, start)
     ax.grid(axis="x", color=LIGHT_GREY, lw=0.6)
     handles = [
-        Patch(facecolor=ON_TIME, edgecolor=BLACK, label="done within its limit"),
-        Patch(facecolor=WARNING, edgecolor=BLACK, label="late (past its limit)"),
-        Patch(facecolor="white", edgecolor=BLACK, hatch="//", label="still open"),
+        Patch(facecolor=ON_TIME, edgecolor=BLACK, label=_("done within its limit")),
+        Patch(facecolor=WARNING, edgecolor=BLACK, label=_("late (past its limit)")),
+        Patch(facecolor="white", edgecolor=BLACK, hatch="//", label=_("still open")),
         Line2D(
             [],
             [],
@@ -133,11 +154,11 @@ def step_gantt(
             markersize=14,
             markeredgewidth=2,
             linestyle="none",
-            label="limit (start + limit)",
+            label=_("limit (start + limit)"),
         ),
     ]
     if now is not None:
-        handles.append(Line2D([], [], color=GREY, linestyle="--", label="now"))
+        handles.append(Line2D([], [], color=GREY, linestyle="--", label=_("now")))
     ax.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False
     )
@@ -182,17 +203,16 @@ def queue_and_service(
     live = [c for c, is_live in enumerate(records.channel_live) if is_live]
     if t.size:
         waiting = np.asarray(snaps.waiting, dtype=float).reshape(t.size, -1)
-        top.plot(
-            t / 60.0, waiting[:, live].sum(axis=1), color=BLACK, lw=2.0, label="all live channels"
-        )
+        total = waiting[:, live].sum(axis=1)
+        top.plot(t / 60.0, total, color=BLACK, lw=2.0, label=_("all live channels"))
         for c in live:
             top.plot(
                 t / 60.0, waiting[:, c], lw=1.3, label=records.channel_ids[c], **channel_style(c)
             )
     else:
-        no_data(top, "no snapshots yet")
-    top.set_title("Contacts waiting in the live queues")
-    top.set_ylabel("contacts waiting")
+        no_data(top, _("no snapshots yet"))
+    top.set_title(_("Contacts waiting in the live queues"))
+    top.set_ylabel(_("contacts waiting"))
     top.set_ylim(bottom=0)
     top.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     target = plan.targets.service_level
@@ -204,28 +224,33 @@ def queue_and_service(
         lw=1.8,
         marker=".",
         markersize=4,
-        label=f"service level, last {human_minutes(window)}",
+        label=_("service level, last {window}").format(window=human_minutes(window)),
     )
+    seconds = target.answer_within * 60
     bottom.axhline(
         target.share,
         color=TARGET,
         lw=1.4,
         linestyle="--",
-        label=f"target {target.share:.0%} within {target.answer_within * 60:g}s",
+        label=_("target {share:.0%} within {seconds:g}s").format(
+            share=target.share, seconds=seconds
+        ),
     )
     bottom.set_title(
-        f"Service level over rolling {human_minutes(window)} windows "
-        f"(answered within {target.answer_within * 60:g}s)"
+        _("Service level over rolling {window} windows (answered within {seconds:g}s)").format(
+            window=human_minutes(window), seconds=seconds
+        )
     )
-    bottom.set_ylabel("share answered in time")
+    bottom.set_ylabel(_("share answered in time"))
     bottom.set_ylim(0, 1.02)
     bottom.yaxis.set_major_formatter(PercentFormatter(1.0))
     bottom.set_xlim(0, max(end, 1.0) / 60.0)
     time_axis(bottom, end, start)
     handles, names = bottom.get_legend_handles_labels()
     if any(down_intervals(records, c) for c in range(len(records.channel_ids))):
-        handles.append(Patch(facecolor=GREY, alpha=0.3, label="a channel down"))
-        names.append("a channel down")
+        down = _("a channel down")
+        handles.append(Patch(facecolor=GREY, alpha=0.3, label=down))
+        names.append(down)
     bottom.legend(
         handles, names, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False
     )
@@ -270,7 +295,7 @@ def _down_spans(records: RunRecords, axes: Sequence[Axes], end: float) -> None:
         top.text(
             (a + b) / 120.0,
             0.98,
-            "down: " + ", ".join(names),
+            _("down: {channels}").format(channels=_(", ").join(names)),
             transform=top.get_xaxis_transform(),
             ha="center",
             va="top",
@@ -309,9 +334,9 @@ def compare_bars(
         heights = [0.0 if v is None else v for v in values]
         bars = ax.bar(range(len(runs)), heights, color=colours, edgecolor=BLACK, linewidth=0.6)
         ax.bar_label(bars, labels=[format_value(key, v) for v in values], fontsize=8, padding=2)
-        ax.set_xticks(range(len(runs)), runs)
-        ax.set_title(spec.label, fontsize=10)
-        ax.set_ylabel(spec.axis_label())
+        ax.set_xticks(range(len(runs)), [_run_label(run) for run in runs])
+        ax.set_title(_(spec.label), fontsize=10)
+        ax.set_ylabel(_(spec.axis_label()))
         target = _value((targets or {}).get(key))
         if target is not None:
             ax.axhline(target, color=TARGET, linestyle="--", lw=1.2)
@@ -324,13 +349,24 @@ def compare_bars(
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", color=LIGHT_GREY, lw=0.6)
     handles: list[Patch | Line2D] = [
-        Patch(facecolor=c, edgecolor=BLACK, label=r) for r, c in zip(runs, colours, strict=True)
+        Patch(facecolor=c, edgecolor=BLACK, label=_run_label(r))
+        for r, c in zip(runs, colours, strict=True)
     ]
     if targets and any(_value(targets.get(k)) is not None for k in metrics):
-        handles.append(Line2D([], [], color=TARGET, linestyle="--", label="target"))
-    fig.legend(handles=handles, loc="outside right upper", fontsize=9, frameon=False, title="runs")
-    fig.suptitle("KPIs by run")
+        handles.append(Line2D([], [], color=TARGET, linestyle="--", label=_("target")))
+    fig.legend(
+        handles=handles, loc="outside right upper", fontsize=9, frameon=False, title=_("runs")
+    )
+    fig.suptitle(_("KPIs by run"))
     return fig
+
+
+def _run_label(run: str) -> str:
+    """A run as the bar charts name it: its id in English ('room', 'plan', 'none'), the
+    debrief's name for it in another language (ids mean nothing to a Chinese reader)."""
+    if current_language() == "en" or run not in RUNS:
+        return run
+    return _(RUNS[run])
 
 
 def _value(x: float | None) -> float | None:

@@ -17,6 +17,7 @@ from drills import evaluations, items
 from drills.debrief import compare_policies
 from drills.session import open_simulation
 from drills.store import DrillStore
+from i18n import _
 from plans import ModelFileError
 from plans.issues import Issue
 from plans.loader import load_plan_text
@@ -64,7 +65,7 @@ def aar_for_drill(
     until = record.clock if record.clock > 0 else None
     runs = compare_policies(plan, scenario, record.seed, room, until=until) if until else {}
     base = AarInput(
-        title=f"After-action report: {record.name}",
+        title=_("After-action report: {name}").format(name=record.name),
         generated_at=generated_at,
         plan=plan,
         scenario=scenario,
@@ -120,13 +121,17 @@ def aar_for_journal(path: Path, generated_at: dt.datetime, today: dt.date) -> Aa
     try:
         journal = json.loads(path.read_text())
     except (OSError, UnicodeDecodeError) as exc:
-        raise ModelFileError(path, [Issue((), f"cannot read the journal: {exc}")]) from None
+        raise ModelFileError(
+            path, [Issue((), _("cannot read the journal: {error}").format(error=exc))]
+        ) from None
     except json.JSONDecodeError as exc:
         raise ModelFileError(
-            path, [Issue((), f"not a JSON run journal: {exc.msg}", exc.lineno)]
+            path,
+            [Issue((), _("not a JSON run journal: {error}").format(error=exc.msg), exc.lineno)],
         ) from None
     if not isinstance(journal, dict) or journal.get("kind") != "monte_carlo":
         raise ModelFileError(
-            path, [Issue(("kind",), "not a drillsim run journal (expected kind 'monte_carlo')")]
+            path,
+            [Issue(("kind",), _("not a drillsim run journal (expected kind 'monte_carlo')"))],
         )
     return aar_input_from_journal(journal, generated_at, today)

@@ -14,6 +14,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import AutoLocator, FuncFormatter, MultipleLocator
 
+from i18n import _, current_language, format_time
+from reports.aar_model import wall_time
+from reports.fonts import register_chart_font
+
 BLACK = "#000000"
 ORANGE = "#E69F00"
 SKY_BLUE = "#56B4E9"
@@ -61,7 +65,11 @@ def channel_style(i: int) -> dict[str, object]:
 
 
 def new_figure(width: float, height: float) -> Figure:
-    """A figure not tied to pyplot's global state (safe in a multi-user server)."""
+    """A figure not tied to pyplot's global state (safe in a multi-user server).
+
+    Registers the CJK font first, so Chinese labels draw (DejaVu Sans, then it).
+    """
+    register_chart_font()
     return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -79,13 +87,16 @@ def time_axis(ax: Axes, span_minutes: float, start: dt.datetime | None = None) -
     else:
         ax.xaxis.set_major_locator(AutoLocator())
     if start is None:
-        ax.set_xlabel("hours into the run")
+        ax.set_xlabel(_("hours into the run"))
         return
-    fmt = "%a %H:%M" if hours > 24 else "%H:%M"
-    ax.xaxis.set_major_formatter(
-        FuncFormatter(lambda x, _pos: (start + dt.timedelta(hours=float(x))).strftime(fmt))
-    )
-    ax.set_xlabel(f"clock time (run starts {start:%a %d %b %Y %H:%M})")
+    lang = current_language()
+
+    def tick(x: float, _pos: object) -> str:
+        moment = start + dt.timedelta(hours=float(x))
+        return format_time(moment, lang=lang) if hours > 24 else f"{moment:%H:%M}"
+
+    ax.xaxis.set_major_formatter(FuncFormatter(tick))
+    ax.set_xlabel(_("clock time (run starts {start})").format(start=wall_time(start)))
 
 
 def no_data(ax: Axes, message: str) -> None:

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from i18n import N_, _, local_text
 from plans.types import human_minutes
 from reports.style import (
     BLACK,
@@ -38,6 +39,15 @@ EVENT_COLOURS = {
     "staff_absence": GREEN,
     "data_loss": BLACK,
 }
+EVENT_KINDS = {
+    "outage": N_("outage"),
+    "complaint_surge": N_("complaint surge"),
+    "disaster": N_("disaster"),
+    "security_incident": N_("security incident"),
+    "staff_absence": N_("staff absence"),
+    "data_loss": N_("data loss"),
+}
+"""Each kind of event as the legend names it."""
 
 
 def scenario_timeline(scenario: Scenario, start: dt.datetime | None = None) -> Figure:
@@ -52,7 +62,8 @@ def scenario_timeline(scenario: Scenario, start: dt.datetime | None = None) -> F
     rows = len(events) + len(injects)
     fig = new_figure(12, 1.6 + 0.45 * max(rows, 2))
     ax = fig.add_subplot()
-    ax.set_title(f"Scenario: {scenario.meta.name}")
+    name = local_text(scenario.meta.name, fallback=scenario.meta.id)
+    ax.set_title(_("Scenario: {name}").format(name=name))
     if scenario.warm_up > 0:
         ax.axvspan(0, scenario.warm_up / 60.0, color=LIGHT_GREY, alpha=0.6, lw=0)
     labels = [f"{event.id}: {_event_text(event)}" for event in events]
@@ -61,16 +72,16 @@ def scenario_timeline(scenario: Scenario, start: dt.datetime | None = None) -> F
     if events and injects:
         ax.axhline(len(events) - 0.5, color=GREY, lw=0.8)
     for y, inject in enumerate(injects, start=len(events)):
-        labels.append(f"inject: {inject.title}")
+        labels.append(_("inject: {title}").format(title=local_text(inject.title)))
         ax.axvline(inject.at / 60.0, color=GREY, lw=0.6, linestyle=":", zorder=0)
         ax.plot([inject.at / 60.0], [y], marker="D", markersize=8, color=BLACK, linestyle="none")
     ax.set_yticks(range(rows), labels, fontsize=8.5)
     if rows:
         ax.set_ylim(rows - 0.5, -0.5)
     else:
-        no_data(ax, "no events and no injects")
+        no_data(ax, _("no events and no injects"))
     ax.set_xlim(0, scenario.horizon / 60.0)
-    ax.set_ylabel("events, then injects")
+    ax.set_ylabel(_("events, then injects"))
     time_axis(ax, scenario.horizon, start)
     ax.grid(axis="x", color=LIGHT_GREY, lw=0.6)
     handles = _timeline_legend(scenario)
@@ -101,13 +112,17 @@ def _draw_event(ax: Axes, scenario: Scenario, event: Any, y: int) -> None:
 def _timeline_legend(scenario: Scenario) -> list[Patch | Line2D]:
     kinds = dict.fromkeys(event.kind for event in scenario.events)
     handles: list[Patch | Line2D] = [
-        Patch(facecolor=EVENT_COLOURS.get(k, GREY), edgecolor=BLACK, label=k.replace("_", " "))
+        Patch(
+            facecolor=EVENT_COLOURS.get(k, GREY),
+            edgecolor=BLACK,
+            label=_(EVENT_KINDS[k]) if k in EVENT_KINDS else k.replace("_", " "),
+        )
         for k in kinds
     ]
     if scenario.injects:
-        handles.append(Line2D([], [], marker="D", color=BLACK, linestyle="none", label="inject"))
+        handles.append(Line2D([], [], marker="D", color=BLACK, linestyle="none", label=_("inject")))
     if scenario.warm_up > 0:
-        handles.append(Patch(facecolor=LIGHT_GREY, label="warm-up (not measured)"))
+        handles.append(Patch(facecolor=LIGHT_GREY, label=_("warm-up (not measured)")))
     return handles
 
 
@@ -128,18 +143,22 @@ def _expected_length(scenario: Scenario, event: object) -> float | None:
 
 def _event_text(event: object) -> str:
     kind = getattr(event, "kind", "")
+    e: Any = event  # the kind says which fields it has
     if kind == "outage":
-        share = getattr(event, "share", 1.0)
-        return f"outage of {event.target}" + (f" ({share:.0%} lost)" if share < 1 else "")  # type: ignore[attr-defined]  # kind outage: an Outage
+        share = getattr(e, "share", 1.0)
+        if share < 1:
+            return _("outage of {target} ({share:.0%} lost)").format(target=e.target, share=share)
+        return _("outage of {target}").format(target=e.target)
     if kind == "complaint_surge":
-        return f"complaint surge x{event.multiplier:g}"  # type: ignore[attr-defined]  # kind complaint_surge: has multiplier
+        return _("complaint surge x{multiplier:g}").format(multiplier=e.multiplier)
     if kind == "disaster":
-        return f"disaster at {event.site}"  # type: ignore[attr-defined]  # kind disaster: has site
+        return _("disaster at {site}").format(site=e.site)
     if kind == "security_incident":
-        return f"security incident on {', '.join(event.systems)}"  # type: ignore[attr-defined]  # kind security_incident: has systems
+        return _("security incident on {systems}").format(systems=_(", ").join(e.systems))
     if kind == "staff_absence":
-        where = f" at {event.site}" if event.site else ""  # type: ignore[attr-defined]  # kind staff_absence: has site
-        return f"{event.share:.0%} of staff absent{where}"  # type: ignore[attr-defined]  # kind staff_absence: has share
+        if e.site:
+            return _("{share:.0%} of staff absent at {site}").format(share=e.share, site=e.site)
+        return _("{share:.0%} of staff absent").format(share=e.share)
     if kind == "data_loss":
-        return f"data loss on {event.system}"  # type: ignore[attr-defined]  # kind data_loss: has system
+        return _("data loss on {system}").format(system=e.system)
     return kind

@@ -7,6 +7,7 @@ The issues carry field paths into the scenario file.
 
 from __future__ import annotations
 
+from i18n import _
 from plans.issues import Issue
 from plans.model import Plan
 from plans.refs import reference_issues
@@ -26,9 +27,13 @@ def check(plan: Plan, scenario: Scenario) -> list[Issue]:
         issues.append(
             Issue(
                 ("meta", "event_class"),
-                f"the plan has no event class '{scenario.meta.event_class}'",
+                _("the plan has no event class '{event_class}'").format(
+                    event_class=scenario.meta.event_class
+                ),
             )
         )
     if scenario.staffing is None and not plan.staffing:
-        issues.append(Issue(("staffing",), "neither the scenario nor the plan gives any staffing"))
+        issues.append(
+            Issue(("staffing",), _("neither the scenario nor the plan gives any staffing"))
+        )
     return issues

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from i18n import _
 from plans.base import StrictModel
 from plans.types import Duration
 
@@ -95,10 +96,12 @@ class Empirical(StrictModel):
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise ValueError(
-                    f"weights has {len(self.weights)} entries but values has {len(self.values)}"
+                    _("weights has {weights} entries but values has {values}").format(
+                        weights=len(self.weights), values=len(self.values)
+                    )
                 )
             if sum(self.weights) <= 0:
-                raise ValueError("weights must not all be zero")
+                raise ValueError(_("weights must not all be zero"))
         return self
 
     def probabilities(self) -> tuple[float, ...]:
@@ -126,7 +129,7 @@ class Uniform(StrictModel):
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
         if self.high < self.low:
-            raise ValueError("high must not be below low")
+            raise ValueError(_("high must not be below low"))
         return self
 
     def moments(self) -> tuple[float, float]:

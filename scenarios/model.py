@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from i18n import _
 from plans.base import StrictModel
 from plans.checks import raise_consistency
 from plans.issues import Issue
@@ -26,6 +27,7 @@ from plans.types import (
     Duration,
     Headcount,
     Id,
+    LocalName,
     NonEmptyText,
     Probability,
     Ref,
@@ -48,7 +50,9 @@ SHARE_TOLERANCE = 0.001
 def _check_shares(shares: dict[str, float]) -> None:
     total = sum(shares.values())
     if shares and abs(total - 1.0) > SHARE_TOLERANCE:
-        raise ValueError(f"the shares add up to {total:.3f}; they must add up to 1")
+        raise ValueError(
+            _("the shares add up to {total:.3f}; they must add up to 1").format(total=total)
+        )
 
 
 class Meta(StrictModel):
@@ -56,7 +60,7 @@ class Meta(StrictModel):
 
     id: Id
     """Short id, e.g. 'crm_outage_monday'."""
-    name: NonEmptyText
+    name: LocalName
     """Title shown to drill players."""
     description: str = ""
     """The scenario in two or three sentences, with its impacts."""
@@ -103,7 +107,7 @@ class Demand(StrictModel):
     def _one_rate(self) -> Demand:
         if (self.rate_per_hour is None) == (self.hourly is None):
             raise ValueError(
-                "give either rate_per_hour or hourly (24 values), not both and not neither"
+                _("give either rate_per_hour or hourly (24 values), not both and not neither")
             )
         return self
 
@@ -131,15 +135,21 @@ class TimeModel(StrictModel):
     def _no_twins(self) -> TimeModel:
         keys = [(o.channel, o.type) for o in self.overrides]
         for i, key in enumerate(keys):
-            if key in keys[:i]:
-                what = " and ".join(
-                    f"{k} '{v}'" for k, v in zip(("channel", "type"), key, strict=True) if v
-                )
-                raise ValueError(f"overrides[{i}] repeats an earlier override for {what}")
+            where, (channel, kind) = f"overrides[{i}]", key
+            if key in keys[:i] and (channel or kind):
+                if channel and kind:
+                    msg = _(
+                        "{where} repeats an earlier override for channel '{channel}' "
+                        "and type '{type}'"
+                    )
+                elif channel:
+                    msg = _("{where} repeats an earlier override for channel '{channel}'")
+                else:
+                    msg = _("{where} repeats an earlier override for type '{type}'")
+                raise ValueError(msg.format(where=where, channel=channel, type=kind))
             if key == (None, None):
-                raise ValueError(
-                    f"overrides[{i}] names neither channel nor type; change 'default' instead"
-                )
+                msg = _("{where} names neither channel nor type; change 'default' instead")
+                raise ValueError(msg.format(where=where))
         return self
 
     def pick(self, channel: str, request_type: str) -> Distribution:
@@ -327,7 +337,7 @@ class Objective(StrictModel):
     @model_validator(mode="after")
     def _one_window(self) -> Objective:
         if self.window is not None and self.during is not None:
-            raise ValueError("give window or during, not both")
+            raise ValueError(_("give window or during, not both"))
         return self
 
 
@@ -361,18 +371,18 @@ class Scenario(StrictModel):
     def _consistent(self) -> Scenario:
         issues = reference_issues(Scenario, self.model_dump(mode="json"))
         if self.horizon <= 0:
-            issues.append(Issue(("horizon",), "the horizon must be longer than zero"))
+            issues.append(Issue(("horizon",), _("the horizon must be longer than zero")))
         elif self.warm_up >= self.horizon:
-            issues.append(Issue(("warm_up",), "the warm-up must be shorter than the horizon"))
+            issues.append(Issue(("warm_up",), _("the warm-up must be shorter than the horizon")))
         for i, event in enumerate(self.events):
             if event.start >= self.horizon:
                 issues.append(
-                    Issue(("events", i, "start"), "the event starts after the end of the run")
+                    Issue(("events", i, "start"), _("the event starts after the end of the run"))
                 )
         for i, inject in enumerate(self.injects):
             if inject.at > self.horizon:
                 issues.append(
-                    Issue(("injects", i, "at"), "the inject comes after the end of the run")
+                    Issue(("injects", i, "at"), _("the inject comes after the end of the run"))
                 )
         raise_consistency(issues)
         return self

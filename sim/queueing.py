@@ -66,12 +66,16 @@ class ErlangAResult:
 def _check(name: str, value: float, *, positive: bool = False, finite: bool = True) -> None:
     ok = value > 0.0 if positive else value >= 0.0  # False for NaN
     if not ok or (finite and math.isinf(value)):
-        raise ValueError(f"{name} must be {'> 0' if positive else '>= 0'}, got {value!r}")
+        raise ValueError(  # not for people: argument check
+            f"{name} must be {'> 0' if positive else '>= 0'}, got {value!r}"
+        )
 
 
 def _check_servers(servers: int, load: float, least: int = 1) -> None:
     if isinstance(servers, bool) or not isinstance(servers, int) or servers < least:
-        raise ValueError(f"servers must be an integer >= {least}, got {servers!r}")
+        raise ValueError(  # not for people: argument check
+            f"servers must be an integer >= {least}, got {servers!r}"
+        )
     _check("load", load)
 
 
@@ -293,7 +297,9 @@ def erlang_c_staffing(
     _check("mean_service", mean_service, positive=True)
     _check("threshold", threshold, finite=False)
     if not 0.0 < target_service_level < 1.0:
-        raise ValueError(f"target_service_level must be in (0, 1), got {target_service_level!r}")
+        raise ValueError(  # not for people: argument check
+            f"target_service_level must be in (0, 1), got {target_service_level!r}"
+        )
     load = arrival_rate * mean_service
     return _smallest(
         lambda c: mmc_service_level(c, load, mean_service, threshold) >= target_service_level,
@@ -319,9 +325,13 @@ def erlang_a_staffing(
         ValueError: if a target is not strictly between 0 and 1 (max_abandon may be 1).
     """
     if not 0.0 < target_service_level < 1.0:
-        raise ValueError(f"target_service_level must be in (0, 1), got {target_service_level!r}")
+        raise ValueError(  # not for people: argument check
+            f"target_service_level must be in (0, 1), got {target_service_level!r}"
+        )
     if max_abandon is not None and not 0.0 < max_abandon <= 1.0:
-        raise ValueError(f"max_abandon must lie in (0, 1], got {max_abandon!r}")
+        raise ValueError(  # not for people: argument check
+            f"max_abandon must lie in (0, 1], got {max_abandon!r}"
+        )
 
     def meets(c: int) -> bool:
         r = erlang_a(c, arrival_rate, mean_service, mean_patience, threshold)

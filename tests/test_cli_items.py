@@ -22,6 +22,7 @@ from drills.store import DrillStore
 from drillsim import items as items_command
 from drillsim import programme as programme_command
 from plans import default_plan_path, load_plan
+from plans.loader import bundled_plans
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN_TEXT = (ROOT / "plans" / "examples" / "default_centre.yaml").read_text()
@@ -184,7 +185,7 @@ def test_items_with_no_database_yet(capsys, tmp_path):
         (
             ["items", "--plan", "nowhere_centre"],
             "drillsim: unknown plan 'nowhere_centre': give a plan file or a "
-            "bundled plan (default_centre, single_point_centre, thin_cover_centre)",
+            f"bundled plan ({', '.join(bundled_plans())})",
         ),
         (["programme", "nowhere_centre"], "drillsim: unknown plan 'nowhere_centre'"),
     ],

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import services
 from dashboard.signin import require_role
+from i18n import _
 from plans.loader import load_plan_text
 from reports.compare_figure import compare_chart
 from scenarios import check_against_plan
@@ -22,38 +23,40 @@ from sim.analysis.variants import KEYS, combinations, parse_vary
 def main() -> None:
     """Render the page."""
     require_role()
-    st.title("Compare variants")
+    st.title(_("Compare variants"))
     st.caption(
-        "Each variant runs on the same replication seeds (common random numbers), "
-        "so the differences from the first variant are paired and low-noise."
+        _(
+            "Each variant runs on the same replication seeds (common random numbers), "
+            "so the differences from the first variant are paired and low-noise."
+        )
     )
     plans, scenarios = services.plan_texts(), services.scenario_texts()
     cols = st.columns(2)
     plan_name = cols[0].selectbox(
-        "Plan",
+        _("Plan"),
         list(plans),
         index=list(plans).index("default_centre") if "default_centre" in plans else 0,
         key="cmp_plan",
     )
     default_sc = "crm_outage_monday_peak"
     scenario_name = cols[1].selectbox(
-        "Scenario",
+        _("Scenario"),
         list(scenarios),
         index=list(scenarios).index(default_sc) if default_sc in scenarios else 0,
         key="cmp_scenario",
     )
     vary = st.text_area(
-        "Vary (one KEY=V1,V2,... per line)",
+        _("Vary (one KEY=V1,V2,... per line)"),
         "agents=110,126,140",
         key="cmp_vary",
-        help="Keys: " + "; ".join(f"{k.name} ({k.help})" for k in KEYS),
+        help=_("Keys: {keys}").format(keys=_("; ").join(f"{k.name} ({_(k.help)})" for k in KEYS)),
     )
     cols = st.columns(2)
     replications = cols[0].number_input(
-        "Replications per variant", min_value=2, max_value=2000, value=30, key="cmp_n"
+        _("Replications per variant"), min_value=2, max_value=2000, value=30, key="cmp_n"
     )
-    seed = cols[1].number_input("Seed", min_value=0, value=20260301, key="cmp_seed")
-    if not st.button("Run the comparison", key="cmp_run", type="primary"):
+    seed = cols[1].number_input(_("Seed"), min_value=0, value=20260301, key="cmp_seed")
+    if not st.button(_("Run the comparison"), key="cmp_run", type="primary"):
         return
     try:
         varies = [parse_vary(line.strip()) for line in vary.splitlines() if line.strip()]
@@ -61,20 +64,21 @@ def main() -> None:
         st.error(str(exc))
         return
     if not varies:
-        st.error("Give at least one KEY=V1,V2 line to vary.")
+        st.error(_("Give at least one KEY=V1,V2 line to vary."))
         return
     plan = load_plan_text(plans[plan_name], plan_name)
     scenario = load_scenario_text(scenarios[scenario_name], scenario_name)
     issues = check_against_plan(plan, scenario)
     if issues:
-        st.error(
-            "The scenario does not fit the plan: " + "; ".join(f"{i.path}: {i.msg}" for i in issues)
-        )
+        problems = _("; ").join(f"{i.path}: {i.msg}" for i in issues)
+        st.error(_("The scenario does not fit the plan: {problems}").format(problems=problems))
         return
-    bar = st.progress(0.0, text="Running...")
+    bar = st.progress(0.0, text=_("Running..."))
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"{done} of {total} replications")
+        bar.progress(
+            done / total, text=_("{done} of {total} replications").format(done=done, total=total)
+        )
 
     try:
         result = compare(
@@ -89,7 +93,7 @@ def main() -> None:
     except (VaryError, ValueError) as exc:
         st.error(str(exc))
         return
-    bar.progress(1.0, text="Done")
+    bar.progress(1.0, text=_("Done"))
     st.pyplot(compare_chart(result, varies[0][0]), clear_figure=False)
     st.dataframe(result.to_rows(), hide_index=True, key="cmp_table")
 

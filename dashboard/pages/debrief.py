@@ -13,18 +13,23 @@ from dashboard.widgets import pick_drill, report_download
 from drills import session
 from drills.debrief import adherence, compare_policies, kpi_table
 from drills.kpis import format_value
+from i18n import N_, _
 from plans.loader import load_plan_text
 from plans.types import human_minutes
 from reports.figures import compare_bars, queue_and_service, step_gantt
 from scenarios.loader import load_scenario_text
 
-RUNS = (("room", "What the room did"), ("plan", "The plan's own policy"), ("none", "No action"))
+RUNS = (
+    ("room", N_("What the room did")),
+    ("plan", N_("The plan's own policy")),
+    ("none", N_("No action")),
+)
 
 
 def main() -> None:
     """Render the page."""
     require_role()
-    st.title("Debrief")
+    st.title(_("Debrief"))
     picked = pick_drill("debrief_pick")
     if picked is None:
         return
@@ -36,16 +41,24 @@ def main() -> None:
     response = sim.response.record if sim.response is not None else None
     sim.release()
     until = record.clock
+    decisions = sum(e.kind == "decision" for e in record.entries)
+    noted = sum(e.kind == "note" for e in record.entries)
     st.caption(
-        f"{record.name}: played to T+{human_minutes(until)} of {human_minutes(scenario.horizon)}; "
-        f"{sum(e.kind == 'decision' for e in record.entries)} decision(s), "
-        f"{sum(e.kind == 'note' for e in record.entries)} note(s)."
+        _(
+            "{name}: played to T+{until} of {horizon}; {decisions} decision(s), {notes} note(s)."
+        ).format(
+            name=record.name,
+            until=human_minutes(until),
+            horizon=human_minutes(scenario.horizon),
+            decisions=decisions,
+            notes=noted,
+        )
     )
     if until <= 0:
-        st.info("The clock has not moved yet: advance the drill first.")
+        st.info(_("The clock has not moved yet: advance the drill first."))
         return
     runs = compare_policies(plan, scenario, record.seed, room, until=until)
-    st.subheader("Response steps against their limits")
+    st.subheader(_("Response steps against their limits"))
     if response is not None:
         st.pyplot(
             step_gantt(response.incidents, now=until, start=scenario.start), clear_figure=False
@@ -55,21 +68,21 @@ def main() -> None:
             for f in findings:
                 st.warning(f["message"])
         else:
-            st.success("No step late, skipped or out of order; every role named was reached.")
-    st.subheader("Queue and service level")
+            st.success(_("No step late, skipped or out of order; every role named was reached."))
+    st.subheader(_("Queue and service level"))
     st.pyplot(queue_and_service(room, plan, start=scenario.start), clear_figure=False)
     st.subheader(
-        "Results against the targets: the room, the plan's own policy, no action (same seed)"
+        _("Results against the targets: the room, the plan's own policy, no action (same seed)")
     )
     rows = kpi_table(runs, plan, until)
     st.dataframe(
         [
             {
-                "KPI": r["label"],
-                "target": r["target_label"] or "",
+                _("KPI"): r["label"],
+                _("target"): r["target_label"] or "",
                 **{
-                    label: format_value(r["kpi"], r[name])
-                    + ("" if r[f"{name}_met"] in (None, True) else "  (missed)")
+                    _(label): format_value(r["kpi"], r[name])
+                    + ("" if r[f"{name}_met"] in (None, True) else "  " + _("(missed)"))
                     for name, label in RUNS
                 },
             }
@@ -80,20 +93,21 @@ def main() -> None:
     )
     st.pyplot(
         compare_bars(
-            {label: {r["kpi"]: r[name] for r in rows} for name, label in RUNS},
+            {_(label): {r["kpi"]: r[name] for r in rows} for name, label in RUNS},
             ["service_level", "abandonment", "rto", "steps_late"],
         ),
         clear_figure=False,
     )
     notes = [e for e in record.entries if e.kind in {"note", "observation"}]
     if notes:
-        st.subheader("Observer notes")
+        st.subheader(_("Observer notes"))
         st.dataframe(
             [
                 {
-                    "sim time": human_minutes(e.sim_time),
-                    "who": e.author,
-                    "note": e.payload.get("text") or f"step done: {e.payload.get('step')}",
+                    _("sim time"): human_minutes(e.sim_time),
+                    _("who"): e.author,
+                    _("note"): e.payload.get("text")
+                    or _("step done: {step}").format(step=e.payload.get("step")),
                 }
                 for e in notes
             ],

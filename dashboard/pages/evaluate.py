@@ -11,13 +11,24 @@ import streamlit as st
 
 from dashboard import services, state
 from dashboard.signin import require_role
-from dashboard.widgets import pick_drill, report_download, show_flash
+from dashboard.widgets import pick_drill, report_download, show_flash, shown, status_name
 from drills import evaluations, items
 from drills.errors import DrillError
+from i18n import N_, _, ngettext
 from plans.loader import load_plan_text
+from plans.names import name_of
 from reports.aar_drafts import draft_findings
 from reports.aar_input import CAPABILITIES, ELEMENTS, RATINGS
 from reports.source import aar_for_drill
+
+NODE_KINDS = {
+    "step": N_("step"),
+    "role": N_("role"),
+    "target": N_("target"),
+    "system": N_("system"),
+    "site": N_("site"),
+    "resource": N_("resource"),
+}
 
 
 def _db() -> str:
@@ -25,12 +36,13 @@ def _db() -> str:
 
 
 def _act(fn: Callable[..., object], *args: Any, ok: str, **kwargs: Any) -> None:
+    state.use_language()  # a callback runs before the page sets the language
     try:
         fn(*args, **kwargs)
     except (DrillError, ValueError) as exc:
         state.flash("error", str(exc))
     else:
-        state.flash("success", ok)
+        state.flash("success", _(ok))
 
 
 def _rate(drill_id: str) -> None:
@@ -43,11 +55,12 @@ def _rate(drill_id: str) -> None:
         ss["rate_value"],
         ss.get("rate_evidence", ""),
         str(ss.get("author") or state.current_role()),
-        ok="Rating saved.",
+        ok=N_("Rating saved."),
     )
 
 
 def _prefill(drill_id: str) -> None:
+    state.use_language()
     aar = aar_for_drill(services.store().path, drill_id, dt.datetime.now(dt.UTC), dt.date.today())
     drafts = draft_findings(aar)
     for f in drafts:
@@ -62,7 +75,13 @@ def _prefill(drill_id: str) -> None:
             "drillsim",
             draft=True,
         )
-    state.flash("success", f"{len(drafts)} draft finding(s) added for the evaluators to edit.")
+    n = len(drafts)
+    added = ngettext(
+        "{n} draft finding(s) added for the evaluators to edit.",
+        "{n} draft finding(s) added for the evaluators to edit.",
+        n,
+    )
+    state.flash("success", added.format(n=n))
 
 
 def _save_finding(finding_id: int) -> None:
@@ -75,7 +94,7 @@ def _save_finding(finding_id: int) -> None:
         reference=ss[f"ref_{finding_id}"],
         analysis=ss[f"ana_{finding_id}"],
         draft=not ss[f"final_{finding_id}"],
-        ok="Finding saved.",
+        ok=N_("Finding saved."),
     )
 
 
@@ -96,14 +115,14 @@ def _add_item(drill_id: str, plan_text: str, plan_name: str) -> None:
         node_id=ss.get("item_node_id", ""),
         author=str(ss.get("author") or state.current_role()),
         drill_id=drill_id,
-        ok="Improvement item saved.",
+        ok=N_("Improvement item saved."),
     )
 
 
 def main() -> None:
     """Render the page."""
     require_role()
-    st.title("Evaluate")
+    st.title(_("Evaluate"))
     show_flash()
     picked = pick_drill("evaluate_pick")
     if picked is None:
@@ -111,16 +130,17 @@ def main() -> None:
     record = services.store().get(picked)
     editable = state.may("rate")
 
-    st.subheader("Capability ratings")
-    st.caption(" ".join(f"**{k}**: {v}." for k, v in RATINGS.items()))
+    st.subheader(_("Capability ratings"))
+    meaning = _("**{rating}**: {meaning}.")
+    st.caption(" ".join(meaning.format(rating=k, meaning=_(v)) for k, v in RATINGS.items()))
     current_ratings = evaluations.ratings(_db(), picked)
     st.dataframe(
         [
             {
-                "capability": CAPABILITIES[r.capability],
-                "rating": r.rating,
-                "evaluator": r.evaluator,
-                "evidence": r.evidence,
+                _("capability"): _(CAPABILITIES[r.capability]),
+                _("rating"): r.rating,
+                _("evaluator"): r.evaluator,
+                _("evidence"): r.evidence,
             }
             for r in current_ratings
         ],
@@ -130,51 +150,51 @@ def main() -> None:
     if editable:
         cols = st.columns([2, 1])
         cols[0].selectbox(
-            "Capability",
+            _("Capability"),
             list(CAPABILITIES),
-            format_func=CAPABILITIES.__getitem__,
+            format_func=shown(CAPABILITIES, lambda c: _(CAPABILITIES[c])),
             key="rate_capability",
         )
-        cols[1].radio("Rating", list(RATINGS), horizontal=True, key="rate_value")
-        st.text_area("Evidence", key="rate_evidence")
-        st.button("Save rating", key="save_rating", on_click=_rate, args=(picked,))
+        cols[1].radio(_("Rating"), list(RATINGS), horizontal=True, key="rate_value")
+        st.text_area(_("Evidence"), key="rate_evidence")
+        st.button(_("Save rating"), key="save_rating", on_click=_rate, args=(picked,))
 
-    st.subheader("Strengths and areas for improvement")
+    st.subheader(_("Strengths and areas for improvement"))
     found = evaluations.findings(_db(), picked)
     if editable and not found:
         st.button(
-            "Pre-fill the findings drillsim can detect (drafts)",
+            _("Pre-fill the findings drillsim can detect (drafts)"),
             key="prefill",
             on_click=_prefill,
             args=(picked,),
         )
     for f in found:
-        kind = "Strength" if f.kind == "strength" else "Area for improvement"
-        label = f"{kind} - {CAPABILITIES[f.capability]}"
-        with st.expander(label + (" (draft)" if f.draft else "")):
-            st.text_area("Observed", f.observed, key=f"obs_{f.id}", disabled=not editable)
-            st.text_input("Reference", f.reference, key=f"ref_{f.id}", disabled=not editable)
-            st.text_area("Analysis", f.analysis, key=f"ana_{f.id}", disabled=not editable)
+        kind = _("Strength") if f.kind == "strength" else _("Area for improvement")
+        label = f"{kind} - {_(CAPABILITIES[f.capability])}"
+        with st.expander(label + (" " + _("(draft)") if f.draft else "")):
+            st.text_area(_("Observed"), f.observed, key=f"obs_{f.id}", disabled=not editable)
+            st.text_input(_("Reference"), f.reference, key=f"ref_{f.id}", disabled=not editable)
+            st.text_area(_("Analysis"), f.analysis, key=f"ana_{f.id}", disabled=not editable)
             st.checkbox(
-                "Final (agreed)", value=not f.draft, key=f"final_{f.id}", disabled=not editable
+                _("Final (agreed)"), value=not f.draft, key=f"final_{f.id}", disabled=not editable
             )
             if editable:
-                st.button("Save", key=f"save_{f.id}", on_click=_save_finding, args=(f.id,))
+                st.button(_("Save"), key=f"save_{f.id}", on_click=_save_finding, args=(f.id,))
 
-    st.subheader("Improvement plan")
+    st.subheader(_("Improvement plan"))
     plan = load_plan_text(record.plan_text, record.plan_name)
     rows = [i for i in items.all_items(_db(), plan.meta.id) if i.drill_id == picked]
     st.dataframe(
         [
             {
-                "issue": i.issue,
-                "corrective action": i.corrective_action,
-                "element": i.element,
-                "owner": i.owner_role,
-                "start": i.start,
-                "due": i.due,
-                "status": i.status,
-                "concerns": f"{i.node_kind} {i.node_id}",
+                _("issue"): i.issue,
+                _("corrective action"): i.corrective_action,
+                _("element"): _(ELEMENTS[i.element]) if i.element in ELEMENTS else i.element,
+                _("owner"): name_of(plan, i.owner_role),
+                _("start"): i.start,
+                _("due"): i.due,
+                _("status"): status_name(i.status),
+                _("concerns"): f"{_(NODE_KINDS.get(i.node_kind, i.node_kind))} {i.node_id}",
             }
             for i in rows
         ],
@@ -182,23 +202,34 @@ def main() -> None:
         key="items_table",
     )
     if state.may("items"):
-        with st.expander("Add an improvement item"):
-            st.text_input("Issue", key="item_issue")
-            st.text_input("Corrective action", key="item_action")
-            st.selectbox("Capability element", list(ELEMENTS), key="item_element")
-            st.selectbox("Owner role", [r.id for r in plan.roles], key="item_owner")
-            st.date_input("Start", dt.date.today(), key="item_start")
-            st.date_input("Due", dt.date.today() + dt.timedelta(days=90), key="item_due")
+        with st.expander(_("Add an improvement item")):
+            st.text_input(_("Issue"), key="item_issue")
+            st.text_input(_("Corrective action"), key="item_action")
             st.selectbox(
-                "Concerns a",
-                ["step", "role", "target", "system", "site", "resource"],
+                _("Capability element"),
+                list(ELEMENTS),
+                format_func=shown(ELEMENTS, lambda e: _(ELEMENTS[e])),
+                key="item_element",
+            )
+            st.selectbox(
+                _("Owner role"),
+                [r.id for r in plan.roles],
+                format_func=shown([r.id for r in plan.roles], lambda r: name_of(plan, r)),
+                key="item_owner",
+            )
+            st.date_input(_("Start"), dt.date.today(), key="item_start")
+            st.date_input(_("Due"), dt.date.today() + dt.timedelta(days=90), key="item_due")
+            st.selectbox(
+                _("Concerns a"),
+                list(NODE_KINDS),
+                format_func=shown(NODE_KINDS, lambda k: _(NODE_KINDS[k])),
                 key="item_node_kind",
             )
             st.text_input(
-                "Which (e.g. system_failure.activate, commander, rto, crm)", key="item_node_id"
+                _("Which (e.g. system_failure.activate, commander, rto, crm)"), key="item_node_id"
             )
             st.button(
-                "Add item",
+                _("Add item"),
                 key="add_item",
                 on_click=_add_item,
                 args=(picked, record.plan_text, record.plan_name),

@@ -10,14 +10,49 @@ import streamlit as st
 
 from dashboard import services, state
 from dashboard.signin import require_role
-from dashboard.widgets import show_flash
+from dashboard.widgets import show_flash, shown, status_name
 from drills import items
 from drills.errors import DrillError
 from drills.programme import programme
+from i18n import N_, _
 from plans.loader import load_plan_text
+from plans.names import display_names
+
+COLUMNS = {
+    "id": N_("id"),
+    "name": N_("name"),
+    "date": N_("date"),
+    "mode": N_("mode"),
+    "status": N_("status"),
+    "scenario": N_("scenario"),
+    "event_class": N_("event class"),
+    "rated": N_("rated"),
+    "last_tested": N_("last tested"),
+    "plan_id": N_("plan"),
+    "drill_id": N_("drill"),
+    "capability": N_("capability"),
+    "issue": N_("issue"),
+    "corrective_action": N_("corrective action"),
+    "element": N_("element"),
+    "owner_role": N_("owner"),
+    "start": N_("start"),
+    "due": N_("due"),
+    "node_kind": N_("concerns a"),
+    "node_id": N_("which"),
+    "created_wall": N_("recorded at"),
+    "created_by": N_("recorded by"),
+    "verified_by": N_("verified by"),
+    "overdue": N_("overdue"),
+    "re-test with": N_("re-test with"),
+}  # the tables' columns as a person reads them (the data keeps its keys)
+
+
+def _columns() -> dict[str, str]:
+    return {key: _(label) for key, label in COLUMNS.items()}
 
 
 def _verify(item_id: int, plan_text: str, plan_name: str) -> None:
+    state.use_language()  # a callback runs before the page sets the language
     # Why the cast: the "Verify" button is only shown beside the "verify_with_" selectbox,
     # whose options are drill ids (str), so its value is one of them when the button fires.
     evidence = cast(str, st.session_state.get(f"verify_with_{item_id}"))
@@ -32,10 +67,13 @@ def _verify(item_id: int, plan_text: str, plan_name: str) -> None:
     except (DrillError, ValueError) as exc:
         state.flash("error", str(exc))
     else:
-        state.flash("success", f"Item {item_id} verified by {evidence}.")
+        state.flash(
+            "success", _("Item {id} verified by {drill}.").format(id=item_id, drill=evidence)
+        )
 
 
 def _status(item_id: int) -> None:
+    state.use_language()
     try:
         items.set_status(
             str(services.store().path),
@@ -50,44 +88,71 @@ def _status(item_id: int) -> None:
 def main() -> None:
     """Render the page."""
     require_role()
-    st.title("Drill programme and improvement items")
+    st.title(_("Drill programme and improvement items"))
     show_flash()
     texts = services.plan_texts()
-    name = st.selectbox("Plan", list(texts), key="programme_plan")
+    name = st.selectbox(_("Plan"), list(texts), key="programme_plan")
     plan = load_plan_text(texts[name], name)
+    names = display_names(plan)
+    columns = _columns()
     today = dt.date.today()
     db = services.store().path
     prog = programme(db, plan, today)
-    due = prog.next_full_due.isoformat() if prog.next_full_due else "now (no full drill on record)"
+    due = (
+        prog.next_full_due.isoformat() if prog.next_full_due else _("now (no full drill on record)")
+    )
     if prog.overdue:
         st.error(
-            f"Full drill OVERDUE: it was due {due}. "
-            "The manual asks for one at least yearly (7.1, 7.3)."
+            _(
+                "Full drill OVERDUE: it was due {due}. "
+                "The manual asks for one at least yearly (7.1, 7.3)."
+            ).format(due=due)
         )
     else:
-        st.success(f"Next full drill due {due} (last: {prog.last_full_drill or 'never'}).")
-    st.dataframe([d.to_dict() for d in prog.drills], hide_index=True, key="held")
+        st.success(
+            _("Next full drill due {due} (last: {last}).").format(
+                due=due, last=prog.last_full_drill or _("never")
+            )
+        )
+    held = [{**d.to_dict(), "status": status_name(d.status)} for d in prog.drills]
+    st.dataframe(held, hide_index=True, key="held", column_config=columns)
     left, right = st.columns(2)
-    left.markdown(f"**Event classes not drilled since {prog.window_start}**")
-    left.dataframe([g.to_dict() for g in prog.untested_classes], hide_index=True, key="gap_classes")
-    right.markdown(f"**Capabilities not rated since {prog.window_start}**")
+    since = prog.window_start
+    left.markdown("**" + _("Event classes not drilled since {date}").format(date=since) + "**")
+    left.dataframe(
+        [{**g.to_dict(), "name": names.get(g.name, g.name)} for g in prog.untested_classes],
+        hide_index=True,
+        key="gap_classes",
+        column_config=columns,
+    )
+    right.markdown("**" + _("Capabilities not rated since {date}").format(date=since) + "**")
     right.dataframe(
-        [g.to_dict() for g in prog.untested_capabilities], hide_index=True, key="gap_caps"
+        [g.to_dict() for g in prog.untested_capabilities],
+        hide_index=True,
+        key="gap_caps",
+        column_config=columns,
     )
     if prog.suggestion:
-        st.info(f"Drill next: **{prog.suggestion}** - {prog.reason}")
-    st.subheader("Improvement items")
+        st.info(
+            _("Drill next: **{scenario}** - {reason}").format(
+                scenario=prog.suggestion, reason=prog.reason
+            )
+        )
+    st.subheader(_("Improvement items"))
     all_items = items.all_items(db, plan.meta.id)
     st.dataframe(
         [
             {
                 **{k: v for k, v in i.to_dict(today).items() if k not in {"history"}},
+                "status": status_name(i.status),
+                "owner_role": names.get(i.owner_role, i.owner_role),
                 "re-test with": items.propose_retest(plan, i) or "",
             }
             for i in all_items
         ],
         hide_index=True,
         key="all_items",
+        column_config=columns,
     )
     if not state.may("items"):
         return
@@ -95,14 +160,25 @@ def main() -> None:
     for i in all_items:
         if i.status == "verified":
             continue
-        with st.expander(f"Item {i.id}: {i.issue} ({i.status})"):
+        heading = _("Item {id}: {issue} ({status})").format(
+            id=i.id, issue=i.issue, status=status_name(i.status)
+        )
+        with st.expander(heading):
             allowed = [s for s in ("open", "in_progress", "done") if s != i.status]
-            st.selectbox("New status", allowed, key=f"status_{i.id}")
-            st.button("Change status", key=f"change_{i.id}", on_click=_status, args=(i.id,))
+            st.selectbox(
+                _("New status"),
+                allowed,
+                format_func=shown(allowed, status_name),
+                key=f"status_{i.id}",
+            )
+            st.button(_("Change status"), key=f"change_{i.id}", on_click=_status, args=(i.id,))
             if i.status == "done" and drills:
-                st.selectbox("Verify with a later drill", drills, key=f"verify_with_{i.id}")
+                st.selectbox(_("Verify with a later drill"), drills, key=f"verify_with_{i.id}")
                 st.button(
-                    "Verify", key=f"verify_{i.id}", on_click=_verify, args=(i.id, texts[name], name)
+                    _("Verify"),
+                    key=f"verify_{i.id}",
+                    on_click=_verify,
+                    args=(i.id, texts[name], name),
                 )
 
 

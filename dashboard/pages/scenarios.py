@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import services
 from dashboard.signin import require_role
 from dashboard.widgets import upload_box
+from i18n import _, format_datetime, format_weekday, local_text
 from plans.loader import load_plan_text
 from plans.types import human_minutes
 from reports.figures import scenario_timeline
@@ -17,62 +18,75 @@ from scenarios.loader import load_scenario_text
 def main() -> None:
     """Render the page."""
     require_role()
-    st.title("Scenarios")
+    st.title(_("Scenarios"))
     upload_box("scenario")
     texts = services.scenario_texts()
-    name = st.selectbox("Scenario", list(texts), key="scenario_pick")
+    name = st.selectbox(_("Scenario"), list(texts), key="scenario_pick")
     if name is None:
         return
     scenario = load_scenario_text(texts[name], name)
-    st.markdown(f"**{scenario.meta.name}**  \n{scenario.meta.description}")
-    st.caption(f"Starts {scenario.start:%a %Y-%m-%d %H:%M}, runs {human_minutes(scenario.horizon)}")
+    meta = scenario.meta
+    title = local_text(meta.name, fallback=meta.id)
+    st.markdown(f"**{title}**  \n{local_text(meta.description)}")
+    st.caption(
+        _("Starts {start}, runs {horizon}").format(
+            start=f"{format_weekday(scenario.start)} {format_datetime(scenario.start)}",
+            horizon=human_minutes(scenario.horizon),
+        )
+    )
     plans = services.plan_texts()
     plan_name = st.selectbox(
-        "Check against plan",
+        _("Check against plan"),
         list(plans),
         key="scenario_plan",
         index=list(plans).index(scenario.meta.plan) if scenario.meta.plan in plans else 0,
     )
     issues = check_against_plan(load_plan_text(plans[plan_name], plan_name), scenario)
     if issues:
+        problems = _("; ").join(f"{i.path}: {i.msg}" for i in issues)
         st.error(
-            f"Does not fit plan '{plan_name}': " + "; ".join(f"{i.path}: {i.msg}" for i in issues)
+            _("Does not fit plan '{plan}': {problems}").format(plan=plan_name, problems=problems)
         )
     else:
-        st.success(f"Fits plan '{plan_name}'.")
+        st.success(_("Fits plan '{plan}'.").format(plan=plan_name))
     st.pyplot(scenario_timeline(scenario), clear_figure=False)
-    st.subheader("Events")
+    st.subheader(_("Events"))
     st.dataframe(
         [
-            {"id": e.id, "kind": e.kind, "starts": human_minutes(e.start), "note": e.note}
+            {
+                _("id"): e.id,
+                _("kind"): e.kind,
+                _("starts"): human_minutes(e.start),
+                _("note"): local_text(e.note),
+            }
             for e in scenario.events
         ],
         hide_index=True,
     )
-    st.subheader("Injects")
+    st.subheader(_("Injects"))
     st.dataframe(
         [
             {
-                "at": human_minutes(i.at),
-                "title": i.title,
-                "to": ", ".join(i.to) or "everybody",
-                "message": i.message,
-                "expected action": i.expected_action,
+                _("at"): human_minutes(i.at),
+                _("title"): local_text(i.title),
+                _("to"): _(", ").join(i.to) or _("everybody"),
+                _("message"): local_text(i.message),
+                _("expected action"): local_text(i.expected_action),
             }
             for i in scenario.injects
         ],
         hide_index=True,
     )
-    st.subheader("Objectives")
+    st.subheader(_("Objectives"))
     st.dataframe(
         [
             {
-                "id": o.id,
-                "metric": o.metric,
-                "op": o.op,
-                "threshold": o.threshold,
-                "during": o.during or "",
-                "channel": o.channel or "",
+                _("id"): o.id,
+                _("metric"): o.metric,
+                _("op"): o.op,
+                _("threshold"): o.threshold,
+                _("during"): o.during or "",
+                _("channel"): o.channel or "",
             }
             for o in scenario.objectives
         ],

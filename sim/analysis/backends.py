@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Literal, Protocol, TypeVar
 
+from i18n import _
+
 T = TypeVar("T")
 R = TypeVar("R")
 BackendName = Literal["serial", "process", "dask"]
@@ -97,7 +99,7 @@ class DaskBackend(_Windowed):
             from dask.distributed import Client, LocalCluster
         except ImportError:
             raise RuntimeError(
-                "the dask backend needs the dask extra: pip install 'drillsim[dask]'"
+                _("the dask backend needs the dask extra: pip install 'drillsim[dask]'")
             ) from None
         self.cluster = None
         if scheduler is None:
@@ -137,7 +139,11 @@ def make_backend(
         return ProcessBackend(workers)
     if name == "dask":
         return DaskBackend(scheduler, workers)
-    raise ValueError(f"unknown backend '{name}': use one of {', '.join(BACKENDS)}")
+    raise ValueError(
+        _("unknown backend '{name}': use one of {names}").format(
+            name=name, names=", ".join(BACKENDS)
+        )
+    )
 
 
 def chunks(seq: list[T], size: int) -> list[list[T]]:

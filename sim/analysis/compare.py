@@ -21,6 +21,7 @@ from functools import partial
 import numpy as np
 from numpy.typing import ArrayLike
 
+from i18n import _
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.backends import Backend, chunks, make_backend
@@ -76,7 +77,9 @@ def paired_difference(a: ArrayLike, b: ArrayLike) -> tuple[float, float, float, 
     y = np.asarray(b, dtype=float)
     if x.shape != y.shape:
         raise ValueError(
-            f"paired samples must have the same length, got {x.shape[0]} and {y.shape[0]}"
+            _("paired samples must have the same length, got {a} and {b}").format(
+                a=x.shape[0], b=y.shape[0]
+            )
         )
     d = (y - x)[~(np.isnan(x) | np.isnan(y))]
     n = int(d.shape[0])
@@ -219,11 +222,11 @@ def prepare_variants(
     """
     variants = as_variants(combos)
     if not variants:
-        raise ValueError("nothing to compare: give at least one variant")
+        raise ValueError(_("nothing to compare: give at least one variant"))
     names = [v.name for v in variants]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        raise ValueError(f"variant name '{repeated[0]}' is used more than once")
+        raise ValueError(_("variant name '{name}' is used more than once").format(name=repeated[0]))
     return [PreparedVariant(v, *apply_variant(plan, scenario, v.settings)) for v in variants]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from i18n import _
 from plans.model import Plan
 from scenarios.model import Scenario, StaffGroup
 
@@ -30,7 +31,9 @@ def with_agents(plan: Plan, scenario: Scenario, agents: int) -> Scenario:
     groups = base_groups(plan, scenario)
     if not groups:
         raise ValueError(
-            f"scenario '{scenario.meta.id}': neither it nor the plan gives any staffing to scale"
+            _("scenario '{id}': neither it nor the plan gives any staffing to scale").format(
+                id=scenario.meta.id
+            )
         )
     weights = [g.agents for g in groups] if sum(g.agents for g in groups) else [1] * len(groups)
     quotas = [agents * w / sum(weights) for w in weights]

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from i18n import _
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.backends import Backend, make_backend
@@ -108,16 +109,22 @@ class StaffingResult:
 
 def _validate(targets: list[Target], confidence: float, replications: int) -> None:
     if not targets:
-        raise ValueError(f"give at least one target, {EXAMPLE}")
+        raise ValueError(_("give at least one target, {example}").format(example=_(EXAMPLE)))
     if not 0.0 < confidence < 1.0:
-        raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
+        raise ValueError(
+            _("confidence must lie strictly between 0 and 1, got {value!r}").format(
+                value=confidence
+            )
+        )
     least = min_replications(confidence)
     if replications < least:
         best = replications / (replications + Z_ONE_SIDED**2)
         raise ValueError(
-            f"{replications} replications can never support confidence {confidence:g} "
-            f"(even if every one meets the targets the lower bound is {best:.3f}); "
-            f"use at least {least}"
+            _(
+                "{replications} replications can never support confidence {confidence:g} "
+                "(even if every one meets the targets the lower bound is {best:.3f}); "
+                "use at least {least}"
+            ).format(replications=replications, confidence=confidence, best=best, least=least)
         )
 
 
@@ -156,9 +163,9 @@ def search(
     start = max(1, erlang_a_start(plan, scenario, targets))
     top = max(2 * start, start + 10) if max_agents is None else max_agents
     if top < 1:
-        raise ValueError(f"max_agents must be at least 1, got {top}")
+        raise ValueError(_("max_agents must be at least 1, got {value}").format(value=top))
     if max_levels < 1:
-        raise ValueError(f"max_levels must be at least 1, got {max_levels}")
+        raise ValueError(_("max_levels must be at least 1, got {value}").format(value=max_levels))
     start = min(start, top)
     with_agents(plan, scenario, start)  # fail early if there is no staffing to scale
     runner = make_backend("process", workers) if backend is None else backend

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Literal
 
+from i18n import N_, _
 from plans.types import format_duration, parse_duration
 from sim.analysis.montecarlo import MonteCarloResult
 from sim.analysis.targets import Check
@@ -35,7 +36,7 @@ KPIS: dict[str, str] = {**RATIO_KPIS, **TIME_KPIS}
 ONE_SIDED_LEVEL = 0.95
 """Confidence level of the one-sided Wilson bounds that judge P(met)."""
 Z_ONE_SIDED = NormalDist().inv_cdf(ONE_SIDED_LEVEL)
-EXAMPLE = "e.g. 'service_level>=0.8', 'abandonment<=0.05' or 'asa<=30s'"
+EXAMPLE = N_("e.g. 'service_level>=0.8', 'abandonment<=0.05' or 'asa<=30s'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,21 +69,45 @@ def parse_target(text: str) -> Target:
     assert match is not None  # the pattern matches any string
     name, op, figure = match.group(1) or "", match.group(2), match.group(3)
     if op not in (">=", "<="):
-        raise ValueError(f"target '{text}': give a KPI, '>=' or '<=' and a figure, {EXAMPLE}")
+        raise ValueError(
+            _("target '{text}': give a KPI, '>=' or '<=' and a figure, {example}").format(
+                text=text, example=_(EXAMPLE)
+            )
+        )
     kpi = name.lower()
     if kpi not in KPIS:
         close = difflib.get_close_matches(kpi, KPIS, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        if close:
+            raise ValueError(
+                _(
+                    "target '{text}': unknown KPI '{name}' (did you mean '{close}'?); "
+                    "use one of {kpis}"
+                ).format(text=text, name=name, close=close[0], kpis=", ".join(KPIS))
+            )
         raise ValueError(
-            f"target '{text}': unknown KPI '{name}'{hint}; use one of {', '.join(KPIS)}"
+            _("target '{text}': unknown KPI '{name}'; use one of {kpis}").format(
+                text=text, name=name, kpis=", ".join(KPIS)
+            )
         )
     if op != KPIS[kpi]:
-        raise ValueError(
-            f"target '{text}': {kpi} can only be {'a floor' if KPIS[kpi] == '>=' else 'a cap'} "
-            f"({kpi}{KPIS[kpi]}...), since a staffing target must get easier with more agents"
+        message = (
+            N_(
+                "target '{text}': {kpi} can only be a floor ({kpi}{op}...), "
+                "since a staffing target must get easier with more agents"
+            )
+            if KPIS[kpi] == ">="
+            else N_(
+                "target '{text}': {kpi} can only be a cap ({kpi}{op}...), "
+                "since a staffing target must get easier with more agents"
+            )
         )
+        raise ValueError(_(message).format(text=text, kpi=kpi, op=KPIS[kpi]))
     if not figure:
-        raise ValueError(f"target '{text}': the figure after '{op}' is missing, {EXAMPLE}")
+        raise ValueError(
+            _("target '{text}': the figure after '{op}' is missing, {example}").format(
+                text=text, op=op, example=_(EXAMPLE)
+            )
+        )
     threshold = _time(text, figure) if kpi in TIME_KPIS else _share(text, figure)
     return Target(kpi, op, threshold)  # type: ignore[arg-type]  # op checked above: '>=' or '<='
 
@@ -93,11 +118,15 @@ def _share(text: str, figure: str) -> float:
         value = float(figure.rstrip("%").strip()) / (100.0 if percent else 1.0)
     except ValueError:
         raise ValueError(
-            f"target '{text}': '{figure}' is not a number (write a share, e.g. 0.8 or 80%)"
+            _(
+                "target '{text}': '{figure}' is not a number (write a share, e.g. 0.8 or 80%)"
+            ).format(text=text, figure=figure)
         ) from None
     if not 0.0 <= value <= 1.0:
         raise ValueError(
-            f"target '{text}': {figure} is not a share between 0 and 1 (write e.g. 0.8 or 80%)"
+            _(
+                "target '{text}': {figure} is not a share between 0 and 1 (write e.g. 0.8 or 80%)"
+            ).format(text=text, figure=figure)
         )
     return value
 

@@ -10,10 +10,26 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from i18n import N_, _
 from plans.model import STEP_NAMES, Plan
 from scenarios.model import Objective, Scenario
 from sim.engine.metrics import Kpis, kpis_for
 from sim.engine.records import RunRecords
+
+STEP_TARGETS = {
+    "discover_report": N_("step 'discover report' within the plan's limit"),
+    "assess_grade": N_("step 'assess grade' within the plan's limit"),
+    "activate": N_("step 'activate' within the plan's limit"),
+    "handle_coordinate": N_("step 'handle coordinate' within the plan's limit"),
+    "track_feedback": N_("step 'track feedback' within the plan's limit"),
+}
+"""The label of each step's target (the sixth, review, falls after the run)."""
+TICKET_TARGETS = {
+    "respond": N_("every {cls} ticket: respond within {limit:g} min"),
+    "first_handling": N_("every {cls} ticket: first handling within {limit:g} min"),
+    "resolve": N_("every {cls} ticket: resolve within {limit:g} min"),
+    "close": N_("every {cls} ticket: close within {limit:g} min"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +61,19 @@ def plan_targets(plan: Plan) -> list[Check]:
             "service_level",
             ">=",
             t.service_level.share,
-            f"service level >= {t.service_level.share:g} "
-            f"(answered within {t.service_level.answer_within * 60:g}s)",
+            _("service level >= {share:g} (answered within {seconds:g}s)").format(
+                share=t.service_level.share, seconds=t.service_level.answer_within * 60
+            ),
         ),
         Check(
             "availability",
             "availability",
             ">=",
             t.availability,
-            f"availability of every channel >= {t.availability:.4%}",
+            _("availability of every channel >= {share:.4%}").format(share=t.availability),
         ),
-        Check("rto", "rto", "<=", t.rto, f"RTO <= {t.rto:g} min"),
-        Check("rpo", "rpo", "<=", t.rpo, f"RPO <= {t.rpo:g} min"),
+        Check("rto", "rto", "<=", t.rto, _("RTO <= {limit:g} min").format(limit=t.rto)),
+        Check("rpo", "rpo", "<=", t.rpo, _("RPO <= {limit:g} min").format(limit=t.rpo)),
     ]
     for flow_step in STEP_NAMES[:5]:
         checks.append(
@@ -65,7 +82,7 @@ def plan_targets(plan: Plan) -> list[Check]:
                 f"step.{flow_step}.late",
                 "<=",
                 0.0,
-                f"step '{flow_step.replace('_', ' ')}' within the plan's limit",
+                _(STEP_TARGETS[flow_step]),
             )
         )
     for cls, limits in t.ticket_limits.items():
@@ -78,7 +95,7 @@ def plan_targets(plan: Plan) -> list[Check]:
                         f"tickets_late.{cls}.{kind}",
                         "<=",
                         0.0,
-                        f"every {cls} ticket: {kind.replace('_', ' ')} within {limit:g} min",
+                        _(TICKET_TARGETS[kind]).format(cls=cls, limit=limit),
                     )
                 )
     return checks
@@ -133,7 +150,11 @@ def objective_checks(scenario: Scenario) -> list[Check]:
             o.id,
             o.op,
             o.threshold,
-            f"{o.metric} {o.op} {o.threshold:g}" + (f" during {o.during}" if o.during else ""),
+            _("{metric} {op} {threshold:g} during {during}").format(
+                metric=o.metric, op=o.op, threshold=o.threshold, during=o.during
+            )
+            if o.during
+            else f"{o.metric} {o.op} {o.threshold:g}",
         )
         for o in scenario.objectives
     ]

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from i18n import _
 from plans.assets import Activation
 from plans.model import Plan
 from scenarios.model import ComplaintSurge, Scenario, StaffGroup
@@ -38,7 +39,9 @@ def _plan(plan: Plan, **update: Any) -> Plan:
     try:
         return Plan.model_validate(plan.model_copy(update=update).model_dump())
     except ValidationError as exc:
-        raise VaryError(f"the changed plan is not valid: {_first_error(exc)}") from None
+        raise VaryError(
+            _("the changed plan is not valid: {error}").format(error=_first_error(exc))
+        ) from None
 
 
 def _scenario(scenario: Scenario, **update: Any) -> Scenario:
@@ -46,7 +49,9 @@ def _scenario(scenario: Scenario, **update: Any) -> Scenario:
     try:
         return Scenario.model_validate(scenario.model_copy(update=update).model_dump())
     except ValidationError as exc:
-        raise VaryError(f"the changed scenario is not valid: {_first_error(exc)}") from None
+        raise VaryError(
+            _("the changed scenario is not valid: {error}").format(error=_first_error(exc))
+        ) from None
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -69,12 +74,14 @@ def scale_counts(counts: Sequence[int], total: int) -> list[int]:
     """
     current = sum(counts)
     if total < 0:
-        raise VaryError(f"a number of agents cannot be negative, got {total}")
+        raise VaryError(_("a number of agents cannot be negative, got {total}").format(total=total))
     if current == 0:
         if total == 0:
             return list(counts)
         raise VaryError(
-            f"the groups to scale have no agents, so {total} cannot be shared in proportion"
+            _(
+                "the groups to scale have no agents, so {total} cannot be shared in proportion"
+            ).format(total=total)
         )
     exact = [Fraction(c * total, current) for c in counts[:-1]]
     scaled = [math.floor(x + Fraction(1, 2)) for x in exact]
@@ -94,12 +101,13 @@ def _staffing(plan: Plan, scenario: Scenario) -> tuple[StaffGroup, ...]:
 
 
 def _scale_staffing(
-    plan: Plan, scenario: Scenario, total: int, picks: Callable[[StaffGroup], bool], what: str
+    plan: Plan, scenario: Scenario, total: int, picks: Callable[[StaffGroup], bool], none: str
 ) -> tuple[Plan, Scenario]:
+    """``none``: the message when no group is picked."""
     groups = list(_staffing(plan, scenario))
     chosen = [i for i, g in enumerate(groups) if picks(g)]
     if not chosen:
-        raise VaryError(f"no staffing group {what} to scale")
+        raise VaryError(none)
     new = scale_counts([groups[i].agents for i in chosen], total)
     for i, agents in zip(chosen, new, strict=True):
         groups[i] = groups[i].model_copy(update={"agents": agents})
@@ -108,7 +116,9 @@ def _scale_staffing(
 
 def set_agents(plan: Plan, scenario: Scenario, total: int) -> tuple[Plan, Scenario]:
     """Total agents over every staffing group, in proportion to the groups' sizes."""
-    return _scale_staffing(plan, scenario, total, lambda g: True, "in the staffing")
+    return _scale_staffing(
+        plan, scenario, total, lambda g: True, _("no staffing group in the staffing to scale")
+    )
 
 
 def agents_at(place: str) -> Apply:
@@ -119,17 +129,39 @@ def agents_at(place: str) -> Apply:
         shifts = {s.id for s in plan.shifts}
         if place in sites:
             return _scale_staffing(
-                plan, scenario, total, lambda g: g.site == place, f"at site '{place}'"
+                plan,
+                scenario,
+                total,
+                lambda g: g.site == place,
+                _("no staffing group at site '{place}' to scale").format(place=place),
             )
         if place in shifts:
             return _scale_staffing(
-                plan, scenario, total, lambda g: g.shift == place, f"on shift '{place}'"
+                plan,
+                scenario,
+                total,
+                lambda g: g.shift == place,
+                _("no staffing group on shift '{place}' to scale").format(place=place),
             )
         close = difflib.get_close_matches(place, sorted(sites | shifts), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        names = {
+            "place": place,
+            "plan": plan.meta.id,
+            "sites": ", ".join(sorted(sites)),
+            "shifts": ", ".join(sorted(shifts)) or _("none"),
+        }
+        if close:
+            raise VaryError(
+                _(
+                    "'{place}' is neither a site nor a shift of plan '{plan}' "
+                    "(did you mean '{close}'?); sites: {sites}; shifts: {shifts}"
+                ).format(close=close[0], **names)
+            )
         raise VaryError(
-            f"'{place}' is neither a site nor a shift of plan '{plan.meta.id}'{hint}; "
-            f"sites: {', '.join(sorted(sites))}; shifts: {', '.join(sorted(shifts)) or 'none'}"
+            _(
+                "'{place}' is neither a site nor a shift of plan '{plan}'; "
+                "sites: {sites}; shifts: {shifts}"
+            ).format(**names)
         )
 
     return apply
@@ -142,7 +174,9 @@ def _reserve(plan: Plan, field_name: str, value: int | float) -> Plan:
     pools = [r for r in plan.resources if r.reserve_staff is not None]
     if not pools:
         raise VaryError(
-            f"plan '{plan.meta.id}' has no reserve staff pool (a resource with reserve_staff)"
+            _("plan '{plan}' has no reserve staff pool (a resource with reserve_staff)").format(
+                plan=plan.meta.id
+            )
         )
     resources = tuple(
         r.model_copy(
@@ -177,7 +211,7 @@ def set_standby_activation(plan: Plan, scenario: Scenario, minutes: float) -> tu
     """Activation time of every standby system (a system named as another's standby)."""
     standbys = {s.standby for s in plan.systems if s.standby is not None}
     if not standbys:
-        raise VaryError(f"plan '{plan.meta.id}' has no standby system")
+        raise VaryError(_("plan '{plan}' has no standby system").format(plan=plan.meta.id))
     systems = tuple(
         s.model_copy(update={"activation": _with_time(s.activation, minutes)})
         if s.id in standbys
@@ -195,7 +229,7 @@ def set_backup_site_activation(
         s.backup_site for s in plan.sites if s.backup_site
     }
     if not backups:
-        raise VaryError(f"plan '{plan.meta.id}' has no backup site")
+        raise VaryError(_("plan '{plan}' has no backup site").format(plan=plan.meta.id))
     sites = tuple(
         s.model_copy(update={"activation": _with_time(s.activation, minutes)})
         if s.id in backups
@@ -208,7 +242,7 @@ def set_backup_site_activation(
 def set_replication(plan: Plan, scenario: Scenario, minutes: float) -> tuple[Plan, Scenario]:
     """Replication interval of every system that holds data."""
     if not any(s.holds_data for s in plan.systems):
-        raise VaryError(f"plan '{plan.meta.id}' has no system that holds data")
+        raise VaryError(_("plan '{plan}' has no system that holds data").format(plan=plan.meta.id))
     systems = tuple(
         s.model_copy(update={"replication_interval": minutes}) if s.holds_data else s
         for s in plan.systems
@@ -239,7 +273,11 @@ def scale_response_time(plan: Plan, scenario: Scenario, factor: float) -> tuple[
 def set_surge(plan: Plan, scenario: Scenario, multiplier: float) -> tuple[Plan, Scenario]:
     """Peak multiplier of every complaint surge of the scenario."""
     if not any(isinstance(e, ComplaintSurge) for e in scenario.events):
-        raise VaryError(f"scenario '{scenario.meta.id}' has no complaint_surge event")
+        raise VaryError(
+            _("scenario '{scenario}' has no complaint_surge event").format(
+                scenario=scenario.meta.id
+            )
+        )
     events = tuple(
         e.model_copy(update={"multiplier": multiplier}) if isinstance(e, ComplaintSurge) else e
         for e in scenario.events

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, model_validator
 
+from i18n import N_, _
 from plans.base import StrictModel
 from plans.checks import raise_consistency
 from plans.io import load_model
@@ -65,42 +66,45 @@ class KeySpec:
 
 KEYS: tuple[KeySpec, ...] = (
     KeySpec(
-        "agents", "count", "total agents, every staffing group scaled in proportion", set_agents
+        "agents",
+        "count",
+        N_("total agents, every staffing group scaled in proportion"),
+        set_agents,
     ),
-    KeySpec("agents.<site>", "count", "total agents at one site"),
-    KeySpec("agents.<shift>", "count", "total agents on one shift"),
-    KeySpec("reserve.size", "count", "people in every reserve staff pool", set_reserve_size),
+    KeySpec("agents.<site>", "count", N_("total agents at one site")),
+    KeySpec("agents.<shift>", "count", N_("total agents on one shift")),
+    KeySpec("reserve.size", "count", N_("people in every reserve staff pool"), set_reserve_size),
     KeySpec(
         "reserve.call_in",
         "duration",
-        "call-in time of every reserve staff pool",
+        N_("call-in time of every reserve staff pool"),
         set_reserve_call_in,
     ),
     KeySpec(
         "standby.activation",
         "duration",
-        "activation time of every standby system",
+        N_("activation time of every standby system"),
         set_standby_activation,
     ),
     KeySpec(
         "backup_site.activation",
         "duration",
-        "activation time of every backup site",
+        N_("activation time of every backup site"),
         set_backup_site_activation,
     ),
     KeySpec(
         "replication",
         "duration",
-        "replication interval of every data-holding system",
+        N_("replication interval of every data-holding system"),
         set_replication,
     ),
     KeySpec(
         "response_time",
         "factor",
-        "factor on everyone's on-call and off-call answering time",
+        N_("factor on everyone's on-call and off-call answering time"),
         scale_response_time,
     ),
-    KeySpec("surge", "multiplier", "peak multiplier of every complaint surge", set_surge),
+    KeySpec("surge", "multiplier", N_("peak multiplier of every complaint surge"), set_surge),
 )
 _BY_NAME = {k.name: k for k in KEYS}
 _PLACE = re.compile(r"agents\.(.+)")
@@ -120,18 +124,27 @@ def key_spec(key: str) -> KeySpec:
     if m and re.fullmatch(ID_PATTERN, m.group(1)):
         place = m.group(1)
         return KeySpec(
-            key, "count", f"total agents at site or on shift '{place}'", agents_at(place)
+            key,
+            "count",
+            _("total agents at site or on shift '{place}'").format(place=place),
+            agents_at(place),
         )
     close = difflib.get_close_matches(key, [k.name for k in KEYS if k.apply is not None], n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    raise VaryError(f"unknown key '{key}'{hint}; keys: {key_names()}")
+    if close:
+        raise VaryError(
+            _("unknown key '{key}' (did you mean '{close}'?); keys: {keys}").format(
+                key=key, close=close[0], keys=key_names()
+            )
+        )
+    raise VaryError(_("unknown key '{key}'; keys: {keys}").format(key=key, keys=key_names()))
 
 
 def parse_value(key: str, raw: object) -> Value:
     """A value for ``key`` from the command line (text) or a YAML file (number or text)."""
     kind = key_spec(key).kind
     if raw is None or isinstance(raw, bool) or (isinstance(raw, str) and not raw.strip()):
-        raise VaryError(f"{key} needs a value, got {'nothing' if raw in (None, '') else repr(raw)}")
+        got = _("nothing") if raw in (None, "") else repr(raw)
+        raise VaryError(_("{key} needs a value, got {got}").format(key=key, got=got))
     if kind == "duration":
         try:
             return parse_duration(raw)
@@ -148,9 +161,11 @@ def _count(raw: object) -> int:
     elif isinstance(raw, str) and re.fullmatch(r"[+-]?\d+", raw.strip()):
         value = int(raw)
     else:
-        raise VaryError(f"'{raw}' is not a whole number")
+        raise VaryError(_("'{raw}' is not a whole number").format(raw=raw))
     if value < 0:
-        raise VaryError(f"'{raw}' is below 0: a number of people cannot be negative")
+        raise VaryError(
+            _("'{raw}' is below 0: a number of people cannot be negative").format(raw=raw)
+        )
     return value
 
 
@@ -158,13 +173,17 @@ def _factor(raw: object, kind: Kind) -> float:
     try:
         value = float(raw) if isinstance(raw, int | float | str) else math.nan
     except ValueError:
-        raise VaryError(f"'{raw}' is not a number") from None
+        raise VaryError(_("'{raw}' is not a number").format(raw=raw)) from None
     if not math.isfinite(value):
-        raise VaryError(f"'{raw}' is not a number")
+        raise VaryError(_("'{raw}' is not a number").format(raw=raw))
     if kind == "factor" and value <= 0:
-        raise VaryError(f"'{raw}': a factor must be more than 0 (0.5 halves, 2 doubles)")
+        raise VaryError(
+            _("'{raw}': a factor must be more than 0 (0.5 halves, 2 doubles)").format(raw=raw)
+        )
     if kind == "multiplier" and value < 1:
-        raise VaryError(f"'{raw}': a surge multiplier must be at least 1 (1: no surge)")
+        raise VaryError(
+            _("'{raw}': a surge multiplier must be at least 1 (1: no surge)").format(raw=raw)
+        )
     return value
 
 
@@ -182,13 +201,15 @@ def parse_vary(text: str) -> tuple[str, list[Value]]:
     key = key.strip()
     if not sep or not key:
         raise VaryError(
-            f"--vary {text}: write KEY=V1,V2,... e.g. agents=120,130; keys: {key_names()}"
+            _("--vary {text}: write KEY=V1,V2,... e.g. agents=120,130; keys: {keys}").format(
+                text=text, keys=key_names()
+            )
         )
     try:
         key_spec(key)
         raws = [v.strip() for v in rest.split(",")]
         if not rest.strip():
-            raise VaryError(f"no values after '{key}=': write e.g. {key}=V1,V2")
+            raise VaryError(_("no values after '{key}=': write e.g. {key}=V1,V2").format(key=key))
         return key, [parse_value(key, raw) for raw in raws]
     except VaryError as exc:
         raise VaryError(f"--vary {text}: {exc}") from None
@@ -200,7 +221,9 @@ def combinations(varies: Sequence[tuple[str, Sequence[Value]]]) -> list[dict[str
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
         raise VaryError(
-            f"--vary {repeated[0]} is given more than once; list all its values in one --vary"
+            _("--vary {key} is given more than once; list all its values in one --vary").format(
+                key=repeated[0]
+            )
         )
     return [
         dict(zip(keys, values, strict=True))
@@ -276,7 +299,7 @@ class VariantsFile(StrictModel):
                 issues.append(
                     Issue(
                         ("variants", i, "name"),
-                        f"name '{entry.name}' is used by an earlier variant",
+                        _("name '{name}' is used by an earlier variant").format(name=entry.name),
                     )
                 )
             seen.add(entry.name)

@@ -37,7 +37,9 @@ def sample(dist: Distribution, rng: np.random.Generator, size: int) -> NDArray[n
         return rng.choice(np.asarray(dist.values), size=size, p=np.asarray(dist.probabilities()))
     if isinstance(dist, Uniform):
         return rng.uniform(dist.low, dist.high, size)
-    raise TypeError(f"no sampler for {type(dist).__name__}")
+    raise TypeError(  # not for people: argument check
+        f"no sampler for {type(dist).__name__}"
+    )
 
 
 def sample_one(dist: Distribution, rng: np.random.Generator) -> float:

@@ -21,6 +21,7 @@ from typing import Any
 
 import simpy
 
+from i18n import N_
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.engine.demand import Customers, draw_customers, start_minute_of_week
@@ -31,7 +32,7 @@ from sim.engine.rng import make_streams
 from sim.engine.staffing import WEEK, Staffing
 from sim.engine.topology import Infrastructure
 from sim.response.controller import Policy, ResponseController
-from sim.response.decisions import Decision, DecisionScript, Verdict
+from sim.response.decisions import Decision, DecisionScript, Reason, Verdict
 
 __all__ = ["SNAPSHOT_EVERY", "Simulation", "simulate"]
 
@@ -135,7 +136,7 @@ class Simulation(Staffing, Recording):
     def decide(self, decision: Decision) -> Verdict:
         """Take a decision now (see :mod:`sim.response.controller`); refused ones change nothing."""
         if self.response is None:
-            return Verdict(False, "this run plays no response: start it with a policy")
+            return Verdict(False, Reason(N_("this run plays no response: start it with a policy")))
         return self.response.decide(decision)
 
     # --- systems, sites and channels -----------------------------------------------------

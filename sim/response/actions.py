@@ -37,7 +37,9 @@ class PlanActions(Caller):
     ) -> Generator[simpy.Event, Any, None]:
         if not self._needed(action) or not self._claim(action.action, action.target):
             incident.actions.append(
-                ActionLog(self.sim.now, action.action, action.target, "plan", "not needed")
+                ActionLog(  # not for people: an action status, compared in code
+                    self.sim.now, action.action, action.target, "plan", "not needed"
+                )
             )
             return
         incident.actions.append(
@@ -136,7 +138,12 @@ class PlanActions(Caller):
             failures += 1
             incident.actions.append(
                 ActionLog(
-                    sim.now, "activate_backup", target, by, "failed attempt", {"attempt": attempts}
+                    sim.now,
+                    "activate_backup",
+                    target,
+                    by,
+                    "failed attempt",  # not for people: action status, shown translated
+                    {"attempt": attempts},
                 )
             )
             sim.log("activation_failed", target, attempt=attempts)

@@ -34,13 +34,16 @@ from typing import Any
 
 import simpy
 
+from i18n import N_
 from sim.response.actions import DEFAULT_DEFLECTION, MAX_ATTEMPTS
 from sim.response.centre import Centre
 from sim.response.decisions import (
+    ACCEPTED,
     POLICIES,
     Decision,
     DecisionScript,
     Policy,
+    Reason,
     Verdict,
     check_target,
     plan_allows,
@@ -137,7 +140,10 @@ class ResponseController(IncidentFlow):
         incidents = [i for i in self.open_incidents() if i.detected is not None]
         if not incidents:
             return Verdict(
-                False, "no event has been detected and reported yet, or the last one was closed"
+                False,
+                Reason(
+                    N_("no event has been detected and reported yet, or the last one was closed")
+                ),
             )
         incident = incidents[-1]
         not_allowed = plan_allows(self.plan, incident.event_class, decision)
@@ -147,13 +153,21 @@ class ResponseController(IncidentFlow):
             decision.action == "activate_backup"
             and decision.target in self.sim.infra.active_backups
         ):
-            return Verdict(False, f"'{decision.target}' is already active")
+            return Verdict(
+                False, Reason(N_("'{target}' is already active"), target=decision.target)
+            )
         if decision.action == "call_in_reserves" and decision.target in self._reserves_called:
             return Verdict(
-                False, f"the reserve pool '{decision.target}' has already been called in"
+                False,
+                Reason(
+                    N_("the reserve pool '{target}' has already been called in"),
+                    target=decision.target,
+                ),
             )
         if decision.action == "activate_backup" and decision.target in self._activating:
-            return Verdict(False, f"'{decision.target}' is already being activated")
+            return Verdict(
+                False, Reason(N_("'{target}' is already being activated"), target=decision.target)
+            )
         if decision.action == "declare_level" and incident.closed is not None:
-            return Verdict(False, "the event is closed")
-        return Verdict(True, "accepted")
+            return Verdict(False, Reason(N_("the event is closed")))
+        return Verdict(True, Reason(ACCEPTED))

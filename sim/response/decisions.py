@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from i18n import N_, _, language
 from plans.base import StrictModel
 from plans.checks import ACTION_TARGETS
 from plans.io import load_model
@@ -72,6 +73,58 @@ def load_decisions(path: str | Path) -> DecisionScript:
     return load_model(path, DecisionScript)
 
 
+class Reason(str):
+    """A reason in the language in use that can be said again in another language.
+
+    Why a ``str`` that keeps its English template and fields: a drill's log stores
+    the reason as it was said, and a replay in another language must still see the
+    same verdict (:meth:`in_language`); everything else just reads it as text.
+    """
+
+    template: str
+    fields: dict[str, object]
+
+    def __new__(cls, template: str, **fields: object) -> Reason:
+        obj = super().__new__(cls, _(template).format(**fields))
+        obj.template = template
+        obj.fields = fields
+        return obj
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_reason, (self.template, self.fields))
+
+    def in_language(self, lang: str) -> str:
+        """The same reason in ``lang``."""
+        with language(lang):
+            return _(self.template).format(**self.fields)
+
+
+def _reason(template: str, fields: dict[str, object]) -> Reason:
+    return Reason(template, **fields)
+
+
+def said_in_any_language(reason: str, stored: object) -> bool:
+    """Whether ``stored`` is ``reason`` in one of the languages (a replayed log)."""
+    if reason == stored:
+        return True
+    if not isinstance(reason, Reason):
+        return False
+    return any(reason.in_language(lang) == stored for lang in ("en", "zh-CN"))
+
+
+ACCEPTED = N_("accepted")
+"""The reason of every accepted decision."""
+KIND_PHRASES: dict[tuple[str, ...], str] = {
+    ("systems", "sites"): N_("system or site"),
+    ("resources",): N_("resource"),
+    ("channels", "sites"): N_("channel or site"),
+    ("channels",): N_("channel"),
+    ("roles",): N_("role"),
+    ("systems",): N_("system"),
+}
+"""What each action may be aimed at, as a reason names it."""
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """Whether a decision was taken, and if not, why."""
@@ -83,19 +136,35 @@ class Verdict:
 def check_target(plan: Plan, decision: Decision) -> str | None:
     """Why the decision's target is wrong for its action, or None when it is right."""
     if decision.action == "declare_level":
-        return None if decision.level is not None else "declare_level needs a level (1, 2 or 3)"
+        return (
+            None
+            if decision.level is not None
+            else Reason(N_("declare_level needs a level (1, 2 or 3)"))
+        )
     if decision.action == "close":
         return None
     if not decision.target:
-        return f"{decision.action} needs a target"
+        return Reason(N_("{action} needs a target"), action=decision.action)
     ids = plan.ids_by_kind()
     allowed = ACTION_TARGETS[decision.action]
     if any(decision.target in ids[kind] for kind in allowed):
         return None
     if any(decision.target in found for found in ids.values()):
-        kinds = " or ".join(k.rstrip("s") for k in allowed)
-        return f"'{decision.target}' is not a {kinds}, which {decision.action} needs"
-    return f"unknown id '{decision.target}'"
+        if tuple(allowed) in KIND_PHRASES:
+            return Reason(
+                N_("'{target}' is not a {kinds}, which {action} needs"),
+                target=decision.target,
+                kinds=_(KIND_PHRASES[tuple(allowed)]),
+                action=decision.action,
+            )
+        kinds = " or ".join(k.rstrip("s") for k in allowed)  # not for people: unknown kinds
+        return Reason(
+            N_("'{target}' is not a {kinds}, which {action} needs"),
+            target=decision.target,
+            kinds=kinds,
+            action=decision.action,
+        )
+    return Reason(N_("unknown id '{target}'"), target=decision.target)
 
 
 def plan_allows(plan: Plan, event_class: str, decision: Decision) -> str | None:
@@ -104,10 +173,27 @@ def plan_allows(plan: Plan, event_class: str, decision: Decision) -> str | None:
         return None
     flow = plan.flow_for(event_class)
     if flow is None:
-        return f"the plan has no response flow for '{event_class}'"
+        return Reason(
+            N_("the plan has no response flow for '{event_class}'"), event_class=event_class
+        )
     listed = {(a.action, a.target) for step in flow.steps for a in step.actions}
     if (decision.action, decision.target) in listed:
         return None
     same = sorted(t for a, t in listed if a == decision.action)
-    hint = f"; it allows {decision.action} on {', '.join(same)}" if same else ""
-    return f"the plan's {event_class} flow has no {decision.action} on '{decision.target}'{hint}"
+    if same:
+        return Reason(
+            N_(
+                "the plan's {event_class} flow has no {action} on '{target}'; "
+                "it allows {action} on {allowed}"
+            ),
+            event_class=event_class,
+            action=decision.action,
+            target=decision.target,
+            allowed=", ".join(same),
+        )
+    return Reason(
+        N_("the plan's {event_class} flow has no {action} on '{target}'"),
+        event_class=event_class,
+        action=decision.action,
+        target=decision.target,
+    )

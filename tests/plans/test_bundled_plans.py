@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 
 import pytest
 
@@ -89,3 +91,117 @@ def test_thin_cover_centre_shows_its_weaknesses():
         ("drill.overdue", "thin_cover_centre"),
     } <= found
     assert not any(code == "spof.node" for code, _ in found)
+
+
+# --- the Chinese edition of the default plan ------------------------------------------
+
+CHINESE_PLAN = "default_centre_zh"
+PLAN_TEXTS = {
+    "name",
+    "description",
+    "title",
+    "contact",
+    "duties",
+    "scope",
+    "procedure",
+    "note",
+    "unit",
+}
+"""Fields that hold words for people; everything else is ids and figures."""
+META_OWN = {"id", "name", "owner", "description", "language", "timezone"}
+"""Meta fields an edition sets for itself."""
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _without_texts(value):
+    if isinstance(value, dict):
+        return {k: _without_texts(v) for k, v in value.items() if k not in PLAN_TEXTS}
+    if isinstance(value, list):
+        return [_without_texts(v) for v in value]
+    return value
+
+
+def _plan_figures(plan):
+    data = plan.model_dump(mode="json")
+    data["meta"] = {k: v for k, v in data["meta"].items() if k not in META_OWN}
+    return _without_texts(data)
+
+
+def _texts(value, path=()):
+    """(path, field, value) of every text field in a model dump."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in PLAN_TEXTS:
+                yield path, key, item
+            else:
+                yield from _texts(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*path, i))
+
+
+@pytest.fixture(scope="module")
+def editions():
+    return load_plan(default_plan_path()), load_plan(bundled_plans()[CHINESE_PLAN])
+
+
+def test_chinese_plan_is_bundled():
+    assert CHINESE_PLAN in bundled_plans()
+    assert CHINESE_PLAN in BUNDLED_PLANS
+
+
+def test_chinese_plan_equals_the_english_one_apart_from_its_texts(editions):
+    english, chinese = editions
+    assert _plan_figures(chinese) == _plan_figures(english)
+    assert chinese.ids_by_kind() == english.ids_by_kind()
+
+
+def test_chinese_plan_meta(editions):
+    english, chinese = editions
+    assert chinese.meta.id == CHINESE_PLAN
+    assert chinese.meta.language == "zh-CN"
+    assert chinese.meta.timezone == "Asia/Shanghai"
+    assert (chinese.meta.version, chinese.meta.approved, chinese.meta.next_review) == (
+        english.meta.version,
+        english.meta.approved,
+        english.meta.next_review,
+    )
+
+
+def test_chinese_plan_names_are_bilingual_and_its_texts_chinese(editions):
+    """Every name reads {zh-CN: ..., en: ...}, Chinese first, the English one as in the
+    English plan; every other text for people is written in Chinese."""
+    english, chinese = editions
+    english_texts = {(path, key): v for path, key, v in _texts(english.model_dump(mode="json"))}
+    texts = list(_texts(chinese.model_dump(mode="json")))
+    assert {(path, key) for path, key, _ in texts} == set(english_texts)
+    for path, key, value in texts:
+        if english_texts[(path, key)] == "":  # left out in both
+            assert value == "", (path, key)
+            continue
+        if key == "name":
+            assert isinstance(value, dict), path
+            assert list(value) == ["zh-CN", "en"], path
+            assert value["en"] == english_texts[(path, key)], path
+            value = value["zh-CN"]
+        assert isinstance(value, str) and CJK.search(value), (path, key, value)
+        assert not re.search(r"[\u4e00-\u9fff，。；：、] [\u4e00-\u9fff，。；：、]", value), (
+            "a line break folded into a space inside Chinese text",
+            path,
+            key,
+        )
+
+
+def test_chinese_plan_finds_what_the_english_one_finds(editions):
+    english, chinese = editions
+
+    def found(plan):
+        return sorted((f.severity, f.code, f.ids) for f in readiness_findings(plan, TODAY))
+
+    assert found(chinese) == found(english)
+
+
+def test_chinese_plan_file_opens_with_its_description():
+    text = bundled_plans()[CHINESE_PLAN].read_text(encoding="utf-8")
+    comment = list(itertools.takewhile(lambda line: line.startswith("#"), text.splitlines()))
+    assert len(comment) >= 10 and all(CJK.search(line) for line in comment if line.strip("# "))

@@ -1,8 +1,9 @@
 """The bundled scenario library: every file loads, fits the default plan and round-trips.
 
-Also checks what each scenario was written to be (the default one, the eight drills,
-the known-answer queues with their offered loads) and that the default plan's staffing
-can carry the library's normal weekday demand hour by hour.
+Also checks what each scenario was written to be (the default one, the eight drills
+and their Chinese editions, the known-answer queues with their offered loads) and that
+the default plan's staffing can carry the library's normal weekday demand hour by hour.
+How each Chinese edition matches its English original: test_chinese_editions.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import itertools
 import pytest
 
 from plans import load_plan
-from plans.loader import default_plan_path
+from plans.loader import bundled_plans, default_plan_path
 from plans.schedule import DAYS, covers
 from scenarios import (
     bundled_scenarios,
@@ -56,6 +57,8 @@ KNOWN_ANSWER = {
 }
 
 ALL = sorted(bundled_scenarios())
+ZH = "_zh"
+"""Name ending of a scenario's Chinese edition."""
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +75,12 @@ def library() -> dict[str, Scenario]:
 
 
 def test_library_holds_the_drills_and_the_known_answer_queues():
-    assert set(ALL) == set(DRILLS) | set(KNOWN_ANSWER)
+    """Chinese editions (``<name>_zh``) stand beside their English originals."""
+    english = {n for n in ALL if not n.endswith(ZH)}
+    assert english == set(DRILLS) | set(KNOWN_ANSWER)
+    assert {n.removesuffix(ZH) for n in ALL if n.endswith(ZH)} == set(DRILLS), (
+        "every drill, and only the drills, has a Chinese edition"
+    )
 
 
 def test_default_scenario_path_exists_and_is_in_the_library():
@@ -85,6 +93,13 @@ def test_default_scenario_path_exists_and_is_in_the_library():
 @pytest.mark.parametrize("name", ALL)
 def test_scenario_fits_the_default_plan(plan, library, name):
     assert check_against_plan(plan, library[name]) == []
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_scenario_fits_the_plan_it_names(library, name):
+    scenario = library[name]
+    assert scenario.meta.plan in bundled_plans()
+    assert check_against_plan(load_plan(bundled_plans()[scenario.meta.plan]), scenario) == []
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -103,8 +118,9 @@ def test_scenario_describes_itself(library, name):
     comment = list(itertools.takewhile(lambda line: line.startswith("#"), text.splitlines()))
     assert len(comment) >= 5
     assert scenario.meta.id == name
-    assert scenario.meta.plan == "default_centre"
-    assert len(scenario.meta.description) > 60
+    chinese = name.endswith(ZH)
+    assert scenario.meta.plan == ("default_centre_zh" if chinese else "default_centre")
+    assert len(scenario.meta.description) > (25 if chinese else 60)  # Chinese is denser
     assert scenario.meta.name.strip()
 
 
@@ -124,10 +140,10 @@ def test_objectives_use_known_events_and_unique_ids(library, name):
 # --- the eight drills ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(DRILLS))
+@pytest.mark.parametrize("name", sorted([*DRILLS, *(n + ZH for n in DRILLS)]))
 def test_drill_exercises_its_event_class(plan, library, name):
     scenario = library[name]
-    assert scenario.meta.event_class == DRILLS[name]
+    assert scenario.meta.event_class == DRILLS[name.removesuffix(ZH)]
     assert scenario.meta.event_class in {e.id for e in plan.event_classes}
     assert plan.flow_for(scenario.meta.event_class) is not None
     assert scenario.events

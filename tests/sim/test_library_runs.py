@@ -1,11 +1,19 @@
-"""Every bundled scenario runs against the default plan (shortened), keeping the invariants."""
+"""Every bundled scenario runs against its plan (shortened), keeping the invariants.
+
+The Chinese editions (plan default_centre_zh, scenarios <name>_zh) simulate exactly as the
+English ones: same ids and figures, so the same seed gives the same KPIs.
+"""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
 from plans import default_plan_path, load_plan
+from plans.loader import bundled_plans
 from scenarios import bundled_scenarios, load_scenario
+from sim.analysis.montecarlo import run_monte_carlo
 from sim.analysis.targets import objective_values
 from sim.engine.metrics import conservation, kpis_for, replication_kpis
 from sim.engine.simulation import simulate
@@ -17,8 +25,8 @@ SHORT = 6 * 60.0
 @pytest.mark.parametrize("policy", ["plan", "none", "scripted"])
 @pytest.mark.parametrize("name", sorted(bundled_scenarios()))
 def test_bundled_scenario_runs(name, policy):
-    plan = load_plan(default_plan_path())
     scenario = load_scenario(bundled_scenarios()[name])
+    plan = load_plan(bundled_plans().get(scenario.meta.plan or "", default_plan_path()))
     short = scenario.model_copy(update={"horizon": min(scenario.horizon, SHORT), "warm_up": 0.0})
     script = DecisionScript(
         decisions=(TimedDecision(at=90, action="declare_level", level=2, by="duty_manager"),)
@@ -81,3 +89,33 @@ def test_kpis_overall_by_channel_and_by_type(default_plan):
         sum(kpis[f"type.{t}.offered"] for t in ("complaint", "consultation", "repair", "business"))
         == kpis["offered"]
     )
+
+
+CHINESE_EDITIONS = sorted(n for n in bundled_scenarios() if n.endswith("_zh"))
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+@pytest.mark.parametrize("name", CHINESE_EDITIONS)
+def test_chinese_edition_gives_the_same_kpis(name):
+    """Same seed, same replications: every KPI and objective of the Chinese plan and
+    scenario equals the English one's (names and texts do not enter the simulation)."""
+    chinese = load_scenario(bundled_scenarios()[name])
+    english = load_scenario(bundled_scenarios()[name.removesuffix("_zh")])
+    plans = bundled_plans()
+    assert chinese.meta.plan == "default_centre_zh" and english.meta.plan == "default_centre"
+    runs = [
+        run_monte_carlo(load_plan(plans[s.meta.plan or ""]), s, 3, seed=20260301)
+        for s in (english, chinese)
+    ]
+    en, zh = runs
+    assert zh.seeds == en.seeds
+    assert set(zh.columns) == set(en.columns)
+    for kpi in en.columns:
+        assert all(_same(a, b) for a, b in zip(en.columns[kpi], zh.columns[kpi], strict=True)), kpi
+    assert [(r.check.kpi, r.met) for r in zh.objectives] == [
+        (r.check.kpi, r.met) for r in en.objectives
+    ]
+    assert [(r.check.kpi, r.met) for r in zh.targets] == [(r.check.kpi, r.met) for r in en.targets]

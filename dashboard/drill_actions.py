@@ -1,0 +1,160 @@
+"""The Drill page's words and actions: labels of modes and steps, and the callbacks its
+buttons run. Thin: every action is a call into ``drills.session``, which stores it
+before the page says it was done."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import streamlit as st
+
+from dashboard import services, state
+from dashboard.signin import role_name
+from drills import session
+from drills.board import choice_label
+from drills.errors import Conflict, DrillError
+from i18n import N_, _
+from plans import ModelFileError
+from plans.types import human_minutes
+from sim.response.decisions import Decision, DecisionKind
+
+MODE_NAMES = {"tabletop": N_("tabletop"), "live": N_("live")}
+STEP_LABELS = {
+    "discover_report": N_("Discovery and report"),
+    "assess_grade": N_("Assessment and grading"),
+    "activate": N_("Activation"),
+    "handle_coordinate": N_("Handling and coordination"),
+    "track_feedback": N_("Tracking and feedback"),
+    "review_improve": N_("Summary and improvement"),
+}
+"""The six response steps (7.2) as the manual names them."""
+REFUSALS = {
+    "advance": N_("The {role} role may not advance in a drill."),
+    "decide": N_("The {role} role may not decide in a drill."),
+    "note": N_("The {role} role may not note in a drill."),
+    "observe": N_("The {role} role may not observe in a drill."),
+}
+
+
+def mode_name(mode: str) -> str:
+    """'tabletop' / 'live' in the language in use."""
+    return _(MODE_NAMES[mode]) if mode in MODE_NAMES else mode
+
+
+def step_label(step: str) -> str:
+    """A response step's name in the language in use."""
+    return _(STEP_LABELS[step]) if step in STEP_LABELS else step
+
+
+def refused(action: str) -> bool:
+    """Re-check the role at the moment of the click (the page hides what a role may not do)."""
+    state.use_language()  # a callback runs before the page sets the language
+    if state.may(action):
+        return False
+    state.flash("error", _(REFUSALS[action]).format(role=role_name(state.current_role())))
+    return True
+
+
+def _run(action: Any, *args: Any, ok: str) -> None:
+    """Call the core; report what the user must know; never a traceback."""
+    try:
+        action(*args)
+    except Conflict as exc:
+        state.flash("warning", str(exc))
+    except (DrillError, ValueError, ModelFileError) as exc:
+        state.flash("error", str(exc))
+    else:
+        state.flash("success", ok)
+
+
+def advance(drill_id: str, to_time: float | None, version: int) -> None:
+    """Advance to ``to_time``, or by the step chosen now when it is None.
+
+    Callbacks read widget values from the session at click time: arguments bound at
+    the last render would miss a value changed just before the click.
+    """
+    if refused("advance"):
+        return
+    if to_time is None:
+        record = services.store().get(drill_id)
+        to_time = record.clock + float(st.session_state.get("clock_step", 15))
+    _run(
+        session.advance,
+        services.store(),
+        drill_id,
+        to_time,
+        author(),
+        version,
+        ok=_("Clock moved to {time}.").format(time=human_minutes(to_time)),
+    )
+
+
+def decide(drill_id: str, version: int) -> None:
+    if refused("decide"):
+        return
+    ss = st.session_state
+    choice = ss.get("decision_choice") or ("close", None)
+    level = ss.get("decision_level") if choice[0] == "declare_level" else None
+    target = choice[1] or (
+        ss.get("decision_target") if choice[0] not in {"declare_level", "close"} else None
+    )
+    by, rationale = str(ss.get("decision_by") or author()), str(ss.get("decision_rationale") or "")
+    # Why the cast: the choices offered are the plan's actions and the commands, and
+    # Decision validates the action against DecisionKind (a ValueError, caught below).
+    action = cast(DecisionKind, choice[0])
+    decision = Decision(action=action, target=target, level=level, by=by, rationale=rationale)
+    try:
+        verdict, _entry = session.decide(
+            services.store(), drill_id, decision, author(), rationale, version
+        )
+    except Conflict as exc:
+        state.flash("warning", str(exc))
+        return
+    except (DrillError, ValueError) as exc:
+        state.flash("error", str(exc))
+        return
+    if verdict.accepted:
+        st.session_state["decision_rationale"] = ""
+        state.flash(
+            "success",
+            _("Decision taken and saved: {decision}.").format(
+                decision=choice_label(choice, target, level)
+            ),
+        )
+    else:
+        state.flash(
+            "error",
+            _("Decision refused (saved in the log): {reason}").format(reason=verdict.reason),
+        )
+
+
+def note(drill_id: str, sim_time: float) -> None:
+    if refused("note"):
+        return
+    text = st.session_state.get("note_text", "")
+    try:
+        session.add_note(services.store(), drill_id, text, author(), sim_time)
+    except (DrillError, ValueError) as exc:
+        state.flash("error", str(exc))
+        return
+    st.session_state["note_text"] = ""
+    state.flash("success", _("Note saved."))
+
+
+def observe(drill_id: str, sim_time: float) -> None:
+    if refused("observe"):
+        return
+    step = str(st.session_state.get("observe_step"))
+    _run(
+        session.add_observation,
+        services.store(),
+        drill_id,
+        step,
+        author(),
+        sim_time,
+        ok=_("Recorded: step '{step}' done now.").format(step=step),
+    )
+
+
+def author() -> str:
+    return str(st.session_state.get("author") or "facilitator")

@@ -1,0 +1,161 @@
+"""The first part of ``drillsim run``'s summary: KPIs, targets, objectives, channels.
+
+Why a module: the run command parses, checks and runs; this turns the results into
+the table a person reads, in the language in use, with names, not ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from drillsim.text import ljust, name_of, rjust, width
+from i18n import N_, _, current_language, format_weekday, local_text
+from plans import Plan
+from plans.types import human_minutes
+from scenarios import Scenario
+from sim.analysis.montecarlo import MonteCarloResult
+from sim.analysis.stats import wilson
+
+COLUMN_LABELS = (
+    N_("P(met)"),
+    N_("95% CI"),
+    N_("KPI"),
+    N_("mean"),
+    N_("p5 - p95"),
+    N_("By channel"),
+    N_("offered"),
+    N_("service level"),
+    N_("ASA"),
+    N_("abandon"),
+    N_("available"),
+)
+"""Column headers and words translated inside the f-strings below (marked here for the catalog)."""
+
+
+def _defined(x: float) -> float | None:
+    """A figure as ``Summary.to_dict`` gives it: undefined (NaN, infinite) becomes None."""
+    return None if x is None or not math.isfinite(x) else float(x)
+
+
+def _fmt_value(kpi: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    if kpi in {"asa", "rto", "rpo"}:
+        return (
+            human_minutes(value) if value >= 1 else _("{seconds:.0f}s").format(seconds=value * 60)
+        )
+    if kpi in {"service_level", "abandonment", "availability", "occupancy"}:
+        return f"{value:.1%}" if kpi != "availability" else f"{value:.3%}"
+    return f"{value:,.1f}"
+
+
+SUMMARY_KPIS = (
+    ("service_level", N_("service level")),
+    ("asa", N_("average speed of answer")),
+    ("abandonment", N_("abandonment")),
+    ("max_queue", N_("longest queue")),
+    ("backlog", N_("ticket backlog at end")),
+    ("tickets_late", N_("tickets past a limit")),
+    ("availability", N_("availability (worst channel)")),
+    ("rto", N_("longest outage (RTO achieved)")),
+    ("rpo", N_("data lost (RPO achieved)")),
+    ("occupancy", N_("agent occupancy")),
+    ("offered", N_("contacts offered")),
+)
+
+
+def _start_text(moment: dt.datetime) -> str:
+    """'Mon 2026-03-02 08:00' / '周一 2026-03-02 08:00'."""
+    if current_language() == "en":
+        return f"{moment:%a %Y-%m-%d %H:%M}"
+    return f"{format_weekday(moment)} {moment:%Y-%m-%d %H:%M}"
+
+
+def _checks_table(title: str, rows: list[tuple[str, float, int, int]]) -> list[str]:
+    lines = ["", f"  {ljust(title, 62)}{rjust(_('P(met)'), 8)}  {_('95% CI')}"]
+    for label, probability, met, n in rows:
+        lo, hi = wilson(met, n)
+        lines.append(f"  {ljust(label, 62)}{probability:>8.0%}  [{lo:.0%}, {hi:.0%}]")
+    return lines
+
+
+def render_summary(
+    plan: Plan,
+    scenario: Scenario,
+    result: MonteCarloResult,
+    seconds: float,
+    workers: int,
+    seed: int,
+) -> str:
+    """The readable summary of a run against the plan's targets and the scenario's objectives."""
+    n = len(result.seeds)
+    lines = [
+        _(
+            "Plan '{plan}' v{version} x scenario '{scenario}': "
+            "{n} replications, seed {seed}, {workers} worker(s), {seconds:.1f} s"
+        ).format(
+            plan=plan.meta.id,
+            version=plan.meta.version,
+            scenario=scenario.meta.id,
+            n=n,
+            seed=seed,
+            workers=workers,
+            seconds=seconds,
+        ),
+        _("  {name}: {horizon} from {start}").format(
+            name=local_text(scenario.meta.name, fallback=scenario.meta.id),
+            horizon=human_minutes(scenario.horizon),
+            start=_start_text(scenario.start),
+        ),
+        "",
+        f"  {ljust(_('KPI'), 32)}{rjust(_('mean'), 10)}  {ljust(_('95% CI'), 22)}"
+        f"{ljust(_('p5 - p95'), 20)}",
+    ]
+    rows = []
+    for key, label in SUMMARY_KPIS:
+        s = result.kpis.get(key)
+        if s is None or s.n == 0:
+            continue
+        ci = f"[{_fmt_value(key, _defined(s.ci95[0]))}, {_fmt_value(key, _defined(s.ci95[1]))}]"
+        spread = f"{_fmt_value(key, _defined(s.p5))} - {_fmt_value(key, _defined(s.p95))}"
+        rows.append((_(label), _fmt_value(key, _defined(s.mean)), ci, spread))
+    ciw = max([22, *(width(r[2]) + 2 for r in rows)])
+    for text, mean_text, ci, spread in rows:
+        lines.append(
+            f"  {ljust(text, 32)}{rjust(mean_text, 10)}  {ljust(ci, ciw)}{ljust(spread, 20)}"
+        )
+    lines += _checks_table(
+        _("Target (plan)"), [(t.check.label, t.probability, t.met, t.n) for t in result.targets]
+    )
+    if result.objectives:
+        lines += _checks_table(
+            _("Objective (scenario)"),
+            [
+                (o.check.name + ": " + o.check.label, o.probability, o.met, o.n)
+                for o in result.objectives
+            ],
+        )
+    names = {c.id: name_of(plan, c.id) for c in plan.channels}
+    cw = max(12, *(width(x) + 2 for x in names.values()))
+    heads = [_("offered"), _("service level"), _("ASA"), _("abandon"), _("available")]
+    w = [max(least, width(h) + 1) for least, h in zip((9, 15, 8, 9, 11), heads, strict=True)]
+    lines += [
+        "",
+        f"  {ljust(_('By channel'), cw)}"
+        + "".join(rjust(h, x) for h, x in zip(heads, w, strict=True)),
+    ]
+    for c in plan.channels:
+
+        def mean(k: str, cid: str = c.id) -> float | None:
+            s = result.kpis.get(f"channel.{cid}.{k}")
+            return None if s is None or s.n == 0 else s.mean
+
+        lines.append(
+            f"  {ljust(names[c.id], cw)}{rjust(_fmt_value('offered', mean('offered')), w[0])}"
+            f"{rjust(_fmt_value('service_level', mean('service_level')), w[1])}"
+            f"{rjust(_fmt_value('asa', mean('asa')), w[2])}"
+            f"{rjust(_fmt_value('abandonment', mean('abandonment')), w[3])}"
+            f"{rjust(_fmt_value('availability', mean('availability')), w[4])}"
+        )
+    return "\n".join(lines)
