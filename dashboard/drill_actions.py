@@ -4,6 +4,7 @@ before the page says it was done."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 import streamlit as st
@@ -33,6 +34,7 @@ REFUSALS = {
     "decide": N_("The {role} role may not decide in a drill."),
     "note": N_("The {role} role may not note in a drill."),
     "observe": N_("The {role} role may not observe in a drill."),
+    "create": N_("The {role} role may not create or archive drills."),
 }
 
 
@@ -158,3 +160,146 @@ def observe(drill_id: str, sim_time: float) -> None:
 
 def author() -> str:
     return str(st.session_state.get("author") or "facilitator")
+
+
+# --- drill-day control: the live clock, injects, the end, the archive ---------------------
+
+
+def wall_now() -> dt.datetime:
+    """The wall clock the live drill follows (a seam: tests give it a clock they control)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _facilitator(action: str = "advance") -> bool:
+    """Whether this tab may run the drill (the facilitator); a refusal is flashed."""
+    return not refused(action)
+
+
+def start(drill_id: str, version: int) -> None:
+    """Start a live drill's clock now."""
+    if not _facilitator():
+        return
+    _run(
+        lambda: session.start_live(
+            services.store(), drill_id, version, author=author(), wall_now=wall_now()
+        ),
+        ok=_("Live clock started."),
+    )
+
+
+def pause(drill_id: str, version: int) -> None:
+    """Pause a live drill: its simulated clock stands still until it is resumed."""
+    if not _facilitator():
+        return
+    _run(
+        lambda: session.pause(
+            services.store(), drill_id, version, author=author(), wall_now=wall_now()
+        ),
+        ok=_("Drill paused: the clock stands still until you resume."),
+    )
+
+
+def resume(drill_id: str, version: int) -> None:
+    """Resume a paused live drill: the clock goes on from where it stood."""
+    if not _facilitator():
+        return
+    _run(
+        lambda: session.resume(
+            services.store(), drill_id, version, author=author(), wall_now=wall_now()
+        ),
+        ok=_("Drill resumed: the clock follows wall time again."),
+    )
+
+
+def deliver(drill_id: str, index: int, title: str, version: int) -> None:
+    """Deliver a scenario inject now, before its time."""
+    if not _facilitator():
+        return
+    _run(
+        session.deliver_inject,
+        services.store(),
+        drill_id,
+        index,
+        author(),
+        version,
+        ok=_("Inject '{title}' delivered now.").format(title=title),
+    )
+
+
+def skip(drill_id: str, index: int, title: str, version: int) -> None:
+    """Skip a scenario inject: players will not see it when its time comes."""
+    if not _facilitator():
+        return
+    _run(
+        session.skip_inject,
+        services.store(),
+        drill_id,
+        index,
+        author(),
+        version,
+        ok=_("Inject '{title}' skipped.").format(title=title),
+    )
+
+
+def adhoc(drill_id: str, version: int) -> None:
+    """Send the ad-hoc inject typed in the form, at the current clock."""
+    if not _facilitator():
+        return
+    ss = st.session_state
+    title = str(ss.get("adhoc_title") or "").strip()
+    message = str(ss.get("adhoc_message") or "").strip()
+    to = [str(r) for r in ss.get("adhoc_to") or []]
+    if not title:
+        state.flash("error", _("An ad-hoc inject needs a title."))
+        return
+    try:
+        session.add_inject(services.store(), drill_id, title, message, to, author(), version)
+    except Conflict as exc:
+        state.flash("warning", str(exc))
+        return
+    except (DrillError, ValueError) as exc:
+        state.flash("error", str(exc))
+        return
+    for key in ("adhoc_title", "adhoc_message"):
+        ss[key] = ""
+    ss["adhoc_to"] = []
+    state.flash("success", _("Ad-hoc inject '{title}' sent.").format(title=title))
+
+
+def end(drill_id: str, version: int) -> None:
+    """End the drill with the closing summary typed, once the facilitator has confirmed."""
+    if not _facilitator():
+        return
+    ss = st.session_state
+    if not ss.get("end_confirm"):
+        state.flash("warning", _("Tick 'I confirm' first: ending a drill cannot be undone."))
+        return
+    summary = str(ss.get("end_summary") or "")
+    _run(
+        lambda: session.end_drill(services.store(), drill_id, author(), version, summary=summary),
+        ok=_("Drill ended: it is read-only now. Evaluate it and write its report."),
+    )
+
+
+def archive(drill_id: str) -> None:
+    """Hide a drill from the pickers (it stays in the database and can be restored)."""
+    if not _facilitator("create"):
+        return
+    _run(
+        services.store().archive,
+        drill_id,
+        author(),
+        ok=_("Drill {id} archived: it is hidden from the lists.").format(id=drill_id),
+    )
+
+
+def restore(drill_id: str) -> None:
+    """Bring an archived drill back into the pickers."""
+    if not _facilitator("create"):
+        return
+    _run(
+        services.store().restore,
+        drill_id,
+        author(),
+        ok=_("Drill {id} restored.").format(id=drill_id),
+    )

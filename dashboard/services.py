@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import state
 from drills.paths import db_path
 from drills.store import DrillStore
+from drills.uploads_store import uploaded
 from plans.loader import bundled_plans
 from scenarios.loader import bundled_scenarios
 
@@ -44,10 +45,14 @@ def bundled_scenario_texts() -> dict[str, str]:
 
 
 def plan_texts() -> dict[str, str]:
-    """Bundled plans, then the plans uploaded in this tab."""
-    return {**bundled_plan_texts(), **state.uploads(state.UPLOADED_PLANS)}
+    """Bundled plans, then the plans uploaded (kept in the drill database, so every tab
+    and a restarted console see them), then any uploaded in this tab only."""
+    kept = uploaded(store().path, "plan")
+    return {**bundled_plan_texts(), **kept, **state.uploads(state.UPLOADED_PLANS)}
 
 
 def scenario_texts() -> dict[str, str]:
-    """Bundled scenarios, then the scenarios uploaded in this tab."""
-    return {**bundled_scenario_texts(), **state.uploads(state.UPLOADED_SCENARIOS)}
+    """Bundled scenarios, then the scenarios uploaded (kept in the drill database), then
+    any uploaded in this tab only."""
+    kept = uploaded(store().path, "scenario")
+    return {**bundled_scenario_texts(), **kept, **state.uploads(state.UPLOADED_SCENARIOS)}

@@ -10,6 +10,8 @@ import streamlit as st
 
 from dashboard import services, state
 from drills.uploads import Kind, read_upload
+from drills.uploads_store import save_upload
+from drills.uploads_store import uploaded as uploaded_texts
 from i18n import N_, _, format_count, ngettext
 from reports.aar import build_report
 from reports.render import FORMATS, render
@@ -45,18 +47,22 @@ def status_name(status: str) -> str:
 
 
 def upload_box(kind: Kind) -> None:
-    """Upload a plan or scenario; valid ones join this tab's list, bad ones show every problem."""
+    """Upload a plan or scenario: a valid one is kept in the drill database (every tab and
+    a restarted console list it); a bad one is not kept and shows every problem."""
     label = _("Upload a plan (YAML)") if kind == "plan" else _("Upload a scenario (YAML)")
     uploaded = st.file_uploader(label, type=["yaml", "yml"], key=f"{kind}_upload")
     if uploaded is None:
         return
     result = read_upload(uploaded.name, uploaded.getvalue(), kind)
     if result.ok and result.text is not None:
-        state.uploads(UPLOAD_STORE[kind])[uploaded.name] = result.text
+        db = services.store().path
+        if uploaded_texts(db, kind).get(uploaded.name) != result.text:  # once, not every rerun
+            save_upload(db, kind, uploaded.name, result.text)
+        state.uploads(UPLOAD_STORE[kind]).pop(uploaded.name, None)  # the kept text is newer
         valid = (
-            _("{file} is a valid plan; it is now in the list below for this session.")
+            _("{file} is a valid plan; it is kept and now in every list of plans.")
             if kind == "plan"
-            else _("{file} is a valid scenario; it is now in the list below for this session.")
+            else _("{file} is a valid scenario; it is kept and now in every list of scenarios.")
         )
         st.success(valid.format(file=uploaded.name))
     else:

@@ -242,7 +242,29 @@ def _entry_text(e: dict[str, Any]) -> str:
         return _("clock to {time}").format(
             time=human_minutes(float(payload.get("to", e["sim_time"])))
         )
+    if e["kind"] in ("start", "resume"):
+        return _("live clock running from {time}").format(
+            time=human_minutes(float(payload.get("clock", e["sim_time"])))
+        )
+    if e["kind"] == "pause":
+        return _("live clock paused at {time}").format(
+            time=human_minutes(float(payload.get("to", e["sim_time"])))
+        )
+    if e["kind"] == "inject":
+        return _inject_text(payload)
     return str(payload.get("text") or payload.get("step") or "")
+
+
+def _inject_text(payload: Mapping[str, Any]) -> str:
+    action = payload.get("action")
+    if action == "adhoc":
+        return _("ad-hoc inject: {title}: {message}").format(
+            title=payload.get("title", ""), message=payload.get("message", "")
+        )
+    number = int(payload.get("index", 0)) + 1  # people count injects from 1
+    if action == "skip":
+        return _("inject {index} skipped").format(index=number)
+    return _("inject {index} delivered now").format(index=number)
 
 
 ENTRY_KINDS = {
@@ -251,6 +273,10 @@ ENTRY_KINDS = {
     "note": N_("note"),
     "observation": N_("observation"),
     "end": N_("end"),
+    "start": N_("start"),
+    "pause": N_("pause"),
+    "resume": N_("resume"),
+    "inject": N_("inject"),
 }
 
 

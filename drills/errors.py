@@ -89,6 +89,24 @@ def describe_change(entry: Entry) -> str:
         )
     if entry.kind == "end":
         return _("the drill was ended by {who} (entry {seq})").format(who=who, seq=seq)
+    if entry.kind == "pause":
+        return _("the live clock was paused by {who} at {at:.1f} min (entry {seq})").format(
+            who=who, at=at, seq=seq
+        )
+    if entry.kind == "resume":
+        return _("the live clock was resumed by {who} at {at:.1f} min (entry {seq})").format(
+            who=who, at=at, seq=seq
+        )
+    if entry.kind == "inject":
+        action = p.get("action")
+        if action == "adhoc":
+            text = _("{who} sent the inject '{title}' at {at:.1f} min (entry {seq})")
+        elif action == "skip":
+            text = _("{who} skipped inject {index} at {at:.1f} min (entry {seq})")
+        else:
+            text = _("{who} delivered inject {index} at {at:.1f} min (entry {seq})")
+        number = int(p.get("index", 0)) + 1  # people count injects from 1
+        return text.format(who=who, title=p.get("title", ""), index=number, at=at, seq=seq)
     if "live_started_wall" in p:
         return _("the live clock was started by {who} at {at:.1f} min (entry {seq})").format(
             who=who, at=at, seq=seq

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from drills.evaluations import CAPABILITIES
 from drills.items import Item, coverage, fitting_scenarios, open_items
+from drills.records import DrillSummary
 from drills.schema import connect, read
+from drills.store import DrillStore
+from drills.stored_meta import stored_meta as _meta
 from i18n import _, local_text, ngettext
 from plans.model import Plan
 from scenarios.model import Scenario
@@ -135,18 +136,6 @@ class Programme:
 # --- the drill store ----------------------------------------------------------------------
 
 
-def _meta(text: str, memo: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """A stored plan's or scenario's meta block (parsed once per distinct text)."""
-    if text not in memo:
-        try:
-            data = yaml.safe_load(text)
-            meta = data.get("meta") if isinstance(data, dict) else None
-        except yaml.YAMLError:
-            meta = None
-        memo[text] = meta if isinstance(meta, dict) else {}
-    return memo[text]
-
-
 def drills_held(db_path: str | Path, plan_id: str) -> list[HeldDrill]:
     """The store's drills of the plan (by the id inside their stored plan), oldest first.
 
@@ -181,6 +170,21 @@ def drills_held(db_path: str | Path, plan_id: str) -> list[HeldDrill]:
             )
         )
     return sorted(out, key=lambda d: (d.date, d.id))
+
+
+def open_drills(db_path: str | Path, plan_id: str) -> list[DrillSummary]:
+    """The plan's drills still open (not ended, not archived), newest first."""
+    if not Path(db_path).exists():
+        return []
+    store = DrillStore(db_path)
+    memo: dict[str, dict[str, Any]] = {}
+    out = []
+    for summary in store.list_drills():
+        if summary.status != "ended" and not summary.archived:
+            plan_text = store.get(summary.id).plan_text
+            if str(_meta(plan_text, memo).get("id")) == plan_id:
+                out.append(summary)
+    return out
 
 
 def stored_plans(db_path: str | Path) -> dict[str, str]:

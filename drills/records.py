@@ -16,9 +16,23 @@ Mode = Literal["tabletop", "live"]
 MODES: tuple[Mode, ...] = ("tabletop", "live")
 """'tabletop': the room moves the clock; 'live': the clock follows the wall clock x speed."""
 
-Kind = Literal["advance", "decision", "note", "observation", "end"]
-KINDS: tuple[Kind, ...] = ("advance", "decision", "note", "observation", "end")
-BOARD_KINDS: frozenset[str] = frozenset({"advance", "decision", "end"})
+Kind = Literal[
+    "advance", "decision", "note", "observation", "end", "start", "pause", "resume", "inject"
+]
+KINDS: tuple[Kind, ...] = (
+    "advance",
+    "decision",
+    "note",
+    "observation",
+    "end",
+    "start",
+    "pause",
+    "resume",
+    "inject",
+)
+BOARD_KINDS: frozenset[str] = frozenset(
+    {"advance", "decision", "end", "start", "pause", "resume", "inject"}
+)
 """Entry kinds that change what the board shows, and so bump the drill's version.
 
 Notes and observations change nothing on the board, so they never make somebody
@@ -55,7 +69,9 @@ class Entry:
     author: str
     payload: dict[str, Any]
     """advance: {'to'}; decision: the decision's fields; note: {'text'}; observation:
-    {'step', 'observed_wall'}; end: {'text'}."""
+    {'step', 'observed_wall'}; end: {'text'}; start/resume: {'live_started_wall', 'clock'};
+    pause: {'to', 'paused_wall'}; inject: {'index', 'action'} ('deliver'/'skip') or
+    {'action': 'adhoc', 'title', 'message', 'to'}."""
     result: dict[str, Any] | None
     """decision: the verdict {'accepted', 'reason'}; otherwise None."""
     version: int | None
@@ -90,6 +106,8 @@ class DrillSummary:
     version: int
     entries: int
     """How many log entries it holds."""
+    archived: bool = False
+    """Archived: kept, but left out of the list of drills until restored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +137,25 @@ class DrillRecord:
     status: Status
     entries: tuple[Entry, ...]
     """The log, in seq order."""
+    archived: bool = False
+    """Archived: kept, but left out of the list of drills until restored."""
+
+    @property
+    def live_state(self) -> str:
+        """'tabletop', 'ended', 'not_started', 'running' or 'paused' (a live drill's clock)."""
+        if self.mode != "live":
+            return "tabletop"
+        if self.status == "ended":
+            return "ended"
+        if self.live_started_wall is not None:
+            return "running"
+        clocked = [e for e in self.entries if e.kind in ("start", "pause", "resume")]
+        return "paused" if clocked and clocked[-1].kind == "pause" else "not_started"
+
+    @property
+    def paused(self) -> bool:
+        """A live drill whose clock the facilitator paused (and has not resumed)."""
+        return self.live_state == "paused"
 
     @property
     def last_seq(self) -> int:

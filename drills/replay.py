@@ -50,8 +50,9 @@ def verdict_dict(verdict: Verdict) -> dict[str, object]:
 def open_simulation(record: DrillRecord) -> Simulation:
     """The drill's centre at its clock: the stored log replayed on a fresh simulation.
 
-    'advance' runs to its time, 'decision' runs to its time and decides; notes,
-    observations and the end change nothing. A replayed verdict that differs from the
+    'advance' (and a live drill's 'pause') runs to its time, 'decision' runs to its
+    time and decides; notes, observations, injects, start, resume and the end change
+    nothing. A replayed verdict that differs from the
     stored one raises :class:`ReplayMismatch`.
     """
     plan, scenario = load_inputs(record)
@@ -63,7 +64,7 @@ def open_simulation(record: DrillRecord) -> Simulation:
 
 
 def _replay(sim: Simulation, record: DrillRecord, entry: Entry) -> None:
-    if entry.kind == "advance":
+    if entry.kind in ("advance", "pause"):
         sim.run_until(float(entry.payload["to"]))
     elif entry.kind == "decision":
         sim.run_until(entry.sim_time)

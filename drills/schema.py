@@ -13,6 +13,11 @@ Layouts:
    (``items``, the IP matrix rows, with ``item_history``, every status change). A
    layout-1 file is brought to layout 2 by creating the new tables; its drills stay
    as they are.
+3. adds the drill day: entry kinds 'start', 'pause', 'resume' and 'inject' (the
+   ``entries`` table is rebuilt with the wider check, its rows copied as they are),
+   ``drills.archived`` and ``drills.request_id`` (one click, one drill), the
+   ``archive_history`` of who archived or restored a drill, and ``uploads`` (plans and
+   scenarios uploaded in the console, kept by kind and name).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from pathlib import Path
 
 from i18n import _
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The layout this code reads and writes."""
 
 DEFAULT_TIMEOUT = 30.0
@@ -78,6 +83,23 @@ TABLES = (
     """,
 )
 """Layout 1."""
+
+ENTRIES_3 = """
+    CREATE TABLE entries_3 (
+        drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        kind TEXT NOT NULL CHECK (kind IN ('advance', 'decision', 'note', 'observation', 'end',
+                                           'start', 'pause', 'resume', 'inject')),
+        sim_time REAL NOT NULL,
+        wall_time TEXT NOT NULL,
+        author TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        result TEXT,
+        version INTEGER,
+        PRIMARY KEY (drill_id, seq)
+    )
+    """
+"""Layout 3's log: the layout-1 table with the drill day's entry kinds."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: (
@@ -147,8 +169,43 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )
         """,
     ),
+    3: (
+        "DROP TABLE IF EXISTS entries_3",
+        ENTRIES_3,
+        "INSERT INTO entries_3 SELECT drill_id, seq, kind, sim_time, wall_time, author, payload, "
+        "result, version FROM entries",
+        "DROP TABLE entries",
+        "ALTER TABLE entries_3 RENAME TO entries",
+        "ALTER TABLE drills ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 "
+        "CHECK (archived IN (0, 1))",
+        "ALTER TABLE drills ADD COLUMN request_id TEXT",
+        "CREATE UNIQUE INDEX IF NOT EXISTS drills_by_request ON drills (request_id) "
+        "WHERE request_id IS NOT NULL",
+        """
+        CREATE TABLE IF NOT EXISTS archive_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
+            archived INTEGER NOT NULL CHECK (archived IN (0, 1)),
+            who TEXT NOT NULL CHECK (length(trim(who)) > 0),
+            wall_time TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS uploads (
+            kind TEXT NOT NULL CHECK (kind IN ('plan', 'scenario')),
+            name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+            text TEXT NOT NULL,
+            saved_wall TEXT NOT NULL,
+            PRIMARY KEY (kind, name)
+        )
+        """,
+    ),
 }
-"""Statements that bring a file from the layout before each key to that layout."""
+"""Statements that bring a file from the layout before each key to that layout.
+
+An ``ALTER TABLE ... ADD COLUMN`` is skipped when the column is already there, so a
+migration run again on a file whose version was set back does no harm.
+"""
 
 
 class NewerSchema(RuntimeError):
@@ -184,11 +241,21 @@ def ensure_schema(conn: sqlite3.Connection, path: str) -> None:
     for version in sorted(MIGRATIONS):
         if found is None or found < version:
             for statement in MIGRATIONS[version]:
-                conn.execute(statement)
+                if not _has_column(conn, statement):
+                    conn.execute(statement)
     if found is None:
         conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
     elif found < SCHEMA_VERSION:
         conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+
+
+def _has_column(conn: sqlite3.Connection, statement: str) -> bool:
+    """Whether ``statement`` adds a column that its table already has."""
+    words = statement.split()
+    if words[:2] != ["ALTER", "TABLE"] or words[3:5] != ["ADD", "COLUMN"]:
+        return False
+    table, column = words[2], words[5]
+    return any(row[1] == column for row in conn.execute(f"PRAGMA table_info({table})"))
 
 
 # --- connections for the evaluation and improvement-plan modules -----------------------

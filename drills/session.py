@@ -16,46 +16,47 @@ import math
 from typing import Any
 
 from drills import validation as check
-from drills.errors import Conflict, DrillEnded, ReplayMismatch
+from drills.errors import DrillEnded, ReplayMismatch
+from drills.injects import (
+    add_inject,
+    deliver_inject,
+    next_scheduled,
+    shown_injects,
+    skip_inject,
+    upcoming_injects,
+)
+from drills.live import live_target_time, pause, resume, start_live
+from drills.live import open_drill as _open
+from drills.live import scenario_of as _scenario
 from drills.records import DrillRecord, Entry
 from drills.replay import open_simulation, verdict_dict
 from drills.store import DrillStore
 from i18n import N_, _
 from plans.model import STEP_NAMES
 from plans.names import display_names
-from scenarios.loader import load_scenario_text
-from scenarios.model import Scenario
 from sim.response.decisions import Decision, Verdict
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 """The time zone of a plan that names none."""
 
 __all__ = (
+    "add_inject",
     "add_note",
     "add_observation",
     "advance",
     "board",
     "decide",
+    "deliver_inject",
     "end_drill",
     "live_target_time",
     "next_inject_time",
     "open_simulation",
+    "pause",
+    "resume",
+    "skip_inject",
     "start_live",
+    "upcoming_injects",
 )
-
-
-def _open(store: DrillStore, drill_id: str, expected_version: int | None) -> DrillRecord:
-    """The drill as it is now, refused when the writer looked at an older board."""
-    record = store.get(drill_id)
-    if expected_version is not None and expected_version != record.version:
-        raise Conflict(
-            drill_id, expected_version, record.version, record.changes_since(expected_version)
-        )
-    return record
-
-
-def _scenario(record: DrillRecord) -> Scenario:
-    return load_scenario_text(record.scenario_text, record.scenario_name)
 
 
 # --- the clock ---------------------------------------------------------------------------
@@ -101,61 +102,11 @@ def advance(
 
 
 def next_inject_time(record: DrillRecord) -> float | None:
-    """When the next scenario inject after the clock is delivered (None: no more)."""
-    times = sorted(float(i.at) for i in _scenario(record).injects if i.at > record.clock)
-    return times[0] if times else None
+    """When the next scenario inject after the clock is due (None: no more).
 
-
-def live_target_time(record: DrillRecord, wall_now: dt.datetime) -> float:
-    """Where a live drill's clock should be at ``wall_now`` (an aware datetime).
-
-    The clock when the live clock started, plus the wall minutes since, times the
-    speed, capped at the horizon. A tabletop drill, a live one not started
-    or an ended one stays at its clock.
+    Injects delivered early or skipped by hand are not waited for.
     """
-    if record.mode != "live" or record.live_started_wall is None or record.status == "ended":
-        return record.clock
-    started = check.parse_wall(record.live_started_wall)
-    now = check.parse_wall(check.wall_iso(wall_now))
-    elapsed = max(0.0, (now - started).total_seconds() / 60.0)
-    base = record.live_started_clock if record.live_started_clock is not None else 0.0
-    return min(base + elapsed * record.speed, float(_scenario(record).horizon))
-
-
-def start_live(
-    store: DrillStore,
-    drill_id: str,
-    expected_version: int | None,
-    author: str = "facilitator",
-    wall_now: dt.datetime | None = None,
-) -> DrillRecord:
-    """Start (or restart after a pause) a live drill's clock from its current clock."""
-    record = _open(store, drill_id, expected_version)
-    if record.mode != "live":
-        raise ValueError(
-            _(
-                "drill '{drill}' is a tabletop drill: "
-                "its clock moves only when the room advances it"
-            ).format(drill=drill_id)
-        )
-    if record.status == "ended":
-        raise DrillEnded(drill_id)
-    started = check.wall_iso(wall_now) if wall_now is not None else check.now_iso()
-    store.append(
-        drill_id,
-        "note",
-        record.clock,
-        author,
-        {
-            "text": _("live clock started at {clock:.1f} min, x{speed:g}").format(
-                clock=record.clock, speed=record.speed
-            ),
-            "live_started_wall": started,
-        },
-        expected_version=record.version,
-        new_live_start=started,
-    )
-    return store.get(drill_id)
+    return next_scheduled(record, _scenario(record))
 
 
 # --- decisions, notes, observations --------------------------------------------------------
@@ -259,9 +210,12 @@ def end_drill(
 def board(record: DrillRecord) -> dict[str, Any]:
     """The status board at the drill's clock: the centre, the injects delivered, the log.
 
-    Keys of :meth:`sim.engine.simulation.Simulation.state`, plus ``injects`` (delivered so far,
-    oldest first: at, title, message, to), ``log`` (entries as dicts) and ``drill``
-    (id, name, mode, status, clock, version, next_inject, timezone).
+    Keys of :meth:`sim.engine.simulation.Simulation.state`, plus ``injects`` (shown to the
+    players so far, oldest first: at, title, message, to, index, adhoc, by; see
+    :func:`drills.injects.shown_injects`), ``log`` (entries as dicts; a decision's
+    also has ``by``, the role who decided, beside ``author``, who entered it) and
+    ``drill`` (id, name, mode, status, clock, version, next_inject, timezone,
+    live_state, paused, archived).
 
     For people: ``names`` (every plan id -> its name in the language in use), a
     ``name`` beside the ``id`` of each channel, system and site, ``timezone`` (the
@@ -285,11 +239,7 @@ def board(record: DrillRecord) -> dict[str, Any]:
                 drill=record.id, time=state["time"], clock=record.clock
             )
         )
-    state["injects"] = [
-        {"at": float(i.at), "title": i.title, "message": i.message, "to": list(i.to)}
-        for i in sorted(scenario.injects, key=lambda i: i.at)
-        if i.at <= record.clock
-    ]
+    state["injects"] = shown_injects(record, scenario)
     names = display_names(plan)
     state["names"] = names
     for key in ("channels", "systems", "sites"):
@@ -301,10 +251,10 @@ def board(record: DrillRecord) -> dict[str, Any]:
     said = iter(verdicts)
     for e in state["log"]:
         if e["kind"] == "decision":
+            e["by"] = e["payload"].get("by") or e["author"]
             verdict = next(said, None)
             if verdict is not None:
                 e["reason"] = str(verdict.reason)
-    upcoming = sorted(float(i.at) for i in scenario.injects if i.at > record.clock)
     state["drill"] = {
         "id": record.id,
         "name": record.name,
@@ -312,7 +262,10 @@ def board(record: DrillRecord) -> dict[str, Any]:
         "status": record.status,
         "clock": record.clock,
         "version": record.version,
-        "next_inject": upcoming[0] if upcoming else None,
+        "next_inject": next_scheduled(record, scenario),
         "timezone": timezone,
+        "live_state": record.live_state,
+        "paused": record.paused,
+        "archived": record.archived,
     }
     return state

@@ -98,14 +98,18 @@ class DrillStore:
         speed: float = 1.0,
         participants: Iterable[Participant | Mapping[str, Any]] = (),
         *,
-        start_live: bool = True,
+        start_live: bool = False,
+        request_id: str | None = None,
     ) -> DrillRecord:
         """Store a new drill at clock 0, version 0, and return it.
 
         The plan and scenario texts are loaded and checked against each other first
         (:class:`plans.ModelFileError` lists every problem), because the drill is
-        rebuilt from them on every view. A live drill's clock starts now unless
-        ``start_live`` is False (then :func:`drills.session.start_live`).
+        rebuilt from them on every view; a participant's role must be one of the
+        plan's (a typo names the closest). A live drill waits for the facilitator's
+        Start (:func:`drills.session.start_live`) unless ``start_live`` is True (then
+        its clock starts now). The same ``request_id`` given twice returns the drill
+        the first call created: one click, one drill, however often it is sent.
         """
         name = check.drill_name(name)
         plan_name = check.source_name(plan_name, "plan")
@@ -114,17 +118,25 @@ class DrillStore:
         drill_seed = check.seed(seed)
         drill_speed = check.speed(speed)
         people = check.participants(participants)
-        check.inputs(plan_name, plan_text, scenario_name, scenario_text)
+        plan = check.inputs(plan_name, plan_text, scenario_name, scenario_text)
+        check.participant_roles(people, plan)
+        request = None if request_id is None else str(request_id).strip() or None
         created = check.now_iso()
         live = drill_mode == "live" and start_live
         with self._connect() as conn, _write(conn):
+            if request is not None:
+                first = conn.execute(
+                    "SELECT id FROM drills WHERE request_id = ?", (request,)
+                ).fetchone()
+                if first is not None:
+                    return self.get(first["id"])
             number = _next_number(conn, "drills")
             drill_id = f"drill-{number:04d}"
             conn.execute(
                 """INSERT INTO drills (id, name, created_wall, plan_name, plan_text, scenario_name,
                    scenario_text, seed, mode, speed, live_started_wall, live_started_clock,
-                   participants)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   participants, request_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     drill_id,
                     name,
@@ -139,18 +151,20 @@ class DrillStore:
                     created if live else None,
                     0.0 if live else None,
                     json.dumps([p.to_dict() for p in people]),
+                    request,
                 ),
             )
         return self.get(drill_id)
 
-    def list_drills(self) -> list[DrillSummary]:
-        """Every drill, newest first."""
+    def list_drills(self, include_archived: bool = False) -> list[DrillSummary]:
+        """Every drill, newest first; archived ones only with ``include_archived``."""
         with self._connect() as conn:
             rows = conn.execute(
                 """SELECT d.id, d.name, d.created_wall, d.plan_name, d.scenario_name, d.mode,
-                          d.status, d.clock, d.version,
+                          d.status, d.clock, d.version, d.archived,
                           (SELECT count(*) FROM entries e WHERE e.drill_id = d.id) AS n
-                   FROM drills d ORDER BY d.rowid DESC"""
+                   FROM drills d WHERE ? OR d.archived = 0 ORDER BY d.rowid DESC""",
+                (1 if include_archived else 0,),
             ).fetchall()
         return [
             DrillSummary(
@@ -164,9 +178,33 @@ class DrillStore:
                 float(r["clock"]),
                 int(r["version"]),
                 int(r["n"]),
+                bool(r["archived"]),
             )
             for r in rows
         ]
+
+    def archive(self, drill_id: str, author: str) -> DrillRecord:
+        """Hide the drill from the list of drills; it is kept whole and can be restored."""
+        return self._set_archived(drill_id, author, True)
+
+    def restore(self, drill_id: str, author: str) -> DrillRecord:
+        """Bring an archived drill back into the list of drills."""
+        return self._set_archived(drill_id, author, False)
+
+    def _set_archived(self, drill_id: str, author: str, archived: bool) -> DrillRecord:
+        who = check.author(author)
+        with self._connect() as conn, _write(conn):
+            done = conn.execute(
+                "UPDATE drills SET archived = ? WHERE id = ?", (int(archived), drill_id)
+            )
+            if done.rowcount == 0:
+                raise UnknownDrill(drill_id)
+            conn.execute(
+                "INSERT INTO archive_history (drill_id, archived, who, wall_time) "
+                "VALUES (?, ?, ?, ?)",
+                (drill_id, int(archived), who, check.now_iso()),
+            )
+        return self.get(drill_id)
 
     def get(self, drill_id: str) -> DrillRecord:
         """The drill with its whole log in seq order; :class:`UnknownDrill` if absent."""
@@ -197,6 +235,7 @@ class DrillStore:
         new_clock: float | None = None,
         *,
         new_live_start: str | None = None,
+        stop_live: bool = False,
     ) -> Entry:
         """Write one log entry in one transaction; it is on disk when this returns.
 
@@ -205,8 +244,8 @@ class DrillStore:
         ('advance', 'decision', 'end', or any that moves the clock or starts the live
         clock) bump the version; notes and observations do not. ``new_clock`` sets the
         clock; ``new_live_start`` (ISO UTC) restarts the live clock from the current
-        clock; an 'end' entry ends the drill. An ended drill refuses entries that
-        change the board (:class:`DrillEnded`).
+        clock; ``stop_live`` stops it (a pause); an 'end' entry ends the drill. An ended
+        drill refuses entries that change the board (:class:`DrillEnded`).
         """
         entry_kind = check.kind(kind)
         time = check.minutes(sim_time, N_("the entry's simulated time"))
@@ -216,7 +255,9 @@ class DrillStore:
         clock = None if new_clock is None else check.minutes(new_clock, N_("the new clock"))
         live_start = None if new_live_start is None else check.wall_iso(new_live_start)
         wall = check.now_iso()
-        bumps = entry_kind in BOARD_KINDS or clock is not None or live_start is not None
+        bumps = (
+            entry_kind in BOARD_KINDS or clock is not None or live_start is not None or stop_live
+        )
         with self._connect() as conn, _write(conn):
             row = conn.execute(
                 "SELECT version, status, clock FROM drills WHERE id = ?", (drill_id,)
@@ -246,11 +287,12 @@ class DrillStore:
                 conn.execute(
                     """UPDATE drills SET version = ?, clock = coalesce(?, clock),
                        status = CASE WHEN ? = 'end' THEN 'ended' ELSE status END,
-                       live_started_wall = coalesce(?, live_started_wall),
+                       live_started_wall = CASE WHEN ? THEN NULL
+                                                ELSE coalesce(?, live_started_wall) END,
                        live_started_clock = CASE WHEN ? IS NULL THEN live_started_clock
                                                  ELSE clock END
                        WHERE id = ?""",
-                    (version, clock, entry_kind, live_start, live_start, drill_id),
+                    (version, clock, entry_kind, int(stop_live), live_start, live_start, drill_id),
                 )
         return Entry(
             drill_id,
@@ -326,4 +368,5 @@ def _record(row: sqlite3.Row, entries: list[Entry]) -> DrillRecord:
         version=int(row["version"]),
         status=row["status"],
         entries=tuple(entries),
+        archived=bool(row["archived"]),
     )

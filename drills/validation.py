@@ -8,16 +8,18 @@ out later when the drill no longer opens.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import math
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from drills.records import KINDS, MODES, Kind, Mode, Participant
 from i18n import N_, _
 from plans.issues import ModelFileError
 from plans.loader import load_plan_text
+from plans.model import Plan
 from scenarios import check_against_plan
 from scenarios.loader import load_scenario_text
 
@@ -155,13 +157,40 @@ def participants(values: Iterable[Participant | Mapping[str, Any]]) -> tuple[Par
     return tuple(out)
 
 
-def inputs(plan_name: str, plan_text: str, scenario_name: str, scenario_text: str) -> None:
-    """The plan and scenario load and fit each other; raise ModelFileError listing problems."""
+def inputs(plan_name: str, plan_text: str, scenario_name: str, scenario_text: str) -> Plan:
+    """The plan, once plan and scenario load and fit each other (else ModelFileError)."""
     plan = load_plan_text(plan_text, plan_name)
     scenario = load_scenario_text(scenario_text, scenario_name)
     issues = check_against_plan(plan, scenario)
     if issues:
         raise ModelFileError(scenario_name, issues)
+    return plan
+
+
+def known_role(role: str, roles: Sequence[str], who: str) -> str:
+    """A role id of the plan; a typo is refused with the closest role id (``who`` names it)."""
+    if role in roles:
+        return role
+    close = difflib.get_close_matches(role, roles, n=1, cutoff=0.6)
+    if close:
+        raise ValueError(
+            _("{who}: unknown role '{role}' (did you mean '{close}'?)").format(
+                who=who, role=role, close=close[0]
+            )
+        )
+    raise ValueError(
+        _("{who}: unknown role '{role}' (the plan's roles: {roles})").format(
+            who=who, role=role, roles=", ".join(roles)
+        )
+    )
+
+
+def participant_roles(people: Iterable[Participant], plan: Plan) -> None:
+    """Every participant's role (when given) is one of the plan's roles."""
+    roles = [r.id for r in plan.roles]
+    for p in people:
+        if p.role:
+            known_role(p.role, roles, _("participant '{name}'").format(name=p.name))
 
 
 def kind(value: object) -> Kind:

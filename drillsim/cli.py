@@ -12,7 +12,18 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from drillsim import check, compare, console, items, programme, report, run, schema, staff
+from drillsim import (
+    check,
+    compare,
+    console,
+    drill,
+    items,
+    programme,
+    report,
+    run,
+    schema,
+    staff,
+)
 from drillsim.lang import SubParsers, add_lang, install, start
 from i18n import _
 
@@ -51,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_parser(sub)
     compare.add_parser(sub)
     console.add_parser(sub)
+    drill.add_parser(sub)
     report.add_parser(sub)
     items.add_parser(sub)
     programme.add_parser(sub)

@@ -8,11 +8,15 @@ database, whatever directory it is started from.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from drills.access import CODE_ENV_PREFIX, HASHES_ENV, ROLES, codes_from_env, encode_hashes
@@ -155,7 +159,58 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     sys.stdout.flush()
+    return serve(command(args.host, args.port), env)
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+GRACE_SECONDS = 10.0
+"""How long the server has to stop after SIGTERM or SIGINT before it is killed."""
+
+
+def _signal_group(group: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):  # the group is gone
+        os.killpg(group, sig)
+
+
+def serve(cmd: list[str], env: dict[str, str], grace: float = GRACE_SECONDS) -> int:
+    """Run the server in a process group of its own; stop the whole group on a signal.
+
+    Why its own group: a SIGTERM (a service manager, ``kill``) to this process alone
+    would otherwise leave Streamlit serving the port without us. SIGTERM or SIGINT
+    (Ctrl-C) is passed to the group; what is still running after ``grace`` seconds
+    is killed, and so is anything the server left behind in its group.
+    Returns the server's exit status, 0 when it was stopped by a signal.
+    """
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+    group = proc.pid  # a new session: its leader's pid is the group id
+    asked: list[int] = []
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        asked.append(signum)
+        _signal_group(group, signum)
+
+    previous = {}
     try:
-        return subprocess.run(command(args.host, args.port), env=env, check=False).returncode
-    except KeyboardInterrupt:
-        return 0
+        for sig in STOP_SIGNALS:
+            previous[sig] = signal.signal(sig, stop)
+    except ValueError:
+        pass  # not the main thread: signals stay with whoever handles them there
+    try:
+        deadline: float | None = None
+        while proc.poll() is None:
+            if asked and deadline is None:
+                deadline = time.monotonic() + grace
+            if deadline is not None and time.monotonic() > deadline:
+                _signal_group(group, signal.SIGKILL)
+            try:
+                proc.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                continue
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if proc.poll() is None:
+            _signal_group(group, signal.SIGKILL)
+            proc.wait()
+        _signal_group(group, signal.SIGKILL)  # whatever the server left in its group
+    return 0 if asked else proc.returncode

@@ -26,7 +26,9 @@ from drillsim.run_summary import render_summary
 from i18n import _
 from plans import ModelFileError, Plan
 from plans.issues import Issue
+from plans.types import parse_duration
 from sim.analysis.backends import BACKENDS, make_backend
+from sim.analysis.intervals import interval_rows, write_intervals_csv
 from sim.analysis.journal import build_journal, write_journal
 from sim.analysis.montecarlo import default_workers, run_monte_carlo
 from sim.response.controller import POLICIES, Policy
@@ -94,7 +96,40 @@ def add_parser(sub: Any) -> None:
             "only repair restores service) or 'scripted FILE' (timed decisions from a YAML file)"
         ),
     )
+    p.add_argument(
+        "--interval",
+        type=interval_minutes,
+        metavar="LENGTH",
+        help=_(
+            "also report each channel by interval of LENGTH (e.g. 15m, 30m): offered, service "
+            "level, ASA, abandonment and occupancy, with 95%% CI (in the journal's intervals)"
+        ),
+    )
+    p.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help=_("with --interval: write the interval rows to FILE (CSV, for a spreadsheet)"),
+    )
     p.set_defaults(handler=run)
+
+
+def interval_minutes(text: str) -> float:
+    """argparse type: a positive duration such as '30m', in minutes."""
+    try:
+        minutes = parse_duration(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if minutes <= 0:
+        raise argparse.ArgumentTypeError(
+            _("an interval must be longer than zero, got '{text}'").format(text=text)
+        )
+    return minutes
+
+
+def _unwritable(path: Path | None) -> bool:
+    """Whether an output path is a folder or lies in a folder that does not exist."""
+    return path is not None and (path.is_dir() or not path.parent.exists())
 
 
 def parse_policy(values: list[str]) -> tuple[Policy, Path | None]:
@@ -191,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
         script = load_script(script_path, plan) if script_path is not None else None
     except BadInput as exc:
         return report_bad_input(exc)
-    if args.json is not None and (args.json.is_dir() or not args.json.parent.exists()):
+    if _unwritable(args.json):
         print(
             _(
                 "drillsim: --json {path}: not a writable file path "
@@ -199,6 +234,18 @@ def run(args: argparse.Namespace) -> int:
             ).format(path=args.json),
             file=sys.stderr,
         )
+        return 2
+    if _unwritable(args.csv):
+        print(
+            _(
+                "drillsim: --csv {path}: not a writable file path "
+                "(is it a folder, or does its folder exist?)"
+            ).format(path=args.csv),
+            file=sys.stderr,
+        )
+        return 2
+    if args.csv is not None and args.interval is None:
+        print(_("drillsim: --csv goes with --interval (e.g. --interval 30m)"), file=sys.stderr)
         return 2
     workers = args.workers or default_workers()
     started = dt.datetime.now(dt.UTC)
@@ -233,6 +280,7 @@ def run(args: argparse.Namespace) -> int:
             policy=policy,
             script=script,
             backend=backend,
+            interval=args.interval,
         )
     finally:
         backend.close()
@@ -247,6 +295,17 @@ def run(args: argparse.Namespace) -> int:
             "python3 dev.py console), then open http://127.0.0.1:8501"
         )
     )
+    if args.interval is not None and args.csv is None and args.json is None:
+        print(
+            "\n"
+            + _(
+                "Interval figures are kept in the journal (--json OUT) and in a CSV file "
+                "(--csv FILE); add one of them to keep them."
+            )
+        )
+    if args.csv is not None:
+        write_intervals_csv(interval_rows(plan, scenario, result), args.csv)
+        print("\n" + _("Interval rows written to {path}").format(path=args.csv))
     if args.json is not None:
         journal = build_journal(
             plan,

@@ -32,6 +32,13 @@ COLUMN_LABELS = (
 )
 """Column headers and words translated inside the f-strings below (marked here for the catalog)."""
 
+CLASS_LABELS = (
+    ("urgent", N_("urgent")),
+    ("ordinary", N_("ordinary")),
+    ("complex", N_("complex")),
+)
+"""The classes of service (manual 2.1.3), in the order of the by-class table."""
+
 
 def _defined(x: float) -> float | None:
     """A figure as ``Summary.to_dict`` gives it: undefined (NaN, infinite) becomes None."""
@@ -158,4 +165,39 @@ def render_summary(
             f"{rjust(_fmt_value('abandonment', mean('abandonment')), w[3])}"
             f"{rjust(_fmt_value('availability', mean('availability')), w[4])}"
         )
+    lines += _class_table(result)
     return "\n".join(lines)
+
+
+def _class_table(result: MonteCarloResult) -> list[str]:
+    """Live contacts by class of service: service level, ASA, abandonment, P(wait)."""
+
+    def mean(cls: str, k: str) -> float | None:
+        s = result.kpis.get(f"class.{cls}.{k}")
+        return None if s is None or s.n == 0 else _defined(s.mean)
+
+    shown = [
+        (cls, _(label)) for cls, label in CLASS_LABELS if mean(cls, "service_level") is not None
+    ]
+    if not shown:
+        return []
+    cw = max(12, *(width(label) + 2 for _cls, label in shown), width(_("By class")) + 2)
+    heads = [_("service level"), _("ASA"), _("abandon"), _("P(wait)")]
+    kpis = ("service_level", "asa", "abandonment", "service_level")
+    w = [max(least, width(h) + 1) for least, h in zip((15, 8, 9, 9), heads, strict=True)]
+    lines = [
+        "",
+        f"  {ljust(_('By class'), cw)}"
+        + "".join(rjust(h, x) for h, x in zip(heads, w, strict=True)),
+    ]
+    for cls, label in shown:
+        cells = [
+            _fmt_value(kpi, mean(cls, key))
+            for kpi, key in zip(
+                kpis, ("service_level", "asa", "abandonment", "p_wait"), strict=True
+            )
+        ]
+        lines.append(
+            f"  {ljust(label, cw)}" + "".join(rjust(c, x) for c, x in zip(cells, w, strict=True))
+        )
+    return lines

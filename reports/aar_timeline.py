@@ -9,6 +9,7 @@ with; that is a job of its own beside the sections that only print records.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.figure import Figure as MplFigure
@@ -63,15 +64,22 @@ def timeline_blocks(aar: AarInput, figures: list[Figure]) -> list[Block]:
         return [Paragraph(_("No drill was played, so there is no timeline."))]
     end = aar.until if aar.until is not None else aar.scenario.horizon
     events: list[tuple[float, int, int, tuple[str, str, str, str]]] = []
+    by_hand = _handled(aar.entries)
     for i, inj in enumerate(aar.scenario.injects):
-        if inj.at <= end:
-            who = _("to {roles}").format(roles=_(", ").join(inj.to)) if inj.to else _("to everyone")
+        hand = by_hand.get(i)
+        at = float(inj.at)
+        if hand is not None and hand["payload"].get("action") == "deliver":
+            at = min(at, float(hand["sim_time"]))
+        if at <= end:
+            who = _to(inj.to)
             expected = local_text(inj.expected_action)
             outcome = _("expected: {action}").format(action=expected) if expected else ""
+            if hand is not None:
+                outcome = _hand_outcome(hand, expected)
             what = _("{title}: {message}").format(
                 title=local_text(inj.title), message=local_text(inj.message)
             )
-            events.append((inj.at, 0, i, (_(KINDS["inject"]), who, what, outcome)))
+            events.append((at, 0, i, (_(KINDS["inject"]), who, what, outcome)))
     if aar.room is not None and aar.room.response is not None:
         i = 0
         for incident in aar.room.response.incidents:
@@ -97,6 +105,29 @@ def timeline_blocks(aar: AarInput, figures: list[Figure]) -> list[Block]:
     header = (_("Sim time"), _("Clock"), _("Kind"), _("Who"), _("What"), _("Outcome"))
     out: list[Block] = [Table(header, rows)]
     return out + list(figures)
+
+
+def _to(roles: Any) -> str:
+    return _("to {roles}").format(roles=_(", ").join(roles)) if roles else _("to everyone")
+
+
+def _handled(entries: Sequence[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Scenario inject index -> the log entry that delivered it early or skipped it."""
+    out: dict[int, dict[str, Any]] = {}
+    for e in entries:
+        payload = e.get("payload") or {}
+        if e["kind"] == "inject" and payload.get("action") in ("deliver", "skip"):
+            out.setdefault(int(payload["index"]), e)
+    return out
+
+
+def _hand_outcome(entry: dict[str, Any], expected: str) -> str:
+    who = str(entry.get("author", ""))
+    if (entry.get("payload") or {}).get("action") == "skip":
+        return _("skipped by {who}: not shown to the players").format(who=who)
+    if expected:
+        return _("delivered early by {who}; expected: {action}").format(who=who, action=expected)
+    return _("delivered early by {who}").format(who=who)
 
 
 def _step_outcome(step: Any, end: float) -> str:
@@ -162,6 +193,12 @@ def _entry_row(e: dict[str, Any], tz: str) -> tuple[str, str, str, str] | None:
             ),
             _("wall clock {time}").format(time=seen),
         )
+    if kind == "inject" and payload.get("action") == "adhoc":
+        what = _("{title}: {message}").format(
+            title=str(payload.get("title", "")), message=str(payload.get("message", ""))
+        )
+        outcome = _("ad-hoc inject, sent by {who}").format(who=author)
+        return _(KINDS["inject"]), _to(payload.get("to") or ()), what, outcome
     if kind == "end":
         text = str(payload.get("text") or "")
         return (

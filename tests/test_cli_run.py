@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -149,3 +150,36 @@ def test_run_on_each_backend_gives_the_same_journal(tmp_path):
 def test_scheduler_needs_dask(capsys):
     assert main(["run", "-n", "1", "--scheduler", "tcp://127.0.0.1:1"]) == 2
     assert "--scheduler goes with --backend dask" in capsys.readouterr().err
+
+
+def test_run_interval_csv_has_one_row_per_channel_and_interval(tmp_path, capsys):
+    out, journal_path = tmp_path / "out.csv", tmp_path / "journal.json"
+    args = ["run", "-n", "3", "--workers", "1", "--seed", "7", "--interval", "30m"]
+    assert main([*args, "--csv", str(out), "--json", str(journal_path)]) == 0
+    assert "By class" in capsys.readouterr().out
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    journal = json.loads(journal_path.read_text())
+    channels = [c["id"] for c in journal["plan"]["channels"]]
+    intervals = 16  # the default scenario runs 8 hours
+    assert len(rows) == len(channels) * intervals == len(journal["intervals"])
+    assert {r["channel"] for r in rows} == set(channels)
+    assert rows[0]["start"] == "2026-03-02T08:00:00" and rows[-1]["start"] == "2026-03-02T15:30:00"
+    for figure in ("offered", "service_level", "asa", "abandonment", "occupancy"):
+        assert {f"{figure}_mean", f"{figure}_ci_low", f"{figure}_ci_high"} <= set(rows[0])
+    phone = [r for r in rows if r["channel"] == "phone"]
+    assert sum(float(r["offered_mean"]) for r in phone) == pytest.approx(
+        journal["kpis"]["channel.phone.offered"]["mean"]
+    )
+    first = journal["intervals"][0]
+    assert first["channel"] == channels[0] and set(first["service_level"]) == {"mean", "ci95"}
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_run_csv_into_missing_folder_is_refused_before_running(tmp_path, capsys):
+    args = ["run", "-n", "1", "--interval", "30m", "--csv", str(tmp_path / "no" / "out.csv")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "--csv" in err and "not a writable file path" in err and "running" not in err
+    assert main(["run", "-n", "1", "--csv", str(tmp_path / "out.csv")]) == 2
+    assert "--csv goes with --interval" in capsys.readouterr().err

@@ -23,4 +23,6 @@ def test_default_run_matches_the_golden_journal(tmp_path, capsys):
     journal = json.loads(out.read_text())
     golden = json.loads(GOLDEN.read_text())
     for key in ("kpis", "targets", "objectives"):
-        assert journal[key] == golden[key], key
+        # every figure of the golden copy is unchanged; figures added later may join it
+        changed = {k for k, v in golden[key].items() if journal[key].get(k) != v}
+        assert not changed, f"{key}: {sorted(changed)[:10]}"

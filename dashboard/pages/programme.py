@@ -4,6 +4,7 @@ the scenario to drill next, and the open improvement items. Read-only for review
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import cast
 
 import streamlit as st
@@ -13,8 +14,8 @@ from dashboard.signin import require_role
 from dashboard.widgets import show_flash, shown, status_name
 from drills import items
 from drills.errors import DrillError
-from drills.programme import programme
-from i18n import N_, _
+from drills.programme import open_drills, programme
+from i18n import N_, _, ngettext
 from plans.loader import load_plan_text
 from plans.names import display_names
 
@@ -85,6 +86,32 @@ def _status(item_id: int) -> None:
         state.flash("error", str(exc))
 
 
+def open_list(db: Path, plan_id: str) -> None:
+    """The plan's drills not ended: they do not count as held; a link to each."""
+    running = open_drills(db, plan_id)
+    if not running:
+        return
+    n = len(running)
+    st.warning(
+        ngettext(
+            "{n} drill is not ended: it does not count as held (not in the gaps, "
+            "not as the last full drill) until it is ended on the Drill page.",
+            "{n} drills are not ended: they do not count as held (not in the gaps, "
+            "not as the last full drill) until they are ended on the Drill page.",
+            n,
+        ).format(n=n)
+    )
+    for d in running:
+        st.page_link(
+            "pages/drill.py",
+            label=_("{name} ({id}, not ended: does not count): open it on the Drill page").format(
+                name=d.name, id=d.id
+            ),
+            icon=":material/timer:",
+            query_params={"drill": d.id},
+        )
+
+
 def main() -> None:
     """Render the page."""
     require_role()
@@ -116,6 +143,7 @@ def main() -> None:
         )
     held = [{**d.to_dict(), "status": status_name(d.status)} for d in prog.drills]
     st.dataframe(held, hide_index=True, key="held", column_config=columns)
+    open_list(db, plan.meta.id)
     left, right = st.columns(2)
     since = prog.window_start
     left.markdown("**" + _("Event classes not drilled since {date}").format(date=since) + "**")

@@ -19,6 +19,7 @@ from typing import Any, get_args
 
 from plans.model import Plan
 from scenarios.model import Metric, Scenario
+from sim.analysis.intervals import interval_rows
 from sim.analysis.montecarlo import MonteCarloResult
 
 JOURNAL_VERSION = 1
@@ -35,7 +36,14 @@ OVERALL_IN_REPLICATIONS: tuple[str, ...] = (
     "blocked",
     "dropped",
 )
-"""The KPIs kept for every replication (all KPIs are summarised in ``kpis``)."""
+"""The KPIs that lead every replication's row, in this order; every other KPI of
+``kpis`` follows them, sorted (so each figure summarised is there per replication too)."""
+
+
+def replication_keys(result: MonteCarloResult) -> list[str]:
+    """Keys of a replication's row: the leading ones, then every other KPI, sorted."""
+    lead = [k for k in OVERALL_IN_REPLICATIONS if k in result.columns]
+    return lead + sorted(set(result.columns) - set(lead))
 
 
 def versions() -> dict[str, str]:
@@ -77,14 +85,11 @@ def build_journal(
 ) -> dict[str, Any]:
     """The journal as plain data, ready for JSON."""
     n = len(result.seeds)
+    keys = replication_keys(result)
     per_replication = [
-        {
-            "seed": s,
-            **{k: result.columns[k][i] for k in OVERALL_IN_REPLICATIONS if k in result.columns},
-        }
-        for i, s in enumerate(result.seeds)
+        {"seed": s, **{k: result.columns[k][i] for k in keys}} for i, s in enumerate(result.seeds)
     ]
-    journal = {
+    journal: dict[str, Any] = {
         "journal_version": JOURNAL_VERSION,
         "kind": "monte_carlo",
         "status": "completed",
@@ -103,13 +108,16 @@ def build_journal(
         "targets": {c.check.name: c.to_dict() for c in result.targets},
         "objectives": {c.check.name: c.to_dict() for c in result.objectives},
         "replication_kpis": per_replication,
-        "meta": {
-            "started": started.isoformat(),
-            "ended": ended.isoformat(),
-            "duration_seconds": (ended - started).total_seconds(),
-            "workers": workers,
-            "host": platform.node(),
-        },
+    }
+    if result.interval is not None:
+        journal["interval_minutes"] = result.interval
+        journal["intervals"] = interval_rows(plan, scenario, result)
+    journal["meta"] = {
+        "started": started.isoformat(),
+        "ended": ended.isoformat(),
+        "duration_seconds": (ended - started).total_seconds(),
+        "workers": workers,
+        "host": platform.node(),
     }
     return _clean(journal)
 

@@ -12,7 +12,7 @@ import math
 import os
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -22,9 +22,11 @@ from scenarios.model import Scenario
 from sim.analysis.backends import Backend, chunks, make_backend
 from sim.analysis.stats import Summary, summarise, wilson
 from sim.analysis.targets import Check, objective_checks, objective_values, plan_targets
+from sim.engine.class_metrics import measures
+from sim.engine.interval_metrics import interval_kpis
 from sim.engine.metrics import Kpis, replication_kpis
 from sim.engine.rng import replication_seeds
-from sim.engine.simulation import simulate
+from sim.engine.simulation import Simulation, simulate
 from sim.response.controller import Policy
 from sim.response.decisions import DecisionScript
 from sim.response.metrics import response_kpis
@@ -39,16 +41,36 @@ class ReplicationResult:
     seed: int
     kpis: Kpis
     objectives: Kpis
+    intervals: Kpis = field(default_factory=dict)
+    """Figures by channel and interval (:mod:`sim.engine.interval_metrics`), if asked for."""
 
 
 def run_replication(
-    plan: Plan, scenario: Scenario, policy: Policy, script: DecisionScript | None, seed: int
+    plan: Plan,
+    scenario: Scenario,
+    policy: Policy,
+    script: DecisionScript | None,
+    seed: int,
+    interval: float | None = None,
 ) -> ReplicationResult:
-    """One replication, reduced to its KPIs (the records stay in the worker)."""
-    records = simulate(plan, scenario, seed, policy, script)
+    """One replication, reduced to its KPIs (the records stay in the worker).
+
+    With ``interval`` (minutes), also its figures by channel and interval; these need
+    the group that served each contact, which only the simulation object holds.
+    """
+    by_interval: Kpis = {}
+    if interval is None:
+        records = simulate(plan, scenario, seed, policy, script)
+    else:
+        sim = Simulation(plan, scenario, seed, policy=policy, script=script)
+        records = sim.run()
+        groups = np.asarray(sim.c_group[: len(records)], dtype=np.int64)
+        by_interval = interval_kpis(records, plan, interval, groups, sim.g_skills)
+        sim.release()
     kpis = replication_kpis(records, plan)
+    kpis.update(measures(records, plan))
     kpis.update(response_kpis(records))
-    return ReplicationResult(seed, kpis, objective_values(records, plan, scenario))
+    return ReplicationResult(seed, kpis, objective_values(records, plan, scenario), by_interval)
 
 
 def default_workers() -> int:
@@ -57,10 +79,15 @@ def default_workers() -> int:
 
 
 def run_chunk(
-    plan: Plan, scenario: Scenario, policy: Policy, script: DecisionScript | None, seeds: list[int]
+    plan: Plan,
+    scenario: Scenario,
+    policy: Policy,
+    script: DecisionScript | None,
+    seeds: list[int],
+    interval: float | None = None,
 ) -> list[ReplicationResult]:
     """Several replications in one task (one process or Dask task runs a whole chunk)."""
-    return [run_replication(plan, scenario, policy, script, seed) for seed in seeds]
+    return [run_replication(plan, scenario, policy, script, seed, interval) for seed in seeds]
 
 
 def chunk_size(replications: int, workers: int) -> int:
@@ -76,10 +103,11 @@ def iter_replications(
     policy: Policy = "plan",
     script: DecisionScript | None = None,
     backend: Backend | None = None,
+    interval: float | None = None,
 ) -> Iterator[ReplicationResult]:
     """Replication results in seed order, computed on ``backend`` (default: a process
     pool of ``workers``, or this process when ``workers`` is 1)."""
-    task = partial(run_chunk, plan, scenario, policy, script)
+    task = partial(run_chunk, plan, scenario, policy, script, interval=interval)
     own = backend is None
     runner = make_backend("process", workers) if own else backend
     assert runner is not None
@@ -128,12 +156,21 @@ class MonteCarloResult:
     kpis: dict[str, Summary]
     targets: list[CheckResult]
     objectives: list[CheckResult]
+    interval: float | None = None
+    """Length of the intervals in minutes, when the run was asked for them."""
+    interval_columns: dict[str, array[float]] = field(default_factory=dict)
+    """Every replication's value of every figure by channel and interval, in seed order."""
 
     def values(self, kpi: str) -> np.ndarray:
         """One KPI's values over the replications, in seed order."""
         return (
             np.frombuffer(self.columns[kpi], dtype=float) if kpi in self.columns else np.array([])
         )
+
+    def interval_values(self, key: str) -> np.ndarray:
+        """One figure of one channel and interval over the replications, in seed order."""
+        column = self.interval_columns.get(key)
+        return np.frombuffer(column, dtype=float) if column is not None else np.array([])
 
 
 class Accumulator:
@@ -144,7 +181,9 @@ class Accumulator:
     all the summaries and percentiles need.
     """
 
-    def __init__(self, plan: Plan, scenario: Scenario) -> None:
+    def __init__(self, plan: Plan, scenario: Scenario, interval: float | None = None) -> None:
+        self.interval = interval
+        self.interval_columns: dict[str, array[float]] = {}
         self.targets = plan_targets(plan)
         self.objectives = objective_checks(scenario)
         self.seeds: list[int] = []
@@ -156,14 +195,9 @@ class Accumulator:
         """Fold in one replication (in seed order)."""
         n = len(self.seeds)
         self.seeds.append(result.seed)
-        for key, value in result.kpis.items():
-            column = self.columns.get(key)
-            if column is None:
-                column = self.columns[key] = array("d", [math.nan] * n)
-            column.append(value)
-        for column in self.columns.values():
-            if len(column) == n:  # a KPI this replication did not report
-                column.append(math.nan)
+        _fold(self.columns, result.kpis, n)
+        if self.interval is not None:
+            _fold(self.interval_columns, result.intervals, n)
         for i, check in enumerate(self.targets):
             self.targets_met[i] += check.met(result.kpis.get(check.kpi, math.nan))
         for i, check in enumerate(self.objectives):
@@ -184,7 +218,21 @@ class Accumulator:
                 CheckResult(c, m, n)
                 for c, m in zip(self.objectives, self.objectives_met, strict=True)
             ],
+            self.interval,
+            self.interval_columns,
         )
+
+
+def _fold(columns: dict[str, array[float]], values: Kpis, n: int) -> None:
+    """Append one replication's values to the columns (nan where it reported none)."""
+    for key, value in values.items():
+        column = columns.get(key)
+        if column is None:
+            column = columns[key] = array("d", [math.nan] * n)
+        column.append(value)
+    for column in columns.values():
+        if len(column) == n:  # a KPI this replication did not report
+            column.append(math.nan)
 
 
 def run_monte_carlo(
@@ -197,11 +245,15 @@ def run_monte_carlo(
     policy: Policy = "plan",
     script: DecisionScript | None = None,
     backend: Backend | None = None,
+    interval: float | None = None,
 ) -> MonteCarloResult:
-    """Run ``replications`` replications from ``seed`` and aggregate them."""
+    """Run ``replications`` replications from ``seed`` and aggregate them.
+
+    ``interval`` (minutes): also keep figures by channel and interval of that length.
+    """
     seeds = replication_seeds(seed, replications)
-    acc = Accumulator(plan, scenario)
-    results = iter_replications(plan, scenario, seeds, workers, policy, script, backend)
+    acc = Accumulator(plan, scenario, interval)
+    results = iter_replications(plan, scenario, seeds, workers, policy, script, backend, interval)
     for done, result in enumerate(results, start=1):
         acc.add(result)
         if progress is not None:

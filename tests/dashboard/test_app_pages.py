@@ -191,6 +191,10 @@ def test_live_drill_clock_follows_wall_time(app, tmp_path):
     app.radio(key="new_mode").set_value("live")
     app.number_input(key="new_speed").set_value(600.0)  # 10 simulated minutes a wall second
     create(app, name="Live drill")
+    assert "not started" in app.info[0].value  # a live drill waits for the facilitator
+    app.button(key="live_start").click().run()
+    started = DrillStore(tmp_path / "drills.sqlite").get("drill-0001")
+    assert started.live_state == "running" and [e.kind for e in started.entries][0] == "start"
     time.sleep(1.5)
     app.session_state["live_last_move"] = 0.0  # as if the refresh period had passed
     app.run()

@@ -58,9 +58,32 @@ def create_drill(page, name="Browser drill"):
 
 
 def choose(page, label, option):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     settle(page)
-    page.get_by_label(label).click()
-    page.get_by_role("option", name=option).click()
+    box = page.get_by_label(label)
+    box.scroll_into_view_if_needed()
+    settle(page)
+    box.click()
+    wanted = page.get_by_role("option", name=option)
+    try:
+        wanted.wait_for(timeout=3000)
+    except PlaywrightTimeout:  # a click that only scrolled the box into view: open it again
+        box.click()
+    wanted.click()
+
+
+def whole_page(page, path):
+    """A screenshot of the whole page: the app scrolls inside its own pane, so the
+    window is made as tall as the page first (the width stays as it is)."""
+    settle(page)
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight))"
+    )
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": min(int(height) + 80, 8000)})
+    settle(page)
+    page.screenshot(path=str(path), full_page=True)
 
 
 def test_short_drill_by_clicks(console, browser):
@@ -146,6 +169,43 @@ def test_drill_page_in_chinese(console, browser):
     page.screenshot(path=str(ARTIFACTS / "drill_page_zh.png"), full_page=True)
     record = DrillStore(console.db).get("drill-0001")
     assert record.name == "台风桌面演练" and [e.kind for e in record.entries] == ["advance"]
+
+
+def test_drill_day_mid_drill_and_ended_at_1280_px(console, browser):
+    """The Drill page a facilitator reads on a laptop: mid-drill, then after End."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(TIMEOUT)
+    page.goto(console.url)
+    page.get_by_text("Drill console").first.wait_for()
+    create_drill(page, "Drill day")
+    click(page, "To next inject")
+    wait_text(page, "Clock moved to 1h05m")
+    click(page, "To next inject")
+    wait_text(page, "Clock moved to 1h30m")
+    choose(page, "Decision", "Activate backup: crm_standby")
+    click(page, "Take decision")
+    wait_text(page, "Decision taken and saved")
+    wait_text(page, "What is coming")
+    wait_text(page, "Service level since T+0")
+    assert page.get_by_role("button", name="Deliver now").count() >= 1
+    assert page.get_by_text("Deploy", exact=True).count() == 0  # no developer menu
+    whole_page(page, ARTIFACTS / "drill_day_mid.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    settle(page)
+    page.get_by_test_id("stExpander").filter(has_text="Closing summary").get_by_text(
+        "End drill"
+    ).first.click()
+    page.get_by_label("Closing summary (optional)").fill("Standby up; commander approved late.")
+    page.get_by_text("I confirm: end the drill now. It becomes read-only.").click()
+    page.locator('[data-testid^="stBaseButton-primary"]', has_text="End drill").click()
+    wait_text(page, "This drill has ended")
+    wait_text(page, "Standby up; commander approved late.")
+    assert page.get_by_role("button", name="To next inject").count() == 0
+    assert page.get_by_role("button", name="Take decision").count() == 0
+    assert page.get_by_role("button", name="Deliver now").count() == 0
+    whole_page(page, ARTIFACTS / "drill_day_ended.png")
+    record = DrillStore(console.db).get("drill-0001")
+    assert record.status == "ended" and record.entries[-1].payload["text"].startswith("Standby")
 
 
 @pytest.fixture(autouse=True)

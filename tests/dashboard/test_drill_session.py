@@ -319,7 +319,7 @@ def test_notes_observations_and_the_end(store: DrillStore, new_drill) -> None:
 
 
 def test_live_clock_follows_the_wall_clock(store: DrillStore, new_drill) -> None:
-    drill = new_drill(store, mode="live", speed=2.0)
+    drill = new_drill(store, mode="live", speed=2.0, start_live=True)
     started = dt.datetime.fromisoformat(drill.live_started_wall)
     assert session.live_target_time(drill, started) == 0.0
     assert session.live_target_time(drill, started + dt.timedelta(minutes=10)) == pytest.approx(

@@ -48,8 +48,8 @@ def test_create_list_get_round_trip(store: DrillStore, new_drill) -> None:
     second = new_drill(store, name="  Live run  ", mode="live", speed=4, seed=0)
     assert second.id == "drill-0002"
     assert second.name == "Live run"
-    assert second.live_started_wall == second.created_wall
-    assert second.live_started_clock == 0.0
+    assert second.live_started_wall is None  # a live drill waits for the facilitator's Start
+    assert second.live_started_clock is None and second.live_state == "not_started"
     summaries = store.list_drills()
     assert [s.id for s in summaries] == ["drill-0002", "drill-0001"]
     assert summaries[1].name == "Monday CRM outage"

@@ -47,11 +47,21 @@ def extracted(domain: str) -> dict[str, list[str]]:
 
 
 def catalog(domain: str):
-    path = LOCALE / f"{domain}.po"
-    if not path.exists():
+    """The domain's catalog: ``<domain>.po`` and any ``<domain>-<part>.po`` beside it."""
+    paths = sorted(LOCALE.glob(f"{domain}.po")) + sorted(LOCALE.glob(f"{domain}-*.po"))
+    if not paths:
         return None
-    with path.open("rb") as fh:
-        return read_po(fh)
+    merged = None
+    for path in paths:
+        with path.open("rb") as fh:
+            cat = read_po(fh)
+        if merged is None:
+            merged = cat
+            continue
+        for message in cat:
+            if message.id:
+                merged[message.id] = message
+    return merged
 
 
 def fields(text: str) -> set[str]:
