@@ -17,7 +17,12 @@ from reports.aar import build_report
 from reports.render import FORMATS, render
 from reports.source import aar_for_drill
 
-MIME = {"md": "text/markdown", "html": "text/html", "pdf": "application/pdf"}
+MIME = {
+    "md": "text/markdown",
+    "html": "text/html",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 T = TypeVar("T")
 UPLOAD_STORE = {"plan": state.UPLOADED_PLANS, "scenario": state.UPLOADED_SCENARIOS}
@@ -118,22 +123,30 @@ def report_download(drill_id: str) -> None:
         step=50,
         key="report_mc",
     )
+    version = services.store().get(drill_id).version
+    wanted = (drill_id, version, fmt, int(runs))
     if st.button(_("Prepare the report"), key="prepare_report"):
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         with st.spinner(_("Building the report...")):
             aar = aar_for_drill(
                 services.store().path, drill_id, now, now.date(), monte_carlo=int(runs)
             )
-            st.session_state["report_bytes"] = (drill_id, fmt, render(build_report(aar), fmt))
+            st.session_state["report_bytes"] = (wanted, render(build_report(aar), fmt))
     prepared = st.session_state.get("report_bytes")
-    if prepared and prepared[0] == drill_id:
-        _drill, kind, data = prepared
+    # Only the file of the chosen drill, version and format: switching the format asks
+    # for the report again rather than offering the previous format's file.
+    if prepared and prepared[0][:3] == wanted[:3]:
+        data = prepared[1]
         st.download_button(
             _("Download the report ({format}, {size} bytes)").format(
-                format=kind, size=format_count(len(data))
+                format=fmt, size=format_count(len(data))
             ),
             data,
-            file_name=f"{drill_id}-aar{FORMATS[kind]}",
-            mime=MIME[kind],
-            key="download_report",
+            file_name=f"{drill_id}-aar{FORMATS[fmt]}",
+            mime=MIME[fmt],
+            key=f"download_report_{drill_id}_{version}_{fmt}",
+        )
+    elif prepared and prepared[0][0] == drill_id:
+        st.caption(
+            _("The report prepared is of another format or an older drill state: prepare it again.")
         )

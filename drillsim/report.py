@@ -30,7 +30,10 @@ def add_parser(sub: Any) -> None:
         "drill", metavar="DRILL", help=_("drill id (e.g. drill-0001) or a run journal JSON file")
     )
     p.add_argument(
-        "--format", choices=sorted(FORMATS), default="md", help=_("md, html or pdf (default md)")
+        "--format",
+        choices=sorted(FORMATS),
+        default="md",
+        help=_("md, html, pdf or docx (default md)"),
     )
     p.add_argument(
         "--out", type=Path, help=_("output file (default: <drill><ext> in the current folder)")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from docx import Document
 from pypdf import PdfReader
 
 from drills import session
@@ -42,7 +43,7 @@ def drill_db(tmp_path):
     return db
 
 
-@pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
+@pytest.mark.parametrize("fmt", ["md", "html", "pdf", "docx"])
 def test_report_from_a_drill(drill_db, tmp_path, capsys, fmt):
     out = tmp_path / f"aar.{fmt}"
     assert (
@@ -53,6 +54,11 @@ def test_report_from_a_drill(drill_db, tmp_path, capsys, fmt):
     if fmt == "pdf":
         text = "".join(page.extract_text() for page in PdfReader(str(out)).pages)
         assert "Overview" in text and "Improvement plan" in text
+    elif fmt == "docx":
+        doc = Document(str(out))
+        text = "\n".join(p.text for p in doc.paragraphs)
+        assert "1 Overview" in text and "Report drill" in text
+        assert doc.inline_shapes  # the charts, as pictures
     else:
         text = out.read_text()
         assert "Report drill" in text and "Results against targets" in text

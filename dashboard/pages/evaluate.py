@@ -4,6 +4,7 @@ and its after-action report to download. Thin: storage and drafting live in the 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from dashboard.signin import require_role
 from dashboard.widgets import pick_drill, report_download, show_flash, shown, status_name
 from drills import evaluations, items
 from drills.errors import DrillError
+from drills.export import TABLES, export_drill
 from i18n import N_, _, ngettext
 from plans.loader import load_plan_text
 from plans.names import name_of
@@ -29,6 +31,16 @@ NODE_KINDS = {
     "site": N_("site"),
     "resource": N_("resource"),
 }
+
+EXPORTS = {
+    "log": N_("Log (CSV)"),
+    "notes": N_("Notes (CSV)"),
+    "observations": N_("Observations (CSV)"),
+    "ratings": N_("Ratings (CSV)"),
+    "findings": N_("Findings (CSV)"),
+    "items": N_("Improvement items (CSV)"),
+}
+"""Button label of each export file (as ``drillsim drill export`` writes them)."""
 
 
 def _db() -> str:
@@ -235,7 +247,25 @@ def main() -> None:
                 args=(picked, record.plan_text, record.plan_name),
             )
 
+    csv_downloads(picked, record.version)
     report_download(picked)
+
+
+def csv_downloads(drill_id: str, version: int) -> None:
+    """The drill's records as CSV files, one button each (the files of ``drill export``)."""
+    st.subheader(_("Records as CSV"))
+    with tempfile.TemporaryDirectory(prefix="drillsim-export-") as folder:
+        files = export_drill(_db(), drill_id, "csv", folder)
+        data = {table: path.read_bytes() for table, path in zip(TABLES, files, strict=True)}
+    cols = st.columns(3)
+    for i, table in enumerate(TABLES):
+        cols[i % 3].download_button(
+            _(EXPORTS[table]),
+            data[table],
+            file_name=f"{drill_id}-{table}.csv",
+            mime="text/csv",
+            key=f"csv_{table}_{drill_id}_{version}",
+        )
 
 
 main()
