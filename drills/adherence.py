@@ -54,6 +54,9 @@ def adherence(
 
     Kinds of finding:
 
+    * ``done_before_start``: a step done before it started (the room acted, e.g.
+      declared a level, before the simulation reached the step): the order of the
+      steps was not kept, and the step has no duration to judge;
     * ``late``: a step done past its limit;
     * ``not_done``: a step past its due time and not done, started or not (the
       review falls after the run and is never asked for);
@@ -130,7 +133,16 @@ def _step_findings(incident: Incident, due: dict[str, float], now: float) -> lis
                     ).format(name=name, at=_at(due[step.step])),
                 )
             continue
-        if step.done is not None and step.late(now):
+        if done_before_start(step):
+            add(
+                "done_before_start",
+                step.step,
+                _(
+                    "{name} was done at {done}, before the step started at {started} "
+                    "(the room acted before the simulation reached it)"
+                ).format(name=name, done=_at(step.done), started=_at(step.started)),
+            )
+        elif step.done is not None and step.late(now):
             add(
                 "late",
                 step.step,
@@ -294,6 +306,11 @@ def _action_findings(
                 }
             )
     return out
+
+
+def done_before_start(step: Any) -> bool:
+    """Whether a response step was done before it started (its 'duration' would be negative)."""
+    return step.started is not None and step.done is not None and step.done < step.started - EPS
 
 
 def step_words(step: str) -> str:

@@ -19,12 +19,12 @@ from dataclasses import replace
 from typing import Any
 
 from drills.adherence import CHECKED_STEPS, EPS, TAKEN, Finding, adherence, due_times
-from drills.kpis import DEBRIEF_KPIS, spec_for
+from drills.kpis import DEBRIEF_KPIS, RESTORATION_KPIS, spec_for
 from i18n import N_, _
 from plans.model import Plan
 from scenarios.model import Scenario
-from sim.analysis.targets import Check, plan_targets
-from sim.engine.metrics import Kpis, kpis_for
+from sim.analysis.targets import Check, open_outages, plan_targets, restoration_met
+from sim.engine.metrics import Kpis, disruptions, kpis_for
 from sim.engine.records import RunRecords
 from sim.engine.simulation import Simulation
 from sim.response.controller import Policy
@@ -35,6 +35,7 @@ __all__ = [
     "CHECKED_STEPS",
     "COMPARED_POLICIES",
     "EPS",
+    "RESTORATION_KPIS",
     "TAKEN",
     "TARGET_CHECKS",
     "TARGET_PREFIXES",
@@ -45,6 +46,7 @@ __all__ = [
     "decision_effects",
     "due_times",
     "kpi_table",
+    "not_restored",
     "run_kpis",
 ]
 
@@ -121,8 +123,13 @@ def kpi_table(
     float, None when undefined) and ``<run>_met`` (True/False, None without a target).
     Targets come from :func:`sim.analysis.targets.plan_targets`; an undefined value counts as
     met, as it does there. Give ``until`` when the runs were stopped before the horizon.
+
+    The RTO's ``<run>_met`` follows :func:`sim.analysis.targets.restoration_met`: not
+    met once the end of play passed the target time with a service still down, None
+    (not yet known) before; :func:`not_restored` tells which runs' value is a lower bound.
     """
     values = {name: run_kpis(rec, plan, until) for name, rec in runs.items()}
+    still_down = {name: open_outages(as_of(rec, until)) for name, rec in runs.items()}
     checks = plan_targets(plan)
     rows: list[dict[str, Any]] = []
     for spec in DEBRIEF_KPIS:
@@ -135,8 +142,26 @@ def kpi_table(
             row[f"{name}_met"] = (
                 all(c.met(kpis.get(c.kpi, math.nan)) for c in judged) if judged else None
             )
+        if spec.key in RESTORATION_KPIS and judged:
+            for name in values:
+                row[f"{name}_met"] = restoration_met(row[name], still_down[name], judged[0])
         rows.append(row)
     return rows
+
+
+def not_restored(runs: dict[str, RunRecords], until: float | None = None) -> set[str]:
+    """The runs whose longest outage was still going at the end of play.
+
+    Their RTO achieved is a lower bound: 'not restored by the end of play (at least 45m)'.
+    """
+    out = set()
+    for name, rec in runs.items():
+        ended = as_of(rec, until)
+        down = open_outages(ended)
+        longest = max((b - a for _what, a, b, _how in disruptions(ended)), default=0.0)
+        if down and max(down) >= longest - EPS:
+            out.add(name)
+    return out
 
 
 def _checks_for(key: str, checks: list[Check]) -> list[Check]:

@@ -84,7 +84,10 @@ def _step_outcome(where: dict[str, str], times: list[StepTime]) -> Outcome:
         (
             t
             for t in times
-            if t.started is None or t.done is None or t.done - t.started > t.limit + EPS
+            if t.started is None
+            or t.done is None
+            or t.done - t.started > t.limit + EPS
+            or t.done < t.started - EPS  # done before it started: the order was not kept
         ),
         None,
     )
@@ -103,6 +106,11 @@ def _step_outcome(where: dict[str, str], times: list[StepTime]) -> Outcome:
         text = _("in {drill}, {step} of {cls} was never started (limit {limit})")
     elif bad.done is None:
         text = _("in {drill}, {step} of {cls} was not done by the end (limit {limit})")
+    elif bad.done < bad.started - EPS:
+        text = _(
+            "in {drill}, {step} of {cls} was done before it started: the room acted "
+            "before the simulation reached it (limit {limit})"
+        )
     else:
         text = _("in {drill}, {step} of {cls} took {took} (limit {limit})")
         return False, text.format(took=human_minutes(bad.done - bad.started), limit=limit, **where)

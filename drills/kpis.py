@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from i18n import N_, _
 from plans.types import human_minutes
@@ -67,11 +67,45 @@ def spec_for(key: str) -> KpiSpec:
     return SPECS.get(key, KpiSpec(key, key.replace("_", " ").capitalize(), "count", None))
 
 
+RESTORATION_KPIS = ("rto",)
+"""KPIs measured on restoration: a service still down at the end makes them a lower bound."""
+
+
 def duration_text(minutes: float) -> str:
-    """'30m', '1h30m', or whole days as '1d', '7d' (a step limit of 168h00m reads badly)."""
+    """'30m', '1h30m', or whole days as '1d', '7d' (a step limit of 168h00m reads badly).
+
+    A negative duration is written with its sign in front of its size ('-5m', '-1h52m'),
+    never as ``divmod`` of a negative number would give it ('-1h55m' for -5 minutes).
+    """
+    if minutes < 0:
+        return "-" + duration_text(-minutes)
     if minutes >= 1440 and float(minutes) % 1440 == 0:
         return f"{int(minutes // 1440)}d"
     return human_minutes(minutes)
+
+
+def run_value(row: dict[str, Any], run: str, still_down: bool = False) -> str:
+    """A run's value in a :func:`drills.debrief.kpi_table` row, as a person reads it.
+
+    ``still_down``: the run is one of :func:`drills.debrief.not_restored`; its
+    restoration time (RTO achieved) is then a lower bound: 'not restored by the end
+    of play (at least 45m)'.
+    """
+    if still_down and row["kpi"] in RESTORATION_KPIS:
+        return _("not restored by the end of play (at least {duration})").format(
+            duration=duration_text(row[run] or 0.0)
+        )
+    return format_value(row["kpi"], row[run])
+
+
+def met_text(row: dict[str, Any], run: str, still_down: bool = False) -> str:
+    """Whether a run met the row's target: 'yes', 'NO', 'n/a'; with a service still down
+    (``still_down``, as for :func:`run_value`), 'not met' or 'not yet known' (see
+    :func:`sim.analysis.targets.restoration_met`)."""
+    met = row.get(f"{run}_met")
+    if still_down and row["kpi"] in RESTORATION_KPIS:
+        return _("not met") if met is False else _("yes") if met else _("not yet known")
+    return {True: _("yes"), False: _("NO"), None: _("n/a")}[met]
 
 
 def format_value(key: str, value: float | None) -> str:

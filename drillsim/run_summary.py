@@ -15,7 +15,8 @@ from plans import Plan
 from plans.types import human_minutes
 from scenarios import Scenario
 from sim.analysis.montecarlo import MonteCarloResult
-from sim.analysis.stats import wilson
+from sim.analysis.stats import count_ci95, wilson
+from sim.analysis.targets import check_text
 
 COLUMN_LABELS = (
     N_("P(met)"),
@@ -72,6 +73,11 @@ SUMMARY_KPIS = (
 )
 
 
+COUNT_KPIS = frozenset({"max_queue", "backlog", "tickets_late", "offered"})
+"""Counts: their interval is :func:`sim.analysis.stats.count_ci95` (a bootstrap
+percentile interval with a fixed seed), which never goes below 0."""
+
+
 def _start_text(moment: dt.datetime) -> str:
     """'Mon 2026-03-02 08:00' / '周一 2026-03-02 08:00'."""
     if current_language() == "en":
@@ -124,7 +130,8 @@ def render_summary(
         s = result.kpis.get(key)
         if s is None or s.n == 0:
             continue
-        ci = f"[{_fmt_value(key, _defined(s.ci95[0]))}, {_fmt_value(key, _defined(s.ci95[1]))}]"
+        low, high = count_ci95(result.values(key)) if key in COUNT_KPIS else s.ci95
+        ci = f"[{_fmt_value(key, _defined(low))}, {_fmt_value(key, _defined(high))}]"
         spread = f"{_fmt_value(key, _defined(s.p5))} - {_fmt_value(key, _defined(s.p95))}"
         rows.append((_(label), _fmt_value(key, _defined(s.mean)), ci, spread))
     ciw = max([22, *(width(r[2]) + 2 for r in rows)])
@@ -133,7 +140,11 @@ def render_summary(
             f"  {ljust(text, 32)}{rjust(mean_text, 10)}  {ljust(ci, ciw)}{ljust(spread, 20)}"
         )
     lines += _checks_table(
-        _("Target (plan)"), [(t.check.label, t.probability, t.met, t.n) for t in result.targets]
+        _("Target (plan)"),
+        [
+            (check_text(t.check.name, t.check.label, plan), t.probability, t.met, t.n)
+            for t in result.targets
+        ],
     )
     if result.objectives:
         lines += _checks_table(

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from drills.adherence import CHECKED_STEPS, adherence
-from drills.debrief import kpi_table
-from drills.kpis import duration_text, format_value
+from drills.adherence import CHECKED_STEPS, adherence, done_before_start
+from drills.debrief import kpi_table, not_restored
+from drills.kpis import RESTORATION_KPIS, duration_text, format_value, run_value
 from i18n import N_, _, local_text
 from plans.analysis import readiness_findings
 from plans.model import STEP_NAMES, Plan
@@ -30,11 +30,11 @@ TARGET_NAMES = {
     "service_level": N_("service level"),
 }
 TARGET_SOURCES = {
-    "rto": "SOURCE 5.3",
-    "rpo": "SOURCE 5.3",
-    "availability": "SOURCE 5.3",
-    "service_level": "SOURCE 4.1",
-    "tickets_late": "SOURCE 2.1.3, 2.2.2",
+    "rto": N_("manual 5.3"),
+    "rpo": N_("manual 5.3"),
+    "availability": N_("manual 5.3"),
+    "service_level": N_("manual 4.1"),
+    "tickets_late": N_("manual 2.1.3, 2.2.2"),
 }
 TARGET_CAPABILITY = {
     "rto": "handle_coordinate",
@@ -77,9 +77,10 @@ def draft_findings(aar: AarInput) -> list[FindingText]:
         ]
     runs = report_runs(aar)
     if "room" in runs:
+        down = not_restored(runs, aar.until)
         for row in kpi_table(runs, aar.plan, aar.until):
             if row["kpi"] in TARGET_CAPABILITY and row["room_met"] is False:
-                found.append(_target_area(row, aar.plan))
+                found.append(_target_area(row, aar.plan, down))
     found += [
         _readiness_area(aar.plan, f)
         for f in readiness_findings(aar.plan, aar.today)
@@ -97,7 +98,7 @@ def _flow_step(plan: Plan, record: Any, incident_id: str, step: str) -> tuple[st
 
 
 def _step_reference(event_class: str, step: str, limit: float) -> str:
-    return _("Plan flow {event_class}, step '{step}', limit {limit} (SOURCE 7.2)").format(
+    return _("Plan flow {event_class}, step '{step}', limit {limit} (manual 7.2)").format(
         event_class=event_class, step=step, limit=duration_text(limit)
     )
 
@@ -109,6 +110,8 @@ def _step_strengths(plan: Plan, record: Any) -> list[FindingText]:
             step = incident.steps.get(name)
             if step is None or step.done is None or step.started is None or step.late(step.done):
                 continue
+            if done_before_start(step):
+                continue  # an area about the order of steps (adherence), never a strength
             out.append(
                 FindingText(
                     "strength",
@@ -136,6 +139,11 @@ ADHERENCE_ANALYSIS = {
     "not_done": N_(
         "The step was not finished in time: check whether its owner was called and "
         "knew the step was theirs."
+    ),
+    "done_before_start": N_(
+        "The step was recorded done before it started: the room acted before the step "
+        "was reached, so the flow's order of steps was not kept. Check whether the room "
+        "knows the order of the steps and who hands over to whom."
     ),
     "skipped": N_("The step was skipped: check whether the flow's order is known to the room."),
     "out_of_order": N_(
@@ -174,12 +182,12 @@ def _adherence_area(plan: Plan, record: Any, finding: dict[str, Any]) -> Finding
         if role.deputies:
             reference = _(
                 "Plan role '{role}' ({name}): holder {holder}, deputies {deputies}, "
-                "answer within {within} (SOURCE 7.1)"
+                "answer within {within} (manual 7.1)"
             ).format(**fields)
         else:
             reference = _(
                 "Plan role '{role}' ({name}): holder {holder}, deputies none, "
-                "answer within {within} (SOURCE 7.1)"
+                "answer within {within} (manual 7.1)"
             ).format(**fields)
         capability: str = owned[0] if owned else "activate"
     else:
@@ -221,15 +229,25 @@ TARGET_ANALYSIS = {
 """First root-cause sentence of a missed target, by whether the plan's own run met it."""
 
 
-def _target_area(row: dict[str, Any], plan: Plan) -> FindingText:
+def _target_area(row: dict[str, Any], plan: Plan, down: set[str]) -> FindingText:
     kpi = row["kpi"]
     others = [
-        _("{run}: {value}").format(run=_(RUNS[n]).lower(), value=format_value(kpi, row[n]))
+        _("{run}: {value}").format(run=_(RUNS[n]).lower(), value=run_value(row, n, n in down))
         for n in ("plan", "none")
         if n in row
     ]
-    fields = {"kpi": _(str(row["label"])), "value": format_value(kpi, row["room"])}
-    if others:
+    fields = {"kpi": _(str(row["label"])), "value": run_value(row, "room", "room" in down)}
+    if "room" in down and kpi in RESTORATION_KPIS:
+        fields["value"] = duration_text(row["room"] or 0.0)
+        observed = _(
+            "{kpi}: in the room's run the service was not restored by the end of play "
+            "(down at least {value})."
+        ).format(**fields)
+        if others:
+            observed = _("{observed} Same seed: {others}.").format(
+                observed=observed, others=_("; ").join(others)
+            )
+    elif others:
         observed = _("{kpi} was {value} in the room's run ({others}, same seed).").format(
             others=_("; ").join(others), **fields
         )
@@ -237,7 +255,7 @@ def _target_area(row: dict[str, Any], plan: Plan) -> FindingText:
         observed = _("{kpi} was {value} in the room's run.").format(**fields)
     analysis = _(TARGET_ANALYSIS[row.get("plan_met")])
     reference = _("Target {target} ({source})").format(
-        target=target_text(kpi, row, plan), source=TARGET_SOURCES[kpi]
+        target=target_text(kpi, row, plan), source=_(TARGET_SOURCES[kpi])
     )
     return FindingText("area", TARGET_CAPABILITY[kpi], observed, reference, analysis)
 
@@ -255,6 +273,6 @@ def _readiness_area(plan: Plan, finding: Any) -> FindingText:
         reference,
         _(
             "A weakness of the written plan itself, found by the readiness checks before the "
-            "drill: revise the plan (SOURCE 7.2 step 6)."
+            "drill: revise the plan (manual 7.2 step 6)."
         ),
     )

@@ -1,9 +1,10 @@
-"""The after-action report as Markdown (GitHub flavour): text only, figures named.
+"""The after-action report as Markdown (GitHub flavour): text only, the charts left to HTML and PDF.
 
 Why escape: evaluators' texts and the drill log are user input; a '|' would split a
 table cell, a '<' could open raw HTML in whatever renders the file, a '*' or '#'
-would change the layout. Markdown cannot hold the charts, so each is named on its
-own 'Figure N: caption' line, as in the HTML and PDF renderings.
+would change the layout. Markdown cannot hold the charts, and a caption belongs
+only where its figure is, so the first chart is replaced by one line saying the charts
+are in the HTML and PDF reports, and no caption is printed.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def _table(table: Table) -> list[str]:
 def to_markdown(report: Report) -> str:
     """The report as one Markdown document, ending with a newline."""
     out: list[str] = []
+    figures_noted = False
     for section in report.sections:
         level = "#" if section.key == "cover" else "##"
         out += [f"{level} {escape(section.heading)}", ""]
@@ -78,8 +80,11 @@ def to_markdown(report: Report) -> str:
             elif isinstance(block, Table):
                 out += _table(block)
             elif isinstance(block, Figure):
-                caption = _("Figure {number}: {caption}")
-                out.append(caption.format(number=block.number, caption=escape(block.caption)))
+                if figures_noted:
+                    continue  # a caption goes only where its figure is: not here
+                figures_noted = True
+                note = _("The charts of this section are in the HTML and PDF reports.")
+                out.append(f"*{note}*")
             out.append("")
     if report.draft:
         out += ["---", "", f"**{_('DRAFT')}**", ""]

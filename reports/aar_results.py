@@ -8,15 +8,36 @@ each be read, and checked against the golden report, on its own.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from drills.debrief import kpi_table
-from drills.kpis import DEBRIEF_KPIS, duration_text, format_value, spec_for
+import numpy as np
+
+from drills.debrief import as_of, kpi_table, not_restored
+from drills.kpis import (
+    DEBRIEF_KPIS,
+    RESTORATION_KPIS,
+    duration_text,
+    format_value,
+    met_text,
+    run_value,
+    spec_for,
+)
 from i18n import N_, _
+from plans.model import Plan
 from plans.types import human_minutes
 from reports.aar_drafts import target_text
 from reports.aar_model import Block, Heading, Paragraph, Table
 from reports.aar_records import RUNS, AarInput
+from scenarios.model import Objective
+from sim.analysis.stats import count_ci95
+from sim.analysis.targets import (
+    check_text,
+    objective_checks,
+    objective_values,
+    open_outages,
+    restoration_met,
+)
 from sim.engine.records import RunRecords
 
 RESULT_KPIS = ("rto", "rpo", "availability", "service_level", "tickets_late")
@@ -37,6 +58,7 @@ def results_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
     if runs:
         rows = {r["kpi"]: r for r in kpi_table(runs, aar.plan, aar.until)}
         first = next(iter(runs))
+        down = not_restored(runs, aar.until)
         header = (
             _("KPI"),
             _("Target"),
@@ -46,13 +68,12 @@ def results_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
         body = []
         for kpi in RESULT_KPIS:
             row = rows[kpi]
-            met = {True: _("yes"), False: _("NO"), None: _("n/a")}[row[f"{first}_met"]]
             body.append(
                 (
                     _(str(row["label"])),
                     target_text(kpi, row, aar.plan),
-                    *(format_value(kpi, row[n]) for n in runs),
-                    met,
+                    *(run_value(row, n, n in down) for n in runs),
+                    met_text(row, first, first in down),
                 )
             )
         if aar.until is not None:
@@ -63,6 +84,7 @@ def results_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
             measured = _("Each run on seed {seed}, measured to the horizon.").format(seed=aar.seed)
         out.append(Paragraph(measured, style="muted"))
         out.append(Table(header, tuple(body)))
+        out += objective_blocks(aar, runs)
     limits = []
     for cls, spec in aar.plan.targets.ticket_limits.items():
         parts = [
@@ -79,12 +101,12 @@ def results_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
         )
     out.append(
         Paragraph(
-            _("{limits} (SOURCE 2.1.3, 2.2.2).").format(limits=_("; ").join(limits)),
+            _("{limits} (manual 2.1.3, 2.2.2).").format(limits=_("; ").join(limits)),
             label=_("Ticket time limits"),
         )
     )
     if aar.monte_carlo is not None:
-        out += _monte_carlo(aar.monte_carlo)
+        out += _monte_carlo(aar.monte_carlo, aar.plan)
     elif not runs:
         out.append(
             Paragraph(_("No run to report: neither a drill nor a Monte Carlo run was given."))
@@ -92,7 +114,71 @@ def results_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
     return out
 
 
-def _monte_carlo(mc: dict[str, Any]) -> list[Block]:
+def objective_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
+    """Each run (the room's first) judged against every objective of the scenario.
+
+    Values from :func:`sim.analysis.targets.objective_values` on each run stopped at the
+    end of play; an RTO objective with a service still down follows
+    :func:`sim.analysis.targets.restoration_met` (not met, or not yet known).
+    """
+    objectives = aar.scenario.objectives
+    if not objectives:
+        return [Paragraph(_("The scenario sets no objectives of its own."), style="muted")]
+    ended = {n: as_of(rec, aar.until) for n, rec in runs.items()}
+    values = {n: objective_values(rec, aar.plan, aar.scenario) for n, rec in ended.items()}
+    still_down = {n: open_outages(rec) for n, rec in ended.items()}
+    down = not_restored(runs, aar.until)
+    rows = []
+    for objective, check in zip(objectives, objective_checks(aar.scenario), strict=True):
+        metric = objective.metric
+        cells, verdicts = [], []
+        for name in runs:
+            value = values[name][objective.id]
+            row = {"kpi": metric, name: None if value != value else value}
+            restoration = metric in RESTORATION_KPIS and objective.during is None
+            if restoration:
+                row[f"{name}_met"] = restoration_met(value, still_down[name], check)
+            else:
+                row[f"{name}_met"] = check.met(value)
+            open_ = restoration and objective.channel is None and name in down
+            cells.append(run_value(row, name, open_))
+            verdicts.append(met_text(row, name, open_))
+        rows.append((objective.id, _objective_text(objective), *cells, *verdicts[:1]))
+    first = next(iter(runs))
+    header = (
+        _("Objective"),
+        _("Target"),
+        *(_(RUNS[n]) for n in runs),
+        _("Met? ({run})").format(run=_(RUNS[first]).lower()),
+    )
+    return [Heading(_("The scenario's objectives")), Table(header, tuple(rows))]
+
+
+def _objective_text(objective: Objective) -> str:
+    """'RTO achieved <= 4h00m', 'Service level >= 60.0% during crm_down'."""
+    text = _("{metric} {op} {threshold}").format(
+        metric=_(spec_for(objective.metric).label),
+        op=objective.op,
+        threshold=format_value(objective.metric, objective.threshold),
+    )
+    if objective.during is not None:
+        text = _("{target} during {event}").format(target=text, event=objective.during)
+    elif objective.window is not None and objective.window.end is None:
+        text = _("{target} from T+{start} to the end").format(
+            target=text, start=human_minutes(objective.window.start)
+        )
+    elif objective.window is not None and objective.window.end is not None:
+        text = _("{target} from T+{start} to T+{end}").format(
+            target=text,
+            start=human_minutes(objective.window.start),
+            end=human_minutes(objective.window.end),
+        )
+    if objective.channel is not None:
+        text = _("{target} on channel {channel}").format(target=text, channel=objective.channel)
+    return text
+
+
+def _monte_carlo(mc: dict[str, Any], plan: Plan) -> list[Block]:
     kpis = mc.get("kpis", {})
     out: list[Block] = [
         Heading(
@@ -107,6 +193,8 @@ def _monte_carlo(mc: dict[str, Any]) -> list[Block]:
         if s is None:
             continue
         lo, hi = s.get("ci95") or (None, None)
+        if spec_for(spec.key).unit == "count":
+            lo, hi = _count_ci(mc, spec.key, lo)
         values = (s.get("mean"), lo, hi, s.get("p5"), s.get("p95"))
         rows.append(
             (_(spec.label), *(_mc_value(spec.key, v) for v in values), str(s.get("n", "-")))
@@ -126,8 +214,8 @@ def _monte_carlo(mc: dict[str, Any]) -> list[Block]:
         )
     )
     checks = [
-        (_("target: {label}").format(label=_(str(c["label"]))), c)
-        for c in mc.get("targets", {}).values()
+        (_("target: {label}").format(label=check_text(name, str(c["label"]), plan)), c)
+        for name, c in mc.get("targets", {}).items()
     ]
     checks += [
         (_("objective {name}: {label}").format(name=name, label=_(str(c["label"]))), c)
@@ -152,6 +240,25 @@ def _monte_carlo(mc: dict[str, Any]) -> list[Block]:
             )
         )
     return out
+
+
+def _count_ci(mc: dict[str, Any], kpi: str, t_low: float | None) -> tuple[Any, Any]:
+    """A count's 95% interval that respects its range (never below 0).
+
+    From the journal's replications: :func:`sim.analysis.stats.count_ci95` (a bootstrap
+    percentile interval with a fixed seed). Without them, the journal's t-interval is
+    shown only when it stays in range; one reaching below 0 is not shown (None).
+    """
+    rows = mc.get("replication_kpis")
+    if rows:
+        values = [r.get(kpi) for r in rows]
+        x = np.array([math.nan if v is None else float(v) for v in values], dtype=float)
+        low, high = count_ci95(x)
+        return (None if math.isnan(low) else low), (None if math.isnan(high) else high)
+    ci = mc.get("kpis", {}).get(kpi, {}).get("ci95") or (None, None)
+    if t_low is None or t_low < 0:
+        return None, None
+    return ci[0], ci[1]
 
 
 def _mc_value(kpi: str, value: float | None) -> str:

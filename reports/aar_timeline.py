@@ -14,6 +14,7 @@ from typing import Any
 
 from matplotlib.figure import Figure as MplFigure
 
+from drills.adherence import done_before_start
 from drills.kpis import duration_text
 from i18n import N_, _, current_language, format_datetime, format_time, local_text
 from plans.model import STEP_NAMES
@@ -137,6 +138,11 @@ def _step_outcome(step: Any, end: float) -> str:
             end=human_minutes(end), limit=limit
         )
         return _("LATE: {outcome}").format(outcome=text) if step.late(end) else text
+    if done_before_start(step):
+        return _(
+            "done at T+{done}, before the step started (the room acted before the "
+            "simulation reached it) (limit {limit})"
+        ).format(done=human_minutes(step.done), limit=limit)
     text = _("done at T+{done}, took {took} (limit {limit})").format(
         done=human_minutes(step.done), took=human_minutes(step.done - step.started), limit=limit
     )

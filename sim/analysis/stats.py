@@ -85,3 +85,28 @@ def wilson(successes: int, n: int) -> tuple[float, float]:
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z975 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+BOOTSTRAP_RESAMPLES = 2000
+BOOTSTRAP_SEED = 20260301
+"""Fixed, so the same replications give the same interval on every run."""
+
+
+def count_ci95(values: NDArray[np.float64]) -> tuple[float, float]:
+    """95% interval of the mean of a count (contacts, tickets, a queue length).
+
+    A bootstrap percentile interval: the 2.5th and 97.5th percentiles of the means of
+    :data:`BOOTSTRAP_RESAMPLES` resamples with replacement, drawn with the fixed seed
+    :data:`BOOTSTRAP_SEED`. Every resampled mean lies between the smallest and the
+    largest value seen, so the interval respects the count's range: never below 0
+    (unlike the t-interval of :func:`summarise`, which gave a backlog of 6.7 the interval
+    [-7.9, 21.2]). Undefined values are left out; fewer than two values: no interval.
+    """
+    x = values[~np.isnan(values)]
+    n = int(x.shape[0])
+    if n < 2:
+        return math.nan, math.nan
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    means = x[rng.integers(0, n, size=(BOOTSTRAP_RESAMPLES, n))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)

@@ -12,8 +12,9 @@ from typing import Literal
 
 from i18n import N_, _
 from plans.model import STEP_NAMES, Plan
+from plans.types import human_minutes
 from scenarios.model import Objective, Scenario
-from sim.engine.metrics import Kpis, kpis_for
+from sim.engine.metrics import Kpis, disruptions, kpis_for
 from sim.engine.records import RunRecords
 
 STEP_TARGETS = {
@@ -158,3 +159,61 @@ def objective_checks(scenario: Scenario) -> list[Check]:
         )
         for o in scenario.objectives
     ]
+
+
+def open_outages(rec: RunRecords) -> list[float]:
+    """How long each service still down at the end of ``rec`` had been down by then.
+
+    A service (channel, system or site) the run ended with still down is 'not restored'
+    (:func:`sim.engine.metrics.disruptions`); its outage so far is a lower bound of its
+    restoration time.
+    """
+    return [end - start for _what, start, end, how in disruptions(rec) if how == "not restored"]
+
+
+def restoration_met(value: float | None, still_down: list[float], check: Check) -> bool | None:
+    """Whether a target measured on restoration (the RTO) is met, given services still down.
+
+    The rule: a service still down at the end of play has an outage of *at least* the
+    time so far, and it only grows. When the end of play comes at or after the target
+    time (the outage's start plus the limit) with the service still down, it can no
+    longer be restored within the limit: the target is not met (False). When play
+    ended before the target time, the target is not yet known (None), unless a
+    restored service already missed it. With nothing still down, :meth:`Check.met`.
+    """
+    if value is not None and not math.isnan(value) and not check.met(value):
+        return False
+    if any(length >= check.threshold - 1e-9 for length in still_down):
+        return False
+    if still_down:
+        return None
+    return check.met(math.nan if value is None else value)
+
+
+TICKET_TEXTS = {
+    "respond": N_("every {cls} ticket: respond within {limit}"),
+    "first_handling": N_("every {cls} ticket: first handling within {limit}"),
+    "resolve": N_("every {cls} ticket: resolve within {limit}"),
+    "close": N_("every {cls} ticket: close within {limit}"),
+}
+"""As :data:`TICKET_TARGETS`, with the limit as a duration ('4h00m') for a person."""
+
+
+def check_text(name: str, label: str, plan: Plan) -> str:
+    """A plan target as a person reads it, durations as '4h00m' (not '240 min').
+
+    ``name`` and ``label`` are a :class:`Check`'s (or a journal's copy of them); the
+    ``label`` stays as it is in the journal, for files, and is the fallback here.
+    """
+    t = plan.targets
+    if name == "rto":
+        return _("RTO <= {limit}").format(limit=human_minutes(t.rto))
+    if name == "rpo":
+        return _("RPO <= {limit}").format(limit=human_minutes(t.rpo))
+    parts = name.split(".")
+    if len(parts) == 3 and parts[0] == "tickets" and parts[2] in TICKET_TEXTS:
+        limits = {str(k): v for k, v in t.ticket_limits.items()}.get(parts[1])
+        limit = getattr(limits, parts[2], None) if limits is not None else None
+        if limit is not None:
+            return _(TICKET_TEXTS[parts[2]]).format(cls=parts[1], limit=human_minutes(limit))
+    return _(label)

@@ -210,7 +210,7 @@ def golden_input(tiny_plan, tiny_scenario):
                 "area",
                 "resource_guarantee",
                 "Approval of the standby CRM took a call to find the approver.",
-                "Plan system crm_b: approval by the commander (SOURCE 7.4)",
+                "Plan system crm_b: approval by the commander (manual 7.4)",
                 "The approver is written in the plan but not on the call sheet.",
                 draft=False,
                 author="Gus",
@@ -285,11 +285,11 @@ def test_nobody_acting_drafts_the_steps_never_done_roles_never_reached_and_misse
     # nobody files the report: discovery stays open, grading and activation never start
     assert (
         "activate",
-        "Plan flow system_failure, step 'activate', limit 15m (SOURCE 7.2)",
+        "Plan flow system_failure, step 'activate', limit 15m (manual 7.2)",
     ) in areas
     assert (
         "assess_grade",
-        "Plan flow system_failure, step 'assess_grade', limit 15m (SOURCE 7.2)",
+        "Plan flow system_failure, step 'assess_grade', limit 15m (manual 7.2)",
     ) in areas
     never = [f for f in drafts if "never started" in f.observed]
     assert {f.capability for f in never} == {"assess_grade", "activate"}
@@ -299,7 +299,7 @@ def test_nobody_acting_drafts_the_steps_never_done_roles_never_reached_and_misse
     assert "'commander' (Commander): holder ann, deputies cat" in reached["activate"].reference
     # the phone was dark from 1h to 3h: availability missed, and the plan's own run missed it too
     target = next(f for f in drafts if f.reference.startswith("Target availability"))
-    assert target.reference == "Target availability >= 99.95% (SOURCE 5.3)"
+    assert target.reference == "Target availability >= 99.95% (manual 5.3)"
     assert (
         "33.33% in the room's run" in target.observed
         and "the plan itself falls short" in target.analysis
@@ -331,7 +331,7 @@ def test_the_plan_played_by_the_book_drafts_strengths_for_steps_within_their_lim
     areas = [f for f in drafts if f.kind == "area"]
     assert not any("step '" in f.reference or f.reference.startswith("Plan role") for f in areas)
     assert [f.reference for f in areas if f.reference.startswith("Target")] == [
-        "Target availability >= 99.95% (SOURCE 5.3)"
+        "Target availability >= 99.95% (manual 5.3)"
     ]
 
 
