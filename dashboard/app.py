@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
+from dashboard.gate import require_token
 from i18n import _
 
 
@@ -21,6 +22,7 @@ def main() -> None:
     st.set_page_config(
         page_title=_("drillsim console"), page_icon=":material/emergency:", layout="wide"
     )
+    require_token()  # before any page: a console without codes opens only with its token
     pages = [
         st.Page("pages/drill.py", title=_("Drill"), icon=":material/timer:", default=True),
         st.Page("pages/debrief.py", title=_("Debrief"), icon=":material/summarize:"),

@@ -8,6 +8,9 @@ language before it draws a word.
 
 from __future__ import annotations
 
+import logging
+import time
+
 import streamlit as st
 
 from dashboard import state
@@ -24,6 +27,7 @@ ROLE_NAMES = {
 }
 """The console's roles as a person reads them."""
 LANGUAGE_PICK = "language_pick"
+_LOG = logging.getLogger("drillsim.console")
 
 
 def role_name(role: str | None) -> str:
@@ -34,7 +38,13 @@ def role_name(role: str | None) -> str:
 def _sign_in() -> None:
     state.use_language()  # a callback runs before the page sets the language
     role, code = st.session_state.get("sign_in_role"), st.session_state.get("sign_in_code", "")
-    if access.sign_in(str(role), str(code), access.server_hashes()):
+    hashes = access.server_hashes()
+    if hashes:  # wrong codes in a row make each further attempt wait longer (and are logged)
+        time.sleep(access.THROTTLE.delay(str(role)))
+    ok = access.sign_in(str(role), str(code), hashes)
+    if hashes and access.THROTTLE.record(str(role), ok):
+        _LOG.warning(_("drillsim console: a wrong code for the {role} role").format(role=role))
+    if ok:
         state.put(state.ROLE, role)
         state.flash("success", _("Signed in as {role}.").format(role=role_name(str(role))))
     else:

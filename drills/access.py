@@ -18,6 +18,8 @@ import os
 import secrets
 from collections.abc import Mapping
 
+from i18n import _
+
 ROLES = ("facilitator", "evaluator", "observer", "reviewer")
 HASHES_ENV = "DRILLSIM_ACCESS"
 """Environment variable carrying the roles' code hashes (JSON) to the console server."""
@@ -94,3 +96,92 @@ def sign_in(role: str, code: str, hashes: Mapping[str, str]) -> bool:
         return True
     stored = hashes.get(role)
     return stored is not None and check_code(code, stored)
+
+
+# --- the one-time token of an open console ------------------------------------------------
+
+TOKEN_ENV = "DRILLSIM_TOKEN"
+"""Environment variable carrying the hash of the console's one-time token to the server."""
+TOKEN_PARAM = "token"  # not for people: the address's query parameter
+
+
+def new_token() -> str:
+    """A one-time token for a console started without access codes (as Jupyter does).
+
+    Why: with no codes, anyone who reaches the port (a page in the facilitator's own
+    browser, through DNS rebinding) could otherwise drive the drill; the token is printed
+    in the address only the person who started the console sees.
+    """
+    return secrets.token_urlsafe(24)
+
+
+def server_token(env: Mapping[str, str] | None = None) -> str:
+    """The token's hash as the server sees it ('' when the console needs no token)."""
+    return (env if env is not None else os.environ).get(TOKEN_ENV, "")
+
+
+def admit(token: str, stored: str) -> bool:
+    """Whether a token opens the console: always when none is required."""
+    return not stored or (bool(token) and check_code(token, stored))
+
+
+# --- codes from a file ----------------------------------------------------------------------
+
+
+class CodesFileError(ValueError):
+    """A codes file that cannot be used, with the reason a person reads."""
+
+
+def codes_from_text(text: str, source: str) -> dict[str, str]:
+    """Role -> code from ``role = code`` lines ('#' starts a comment, blank lines skipped)."""
+    codes: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        role, sep, code = line.partition("=")
+        role, code = role.strip().lower(), code.strip()
+        if not sep or role not in ROLES or not code:
+            raise CodesFileError(
+                _("{file}, line {line}: give ROLE = CODE with ROLE one of {roles}").format(
+                    file=source, line=number, roles=", ".join(ROLES)
+                )
+            )
+        codes[role] = code
+    return codes
+
+
+# --- wrong codes: a growing delay ------------------------------------------------------------
+
+FREE_FAILURES = 3
+"""Wrong codes in a row a role may get before each further attempt is delayed."""
+MAX_DELAY = 30.0
+"""Longest delay, in seconds, before a code is checked."""
+
+
+class SignInThrottle:
+    """Counts wrong codes per role, process-wide, and says how long to wait before the next.
+
+    Why process-wide and not per browser tab: a new tab is a new session, so a
+    per-session count would let a guesser start afresh with every tab.
+    """
+
+    def __init__(self) -> None:
+        self.failures: dict[str, int] = {}
+
+    def delay(self, role: str) -> float:
+        """Seconds to wait before checking the next code for ``role``: 0, then 1, 2, 4 ..."""
+        extra = self.failures.get(role, 0) - FREE_FAILURES
+        return 0.0 if extra < 0 else min(MAX_DELAY, 2.0**extra)
+
+    def record(self, role: str, ok: bool) -> int:
+        """Note an attempt's outcome; returns the wrong codes in a row for the role."""
+        if ok:
+            self.failures.pop(role, None)
+            return 0
+        self.failures[role] = self.failures.get(role, 0) + 1
+        return self.failures[role]
+
+
+THROTTLE = SignInThrottle()
+"""The console server's one throttle (one per process)."""

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from i18n import _, format_count
 from plans.checks import CONSISTENCY_ERROR
+from plans.files import FileRefused, read_bytes
 from plans.issues import Issue, Loc, ModelFileError
 from plans.reasons import error_reason, tag_issue
 from plans.refs import reference_issues
@@ -48,23 +49,16 @@ _SafeLoader.add_constructor(_TIMESTAMP_TAG, _construct_timestamp)
 
 
 def read_text(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a user's file as UTF-8 text, refusing what cannot be a YAML document."""
+    """Read a user's file as UTF-8 text, refusing what cannot be a YAML document.
+
+    Only a regular file is read (a FIFO or a device is refused before it can hang or
+    flood the reader; see :mod:`plans.files`).
+    """
     p = Path(path)
-    if not p.exists():
-        raise ModelFileError(p, [Issue((), _("file not found"))])
-    if p.is_dir():
-        raise ModelFileError(p, [Issue((), _("is a directory, not a file"))])
-    size = p.stat().st_size
-    if size > max_bytes:
-        msg = _("file is {size} bytes; the limit is {limit}").format(
-            size=format_count(size), limit=format_count(max_bytes)
-        )
-        raise ModelFileError(p, [Issue((), msg)])
     try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        msg = _("cannot read file: {reason}").format(reason=exc.strerror or exc)
-        raise ModelFileError(p, [Issue((), msg)]) from None
+        raw = read_bytes(p, max_bytes)
+    except FileRefused as exc:
+        raise ModelFileError(p, [Issue((), exc.reason)]) from None
     return decode_text(raw, p)
 
 

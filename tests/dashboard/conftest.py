@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from drills.access import TOKEN_ENV, hash_code, new_token
 from drills.paths import DB_ENV
 from drillsim.console import command
 
@@ -32,6 +33,10 @@ class Console:
     """A console server started by a test."""
 
     url: str
+    """The address with the console's one-time token, as ``drillsim console`` prints it."""
+    base: str
+    """The address without the token."""
+    token: str
     db: Path
     port: int
     process: subprocess.Popen[bytes]
@@ -46,7 +51,8 @@ class Console:
 def start_console(db: Path, port: int | None = None) -> Console:
     """Start ``drillsim console``'s server and wait until it answers its health check."""
     port = port or free_port()
-    env = {**os.environ, DB_ENV: str(db)}
+    token = new_token()
+    env = {**os.environ, DB_ENV: str(db), TOKEN_ENV: hash_code(token)}
     proc = subprocess.Popen(
         command("127.0.0.1", port), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -58,7 +64,7 @@ def start_console(db: Path, port: int | None = None) -> Console:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    return Console(url, db, port, proc)
+                    return Console(f"{url}/?token={token}", url, token, db, port, proc)
         except OSError:
             time.sleep(0.3)
     proc.kill()

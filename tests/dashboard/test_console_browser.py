@@ -145,7 +145,7 @@ def test_killed_console_loses_nothing_acknowledged(tmp_path, browser):
 def test_drill_page_in_chinese(console, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     page.set_default_timeout(TIMEOUT)
-    page.goto(f"{console.url}/?lang=zh-CN")
+    page.goto(f"{console.url}&lang=zh-CN")
     wait_text(page, "演练控制台")
     page.get_by_label("演练名称").fill("台风桌面演练")
     page.get_by_label("参演人员，每行一人：姓名, 角色").fill("李伟, duty_manager\n张敏, commander")
