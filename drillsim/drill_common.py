@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from drills.errors import Conflict, DrillError
-from drills.paths import db_path
+from drills.paths import NotADatabase, check_database, db_path
 from drills.records import DrillRecord
 from drills.schema import NewerSchema
 from drills.store import DrillStore
@@ -56,8 +56,17 @@ def db_file(args: argparse.Namespace) -> Path:
 
 
 def open_store(args: argparse.Namespace) -> DrillStore:
-    """The drill database the command works on."""
-    return DrillStore(db_file(args))
+    """The drill database the command works on (created when there is none yet).
+
+    An existing file that is empty or not SQLite is bad input: a truncated database is
+    a loss to report, never to paper over with a new, empty one.
+    """
+    path = db_file(args)
+    try:
+        check_database(path)
+    except NotADatabase as exc:
+        raise BadInput([str(exc)]) from None
+    return DrillStore(path)
 
 
 def version_arg(text: str) -> int:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from drills.items import Item, fitting_scenarios, open_items, propose_retest
-from drills.paths import DB_ENV, db_path, default_db_path
+from drills.paths import DB_ENV, NotADatabase, check_database, db_path, default_db_path
 from drills.programme import stored_plans
 from drills.schema import NewerSchema
 from drillsim.inputs import BadInput, report_bad_input
@@ -96,6 +96,23 @@ def database(arg: Path | None) -> Path:
             [_("--db {path} is a folder; give the drill database file").format(path=path)]
         )
     return path
+
+
+def readable(path: Path) -> Path:
+    """Where a read-only command reads ``path`` from, creating nothing.
+
+    An existing drill database is checked first (a 0-byte or non-SQLite file is bad
+    input, never re-initialised); where there is none yet, an empty in-memory database
+    stands in, so listing items or the programme leaves no file or folder behind.
+    """
+    try:
+        found = check_database(path)
+    except NotADatabase as exc:
+        raise BadInput([str(exc)]) from None
+    return MEMORY if found is None else found
+
+
+MEMORY = Path(":memory:")  # not for people: SQLite's name for a database in memory
 
 
 def painter(stream: Any) -> Callable[[str], str]:
@@ -248,11 +265,12 @@ def run(args: argparse.Namespace) -> int:
     today = args.today or dt.date.today()
     try:
         db = database(args.db)
-        plan = resolve_plan_arg(args.plan, db) if args.plan else None
-        items = open_items(db, plan.meta.id if plan else None, today)
+        src = readable(db)
+        plan = resolve_plan_arg(args.plan, src) if args.plan else None
+        items = open_items(src, plan.meta.id if plan else None, today)
         if args.overdue:
             items = [i for i in items if i.is_overdue(today)]
-        rows = item_rows(items, db, today, plan)
+        rows = item_rows(items, src, today, plan)
     except BadInput as exc:
         return report_bad_input(exc)
     except (sqlite3.DatabaseError, NewerSchema) as exc:

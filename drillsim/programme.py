@@ -31,6 +31,7 @@ from drillsim.items import (
     database,
     painter,
     plan_for_id,
+    readable,
     resolve_plan_arg,
 )
 from i18n import N_, _, local_text
@@ -146,8 +147,8 @@ def run(args: argparse.Namespace) -> int:
     """Show the programme(s); return the exit status."""
     today = args.today or dt.date.today()
     try:
-        db = database(args.db)
-        progs = [programme(db, plan, today) for plan in plans_to_show(args.plan, db)]
+        src = readable(database(args.db))
+        progs = [programme(src, plan, today) for plan in plans_to_show(args.plan, src)]
     except BadInput as exc:
         return report_bad_input(exc)
     except (sqlite3.DatabaseError, NewerSchema) as exc:

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
-from drills.errors import DrillError
-from drills.paths import db_path
+from drills.errors import DrillError, UnknownDrill
+from drills.paths import NotADatabase, check_database, db_path
+from drills.schema import NewerSchema
 from drillsim.inputs import positive_int
 from i18n import _
 from plans import ModelFileError
+from plans.files import FileRefused, check_output, write_atomic
 from reports.aar import build_report
 from reports.render import FORMATS, render
 from reports.source import aar_for_drill, aar_for_journal
@@ -62,12 +65,26 @@ def run(args: argparse.Namespace) -> int:
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     today = args.today or now.date()
     source = Path(args.drill)
+    db = args.db or db_path()
+    out = args.out or Path(
+        f"{source.stem if source.is_file() else args.drill}{FORMATS[args.format]}"
+    )
+    try:  # before the work: a report that cannot be written is not built
+        check_output(out)
+    except FileRefused as exc:
+        print(
+            _("drillsim: --out {path}: {reason}").format(path=out, reason=exc.reason),
+            file=sys.stderr,
+        )
+        return 2
     try:
         if source.suffix == ".json" or source.is_file():
             aar = aar_for_journal(source, now, today)
         else:
+            if check_database(db) is None:
+                raise UnknownDrill(args.drill)  # no database: no drill, and none is created
             aar = aar_for_drill(
-                args.db or db_path(),
+                db,
                 args.drill,
                 now,
                 today,
@@ -77,22 +94,23 @@ def run(args: argparse.Namespace) -> int:
     except ModelFileError as exc:
         print(_("drillsim: {message}").format(message="\n  ".join(exc.lines())), file=sys.stderr)
         return 2
-    except DrillError as exc:
+    except (DrillError, NotADatabase) as exc:
         print(_("drillsim: {message}").format(message=exc), file=sys.stderr)
         return 2
+    except (sqlite3.DatabaseError, NewerSchema) as exc:
+        message = _("cannot read the drill database {db}: {error}").format(db=db, error=exc)
+        print(_("drillsim: {message}").format(message=message), file=sys.stderr)
+        return 2
     data = render(build_report(aar), args.format)
-    out = args.out or Path(
-        f"{source.stem if source.is_file() else args.drill}{FORMATS[args.format]}"
-    )
-    if out.is_dir() or not out.parent.exists():
+    try:
+        write_atomic(out, data)
+    except (FileRefused, OSError) as exc:
+        reason = exc.reason if isinstance(exc, FileRefused) else (exc.strerror or str(exc))
         print(
-            _("drillsim: --out {path}: not a file path in an existing folder").format(path=out),
+            _("drillsim: --out {path}: {reason}").format(path=out, reason=reason),
             file=sys.stderr,
         )
         return 2
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
     print(
         _("After-action report written to {path} ({size} bytes)").format(
             path=out, size=f"{len(data):,}"
