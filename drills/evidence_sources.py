@@ -10,7 +10,6 @@ imports it and not the other way round; :mod:`~drills.evidence` re-exports it.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -24,8 +23,10 @@ from drills.evaluations import ratings
 from drills.replay import load_inputs, open_simulation
 from drills.store import DrillStore
 from i18n import _
+from plans.issues import ModelFileError
 from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
+from sim.analysis.journal_model import read_journal
 from sim.analysis.targets import plan_targets
 from sim.engine.metrics import disruptions
 from sim.response.controller import DEFAULT_CLASS
@@ -248,11 +249,13 @@ def _read_journal(journal: Mapping[str, Any] | str | Path) -> tuple[Mapping[str,
     if isinstance(journal, Mapping):
         return journal, None
     path = Path(journal)
-    try:
-        return json.loads(path.read_text()), path.name
-    except (OSError, ValueError) as exc:
+    try:  # checked like any journal a report reads: a damaged one is a message
+        return read_journal(path), path.name
+    except ModelFileError as exc:
         raise ValueError(
-            _("{path}: not a readable run journal ({error})").format(path=path, error=exc)
+            _("{path}: not a readable run journal ({error})").format(
+                path=path, error="; ".join(exc.lines())
+            )
         ) from None
 
 

@@ -8,7 +8,6 @@ nothing of reports. This is the one place that reads all of them for a report.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,14 +17,13 @@ from drills.debrief import compare_policies
 from drills.session import open_simulation
 from drills.store import DrillStore
 from i18n import _
-from plans import ModelFileError
-from plans.issues import Issue
 from plans.loader import load_plan_text
 from plans.model import Plan
 from reports.aar_drafts import draft_findings
 from reports.aar_input import AarInput, FindingText, ImprovementRow, Rating, aar_input_from_journal
 from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
+from sim.analysis.journal_model import read_journal
 from sim.analysis.montecarlo import run_monte_carlo
 
 
@@ -117,21 +115,12 @@ def aar_for_drill(
 
 
 def aar_for_journal(path: Path, generated_at: dt.datetime, today: dt.date) -> AarInput:
-    """A report's input from a ``drillsim run`` journal file."""
-    try:
-        journal = json.loads(path.read_text())
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ModelFileError(
-            path, [Issue((), _("cannot read the journal: {error}").format(error=exc))]
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise ModelFileError(
-            path,
-            [Issue((), _("not a JSON run journal: {error}").format(error=exc.msg), exc.lineno)],
-        ) from None
-    if not isinstance(journal, dict) or journal.get("kind") != "monte_carlo":
-        raise ModelFileError(
-            path,
-            [Issue(("kind",), _("not a drillsim run journal (expected kind 'monte_carlo')"))],
-        )
+    """A report's input from a ``drillsim run`` journal file.
+
+    The file is read only if it is a regular file within :data:`MAX_JOURNAL_BYTES`, and
+    checked against :class:`~sim.analysis.journal_model.RunJournal`, its plan and its
+    scenario before anything is drawn from it: a damaged journal is a message naming the
+    field, never a crash or a report that looks real.
+    """
+    journal = read_journal(path)
     return aar_input_from_journal(journal, generated_at, today)

@@ -395,11 +395,17 @@ def test_a_journal_that_does_not_show_it_refuses(done_role, plan, doc, reason):
 
 
 def test_a_later_journal_that_shows_it_verifies(done_role, plan, tmp_path):
-    db, item_id = done_role
-    path = tmp_path / "run.json"
     import json
 
-    path.write_text(json.dumps(journal()))
+    from drillsim.cli import main
+
+    db, item_id = done_role
+    path = tmp_path / "run.json"
+    # a real journal (a file is checked like any journal a report reads), run after the fix
+    assert main(["run", "-n", "4", "--workers", "1", "--json", str(path)]) == 0
+    data = json.loads(path.read_text())
+    data["meta"]["started"] = "2099-01-01T00:00:00+00:00"
+    path.write_text(json.dumps(data))
     item = it.verify(db, item_id, path, plan)
     assert item.status == "verified" and item.verified_by == "run.json"
     assert "reached in 4 of 4 replications" in item.history[-1].note
