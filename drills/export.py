@@ -11,8 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any, Literal
@@ -21,6 +19,7 @@ from drills.evaluations import CapabilityRating, DrillFinding, findings, rating_
 from drills.item_records import Item, all_items
 from drills.store import DrillStore
 from i18n import _
+from plans import files
 
 Format = Literal["csv", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "json")
@@ -82,17 +81,8 @@ def _csv_text(table: str, rows: list[dict[str, Any]]) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file renamed into place."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write ``text`` (UTF-8) to ``path`` atomically and durably (:mod:`plans.files`)."""
+    files.write_atomic(path, text.encode("utf-8"))
 
 
 def export_drill(db_path: str | Path, drill_id: str, fmt: str, out_dir: str | Path) -> list[Path]:

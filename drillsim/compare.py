@@ -13,9 +13,7 @@ import argparse
 import csv
 import io
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from typing import Any
 from drillsim.compare_text import render_comparison
 from drillsim.inputs import (
     BadInput,
+    check_outputs,
     positive_int,
     report_bad_input,
     resolve_plan,
@@ -32,6 +31,7 @@ from drillsim.inputs import (
 from drillsim.run import DEFAULT_REPLICATIONS, DEFAULT_SEED, ProgressBar, load_script, parse_policy
 from i18n import _
 from plans import ModelFileError, Plan
+from plans.files import write_atomic
 from reports.compare_figure import compare_chart
 from scenarios import Scenario
 from sim.analysis.backends import BACKENDS, make_backend
@@ -185,18 +185,6 @@ def prepare(plan: Plan, scenario: Scenario, combos: list[Any]) -> list[PreparedV
         raise BadInput([str(exc)]) from None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder: a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def csv_text(comparison: Comparison) -> str:
     """The comparison's rows as CSV with a header."""
     buf = io.StringIO()
@@ -238,6 +226,9 @@ def run_compare(args: argparse.Namespace) -> int:
             )
         if not args.out_dir.is_dir():
             raise BadInput([_("--out-dir {path}: no such folder").format(path=args.out_dir)])
+        check_outputs(
+            out_dir=args.out_dir / "compare.csv"
+        )  # the folder takes files; each name is checked as it is written
     except BadInput as exc:
         return report_bad_input(exc)
     workers = args.workers or default_workers()

@@ -13,6 +13,7 @@ from pathlib import Path
 from drillsim.lang import adopt_plan_language
 from i18n import _
 from plans import ModelFileError, Plan, load_plan
+from plans.files import FileRefused, check_output
 from plans.loader import bundled_plans, default_plan_path
 from scenarios import (
     Scenario,
@@ -116,3 +117,25 @@ def report_bad_input(exc: BadInput) -> int:
         file=sys.stderr,
     )
     return EXIT_BAD_INPUT
+
+
+def check_outputs(**options: Path | None) -> None:
+    """Refuse, before any work, an output path that cannot take the file (BadInput).
+
+    ``check_outputs(json=args.json, csv=args.csv)``: each path given must be a regular
+    file or a new name in a writable folder (:func:`plans.files.check_output`), so a
+    long run never ends in a failed write or replaces a device, a FIFO or a symlink.
+    """
+    problems = []
+    for option, path in options.items():
+        if path is None:
+            continue
+        try:
+            check_output(path)
+        except FileRefused as exc:
+            flag = "--" + option.replace("_", "-")
+            problems.append(
+                _("{option} {path}: {reason}").format(option=flag, path=path, reason=exc.reason)
+            )
+    if problems:
+        raise BadInput(problems)

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from drillsim.inputs import (
     BadInput,
+    check_outputs,
     positive_int,
     report_bad_input,
     resolve_plan,
@@ -127,11 +128,6 @@ def interval_minutes(text: str) -> float:
     return minutes
 
 
-def _unwritable(path: Path | None) -> bool:
-    """Whether an output path is a folder or lies in a folder that does not exist."""
-    return path is not None and (path.is_dir() or not path.parent.exists())
-
-
 def parse_policy(values: list[str]) -> tuple[Policy, Path | None]:
     """'plan', 'none' or 'scripted FILE'; raises BadInput with the reason."""
     name, rest = values[0], values[1:]
@@ -226,24 +222,10 @@ def run(args: argparse.Namespace) -> int:
         script = load_script(script_path, plan) if script_path is not None else None
     except BadInput as exc:
         return report_bad_input(exc)
-    if _unwritable(args.json):
-        print(
-            _(
-                "drillsim: --json {path}: not a writable file path "
-                "(is it a folder, or does its folder exist?)"
-            ).format(path=args.json),
-            file=sys.stderr,
-        )
-        return 2
-    if _unwritable(args.csv):
-        print(
-            _(
-                "drillsim: --csv {path}: not a writable file path "
-                "(is it a folder, or does its folder exist?)"
-            ).format(path=args.csv),
-            file=sys.stderr,
-        )
-        return 2
+    try:
+        check_outputs(json=args.json, csv=args.csv)
+    except BadInput as exc:
+        return report_bad_input(exc)
     if args.csv is not None and args.interval is None:
         print(_("drillsim: --csv goes with --interval (e.g. --interval 30m)"), file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from typing import Any
 
 from drillsim.inputs import (
     BadInput,
+    check_outputs,
     positive_int,
     report_bad_input,
     resolve_plan,
@@ -25,6 +26,7 @@ from drillsim.inputs import (
 from drillsim.staff_text import render_answer, render_levels, render_start
 from i18n import _
 from plans import Plan
+from plans.files import write_atomic
 from scenarios import Scenario
 from sim.analysis.backends import BACKENDS, make_backend
 from sim.analysis.montecarlo import default_workers
@@ -186,9 +188,7 @@ def _write_json(
         **result.to_dict(),
         "reserve_options": [o.to_dict() for o in options],
     }
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(doc, indent=2) + "\n")
-    tmp.replace(path)
+    write_atomic(path, (json.dumps(doc, indent=2) + "\n").encode())
 
 
 def staff(args: argparse.Namespace) -> int:
@@ -201,17 +201,10 @@ def staff(args: argparse.Namespace) -> int:
         hours = erlang_a_hours(plan, scenario, targets)
     except BadInput as exc:
         return report_bad_input(exc)
-    if args.json is not None and (args.json.is_dir() or not args.json.parent.exists()):
-        return report_bad_input(
-            BadInput(
-                [
-                    _(
-                        "--json {path}: not a writable file path "
-                        "(is it a folder, or does its folder exist?)"
-                    ).format(path=args.json)
-                ]
-            )
-        )
+    try:
+        check_outputs(json=args.json)
+    except BadInput as exc:
+        return report_bad_input(exc)
     workers = args.workers or default_workers()
     backend = make_backend(args.backend, workers)
 

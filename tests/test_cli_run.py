@@ -76,7 +76,7 @@ def test_run_bad_arguments_exit_two(capsys, args, needle):
 
 def test_run_json_into_missing_folder_is_refused(tmp_path, capsys):
     assert main(["run", "-n", "1", "--json", str(tmp_path / "no" / "such" / "j.json")]) == 2
-    assert "not a writable file path" in capsys.readouterr().err
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_check_validates_and_cross_checks_scenarios(capsys):
@@ -180,6 +180,6 @@ def test_run_csv_into_missing_folder_is_refused_before_running(tmp_path, capsys)
     args = ["run", "-n", "1", "--interval", "30m", "--csv", str(tmp_path / "no" / "out.csv")]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert "--csv" in err and "not a writable file path" in err and "running" not in err
+    assert "--csv" in err and "does not exist" in err and "running" not in err
     assert main(["run", "-n", "1", "--csv", str(tmp_path / "out.csv")]) == 2
     assert "--csv goes with --interval" in capsys.readouterr().err

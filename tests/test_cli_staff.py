@@ -145,7 +145,7 @@ def test_staff_bad_files_exit_two(tmp_path, capsys):
         )
         == 2
     )
-    assert "not a writable file path" in capsys.readouterr().err
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_staff_default_replications_suit_the_confidence():

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from plans.files import write_atomic
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.montecarlo import MonteCarloResult
@@ -85,6 +86,4 @@ def intervals_csv(rows: list[dict[str, Any]]) -> str:
 
 def write_intervals_csv(rows: list[dict[str, Any]], path: Path) -> None:
     """Write atomically: a spreadsheet never opens a half-written file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(intervals_csv(rows), encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, intervals_csv(rows).encode("utf-8"))

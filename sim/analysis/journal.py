@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, get_args
 
+from plans.files import write_atomic
 from plans.model import Plan
 from scenarios.model import Metric, Scenario
 from sim.analysis.intervals import interval_rows
@@ -123,10 +124,9 @@ def build_journal(
 
 
 def write_journal(journal: dict[str, Any], path: Path) -> None:
-    """Write atomically: a reader never sees a half-written journal."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(journal, indent=2, allow_nan=False) + "\n")
-    tmp.replace(path)
+    """Write atomically and durably: a reader never sees a half-written journal
+    (:func:`plans.files.write_atomic`: only to a regular file or a new path)."""
+    write_atomic(path, (json.dumps(journal, indent=2, allow_nan=False) + "\n").encode())
 
 
 def without_wall_clock(journal: dict[str, Any]) -> dict[str, Any]:
