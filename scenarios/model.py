@@ -36,6 +36,7 @@ from plans.types import (
     SiteRef,
     SystemRef,
 )
+from scenarios.bounds import bound_issues
 from scenarios.distributions import Distribution, Exponential, Lognormal
 
 RequestType = Literal["complaint", "consultation", "repair", "business"]
@@ -75,14 +76,15 @@ class Meta(StrictModel):
 class Demand(StrictModel):
     """How many requests arrive, on which channels, of which types and classes."""
 
-    rate_per_hour: Annotated[float, Field(ge=0)] | None = None
+    rate_per_hour: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     """Constant arrival rate, requests per hour (leave out to give ``hourly``)."""
-    hourly: tuple[Annotated[float, Field(ge=0)], ...] | None = Field(
+    hourly: tuple[Annotated[float, Field(ge=0, allow_inf_nan=False)], ...] | None = Field(
         default=None, min_length=24, max_length=24
     )
     """Arrival rate for each hour of the day, 00:00 first, requests per hour."""
     day_factors: dict[
-        Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], Annotated[float, Field(ge=0)]
+        Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        Annotated[float, Field(ge=0, allow_inf_nan=False)],
     ] = {}
     """Multiplier for some days of the week, e.g. {sat: 0.6, sun: 0.5}; others are 1."""
     channels: dict[ChannelRef, Probability] = {}
@@ -214,7 +216,7 @@ class ComplaintSurge(_Event):
     kind: Literal["complaint_surge"]
     duration: Duration
     """How long the surge lasts at its peak (after the ramp)."""
-    multiplier: Annotated[float, Field(ge=1.0)]
+    multiplier: Annotated[float, Field(ge=1.0, allow_inf_nan=False)]
     """Peak demand as a multiple of normal demand for the affected types."""
     request_types: tuple[RequestType, ...] = ("complaint",)
     """Request types that surge."""
@@ -370,6 +372,7 @@ class Scenario(StrictModel):
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:
         issues = reference_issues(Scenario, self.model_dump(mode="json"))
+        issues.extend(bound_issues(self))  # figures a run cannot hold (scenarios.bounds)
         if self.horizon <= 0:
             issues.append(Issue(("horizon",), _("the horizon must be longer than zero")))
         elif self.warm_up >= self.horizon:
