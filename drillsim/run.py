@@ -23,6 +23,7 @@ from drillsim.inputs import (
     seed_int,
 )
 from drillsim.response_summary import predicted_activations, render_response
+from drillsim.run_budget import plan_run
 from drillsim.run_summary import render_summary
 from i18n import _
 from plans import ModelFileError, Plan
@@ -72,6 +73,11 @@ def add_parser(sub: Any) -> None:
         type=positive_int,
         default=None,
         help=_("worker processes (default: one per core)"),
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help=_("run even when the estimate says it needs more memory or time than allowed"),
     )
     p.add_argument(
         "--json", type=Path, metavar="OUT", help=_("write the run journal (JSON) to OUT")
@@ -229,7 +235,12 @@ def run(args: argparse.Namespace) -> int:
     if args.csv is not None and args.interval is None:
         print(_("drillsim: --csv goes with --interval (e.g. --interval 30m)"), file=sys.stderr)
         return 2
-    workers = args.workers or default_workers()
+    try:  # before any work: a run that cannot finish is refused with its estimate
+        workers = plan_run(
+            scenario, args.replications, args.workers or default_workers(), args.force
+        )
+    except BadInput as exc:
+        return report_bad_input(exc)
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     print(
