@@ -29,6 +29,7 @@ from drillsim.inputs import (
     seed_int,
 )
 from drillsim.run import DEFAULT_REPLICATIONS, DEFAULT_SEED, ProgressBar, load_script, parse_policy
+from drillsim.run_budget import plan_run
 from i18n import _
 from plans import ModelFileError, Plan
 from plans.files import write_atomic
@@ -52,6 +53,9 @@ from sim.analysis.variants import (
     parse_vary,
     variants_from_file,
 )
+
+MAX_VARIANTS = 200
+"""Most variants one comparison runs: a table and a chart a person can still read."""
 
 
 def add_parser(sub: Any) -> None:
@@ -103,6 +107,11 @@ def add_parser(sub: Any) -> None:
         type=positive_int,
         default=None,
         help=_("worker processes (default: one per core)"),
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help=_("run even when the estimate says it needs more memory or time than allowed"),
     )
     p.add_argument(
         "--backend",
@@ -215,6 +224,15 @@ def run_compare(args: argparse.Namespace) -> int:
         policy, script_path = parse_policy(args.policy)
         script = load_script(script_path, plan) if script_path is not None else None
         combos, key = read_variants(args, plan, scenario)
+        if len(combos) > MAX_VARIANTS:  # before preparing 2,500 plans: say what fits
+            raise BadInput(
+                [
+                    _(
+                        "{n} variants is more than a comparison can show; at most {limit} "
+                        "(split the study into several comparisons)"
+                    ).format(n=len(combos), limit=MAX_VARIANTS)
+                ]
+            )
         prepared = prepare(plan, scenario, combos)
         if args.scheduler and args.backend != "dask":
             raise BadInput(
@@ -231,7 +249,11 @@ def run_compare(args: argparse.Namespace) -> int:
         )  # the folder takes files; each name is checked as it is written
     except BadInput as exc:
         return report_bad_input(exc)
-    workers = args.workers or default_workers()
+    try:  # each variant is a run of its own: the same estimate and limits as `run`
+        asked = args.workers or default_workers()
+        workers = plan_run(scenario, args.replications, asked, args.force, len(prepared))
+    except BadInput as exc:
+        return report_bad_input(exc)
     try:
         backend = make_backend(args.backend, workers, args.scheduler)
     except RuntimeError as exc:

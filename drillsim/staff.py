@@ -40,6 +40,10 @@ DEFAULT_SEED = 20260301
 EXIT_NOT_FOUND = 1
 
 
+MAX_RESERVES = 20
+"""Most trade-offs --reserves asks for: each is a reserve search of its own."""
+
+
 def add_parser(sub: Any) -> None:
     """Register the command."""
     p = sub.add_parser(
@@ -218,10 +222,17 @@ def staff(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
-    if args.reserves < 0:
+    if not 0 <= args.reserves <= MAX_RESERVES:
         backend.close()
         return report_bad_input(
-            BadInput([_("--reserves must be 0 or more, got {n}").format(n=args.reserves)])
+            BadInput(
+                [
+                    _(
+                        "--reserves must be from 0 to {limit} (each is a search of its own), "
+                        "got {n}"
+                    ).format(n=args.reserves, limit=MAX_RESERVES)
+                ]
+            )
         )
     if args.reserves and not reserve_pools(plan):
         backend.close()

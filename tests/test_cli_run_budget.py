@@ -72,3 +72,23 @@ def test_limits_named():
     assert too_big(RunEstimate(3000, 200_000, 2), None) == ["replications"]
     assert too_big(RunEstimate(40e6, 10, 2), 8 * 2**30) == ["memory"]  # 76 GiB, 33 min
     assert too_big(RunEstimate(1e6, 10_000, 1), 8 * 2**30) == ["time"]  # 1 GiB, 28 h
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "--vary", "agents=" + "1" + "0" * 33, "-n", "2"], "at most 100000"),
+        (
+            ["compare", "--vary", "reserve.size=" + ",".join(str(i) for i in range(2500))],
+            "at most 200",
+        ),
+        (["staff", "--target", "service_level>=0.8", "--reserves", "1000000"], "from 0 to 20"),
+    ],
+    ids=["1e33 agents", "2,500 variants", "a million reserve options"],
+)
+def test_what_cannot_finish_is_refused_at_once(tmp_path, capsys, args, message):
+    clock = time.perf_counter()
+    status = main([*args, "--out-dir", str(tmp_path)] if args[0] == "compare" else args)
+    err = capsys.readouterr().err
+    assert status == 2 and message in err and "Traceback" not in err
+    assert time.perf_counter() - clock < 30 and not list(tmp_path.iterdir())

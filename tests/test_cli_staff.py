@@ -174,7 +174,7 @@ def test_staff_answer_says_when_the_level_budget_ran_out():
 
 def test_reserves_option_checks_its_input(capsys):
     assert cli(["staff", "--target", "service_level>=0.8", "--reserves", "-1"]) == 2
-    assert "--reserves must be 0 or more" in capsys.readouterr().err
+    assert "--reserves must be from 0 to 20" in capsys.readouterr().err
 
 
 def test_reserves_need_a_reserve_pool(tmp_path, capsys):

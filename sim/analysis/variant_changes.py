@@ -34,6 +34,10 @@ class VaryError(ValueError):
 # --- validated copies ----------------------------------------------------------------
 
 
+MAX_AGENTS = 100_000
+"""Most agents a variant may have: far beyond any one centre (a run would not fit)."""
+
+
 def _plan(plan: Plan, **update: Any) -> Plan:
     """A re-validated copy of the plan with some top-level fields replaced."""
     try:
@@ -75,6 +79,12 @@ def scale_counts(counts: Sequence[int], total: int) -> list[int]:
     current = sum(counts)
     if total < 0:
         raise VaryError(_("a number of agents cannot be negative, got {total}").format(total=total))
+    if total > MAX_AGENTS:
+        raise VaryError(
+            _("{total} agents is more than drillsim simulates (at most {limit})").format(
+                total=total, limit=MAX_AGENTS
+            )
+        )
     if current == 0:
         if total == 0:
             return list(counts)
