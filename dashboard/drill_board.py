@@ -21,6 +21,7 @@ from drills.records import DrillRecord
 from i18n import N_, _, format_datetime, format_percent, format_time, local_text
 from plans.model import Plan
 from plans.names import name_of
+from plans.safe_text import markdown_literal
 from plans.types import human_minutes
 from scenarios.loader import load_scenario_text
 
@@ -162,10 +163,10 @@ def injects_delivered(record: DrillRecord, board: dict[str, Any], plan: Plan) ->
     zone = str(board.get("timezone") or "")
     for inject in reversed(board["injects"]):
         when = at_time(start, float(inject["at"]), zone)
-        head = f"**{when} - {local_text(inject['title'])}**"
+        head = f"**{when} - {markdown_literal(local_text(inject['title']))}**"
         if inject.get("adhoc") or inject.get("action") == "adhoc":
             head += " " + _("(ad-hoc)")
-        text = f"{head}  \n{local_text(inject['message'])}"
+        text = f"{head}  \n{markdown_literal(local_text(inject['message']))}"
         if inject["to"]:
             who = _(", ").join(name_of(plan, r) for r in inject["to"])
             text += "  \n_" + _("To: {who}").format(who=who) + "_"

@@ -20,6 +20,7 @@ from drills.records import DrillRecord
 from i18n import N_, _, local_text
 from plans.model import Plan
 from plans.names import name_of
+from plans.safe_text import markdown_literal
 from plans.types import human_minutes
 
 INJECT_STATUS = {
@@ -88,9 +89,11 @@ def coming_panel(record: DrillRecord, board: dict[str, Any], plan: Plan) -> None
             index, title = int(inject["index"]), local_text(inject["title"])
             cols = st.columns(widths, vertical_alignment="center")
             cols[0].markdown(at_time(start, float(inject["at"]), zone))
-            cols[1].markdown(title)
+            cols[1].markdown(markdown_literal(title))
             cols[2].markdown(_(", ").join(name_of(plan, r) for r in inject["to"]) or "-")
-            cols[3].markdown(local_text(inject.get("expected_action") or "") or "-")
+            cols[3].markdown(
+                markdown_literal(local_text(inject.get("expected_action") or "")) or "-"
+            )
             cols[4].markdown(_status(str(inject["status"])))
             if inject["status"] != "coming" or record.status != "open":
                 continue
@@ -174,7 +177,9 @@ def _archived() -> list[Any]:
 def _restore_list(archived: list[Any]) -> None:
     for d in archived:
         cols = st.columns([3, 1], vertical_alignment="center")
-        cols[0].markdown(_("{name} ({id}), archived").format(name=d.name, id=d.id))
+        cols[0].markdown(
+            _("{name} ({id}), archived").format(name=markdown_literal(d.name), id=d.id)
+        )
         cols[1].button(_("Restore"), key=f"restore_{d.id}", on_click=actions.restore, args=(d.id,))
 
 

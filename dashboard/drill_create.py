@@ -20,6 +20,7 @@ from drills.errors import DrillError
 from i18n import _, current_language
 from plans import ModelFileError
 from plans.loader import DEFAULT_PLAN
+from plans.safe_text import markdown_literal
 from scenarios.loader import DEFAULT_SCENARIO
 
 REQUEST_ID = "create_request_id"
@@ -115,8 +116,8 @@ def create_form() -> None:
     st.session_state["drill_pick"] = record.id  # the picker below is drawn after this form
     if record.id in known:
         message = _("Drill '{name}' was already created ({id}): it is shown, not created again.")
-        state.flash("info", message.format(name=record.name, id=record.id))
+        state.flash("info", message.format(name=markdown_literal(record.name), id=record.id))
     else:
         message = _("Drill '{name}' created ({id}).")
-        state.flash("success", message.format(name=record.name, id=record.id))
+        state.flash("success", message.format(name=markdown_literal(record.name), id=record.id))
     st.rerun()

@@ -24,6 +24,7 @@ from i18n import _, local_text
 from plans.loader import load_plan_text
 from plans.model import STEP_NAMES, Plan
 from plans.names import name_of, plan_name
+from plans.safe_text import markdown_literal
 from plans.types import human_minutes
 
 STEPS = (5, 15, 60)
@@ -163,7 +164,7 @@ def drill_header(record: DrillRecord, board: dict[str, Any], plan: Plan) -> None
     """The drill's name, clock (in the plan's zone) and settings."""
     st.subheader(
         _("{name}: {clock} (T+{elapsed} of {horizon})").format(
-            name=record.name,
+            name=markdown_literal(record.name),
             clock=clock_text(board),
             elapsed=human_minutes(record.clock),
             horizon=human_minutes(board["horizon"]),
@@ -174,8 +175,8 @@ def drill_header(record: DrillRecord, board: dict[str, Any], plan: Plan) -> None
             "Plan {plan}, scenario {scenario}, seed {seed}, {mode} drill, "
             "{count} participant(s); board version {version}"
         ).format(
-            plan=plan_name(plan) or record.plan_name,
-            scenario=record.scenario_name,
+            plan=markdown_literal(plan_name(plan) or record.plan_name),
+            scenario=markdown_literal(record.scenario_name),
             seed=record.seed,
             mode=actions.mode_name(record.mode),
             count=len(record.participants),

@@ -14,6 +14,7 @@ from plans.activation import activation_paths
 from plans.analysis import readiness_findings
 from plans.loader import load_plan_text
 from plans.names import display_names, plan_name
+from plans.safe_text import markdown_literal
 from plans.types import human_minutes
 from reports.figures import plan_graph
 
@@ -37,9 +38,9 @@ def main() -> None:
         _(
             "{name} - version {version}, owner {owner}, approved {approved}, last full drill {last}"
         ).format(
-            name=plan_name(plan),
-            version=meta.version,
-            owner=names.get(meta.owner, meta.owner),
+            name=markdown_literal(plan_name(plan)),
+            version=markdown_literal(meta.version),
+            owner=markdown_literal(names.get(meta.owner, meta.owner)),
             approved=meta.approved,
             last=meta.last_full_drill or _("never"),
         )

@@ -18,6 +18,7 @@ from drills.programme import open_drills, programme
 from i18n import N_, _, ngettext
 from plans.loader import load_plan_text
 from plans.names import display_names
+from plans.safe_text import markdown_literal
 
 COLUMNS = {
     "id": N_("id"),
@@ -105,7 +106,7 @@ def open_list(db: Path, plan_id: str) -> None:
         st.page_link(
             "pages/drill.py",
             label=_("{name} ({id}, not ended: does not count): open it on the Drill page").format(
-                name=d.name, id=d.id
+                name=markdown_literal(d.name), id=d.id
             ),
             icon=":material/timer:",
             query_params={"drill": d.id},

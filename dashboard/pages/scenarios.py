@@ -9,6 +9,7 @@ from dashboard.signin import require_role
 from dashboard.widgets import upload_box
 from i18n import _, format_datetime, format_weekday, local_text
 from plans.loader import load_plan_text
+from plans.safe_text import markdown_literal
 from plans.types import human_minutes
 from reports.figures import scenario_timeline
 from scenarios import check_against_plan
@@ -27,7 +28,9 @@ def main() -> None:
     scenario = load_scenario_text(texts[name], name)
     meta = scenario.meta
     title = local_text(meta.name, fallback=meta.id)
-    st.markdown(f"**{title}**  \n{local_text(meta.description)}")
+    st.markdown(
+        f"**{markdown_literal(title)}**  \n{markdown_literal(local_text(meta.description))}"
+    )
     st.caption(
         _("Starts {start}, runs {horizon}").format(
             start=f"{format_weekday(scenario.start)} {format_datetime(scenario.start)}",

@@ -179,3 +179,22 @@ def test_console_prints_its_token_and_warns_about_codes_on_the_command_line(tmp_
     codes.chmod(0o600)
     out, err = _first_lines(free_port(), ["--codes-file", str(codes)], env)
     assert "?token=" not in out and "process list" not in err
+
+
+def test_a_drill_name_is_shown_as_text_not_markdown(console, browser):
+    """An image link in a drill name made the browser fetch a URL."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.set_default_timeout(TIMEOUT_MS)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "evil.example" in r.url else None)
+    page.goto(console.url)
+    page.get_by_label("Drill name").wait_for()
+    name = "![x](http://evil.example/p.png) **loud**"
+    page.get_by_label("Drill name").fill(name)
+    page.get_by_label("Participants, one per line: name, role").fill("Li Wei, duty_manager")
+    page.get_by_role("button", name="Create drill").first.click()
+    page.get_by_text("created (drill-0001)").first.wait_for()
+    page.get_by_text("**loud**").first.wait_for()  # the asterisks show: not bold
+    assert page.locator("img[src*='evil.example']").count() == 0
+    assert page.locator("strong", has_text="loud").count() == 0
+    assert not fetched
