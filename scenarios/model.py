@@ -37,6 +37,7 @@ from plans.types import (
     SystemRef,
 )
 from scenarios.distributions import Distribution, Exponential, Lognormal
+from scenarios.workforce import Workforce
 
 RequestType = Literal["complaint", "consultation", "repair", "business"]
 TicketClass = Literal["urgent", "ordinary", "complex"]
@@ -366,6 +367,9 @@ class Scenario(StrictModel):
     """Messages for drill players."""
     objectives: tuple[Objective, ...] = ()
     """What the run is judged on."""
+    workforce: Workforce = Workforce()
+    """How agents work: seats at every site, disasters that hold, shrinkage, chat
+    concurrency (:mod:`scenarios.workforce`); left out: all off."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -26,16 +26,14 @@ import numpy as np
 import simpy
 
 from plans.model import Plan
+from sim.engine.concurrency import CALLBACK, QUEUE_SLOTS, ChatSessions
 from sim.engine.demand import CLASS_PRIORITY, Customers
 from sim.engine.records import ABANDONED, BLOCKED, DONE, DROPPED, NOTICED, SERVING, WAITING
 
 PRIORITIES = (0, 1)
-CALLBACK = 2
-"""Offset of a channel's callback queues: index 2 + priority holds callbacks."""
-QUEUE_SLOTS = (0, 1, 2, 3)
 
 
-class ContactFlow:
+class ContactFlow(ChatSessions):
     """Channels' queues and every contact's state, moved on by SimPy callbacks."""
 
     # set by the simulation and by staffing; declared for the type checker only
@@ -66,6 +64,7 @@ class ContactFlow:
         self.factor = [1.0] * len(channels)
         self.queues: list[list[deque[int]]] = [[deque() for _ in QUEUE_SLOTS] for _ in channels]
         self.waiting = [0] * len(channels)
+        self._setup_concurrency()
 
     def _setup_contacts(self) -> None:
         cust = self.customers
@@ -112,6 +111,8 @@ class ContactFlow:
             if g_busy[g] < g_staffed[g]:
                 self._serve(i, g)
                 return
+        if self.multi[c] and self._join(i, c):
+            return
         self.status[i] = WAITING
         slot = self.c_prio[i] + (CALLBACK if self.live[c] and not self.c_live[i] else 0)
         self.queues[c][slot].append(i)
@@ -122,6 +123,9 @@ class ContactFlow:
             timer.callbacks.append(self._abandon)
 
     def _serve(self, i: int, g: int) -> None:
+        if self.multi[self.c_chan[i]]:
+            self._serve_multi(i, g)
+            return
         if self.c_live[i]:
             self.n_answered += 1
         self.g_busy[g] += 1
