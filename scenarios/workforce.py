@@ -34,6 +34,10 @@ class Shrinkage(StrictModel):
             raise ValueError(_("the shrinkage cycle must be longer than zero"))
         return self
 
+    def is_off(self) -> bool:
+        """Whether nobody is ever away (share 0 on every shift)."""
+        return self.share == 0 and not any(self.shifts.values())
+
     def share_for(self, shift: str | None) -> float:
         """Shrinkage of a group working ``shift`` (None: a group on duty all run)."""
         if shift is not None and shift in self.shifts:
@@ -68,7 +72,7 @@ class Workforce(StrictModel):
     remote_kits: ResourceRef | None = None
     """The plan's materials resource whose ``quantity`` caps how many people work
     remotely at once (staff of a lost site and reserves without a site); left out: no cap."""
-    shrinkage: Shrinkage | None = None
+    shrinkage: Shrinkage = Shrinkage(share=0.0)
     """Breaks, meetings and training as a share of staffed time; left out: none."""
     concurrency: tuple[Concurrency, ...] = ()
     """Channels whose agents serve several contacts at once."""

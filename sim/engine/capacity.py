@@ -51,6 +51,7 @@ class StaffedCentre(Protocol):
 
     def _update_capacity(self) -> None: ...
 
+
 GOLDEN = 0.6180339887498949
 """Spreads the groups' break phases evenly, so breaks of all groups do not coincide."""
 TICKS_PER_CYCLE = 20
@@ -163,7 +164,7 @@ class CapacityRules:
         self.present = [s + r for s, r in zip(seated, remote, strict=True)]
         self.remote_now = remote
         shrink = self.settings.shrinkage
-        if shrink is None:
+        if shrink.is_off():
             return list(self.present)
         now = sim.env.now
         out = []
@@ -192,7 +193,7 @@ class CapacityRules:
     def schedule_breaks(self) -> None:
         """Look again at who is on a break a number of times each cycle, to the horizon."""
         shrink = self.settings.shrinkage
-        if shrink is None:
+        if shrink.is_off():
             return
         sim = self.sim
         step = shrink.cycle / TICKS_PER_CYCLE
