@@ -37,6 +37,7 @@ from plans.types import (
     SystemRef,
 )
 from scenarios.distributions import Distribution, Exponential, Lognormal
+from scenarios.tickets import TicketLife
 from scenarios.workforce import Workforce
 
 RequestType = Literal["complaint", "consultation", "repair", "business"]
@@ -370,6 +371,9 @@ class Scenario(StrictModel):
     workforce: Workforce = Workforce()
     """How agents work: seats at every site, disasters that hold, shrinkage, chat
     concurrency (:mod:`scenarios.workforce`); left out: all off."""
+    tickets: TicketLife = TicketLife()
+    """A ticket's life after the front line: back office, confirmation, closure
+    (:mod:`scenarios.tickets`); left out: done at first handling."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

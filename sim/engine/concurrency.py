@@ -24,6 +24,7 @@ import simpy
 
 from scenarios.model import Scenario
 from sim.engine.records import DONE, SERVING, WAITING
+from sim.engine.tickets import TicketLives
 
 CALLBACK = 2
 """Offset of a channel's callback queues: index 2 + priority holds callbacks."""
@@ -55,6 +56,7 @@ class ChatSessions:
     c_end: list[float]
     c_group: list[int]
     n_answered: int
+    tickets: TicketLives | None
 
     def _dispatch(self, g: int) -> None:
         raise NotImplementedError  # the flow's
@@ -117,6 +119,8 @@ class ChatSessions:
         i: int = ev._value
         self.status[i] = DONE
         self.c_end[i] = self.env.now
+        if self.tickets is not None and not self.c_live[i]:
+            self.tickets.first_handled(i)
         g, c = self.c_group[i], self.c_chan[i]
         agent = self.c_agent.pop(i)
         held = self.loads[(g, c)]

@@ -29,6 +29,8 @@ from plans.model import Plan
 from sim.engine.concurrency import CALLBACK, QUEUE_SLOTS, ChatSessions
 from sim.engine.demand import CLASS_PRIORITY, Customers
 from sim.engine.records import ABANDONED, BLOCKED, DONE, DROPPED, NOTICED, SERVING, WAITING
+from sim.engine.rng import Streams
+from sim.engine.tickets import TicketLives
 
 PRIORITIES = (0, 1)
 
@@ -39,6 +41,7 @@ class ContactFlow(ChatSessions):
     # set by the simulation and by staffing; declared for the type checker only
     env: simpy.Environment
     plan: Plan
+    streams: Streams
     customers: Customers
     horizon: float
     n_answered: int
@@ -83,6 +86,9 @@ class ContactFlow(ChatSessions):
         self.c_end = [math.nan] * n
         self.c_group = [-1] * n
         self.status = bytearray(n)
+        life = self.scenario.tickets
+        self.tickets = None if life.is_default() else TicketLives(self, n, cust.rclass)
+        """Back office, confirmation and closure of tickets (None: done at first handling)."""
 
     # --- contacts --------------------------------------------------------------------
 
@@ -139,6 +145,8 @@ class ContactFlow(ChatSessions):
         i: int = ev._value
         self.status[i] = DONE
         self.c_end[i] = self.env.now
+        if self.tickets is not None and not self.c_live[i]:
+            self.tickets.first_handled(i)
         g = self.c_group[i]
         self.g_busy[g] -= 1
         if self.g_busy[g] < self.g_staffed[g]:
