@@ -15,7 +15,9 @@ scenario turns one of them on (:class:`scenarios.workforce.Workforce`):
   site work remotely and need kits too; reserves with a site count only while it works.
 * **Shrinkage**: of the agents present, a share is on a break, in a meeting or in
   training. Breaks rotate over a cycle, so the number away is one of the two whole
-  numbers either side of share x present and averages to it over the cycle.
+  numbers either side of share x present and averages to it over the cycle. An agent
+  due a break while with a customer finishes the contact first and then goes (nobody
+  is cut off, and agents at work never fall below agents busy because of a break).
 
 Agents are counts, as in staffing; only the rules that produce the counts differ.
 """
@@ -48,6 +50,10 @@ class StaffedCentre(Protocol):
     g_on_shift: list[Callable[[float], bool]]
     absence: dict[str | None, list[float]]
     site_factor: dict[str, float]
+    g_busy: list[int]
+    g_staffed: list[int]
+    owed: list[int] | None
+    staffing_log: list[tuple[float, int, int]]
 
     def _update_capacity(self) -> None: ...
 
@@ -168,13 +174,27 @@ class CapacityRules:
             return list(self.present)
         now = sim.env.now
         out = []
+        owed = []
         for gi, present in enumerate(self.present):
             share = shrink.share_for(sim.groups[gi].shift)
             away = present * share
             base = math.floor(away)
             phase = (now / shrink.cycle + gi * GOLDEN) % 1.0
-            out.append(present - base - (1 if phase < away - base else 0))
+            want = present - base - (1 if phase < away - base else 0)
+            # an agent due a break who is with a customer goes when the contact ends
+            at_work = max(want, min(present, sim.g_busy[gi]))
+            out.append(at_work)
+            owed.append(at_work - want)
+        sim.owed = owed
         return out
+
+    def take_break(self, g: int) -> None:
+        """An agent of group ``g`` due a break has just finished a contact: off they go."""
+        sim = self.sim
+        assert sim.owed is not None
+        sim.owed[g] -= 1
+        sim.g_staffed[g] -= 1
+        sim.staffing_log.append((sim.env.now, g, sim.g_staffed[g]))
 
     def _seat(self, seated: list[int]) -> None:
         """Cap each site's agents at its seats: own staff first, then moved staff, reserves."""

@@ -58,8 +58,13 @@ class ChatSessions:
     n_answered: int
     tickets: TicketLives | None
 
+    owed: list[int] | None
+
     def _dispatch(self, g: int) -> None:
         raise NotImplementedError  # the flow's
+
+    def _break_after_contact(self, g: int) -> None:
+        raise NotImplementedError  # staffing's
 
     def _setup_concurrency(self) -> None:
         n = len(self.channel_ids)
@@ -128,6 +133,8 @@ class ChatSessions:
         if held[agent] == 0:
             del held[agent]
             self.g_busy[g] -= 1
+            if self.owed is not None and self.owed[g]:
+                self._break_after_contact(g)
             if self.g_busy[g] < self.g_staffed[g]:
                 self._dispatch(g)
         elif self.g_busy[g] <= self.g_staffed[g]:

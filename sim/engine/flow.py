@@ -67,6 +67,8 @@ class ContactFlow(ChatSessions):
         self.factor = [1.0] * len(channels)
         self.queues: list[list[deque[int]]] = [[deque() for _ in QUEUE_SLOTS] for _ in channels]
         self.waiting = [0] * len(channels)
+        self.owed: list[int] | None = None
+        """Per group, agents due a break who go when their contact ends (shrinkage only)."""
         self._setup_concurrency()
 
     def _setup_contacts(self) -> None:
@@ -149,6 +151,8 @@ class ContactFlow(ChatSessions):
             self.tickets.first_handled(i)
         g = self.c_group[i]
         self.g_busy[g] -= 1
+        if self.owed is not None and self.owed[g]:
+            self._break_after_contact(g)
         if self.g_busy[g] < self.g_staffed[g]:
             self._dispatch(g)
 

@@ -145,6 +145,10 @@ class Staffing(ContactFlow):
 
     # --- capacity --------------------------------------------------------------------
 
+    def _break_after_contact(self, g: int) -> None:
+        if self.rules is not None:
+            self.rules.take_break(g)
+
     def _group_capacity(self, gi: int) -> int:
         if not self.g_on_shift[gi](self.env.now):
             return 0

@@ -145,3 +145,16 @@ def test_drillsim_check_warns_about_seats(tmp_path, capsys):
     out = capsys.readouterr().out
     assert status == 0
     assert "warning: Site 'Main centre' has 200 agents on duty at mon 00:00 but only 80" in out
+
+
+def test_drillsim_schema_documents_the_scenario_settings(capsys):
+    import json
+
+    assert main(["schema", "scenario"]) == 0
+    defs = json.loads(capsys.readouterr().out)["$defs"]
+    assert "every_site" in json.dumps(defs["Workforce"]["properties"]["seats"])
+    assert "travel_time" in defs["Workforce"]["properties"]["disasters_hold"]["description"]
+    assert defs["Shrinkage"]["properties"]["cycle"]["default"] == "1h"
+    assert defs["Concurrency"]["properties"]["stretch"]["minimum"] == 1.0
+    assert "office hours" in defs["BackOffice"]["properties"]["hours"]["description"]
+    assert "confirms" in defs["TicketLife"]["properties"]["confirmation"]["description"]
