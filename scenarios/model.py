@@ -369,11 +369,9 @@ class Scenario(StrictModel):
     objectives: tuple[Objective, ...] = ()
     """What the run is judged on."""
     workforce: Workforce = Workforce()
-    """How agents work: seats at every site, disasters that hold, shrinkage, chat
-    concurrency (:mod:`scenarios.workforce`); left out: all off."""
+    """Seats, disasters that hold, shrinkage, chat concurrency; left out: all off."""
     tickets: TicketLife = TicketLife()
-    """A ticket's life after the front line: back office, confirmation, closure
-    (:mod:`scenarios.tickets`); left out: done at first handling."""
+    """Back office, confirmation, closure; left out: a ticket is done at first handling."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

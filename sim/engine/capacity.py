@@ -87,6 +87,7 @@ class CapacityRules:
         if settings.remote_kits is not None:
             kit = next(r for r in sim.plan.resources if r.id == settings.remote_kits)
             self.kits = kit.quantity
+        self.backup_sites = {s.id for s in sim.plan.sites if s.kind == "backup"}
         self.present: list[int] = []
         """Agents present per group (before breaks): what services are measured by."""
         self.remote_now: list[int] = []
@@ -128,6 +129,9 @@ class CapacityRules:
             return sim.site_factor[site]  # as before: those of the site working elsewhere
         if not sim.infra.site_working(site):
             return 0.0
+        hold = self.settings.disasters_hold
+        if hold and site in self.backup_sites and site not in sim.infra.active_backups:
+            return 0.0  # a backup site not yet activated has no desks powered up
         return 1.0 - sim.infra.down.get(site, 0.0)
 
     def _split(self, gi: int) -> tuple[int, int]:

@@ -243,3 +243,16 @@ def test_typhoon_under_the_old_rules_flattered_the_plan(default_plan, typhoon):
     held = Simulation(default_plan, typhoon, 7, policy="plan")
     held.run_until(180)
     assert sum(held.g_staffed) < 40
+
+
+def test_staff_sent_to_a_backup_site_wait_for_its_activation(default_plan, queue_scenario):
+    """The plan may redeploy staff to the backup site before it is activated: they arrive
+    after the travel time (1 h 30 min) but work only once the site is active."""
+    sim = Simulation(default_plan, disaster_scenario(queue_scenario, 0.0, disasters_hold=True), 3)
+    sim.run_until(150)
+    sim.relocate("main_centre", "backup_centre")
+    sim.run_until(150 + 90)
+    assert sim.g_staffed == [0]
+    sim.infra.active_backups.add("backup_centre")
+    sim.refresh()
+    assert sim.g_staffed == [10]
