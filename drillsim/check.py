@@ -31,6 +31,7 @@ from plans.io import parse_yaml, read_text
 from plans.loader import bundled_plans
 from plans.types import human_minutes
 from scenarios import Scenario, bundled_scenarios, check_against_plan, load_scenario
+from scenarios.compat import seat_warnings
 
 SEVERITY_TITLES = {"error": N_("ERRORS"), "warning": N_("WARNINGS"), "info": N_("NOTES")}
 
@@ -110,6 +111,7 @@ def check_scenario(path: Path, plans: list[tuple[Path, Plan]]) -> dict[str, Any]
                 "plan_file": str(plan_path),
                 "issues": [i.to_dict() for i in issues],
                 "error_text": ModelFileError(path, issues).lines(),
+                "warnings": [] if issues else seat_warnings(plan, scenario),
             }
         )
     ok = all(not f["issues"] for f in fits)
@@ -243,6 +245,7 @@ def render_scenario(result: dict[str, Any]) -> str:
             lines += [f"    {x}" for x in fit["error_text"]]
         else:
             lines.append(_("  fits plan '{plan}'").format(plan=fit["plan"]))
+        lines += [_("    warning: {message}").format(message=w) for w in fit.get("warnings", [])]
     return "\n".join(lines)
 
 

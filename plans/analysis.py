@@ -26,6 +26,7 @@ from plans.findings import Finding, sort_findings
 from plans.graph import build_graph
 from plans.model import Plan
 from plans.reserves import data_findings, resource_findings
+from plans.seats import seat_findings
 from plans.spof import single_points_of_failure
 from plans.timing import activation_findings
 
@@ -108,6 +109,7 @@ def readiness_findings(plan: Plan, today: dt.date) -> list[Finding]:
         *unreachable_roles(plan),
         *activation_findings(plan),
         *resource_findings(plan),
+        *seat_findings(plan),
         *data_findings(plan),
         *drill_findings(plan, today),
     ]

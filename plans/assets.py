@@ -69,6 +69,9 @@ class Site(StrictModel):
     """Dispatch or activation procedure."""
     reserve_required: bool = False
     """The plan requires a backup site for this site."""
+    travel_time: Duration | None = None
+    """Time staff moved here from a lost site need to arrive and log in (used when a
+    scenario's ``workforce.disasters_hold`` is on); left out: they work here at once."""
 
 
 class System(StrictModel):

@@ -33,6 +33,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from i18n import _
 from plans.assets import Resource, Site, System
 from plans.base import StrictModel
+from plans.calendar import WorkingCalendar
 from plans.checks import raise_plan_issues
 from plans.flows import STEP_NAMES, Flow, ResponseSettings
 from plans.grading import EventClass, LevelDef
@@ -137,6 +138,8 @@ class Plan(StrictModel):
     """Targets drills are measured against."""
     response: ResponseSettings = ResponseSettings()
     """How the simulation plays the response (detection, answering, restoration)."""
+    calendar: WorkingCalendar = WorkingCalendar()
+    """Working days, office hours and holidays; which ticket limits count working time."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Plan:

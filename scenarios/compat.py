@@ -11,6 +11,7 @@ from i18n import _
 from plans.issues import Issue
 from plans.model import Plan
 from plans.refs import reference_issues
+from plans.seats import seat_messages
 from scenarios.model import Scenario
 
 
@@ -36,4 +37,32 @@ def check(plan: Plan, scenario: Scenario) -> list[Issue]:
         issues.append(
             Issue(("staffing",), _("neither the scenario nor the plan gives any staffing"))
         )
+    issues += workforce_issues(plan, scenario)
     return issues
+
+
+def workforce_issues(plan: Plan, scenario: Scenario) -> list[Issue]:
+    """Remote kits must be a materials resource of the plan with a quantity."""
+    kits = scenario.workforce.remote_kits
+    resource = next((r for r in plan.resources if r.id == kits), None)
+    if kits is None or resource is None:
+        return []  # a missing id is reported by the reference check
+    if resource.kind != "materials" or resource.quantity is None:
+        return [
+            Issue(
+                ("workforce", "remote_kits"),
+                _("'{id}' must be a materials resource with a quantity (remote kits)").format(
+                    id=kits
+                ),
+            )
+        ]
+    return []
+
+
+def seat_warnings(plan: Plan, scenario: Scenario) -> list[str]:
+    """The scenario's own staffing against the plan's seats (its staffing left out: none;
+    the plan's own is a readiness finding)."""
+    if scenario.staffing is None:
+        return []
+    roster = [(g.site, g.shift, g.agents) for g in scenario.staffing]
+    return [message for *_figures, message in seat_messages(plan, roster)]

@@ -38,6 +38,8 @@ from plans.types import (
 )
 from scenarios.bounds import bound_issues
 from scenarios.distributions import Distribution, Exponential, Lognormal
+from scenarios.tickets import TicketLife
+from scenarios.workforce import Workforce
 
 RequestType = Literal["complaint", "consultation", "repair", "business"]
 TicketClass = Literal["urgent", "ordinary", "complex"]
@@ -368,6 +370,10 @@ class Scenario(StrictModel):
     """Messages for drill players."""
     objectives: tuple[Objective, ...] = ()
     """What the run is judged on."""
+    workforce: Workforce = Workforce()
+    """Seats, disasters that hold, shrinkage, chat concurrency; left out: all off."""
+    tickets: TicketLife = TicketLife()
+    """Back office, confirmation, closure; left out: a ticket is done at first handling."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -15,11 +15,19 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from plans.model import Plan
-    from scenarios.model import Scenario
+    from scenarios.model import Disaster, Scenario
     from sim.engine.records import RunRecords
     from sim.engine.rng import Streams
     from sim.engine.topology import Infrastructure
     from sim.response.controller import ResponseController
+
+
+class StaffRules(Protocol):
+    """What a disaster tells the workforce rules (:mod:`sim.engine.capacity`)."""
+
+    def site_lost(self, event: Disaster) -> None: ...
+    def remote_work(self, site: str, share: float) -> None: ...
+    def site_back(self, site: str) -> None: ...
 
 
 class RunCentre(Protocol):
@@ -50,6 +58,8 @@ class RunCentre(Protocol):
     def site_factor(self) -> dict[str, float]: ...
     @property
     def replication_phase(self) -> dict[str, float]: ...
+    @property
+    def rules(self) -> StaffRules | None: ...
 
     # what the board reads
     @property

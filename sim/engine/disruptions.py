@@ -76,6 +76,8 @@ class ScenarioEvents:
             sim.log("site_lost", event.site, event=event.id, duration=duration)
             sim.set_down(event.site, 1.0, True)
             sim.site_factor[event.site] = 1.0 - event.staff_unavailable
+            if sim.rules is not None:
+                sim.rules.site_lost(event)
             for system in sim.plan.systems:
                 if system.site == event.site and system.holds_data:
                     self.data_loss(system.id, event.id)
@@ -125,6 +127,8 @@ class ScenarioEvents:
         self.sim.cause = "repair"
         self.sim.set_down(event.site, 1.0, False)
         self.sim.site_factor.pop(event.site, None)
+        if self.sim.rules is not None:
+            self.sim.rules.site_back(event.site)
         self.sim.log("site_restored", event.site, event=event.id)
         self.sim.refresh()
 
@@ -133,6 +137,8 @@ class ScenarioEvents:
         if sim.site_factor.get(event.site) is not None:
             sim.cause = "remote work"
             sim.site_factor[event.site] = max(sim.site_factor[event.site], event.remote_share)
+            if sim.rules is not None:
+                sim.rules.remote_work(event.site, event.remote_share)
             sim.log("remote_work", event.site, event=event.id, share=event.remote_share)
             sim.refresh()
 

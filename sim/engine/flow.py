@@ -26,21 +26,22 @@ import numpy as np
 import simpy
 
 from plans.model import Plan
+from sim.engine.concurrency import CALLBACK, QUEUE_SLOTS, ChatSessions
 from sim.engine.demand import CLASS_PRIORITY, Customers
 from sim.engine.records import ABANDONED, BLOCKED, DONE, DROPPED, NOTICED, SERVING, WAITING
+from sim.engine.rng import Streams
+from sim.engine.tickets import TicketLives
 
 PRIORITIES = (0, 1)
-CALLBACK = 2
-"""Offset of a channel's callback queues: index 2 + priority holds callbacks."""
-QUEUE_SLOTS = (0, 1, 2, 3)
 
 
-class ContactFlow:
+class ContactFlow(ChatSessions):
     """Channels' queues and every contact's state, moved on by SimPy callbacks."""
 
     # set by the simulation and by staffing; declared for the type checker only
     env: simpy.Environment
     plan: Plan
+    streams: Streams
     customers: Customers
     horizon: float
     n_answered: int
@@ -66,6 +67,9 @@ class ContactFlow:
         self.factor = [1.0] * len(channels)
         self.queues: list[list[deque[int]]] = [[deque() for _ in QUEUE_SLOTS] for _ in channels]
         self.waiting = [0] * len(channels)
+        self.owed: list[int] | None = None
+        """Per group, agents due a break who go when their contact ends (shrinkage only)."""
+        self._setup_concurrency()
 
     def _setup_contacts(self) -> None:
         cust = self.customers
@@ -84,6 +88,9 @@ class ContactFlow:
         self.c_end = [math.nan] * n
         self.c_group = [-1] * n
         self.status = bytearray(n)
+        life = self.scenario.tickets
+        self.tickets = None if life.is_default() else TicketLives(self, n, cust.rclass)
+        """Back office, confirmation and closure of tickets (None: done at first handling)."""
 
     # --- contacts --------------------------------------------------------------------
 
@@ -112,6 +119,8 @@ class ContactFlow:
             if g_busy[g] < g_staffed[g]:
                 self._serve(i, g)
                 return
+        if self.multi[c] and self._join(i, c):
+            return
         self.status[i] = WAITING
         slot = self.c_prio[i] + (CALLBACK if self.live[c] and not self.c_live[i] else 0)
         self.queues[c][slot].append(i)
@@ -122,6 +131,9 @@ class ContactFlow:
             timer.callbacks.append(self._abandon)
 
     def _serve(self, i: int, g: int) -> None:
+        if self.multi[self.c_chan[i]]:
+            self._serve_multi(i, g)
+            return
         if self.c_live[i]:
             self.n_answered += 1
         self.g_busy[g] += 1
@@ -135,8 +147,12 @@ class ContactFlow:
         i: int = ev._value
         self.status[i] = DONE
         self.c_end[i] = self.env.now
+        if self.tickets is not None and not self.c_live[i]:
+            self.tickets.first_handled(i)
         g = self.c_group[i]
         self.g_busy[g] -= 1
+        if self.owed is not None and self.owed[g]:
+            self._break_after_contact(g)
         if self.g_busy[g] < self.g_staffed[g]:
             self._dispatch(g)
 

@@ -43,6 +43,7 @@ from sim.engine.records import (
     WAITING,
     RunRecords,
 )
+from sim.engine.ticket_times import ticket_moments, working_due
 
 Kpis = dict[str, float]
 LIMIT_KINDS = ("respond", "first_handling", "resolve", "close")
@@ -119,6 +120,11 @@ def ticket_kpis(rec: RunRecords, mask: NDArray[np.bool_], plan: Plan, end: float
     late_total = 0
     started = np.where(np.isnan(rec.start), np.inf, rec.start)
     finished = np.where(np.isnan(rec.end), np.inf, rec.end)
+    done = ticket_moments(rec, started, finished)
+    if rec.resolved is not None:
+        out["back_office_backlog"] = float(
+            (ticket & (rec.status == DONE) & np.isnan(rec.resolved)).sum()
+        )
     for ci, cls in enumerate(TICKET_CLASSES):
         limits = plan.targets.ticket_limits.get(cls)
         in_class = ticket & (rec.rclass == ci)
@@ -126,9 +132,13 @@ def ticket_kpis(rec: RunRecords, mask: NDArray[np.bool_], plan: Plan, end: float
             limit = getattr(limits, kind) if limits else None
             if limit is None:
                 continue
-            done_at = started if kind == "respond" else finished
+            done_at = done[kind]
             # late: done after the limit, or still not done when the limit had passed
-            late = in_class & (np.minimum(done_at, rec.horizon) - rec.arrival > limit)
+            if plan.calendar.counts_working(cls, kind) and rec.clock_start is not None:
+                due = working_due(plan, rec, in_class, limit)
+                late = in_class & (np.minimum(done_at, rec.horizon) > due)
+            else:
+                late = in_class & (np.minimum(done_at, rec.horizon) - rec.arrival > limit)
             out[f"tickets_late.{cls}.{kind}"] = float(late.sum())
             out[f"tickets_on_time.{cls}.{kind}"] = _safe_div(
                 float((in_class & ~late).sum()), float(in_class.sum())

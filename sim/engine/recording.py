@@ -16,6 +16,7 @@ import simpy
 from scenarios.model import Scenario
 from sim.engine.demand import Customers
 from sim.engine.records import EventRecord, RunRecords, Snapshots
+from sim.engine.tickets import TicketLives
 
 if TYPE_CHECKING:
     from sim.response.controller import ResponseController
@@ -49,6 +50,7 @@ class Recording:
     staffing_log: list[tuple[float, int, int]]
     service_log: list[tuple[float, str, bool, str]]
     response: ResponseController | None
+    tickets: TicketLives | None
 
     def log(self, kind: str, ref: str, **detail: object) -> None:
         """Record something that happened to the centre, now."""
@@ -68,6 +70,13 @@ class Recording:
         if self.env.now + self._snapshot_every <= self.horizon:
             nxt = self.env.timeout(self._snapshot_every)
             nxt.callbacks.append(self._snapshot)
+
+    def _ticket_records(self, arrived: int) -> dict[str, Any]:
+        """The tickets' resolution and closure, when the scenario gives them a life."""
+        out: dict[str, Any] = {"clock_start": self.scenario.start}
+        if self.tickets is not None:
+            out["resolved"], out["closed"] = self.tickets.arrays(arrived)
+        return out
 
     def records(self) -> RunRecords:
         """The records so far (contacts not yet arrived are left out)."""
@@ -94,4 +103,5 @@ class Recording:
             group_labels=tuple(self.g_label),
             service_log=list(self.service_log),
             response=self.response.record if self.response is not None else None,
+            **self._ticket_records(arrived),
         )

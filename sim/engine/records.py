@@ -8,6 +8,7 @@ kept as small frozen records with a ``kind``, like Ciw's data records.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,6 +101,13 @@ class RunRecords:
     """(time, channel/system/site, working as required, cause) at every change."""
     response: Any = None
     """The response's record (:class:`sim.response.controller.ResponseRecord`), if a policy ran."""
+    resolved: NDArray[np.float64] | None = None
+    """Ticket resolved, by the front line or the back office (nan: not yet); None: the
+    scenario has no ticket life, a ticket is done at first handling (``end``)."""
+    closed: NDArray[np.float64] | None = None
+    """Ticket closed after the customer's confirmation (nan: still open); None as above."""
+    clock_start: dt.datetime | None = None
+    """The scenario's start: run minutes as dates on the plan's working calendar."""
 
     def __len__(self) -> int:
         return int(self.arrival.shape[0])

@@ -26,6 +26,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "responses",
     "activation",
     "reserves",
+    "tickets",
 )
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from scenarios.model import Scenario, StaffGroup
+from sim.engine.capacity import CapacityRules
 from sim.engine.demand import start_minute_of_week
 from sim.engine.flow import ContactFlow
 from sim.engine.topology import Infrastructure
@@ -82,6 +83,11 @@ class Staffing(ContactFlow):
                 self.g_on_shift.append(lambda t: True)
             else:
                 self.g_on_shift.append(_on_shift(shifts[g.shift].window.intervals(), offset))
+        workforce = self.scenario.workforce
+        self.rules = None if workforce.is_default() else CapacityRules(self, workforce)
+        """Who is at work under the scenario's workforce settings (None: all off, as before)."""
+        if self.rules is not None:
+            self.rules.schedule_breaks()
         self._shift_edges = sorted(
             {
                 float(edge)
@@ -132,10 +138,16 @@ class Staffing(ContactFlow):
         moved = [g for g, site in enumerate(self.g_site) if site == from_site]
         for g in moved:
             self.g_site[g] = to_site
+        if self.rules is not None:
+            self.rules.relocated(moved, to_site)
         self._update_capacity()
         return moved
 
     # --- capacity --------------------------------------------------------------------
+
+    def _break_after_contact(self, g: int) -> None:
+        if self.rules is not None:
+            self.rules.take_break(g)
 
     def _group_capacity(self, gi: int) -> int:
         if not self.g_on_shift[gi](self.env.now):
@@ -168,8 +180,11 @@ class Staffing(ContactFlow):
     def _update_capacity(self) -> None:
         """Recompute agents at work in every group; put newly free agents to work."""
         now = self.env.now
-        staffed = [self._group_capacity(gi) for gi in range(len(self.groups))]
-        self._seat_limits(staffed)
+        if self.rules is not None:
+            staffed = self.rules.staffed()
+        else:
+            staffed = [self._group_capacity(gi) for gi in range(len(self.groups))]
+            self._seat_limits(staffed)
         for gi, count in enumerate(staffed):
             if count != self.g_staffed[gi] or len(self.staffing_log) < len(self.groups):
                 self.g_staffed[gi] = count
@@ -189,8 +204,9 @@ class Staffing(ContactFlow):
         )
 
     def working_agents(self, c: int) -> int:
-        """Agents at work now who serve channel ``c``."""
-        return sum(self.g_staffed[g] for g in self.chan_groups[c])
+        """Agents at work now who serve channel ``c`` (on a break or not: breaks are planned)."""
+        counts = self.g_staffed if self.rules is None else self.rules.present
+        return sum(counts[g] for g in self.chan_groups[c])
 
     def planned_agents_total(self) -> int:
         """Agents the plan puts to work now, before anything went wrong."""
