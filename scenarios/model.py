@@ -37,6 +37,7 @@ from plans.types import (
     SystemRef,
 )
 from scenarios.distributions import Distribution, Exponential, Lognormal
+from scenarios.objective_capabilities import CapabilityId
 
 RequestType = Literal["complaint", "consultation", "repair", "business"]
 TicketClass = Literal["urgent", "ordinary", "complex"]
@@ -333,6 +334,9 @@ class Objective(StrictModel):
     """Measure only while this event lasts (instead of ``window``)."""
     channel: ChannelRef | None = None
     """Measure one channel only."""
+    capabilities: tuple[CapabilityId, ...] | None = None
+    """Capabilities it tests (the HSEEP table); left out: its metric's (rto: handle_coordinate,
+    resource_guarantee; service_level: resource_guarantee, handle_coordinate; ...)."""
 
     @model_validator(mode="after")
     def _one_window(self) -> Objective:
