@@ -31,7 +31,11 @@ def me() -> str | None:
 
 
 def act(fn: Callable[..., object], *args: Any, ok: str, **kwargs: Any) -> bool:
-    """Run a write in a callback; flash its outcome (``ok`` is a msgid). True when it worked."""
+    """Run a write in a callback; flash its outcome (``ok`` is a msgid). True when it worked.
+
+    A report prepared before the write is dropped, so the download never offers a file
+    without the change just made.
+    """
     state.use_language()  # a callback runs before the page sets the language
     try:
         fn(*args, **kwargs)
@@ -39,6 +43,7 @@ def act(fn: Callable[..., object], *args: Any, ok: str, **kwargs: Any) -> bool:
         state.flash("error", str(exc))
         return False
     state.flash("success", _(ok))
+    st.session_state.pop("report_bytes", None)  # a report prepared before says the old words
     return True
 
 

@@ -128,6 +128,7 @@ def sign_in_panel() -> str | None:
                 st.button(_("Save my name"), key="save_name", on_click=_save_name)
             if st.button(_("Change role"), key="sign_out"):
                 state.put(state.ROLE, None)
+                state.put(PERSON, None)  # whoever signs in next gives their own name
                 st.rerun()
             return role
         st.selectbox(

@@ -32,10 +32,11 @@ class Summary:
     versions: int
 
 
-def set_summary(db_path: str | Path, drill_id: str, summary_text: str, by: str) -> Summary:
+def set_summary(db_path: str | Path, drill_id: str, summary_text: str, by: str) -> Summary | None:
     """Write (or rewrite) the drill's executive summary as ``by``; earlier versions are kept.
 
-    An empty text clears the summary in the report (the cleared version is kept too).
+    Returns the summary in force; an empty text clears it from the report (None; the
+    cleared version is kept too).
     """
     said = text(summary_text, N_("the executive summary"))
     person = who(by, N_("executive summary"))
@@ -46,9 +47,7 @@ def set_summary(db_path: str | Path, drill_id: str, summary_text: str, by: str) 
             "INSERT INTO summaries (drill_id, text, who, wall_time) VALUES (?, ?, ?, ?)",
             (drill_id, said, person, wall),
         )
-    found = summary(db_path, drill_id)
-    assert found is not None  # not for people: just written
-    return found
+    return summary(db_path, drill_id)
 
 
 def summary(db_path: str | Path, drill_id: str) -> Summary | None:
