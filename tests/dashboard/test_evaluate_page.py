@@ -253,3 +253,23 @@ def test_an_item_gets_its_capability_and_point_of_contact(
     md = report_md(at, served)
     row = next(line for line in md.splitlines() if "Commander slow to answer at night" in line)
     assert row.startswith("| Activation |") and f"| {shown} |" in row
+
+
+def test_the_page_reads_in_chinese_and_keeps_chinese_names(page, served):
+    _at, db, drill_id = page
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lang"] = "zh-CN"  # a link to the console in Chinese
+    at.run()
+    at.switch_page("pages/evaluate.py").run()
+    assert at.title[0].value == "演练总结评估"
+    sign(at, "赵敏")
+    assert "已以 赵敏 身份登录。" in success(at)
+    assert any(w.value.startswith("尚未评级：") for w in at.warning)
+    assert any(e.label.startswith("草稿：") for e in at.expander)
+    at.selectbox(key="new_finding_kind").set_value("area")
+    at.text_area(key="new_finding_obs").set_value("指挥长在四十分钟后才接听电话")
+    at.text_area(key="new_finding_rec").set_value("夜班增设第二名副指挥长")
+    at.button(key="add_finding").click().run()
+    assert "发现已添加。" in success(at)
+    md = report_md(at, served)
+    assert "**建议：** 夜班增设第二名副指挥长" in md and "**撰写人：** *赵敏" in md
