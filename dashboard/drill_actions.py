@@ -159,7 +159,14 @@ def observe(drill_id: str, sim_time: float) -> None:
 
 
 def author() -> str:
-    return str(st.session_state.get("author") or "facilitator")
+    # who acts: the name typed on the page, else the signed-in person, else the signed-in
+    # role (never a role the person does not hold: an observer's note is not a facilitator's)
+    return str(
+        st.session_state.get("author")
+        or st.session_state.get("person_name")
+        or st.session_state.get("role")
+        or "facilitator"
+    )
 
 
 # --- drill-day control: the live clock, injects, the end, the archive ---------------------

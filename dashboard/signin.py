@@ -1,9 +1,14 @@
-"""Signing in to the console with a role (and its access code, when codes are set),
-and the tab's language switch.
+"""Signing in to the console with a role (and its access code, when codes are set) and
+one's own name, and the tab's language switch.
 
 Why every page calls it: a page can be opened directly by its address, so the check
 belongs to each page, before it shows anything; and each run must set the tab's
 language before it draws a word.
+
+Why a name beside the role: every rating, finding and summary records who wrote it
+and who changed it last, and the report prints those names; a role ("evaluator") is
+not a name. The name is asked once per console session (at sign-in, or in the
+sidebar until given) and kept in the session under :data:`PERSON`.
 """
 
 from __future__ import annotations
@@ -28,6 +33,45 @@ ROLE_NAMES = {
 """The console's roles as a person reads them."""
 LANGUAGE_PICK = "language_pick"
 _LOG = logging.getLogger("drillsim.console")
+PERSON = "person_name"
+"""Session key of the signed-in person's name (not a widget's key: it outlives pages)."""
+
+
+def person_name() -> str | None:
+    """The signed-in person's name, or None until they gave it."""
+    name = state.get(PERSON)
+    return str(name) if name else None
+
+
+def check_name(value: object) -> str:
+    """A person's name, stripped; ValueError for none or a role's name instead of a name."""
+    name = str(value or "").strip()
+    if not name:
+        raise ValueError(_("Give your name: ratings and findings record who wrote them."))
+    roles = {r.lower() for r in ROLE_NAMES} | {_(n).lower() for n in ROLE_NAMES.values()}
+    if name.lower() in roles:
+        raise ValueError(
+            _("'{name}' is a role; give your own name, as the report will print it.").format(
+                name=name
+            )
+        )
+    return name
+
+
+def _take_name(key: str) -> bool:
+    """Keep the name typed in widget ``key`` as the session's; flash why not."""
+    try:
+        state.put(PERSON, check_name(st.session_state.get(key)))
+    except ValueError as exc:
+        state.flash("error", str(exc))
+        return False
+    return True
+
+
+def _save_name() -> None:
+    state.use_language()  # a callback runs before the page sets the language
+    if _take_name("sign_in_name"):
+        state.flash("success", _("Signed in as {name}.").format(name=person_name()))
 
 
 def role_name(role: str | None) -> str:
@@ -47,6 +91,8 @@ def _sign_in() -> None:
     if ok:
         state.put(state.ROLE, role)
         state.flash("success", _("Signed in as {role}.").format(role=role_name(str(role))))
+        if str(st.session_state.get("sign_in_name") or "").strip():
+            _take_name("sign_in_name")
     else:
         state.flash(
             "error",
@@ -83,14 +129,23 @@ def sign_in_panel() -> str | None:
             )
         role = state.role(bool(hashes))
         if role is not None:
-            st.caption(_("Role: **{role}**").format(role=role_name(role)))
+            name = person_name()
+            if name:
+                st.caption(_("**{name}**, {role}").format(name=name, role=role_name(role)))
+            else:
+                st.caption(_("Role: **{role}**").format(role=role_name(role)))
+                st.text_input(_("Your name"), key="sign_in_name")
+                st.button(_("Save my name"), key="save_name", on_click=_save_name)
             if st.button(_("Change role"), key="sign_out"):
                 state.put(state.ROLE, None)
+                state.put(PERSON, None)  # whoever signs in next gives their own name
                 st.rerun()
             return role
         st.selectbox(
             _("Role"), access.ROLES, format_func=shown(access.ROLES, role_name), key="sign_in_role"
         )
+        if person_name() is None:
+            st.text_input(_("Your name"), key="sign_in_name")
         if hashes:
             st.text_input(_("Access code"), type="password", key="sign_in_code")
         st.button(_("Sign in"), key="sign_in", on_click=_sign_in)

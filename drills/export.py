@@ -1,5 +1,8 @@
 """A drill's records written out as CSV or JSON files, one file per kind of record.
 
+Deleted findings are exported too (with who deleted them and when): the export is the
+record, the report is what stands.
+
 Why files of plain rows: an exercise's records go to the people who keep the
 programme's evidence (spreadsheets, an auditor's folder) long after the console is
 shut; CSV opens anywhere and JSON keeps the nesting. Each file is written to a
@@ -57,7 +60,7 @@ def drill_rows(db_path: str | Path, drill_id: str) -> dict[str, list[dict[str, A
         "notes": notes,
         "observations": observations,
         "ratings": [asdict(r) for r in rating_history(db_path, drill_id)],
-        "findings": [asdict(f) for f in findings(db_path, drill_id)],
+        "findings": [asdict(f) for f in findings(db_path, drill_id, include_deleted=True)],
         "items": items,
     }
 

@@ -95,6 +95,8 @@ class Item:
     verified_by: str | None
     """The drill id or journal that verified it."""
     history: tuple[StatusChange, ...]
+    poc: str = ""
+    """The point of contact: a person id of the plan, or a name typed in ('' if none)."""
 
     def is_overdue(self, today: dt.date) -> bool:
         """Past its due date and not done or verified."""
@@ -167,6 +169,7 @@ def _item(row: sqlite3.Row, history: list[sqlite3.Row]) -> Item:
             StatusChange(h["status_from"], h["status_to"], h["who"], h["wall_time"], h["note"])
             for h in history
         ),
+        poc=row["poc"],
     )
 
 

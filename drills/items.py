@@ -56,7 +56,7 @@ from drills.item_records import (
 from drills.item_verification import VerificationRefused, verify
 from drills.retest import coverage, fitting_scenarios, propose_retest
 from drills.schema import connect, write
-from i18n import N_, _
+from i18n import N_, _, local_text
 from plans.model import STEP_NAMES, Plan
 from sim.analysis.targets import plan_targets
 
@@ -80,6 +80,7 @@ __all__ = [
     "node_ids",
     "open_items",
     "overdue",
+    "poc_name",
     "propose_retest",
     "set_status",
     "verify",
@@ -207,11 +208,14 @@ def add_item(
     author: str,
     drill_id: str | None = None,
     capability: str | None = None,
+    poc: str = "",
 ) -> Item:
     """Record an improvement item (status 'open') for the plan; returns it.
 
     ``drill_id`` is the drill it was found in (it must be a drill of this plan);
-    ``owner_role`` a role of the plan; ``due`` on or after ``start``.
+    ``owner_role`` a role of the plan; ``due`` on or after ``start``; ``poc`` the point
+    of contact: a person id of the plan (:func:`poc_name` shows their name) or any
+    name typed in.
     """
     fields = (
         _text(issue, N_("the issue (the area for improvement)")),
@@ -231,6 +235,7 @@ def add_item(
     kind, node = check_node(plan, node_kind, node_id)
     cap = None if capability in (None, "") else _choice(capability, CAPABILITIES, N_("capability"))
     who = check.author(author)
+    contact = "" if poc is None else str(poc).strip()
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):
         if drill_id is not None:
@@ -248,8 +253,8 @@ def add_item(
         cur = conn.execute(
             """INSERT INTO items (plan_id, drill_id, capability, issue, corrective_action, element,
                                   owner_role, start, due, status, node_kind, node_id,
-                                  created_wall, created_by, drills_before)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)""",
+                                  created_wall, created_by, drills_before, poc)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)""",
             (
                 plan.meta.id,
                 drill_id,
@@ -262,11 +267,25 @@ def add_item(
                 wall,
                 who,
                 int(counter[0]) if counter else 0,
+                contact,
             ),
         )
         item_id = int(cur.lastrowid or 0)
         record_change(conn, item_id, None, "open", who, wall, "recorded")
         return load_item(conn, item_id)
+
+
+def poc_name(plan: Plan | None, poc: str) -> str:
+    """A point of contact as a person reads it: a plan person's name (and contact), or as typed."""
+    if plan is not None and poc in {p.id for p in plan.people}:
+        person = plan.person(poc)
+        name = local_text(person.name, fallback=person.id)
+        return (
+            _("{name} ({contact})").format(name=name, contact=person.contact)
+            if person.contact
+            else name
+        )
+    return poc
 
 
 def open_items(

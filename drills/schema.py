@@ -18,6 +18,15 @@ Layouts:
    ``drills.archived`` and ``drills.request_id`` (one click, one drill), the
    ``archive_history`` of who archived or restored a drill, and ``uploads`` (plans and
    scenarios uploaded in the console, kept by kind and name).
+4. gives the evaluation its authors: ``ratings.changed_by`` (who last changed a rating
+   another evaluator wrote); findings gain ``recommendations`` (HSEEP's fourth field),
+   ``updated_by``, ``provenance`` ('drillsim' when drillsim drafted it and a person
+   accepted it), ``draft_key`` and a soft delete (``deleted_by``, ``deleted_wall``: a
+   deleted finding stays in the file, out of the report), with ``finding_history``
+   (every version of every finding); ``draft_decisions`` (drafts accepted or discarded,
+   so a discarded draft does not come back); ``summaries`` (the executive summary,
+   every version kept); ``items.poc`` (the improvement item's point of contact). A
+   layout-3 file gains the columns (old rows get the defaults) and the tables.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ from pathlib import Path
 
 from i18n import _
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The layout this code reads and writes."""
 
 DEFAULT_TIMEOUT = 30.0
@@ -199,6 +208,48 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             PRIMARY KEY (kind, name)
         )
         """,
+    ),
+    4: (
+        "ALTER TABLE ratings ADD COLUMN changed_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE findings ADD COLUMN recommendations TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE findings ADD COLUMN updated_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE findings ADD COLUMN provenance TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE findings ADD COLUMN draft_key TEXT",
+        "ALTER TABLE findings ADD COLUMN deleted_by TEXT",
+        "ALTER TABLE findings ADD COLUMN deleted_wall TEXT",
+        """
+        CREATE TABLE IF NOT EXISTS finding_history (
+            finding_id INTEGER NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL CHECK (seq >= 1),
+            action TEXT NOT NULL
+                CHECK (action IN ('written', 'accepted', 'changed', 'deleted', 'restored')),
+            who TEXT NOT NULL CHECK (length(trim(who)) > 0),
+            wall_time TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            PRIMARY KEY (finding_id, seq)
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS draft_decisions (
+            drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
+            draft_key TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('accepted', 'discarded')),
+            who TEXT NOT NULL CHECK (length(trim(who)) > 0),
+            wall_time TEXT NOT NULL,
+            finding_id INTEGER REFERENCES findings(id),
+            PRIMARY KEY (drill_id, draft_key)
+        )
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS summaries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            drill_id TEXT NOT NULL REFERENCES drills(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            who TEXT NOT NULL CHECK (length(trim(who)) > 0),
+            wall_time TEXT NOT NULL
+        )
+        """,
+        "ALTER TABLE items ADD COLUMN poc TEXT NOT NULL DEFAULT ''",
     ),
 }
 """Statements that bring a file from the layout before each key to that layout.

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from drills.items import Item, fitting_scenarios, open_items, propose_retest
+from drills.items import Item, fitting_scenarios, open_items, poc_name, propose_retest
 from drills.paths import DB_ENV, NotADatabase, check_database, db_path, default_db_path
 from drills.programme import stored_plans
 from drills.schema import NewerSchema
@@ -27,6 +27,7 @@ from drillsim.inputs import BadInput, report_bad_input
 from i18n import N_, _
 from plans import ModelFileError, Plan, load_plan
 from plans.loader import bundled_plans, load_plan_text
+from reports.aar_records import CAPABILITIES as CAPABILITY_NAMES
 
 STATUS_TEXT = {
     "open": N_("open"),
@@ -201,7 +202,8 @@ def item_rows(
             pools[item.plan_id] = fitting_scenarios(found) if found is not None else {}
         found = plans[item.plan_id]
         retest = propose_retest(found, item, pools[item.plan_id]) if found is not None else None
-        rows.append({**item.to_dict(today), "retest": retest})
+        poc = poc_name(found, item.poc)
+        rows.append({**item.to_dict(today), "retest": retest, "poc_name": poc})
     return rows
 
 
@@ -244,6 +246,13 @@ def render(
             )
         )
         lines.append(_("      issue: {issue}").format(issue=r["issue"]))
+        cap = r.get("capability")
+        lines.append(
+            _("      capability: {capability}; point of contact: {poc}").format(
+                capability=_(CAPABILITY_NAMES[cap]) if cap in CAPABILITY_NAMES else "-",
+                poc=r.get("poc_name") or "-",
+            )
+        )
         lines.append(
             _("      corrective action ({element}): {action}").format(
                 element=r["element"], action=r["corrective_action"]

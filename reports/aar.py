@@ -7,7 +7,7 @@ the renderers (:mod:`~reports.aar_markdown`, :mod:`~reports.aar_html`,
 report, byte for byte, except the generated-at text: lists keep their input order,
 figures are saved at a fixed dpi without creation metadata.
 
-The structure follows HSEEP's template (ANCHORS.md section 1): cover, overview,
+The structure follows HSEEP's template (ANCHORS.md section 1): cover, executive summary, overview,
 capabilities with P/S/M/U ratings, results, timeline, strengths and areas for
 improvement, the improvement plan, participants. The "core capabilities" are the six
 steps of the response flow (SOURCE.md 7.2) plus resource guarantee (7.4).
@@ -23,10 +23,15 @@ that print the input's records as they are stay here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from i18n import N_, _, local_text
 from plans.types import human_minutes
+from reports.aar_evaluation import (
+    capabilities_blocks,
+    findings_blocks,
+    improvement_plan_blocks,
+    summary_blocks,
+)
 from reports.aar_model import (
     DPI,
     Block,
@@ -42,14 +47,8 @@ from reports.aar_model import (
     when,
 )
 from reports.aar_records import (
-    CAPABILITIES,
-    ELEMENTS,
     MODES,
-    RATINGS,
-    STATUSES,
     AarInput,
-    FindingText,
-    ImprovementRow,
     report_runs,
 )
 from reports.aar_results import RESULT_KPIS, TABLE_LIMITS, results_blocks
@@ -94,11 +93,11 @@ def build_report(aar: AarInput) -> Report:
     figures = report_figures(aar)
     parts = (
         ("overview", "1", _("Overview"), _overview(aar)),
-        ("capabilities", "2", _("Objectives and capabilities"), _capabilities(aar)),
+        ("capabilities", "2", _("Objectives and capabilities"), capabilities_blocks(aar)),
         ("results", "3", _("Results against targets"), results_blocks(aar, runs)),
         ("timeline", "4", _("Timeline"), timeline_blocks(aar, figures)),
-        ("findings", "5", _("Strengths and areas for improvement"), _findings(aar.findings)),
-        ("improvement_plan", "6", _("Improvement plan"), _improvement_plan(aar.items)),
+        ("findings", "5", _("Strengths and areas for improvement"), findings_blocks(aar)),
+        ("improvement_plan", "6", _("Improvement plan"), improvement_plan_blocks(aar.items)),
         ("participants", "", _("Appendix: Participants"), _participants(aar)),
     )
     cover: list[Block] = [Paragraph(_(DRAFT_NOTE), style="marking")] if draft else []
@@ -108,7 +107,10 @@ def build_report(aar: AarInput) -> Report:
         cover.append(Paragraph(aar.drill_date.isoformat(), label=_("Exercise date")))
     generated = when(aar.generated_at, aar.plan.meta.timezone)
     cover.append(Paragraph(generated, label=_("Generated at")))
-    sections = [Section("cover", "", aar.title, tuple(cover))]
+    sections = [
+        Section("cover", "", aar.title, tuple(cover)),
+        Section("summary", "", _("Executive summary"), tuple(summary_blocks(aar))),
+    ]
     sections += [Section(key, number, title, tuple(blocks)) for key, number, title, blocks in parts]
     return Report(aar.title, draft, aar.generated_at, tuple(sections))
 
@@ -167,114 +169,6 @@ def _overview(aar: AarInput) -> list[Block]:
         )
         rows.append((_("Participants and roles"), people or "-"))
     return [Table((_("Field"), _("Value")), tuple(rows))]
-
-
-def _objective(o: object) -> str:
-    fields = {
-        "id": getattr(o, "id", ""),
-        "metric": getattr(o, "metric", ""),
-        "op": getattr(o, "op", ""),
-        "threshold": getattr(o, "threshold", 0.0),
-        "during": getattr(o, "during", None),
-    }
-    if fields["during"]:
-        return _("{id}: {metric} {op} {threshold:g} during {during}").format(**fields)
-    return _("{id}: {metric} {op} {threshold:g}").format(**fields)
-
-
-def _capabilities(aar: AarInput) -> list[Block]:
-    out: list[Block] = []
-    if aar.scenario.objectives:
-        goals = _("; ").join(_objective(o) for o in aar.scenario.objectives)
-        out.append(Paragraph(goals, label=_("Scenario objectives")))
-    rows: list[tuple[str, str, str]] = []
-    for cap, name in CAPABILITIES.items():
-        mine = [r for r in aar.ratings if r.capability == cap]
-        rows += [
-            (
-                _(name),
-                _("{code}: {meaning}").format(code=r.rating, meaning=_(RATINGS[r.rating])),
-                r.evaluator or "-",
-            )
-            for r in mine
-        ]
-        if not mine:
-            rows.append((_(name), _("not rated"), "-"))
-    out.append(Table((_("Capability"), _("Rating"), _("Evaluator")), tuple(rows)))
-    scale = _("; ").join(
-        _("{code}: {meaning}").format(code=k, meaning=_(v).lower()) for k, v in RATINGS.items()
-    )
-    out.append(Paragraph(_("{ratings}.").format(ratings=scale), label=_("Ratings"), style="muted"))
-    for cap, name in CAPABILITIES.items():
-        rated = [r for r in aar.ratings if r.capability == cap and r.evidence.strip()]
-        if rated:
-            out.append(Heading(_(name)))
-            out += [
-                Paragraph(
-                    r.evidence,
-                    label=_("{rating}, {evaluator}").format(
-                        rating=r.rating, evaluator=r.evaluator or _("evaluator")
-                    ),
-                )
-                for r in rated
-            ]
-    return out
-
-
-def _findings(findings: Sequence[FindingText]) -> list[Block]:
-    if not findings:
-        return [Paragraph(_("No strengths or areas for improvement recorded yet."))]
-    out: list[Block] = []
-    for cap, name in CAPABILITIES.items():
-        mine = [f for f in findings if f.capability == cap]
-        if not mine:
-            continue
-        out.append(Heading(_(name)))
-        for kind, word in (
-            ("strength", N_("Strength {n}")),
-            ("area", N_("Area for improvement {n}")),
-        ):
-            for n, f in enumerate((f for f in mine if f.kind == kind), start=1):
-                title = _(word).format(n=n)
-                if f.draft:
-                    title = _("{title} (draft)").format(title=title)
-                out.append(Heading(title, level=4))
-                out.append(Paragraph(f.observed, label=_("Observed")))
-                if f.reference:
-                    out.append(Paragraph(f.reference, label=_("Reference")))
-                if f.analysis:
-                    out.append(Paragraph(f.analysis, label=_("Analysis")))
-                out.append(Paragraph(f.author or "-", label=_("Recorded by"), style="muted"))
-    return out
-
-
-def _improvement_plan(items: Sequence[ImprovementRow]) -> list[Block]:
-    if not items:
-        return [Paragraph(_("No corrective action recorded yet."))]
-    header = (
-        _("Issue"),
-        _("Corrective action"),
-        _("Capability element"),
-        _("Owner role"),
-        _("Start"),
-        _("Due"),
-        _("Status"),
-    )
-    rows = tuple(
-        (
-            _("{issue} (plan: {node})").format(issue=it.issue, node=it.node)
-            if it.node
-            else it.issue,
-            it.corrective_action,
-            _(ELEMENTS[it.element]),
-            it.owner_role,
-            _date(it.start),
-            _date(it.due),
-            _(STATUSES[it.status]) if it.status in STATUSES else it.status,
-        )
-        for it in items
-    )
-    return [Table(header, rows)]
 
 
 def _participants(aar: AarInput) -> list[Block]:

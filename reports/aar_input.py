@@ -27,6 +27,7 @@ from reports.aar_records import (
     FindingText,
     ImprovementRow,
     Rating,
+    SummaryText,
     report_runs,
 )
 from scenarios.model import Scenario
@@ -41,6 +42,7 @@ __all__ = [
     "FindingText",
     "ImprovementRow",
     "Rating",
+    "SummaryText",
     "aar_input_from_journal",
     "report_runs",
 ]

@@ -81,6 +81,13 @@ class Rating:
     rating: Literal["P", "S", "M", "U"]
     evidence: str = ""
     evaluator: str = ""
+    """Who wrote the rating."""
+    changed_by: str = ""
+    """Who changed it last ('' : nobody recorded, e.g. a hand-made input)."""
+    written_wall: str = ""
+    """ISO time it was written ('' when not known)."""
+    changed_wall: str = ""
+    """ISO time of its last change."""
 
     def __post_init__(self) -> None:
         _one_of(_("capability"), self.capability, CAPABILITIES)
@@ -101,6 +108,21 @@ class FindingText:
     draft: bool = True
     """True until the after-action meeting agrees it."""
     author: str = DRAFT_AUTHOR
+    """Who wrote it; :data:`DRAFT_AUTHOR` for a draft drillsim made that nobody accepted yet."""
+    recommendations: str = ""
+    """What the evaluators recommend (HSEEP's Recommendations)."""
+    changed_by: str = ""
+    """Who changed it last ('' : not recorded)."""
+    written_wall: str = ""
+    """ISO time it was written ('' when not known)."""
+    changed_wall: str = ""
+    provenance: str = ""
+    """'drillsim' when drillsim drafted it and a person accepted it."""
+
+    @property
+    def pending(self) -> bool:
+        """A draft of drillsim's that no person has accepted yet."""
+        return self.author == DRAFT_AUTHOR
 
     def __post_init__(self) -> None:
         _one_of(_("finding kind"), self.kind, ("strength", "area"))
@@ -120,9 +142,26 @@ class ImprovementRow:
     status: str = "open"
     node: str = ""
     """Plan id the action is about (a role, system, step...), shown beside the issue."""
+    capability: str | None = None
+    """The capability it improves (:data:`CAPABILITIES`), if given."""
+    poc: str = ""
+    """The point of contact, as a person reads it (a plan person's name, or a name)."""
 
     def __post_init__(self) -> None:
         _one_of(_("capability element"), self.element, ELEMENTS)
+        if self.capability is not None:
+            _one_of(_("capability"), self.capability, CAPABILITIES)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryText:
+    """The executive summary, with who wrote it and who changed it last."""
+
+    text: str
+    written_by: str = ""
+    written_wall: str = ""
+    changed_by: str = ""
+    changed_wall: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,6 +189,8 @@ class AarInput:
     ratings: Sequence[Rating] = ()
     findings: Sequence[FindingText] = ()
     items: Sequence[ImprovementRow] = ()
+    summary: SummaryText | None = None
+    """The evaluators' executive summary, first in the report."""
     monte_carlo: dict[str, Any] | None = None
     """A run journal's 'kpis' and 'targets' (and 'objectives', 'replications', 'policy')."""
     today: dt.date

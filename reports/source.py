@@ -19,8 +19,15 @@ from drills.store import DrillStore
 from i18n import _
 from plans.loader import load_plan_text
 from plans.model import Plan
-from reports.aar_drafts import draft_findings
-from reports.aar_input import AarInput, FindingText, ImprovementRow, Rating, aar_input_from_journal
+from reports.aar_draft_keys import keyed_drafts, pending
+from reports.aar_input import (
+    AarInput,
+    FindingText,
+    ImprovementRow,
+    Rating,
+    SummaryText,
+    aar_input_from_journal,
+)
 from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
 from sim.analysis.journal_model import read_journal
@@ -50,7 +57,8 @@ def aar_for_drill(
     monte_carlo: int = 0,
     workers: int = 1,
 ) -> AarInput:
-    """Everything the report shows about one drill; drafted findings when none are stored.
+    """Everything the report shows about one drill: the findings people wrote or accepted,
+    then drillsim's drafts nobody accepted or discarded yet (marked as such).
 
     ``monte_carlo`` > 0 adds that many replications' distribution (the coordinator asks).
     """
@@ -78,7 +86,15 @@ def aar_for_drill(
         runs=runs,
         until=until,
         ratings=tuple(
-            Rating(r.capability, r.rating, r.evidence, r.evaluator)
+            Rating(
+                r.capability,
+                r.rating,
+                r.evidence,
+                r.evaluator,
+                r.changed_by,
+                r.first_wall,
+                r.wall_time,
+            )
             for r in evaluations.ratings(db_path, drill_id)
         ),
         items=tuple(
@@ -91,6 +107,8 @@ def aar_for_drill(
                 i.due,
                 i.status,
                 f"{i.node_kind} {i.node_id}",
+                i.capability,
+                items.poc_name(plan, i.poc),
             )
             for i in items.all_items(db_path, plan.meta.id)
             if i.drill_id == drill_id
@@ -100,18 +118,52 @@ def aar_for_drill(
         if monte_carlo
         else None,
     )
-    stored = evaluations.findings(db_path, drill_id)
-    findings = (
-        tuple(
-            FindingText(
-                f.kind, f.capability, f.observed, f.reference, f.analysis, f.draft, f.author
-            )
-            for f in stored
+    written = evaluations.summary(db_path, drill_id)
+    if written is not None:
+        base = replace(
+            base,
+            summary=SummaryText(
+                written.text,
+                written.written_by,
+                written.written_wall,
+                written.changed_by,
+                written.changed_wall,
+            ),
         )
-        if stored
-        else tuple(draft_findings(base))
+    stored = stored_findings(db_path, drill_id)
+    drafts = pending_drafts(db_path, drill_id, base, stored)
+    return replace(base, findings=stored + tuple(f for _key, f in drafts))
+
+
+def stored_findings(db_path: Path, drill_id: str) -> tuple[FindingText, ...]:
+    """The drill's findings people wrote or accepted (not the deleted ones), as the report
+    prints them."""
+    return tuple(
+        FindingText(
+            f.kind,
+            f.capability,
+            f.observed,
+            f.reference,
+            f.analysis,
+            f.draft,
+            f.author,
+            f.recommendations,
+            f.updated_by,
+            f.created_wall,
+            f.updated_wall,
+            f.provenance,
+        )
+        for f in evaluations.findings(db_path, drill_id)
     )
-    return replace(base, findings=findings)
+
+
+def pending_drafts(
+    db_path: Path, drill_id: str, aar: AarInput, stored: tuple[FindingText, ...] | None = None
+) -> list[tuple[str, FindingText]]:
+    """(key, draft) of drillsim's drafts for the drill that nobody accepted or discarded."""
+    kept = stored_findings(db_path, drill_id) if stored is None else stored
+    decided = evaluations.draft_decisions(db_path, drill_id)
+    return pending(keyed_drafts(aar), decided, kept)
 
 
 def aar_for_journal(path: Path, generated_at: dt.datetime, today: dt.date) -> AarInput:

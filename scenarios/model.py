@@ -28,16 +28,15 @@ from plans.types import (
     Headcount,
     Id,
     LocalName,
-    NonEmptyText,
     Probability,
     Ref,
-    RoleRef,
     ShiftRef,
     SiteRef,
     SystemRef,
 )
 from scenarios.bounds import bound_issues
 from scenarios.distributions import Distribution, Exponential, Lognormal
+from scenarios.objectives import Inject, Objective
 from scenarios.tickets import TicketLife
 from scenarios.workforce import Workforce
 
@@ -46,7 +45,6 @@ TicketClass = Literal["urgent", "ordinary", "complex"]
 REQUEST_TYPES: tuple[RequestType, ...] = ("complaint", "consultation", "repair", "business")
 TICKET_CLASSES: tuple[TicketClass, ...] = ("urgent", "ordinary", "complex")
 OutageTargetRef = Annotated[str, Ref(("systems", "sites", "channels"))]
-EventRef = Annotated[str, Ref(("events",))]
 SHARE_TOLERANCE = 0.001
 
 
@@ -280,69 +278,6 @@ Event = Annotated[
     Outage | ComplaintSurge | Disaster | SecurityIncident | StaffAbsence | DataLoss,
     Field(discriminator="kind"),
 ]
-
-
-class Inject(StrictModel):
-    """A message for the drill players at a given time (an MSEL entry)."""
-
-    at: Duration
-    """When it is delivered, after the scenario start."""
-    title: NonEmptyText
-    """Short headline."""
-    message: NonEmptyText
-    """What the players are told."""
-    to: tuple[RoleRef, ...] = ()
-    """Roles it is addressed to; left out: everybody."""
-    expected_action: str = ""
-    """What the plan expects the players to do (for evaluators)."""
-
-
-Metric = Literal[
-    "service_level",
-    "asa",
-    "abandonment",
-    "max_queue",
-    "backlog",
-    "tickets_late",
-    "availability",
-    "occupancy",
-    "rto",
-    "rpo",
-]
-
-
-class Window(StrictModel):
-    """A stretch of the run, as offsets from its start."""
-
-    start: Duration = 0.0
-    """Beginning."""
-    end: Duration | None = None
-    """End; left out: the end of the run."""
-
-
-class Objective(StrictModel):
-    """What the scenario is judged on, e.g. service level >= 0.8 during the surge."""
-
-    id: Id
-    """Id used in results."""
-    metric: Metric
-    """What is measured."""
-    op: Literal[">=", "<="]
-    """How it is compared with the threshold."""
-    threshold: float
-    """The figure to reach; times (asa, rto, rpo) in minutes."""
-    window: Window | None = None
-    """Part of the run measured; left out: all of it."""
-    during: EventRef | None = None
-    """Measure only while this event lasts (instead of ``window``)."""
-    channel: ChannelRef | None = None
-    """Measure one channel only."""
-
-    @model_validator(mode="after")
-    def _one_window(self) -> Objective:
-        if self.window is not None and self.during is not None:
-            raise ValueError(_("give window or during, not both"))
-        return self
 
 
 class Scenario(StrictModel):

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import drill_actions as actions
 from dashboard import drill_control as control
-from dashboard import services, state
+from dashboard import services, signin, state
 from dashboard.drill_board import clock_text, drill_log, injects_delivered, status_board
 from dashboard.drill_create import create_form
 from dashboard.signin import require_role
@@ -217,7 +217,9 @@ def main() -> None:
     """Render the page."""
     require_role()
     st.title(_("Drill console"))
-    st.sidebar.text_input(_("Your name"), value=state.current_role() or "", key="author")
+    st.sidebar.text_input(
+        _("Your name"), value=signin.person_name() or state.current_role() or "", key="author"
+    )
     show_flash()
     store = services.store()
     current = state.current_drill()

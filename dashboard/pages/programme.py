@@ -9,7 +9,7 @@ from typing import cast
 
 import streamlit as st
 
-from dashboard import services, state
+from dashboard import services, signin, state
 from dashboard.signin import require_role
 from dashboard.widgets import show_flash, shown, status_name
 from drills import items
@@ -64,7 +64,7 @@ def _verify(item_id: int, plan_text: str, plan_name: str) -> None:
             item_id,
             evidence,
             load_plan_text(plan_text, plan_name),
-            by=str(st.session_state.get("author") or state.current_role()),
+            by=str(st.session_state.get("author") or signin.person_name() or state.current_role()),
         )
     except (DrillError, ValueError) as exc:
         state.flash("error", str(exc))
@@ -81,7 +81,7 @@ def _status(item_id: int) -> None:
             str(services.store().path),
             item_id,
             st.session_state[f"status_{item_id}"],
-            str(st.session_state.get("author") or state.current_role()),
+            str(st.session_state.get("author") or signin.person_name() or state.current_role()),
         )
     except (DrillError, ValueError) as exc:
         state.flash("error", str(exc))

@@ -19,7 +19,8 @@ from typing import Any, get_args
 
 from plans.files import write_atomic
 from plans.model import Plan
-from scenarios.model import Metric, Scenario
+from scenarios.model import Scenario
+from scenarios.objectives import Metric
 from sim.analysis.intervals import interval_rows
 from sim.analysis.montecarlo import MonteCarloResult
 

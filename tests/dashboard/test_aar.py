@@ -31,6 +31,7 @@ from reports.aar_input import (
     FindingText,
     ImprovementRow,
     Rating,
+    SummaryText,
     aar_input_from_journal,
 )
 from reports.aar_markdown import to_markdown
@@ -45,6 +46,7 @@ TODAY = dt.date(2026, 3, 5)
 GENERATED = dt.datetime(2026, 3, 5, 16, 0, tzinfo=dt.UTC)
 SECTIONS = [
     ("cover", ""),
+    ("summary", "Executive summary"),
     ("overview", "1 Overview"),
     ("capabilities", "2 Objectives and capabilities"),
     ("results", "3 Results against targets"),
@@ -179,6 +181,9 @@ def golden_input(tiny_plan, tiny_scenario):
                 "S",
                 "Level 2 declared at once; the first backup chosen was the wrong one.",
                 "Eve",
+                "Gus",
+                "2026-03-05T13:10:00+00:00",
+                "2026-03-05T14:05:00+00:00",
             ),
             Rating(
                 "resource_guarantee",
@@ -214,6 +219,11 @@ def golden_input(tiny_plan, tiny_scenario):
                 "The approver is written in the plan but not on the call sheet.",
                 draft=False,
                 author="Gus",
+                recommendations="Print the approver of every standby on the call sheet.",
+                changed_by="Eve",
+                written_wall="2026-03-05T13:20:00+00:00",
+                changed_wall="2026-03-05T14:30:00+00:00",
+                provenance="drillsim",
             ),
         ],
         items=[
@@ -226,6 +236,8 @@ def golden_input(tiny_plan, tiny_scenario):
                 dt.date(2026, 3, 31),
                 "open",
                 "crm_b",
+                capability="resource_guarantee",
+                poc="Bob Li (+86 21 5555 0101)",
             ),
             ImprovementRow(
                 "Approver not known to the room",
@@ -237,6 +249,13 @@ def golden_input(tiny_plan, tiny_scenario):
                 "planned",
             ),
         ],
+        summary=SummaryText(
+            "The room restored the CRM on its standby\nbut lost time finding the approver.",
+            "Eve",
+            "2026-03-05T15:00:00+00:00",
+            "Gus",
+            "2026-03-05T15:40:00+00:00",
+        ),
         today=TODAY,
     )
 

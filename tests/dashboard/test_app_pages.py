@@ -263,17 +263,20 @@ def played(app, hours=3):
     return app
 
 
-def test_evaluator_rates_prefills_findings_adds_an_item_and_downloads_the_report(app, tmp_path):
+def test_evaluator_rates_accepts_a_draft_adds_an_item_and_downloads_the_report(app, tmp_path):
     played(app)
     app.switch_page("pages/evaluate.py").run()
     assert not app.exception
+    app.text_input(key="sign_in_name").set_value("Eve Zhou")
+    app.button(key="save_name").click().run()
     app.selectbox(key="rate_capability").set_value("activate")
     app.radio(key="rate_value").set_value("M")
     app.text_area(key="rate_evidence").set_value("commander reached after 40 min")
     app.button(key="save_rating").click().run()
     assert "Rating saved." in app.success[0].value
-    app.button(key="prefill").click().run()
-    assert "draft finding(s) added" in app.success[0].value
+    accept = next(b for b in app.button if b.key and b.key.startswith("accept_"))
+    accept.click().run()
+    assert "Draft accepted as your finding." in app.success[0].value
     app.text_input(key="item_issue").set_value("Commander slow to answer at night")
     app.text_input(key="item_action").set_value("Add a second deputy on the night rota")
     app.selectbox(key="item_node_kind").set_value("role")
@@ -296,7 +299,8 @@ def test_reviewer_sees_the_programme_but_changes_nothing(app):
     assert not app.exception
     assert not any(b.key and b.key.startswith(("change_", "verify_")) for b in app.button)
     app.switch_page("pages/evaluate.py").run()
-    assert not any(b.key in {"save_rating", "prefill", "add_item"} for b in app.button)
+    assert not any(b.key in {"save_rating", "add_finding", "add_item"} for b in app.button)
+    assert not any(b.key and b.key.startswith(("accept_", "delete_")) for b in app.button)
 
 
 def test_compare_page_runs_variants_with_progress(app):

@@ -81,9 +81,14 @@ def test_end_drill_asks_for_the_confirmation_first(app, db):
     assert DrillStore(db).get("drill-0001").status == "open"
 
 
+NAMES = {"facilitator": "Fay Li", "evaluator": "Eve Zhou", "observer": "Olga Wu"}
+"""Who signs in with each role: ratings and findings record a person's name."""
+
+
 def sign_in_as(at, role):
     at.button(key="sign_out").click().run()
     at.selectbox(key="sign_in_role").set_value(role)
+    at.text_input(key="sign_in_name").set_value(NAMES.get(role, "Rey Ma"))
     at.button(key="sign_in").click().run()
     assert f"Signed in as {role}" in at.success[0].value
 

@@ -79,7 +79,7 @@ def test_docx_holds_the_sections_tables_and_pictures_of_the_model(english):
     doc = opened(data)
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings == [s.heading for s in english.sections if s.key != "cover"]
-    assert headings[0] == "1 Overview"
+    assert headings[:2] == ["Executive summary", "1 Overview"]
     assert [p.text for p in doc.paragraphs if p.style.name == "Title"] == [
         english.sections[0].heading
     ]
@@ -120,7 +120,7 @@ def test_chinese_text_survives_with_an_east_asian_font(chinese):
     text = all_text(doc)
     assert DRILL in text and NOTE in text and "张伟" in text
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings[:3] == ["1 概述", "2 演练目标与能力", "3 目标达成情况"]
+    assert headings[:4] == ["执行摘要", "1 概述", "2 演练目标与能力", "3 目标达成情况"]
     assert report.draft and doc.sections[0].header.paragraphs[0].text == "草稿"
     runs = [r for p in doc.paragraphs for r in p.runs if DRILL in r.text]
     assert runs

@@ -118,20 +118,23 @@ def test_markdown_and_html_in_chinese(chinese_report):
 
 
 def test_the_report_reads_chinese_headings_and_capabilities(chinese_report):
-    sections = [s.heading for s in chinese_report.sections[1:]]
+    assert chinese_report.sections[1].heading == "执行摘要"
+    sections = [s.heading for s in chinese_report.sections[2:]]
     assert sections[:4] == HEADINGS_ZH[:4]
     assert sections[-1] == "附录：参演人员"
     capabilities = next(
-        b for b in chinese_report.section("capabilities").blocks if hasattr(b, "header")
+        b
+        for b in chinese_report.section("capabilities").blocks
+        if getattr(b, "header", ("",))[0] == "能力"
     )
-    assert capabilities.header == ("能力", "评级", "评估员")
+    assert capabilities.header == ("能力", "评级", "撰写人", "最后修改人")
     assert [r[0] for r in capabilities.rows][:2] == ["事件发现与报告", "事件评估与分级"]
 
 
 def test_english_is_untouched_by_the_chinese_font(chinese_drill):
     db, drill_id = chinese_drill
     report = build_report(aar_for_drill(db, drill_id, GENERATED, TODAY))
-    assert report.sections[1].heading == "1 Overview"
+    assert report.section("overview").heading == "1 Overview"
     assert '<html lang="en">' in to_html(report)
 
 

@@ -1,0 +1,70 @@
+"""What the Evaluate page's parts share: the database, the signed-in person, the callbacks.
+
+Why: every write on the page records who made it; the name is the signed-in
+person's (:func:`dashboard.signin.person_name`), never a role, and a write without
+one is refused with a message rather than stored under a placeholder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from dashboard import services, state
+from dashboard.signin import person_name
+from drills.errors import DrillError
+from i18n import _
+from reports.aar_model import when
+
+
+def db() -> str:
+    """The drill database's path."""
+    return str(services.store().path)
+
+
+def me() -> str | None:
+    """Who is writing: the signed-in person's name (None until given)."""
+    return person_name()
+
+
+def act(fn: Callable[..., object], *args: Any, ok: str, **kwargs: Any) -> bool:
+    """Run a write in a callback; flash its outcome (``ok`` is a msgid). True when it worked.
+
+    A report prepared before the write is dropped, so the download never offers a file
+    without the change just made.
+    """
+    state.use_language()  # a callback runs before the page sets the language
+    try:
+        fn(*args, **kwargs)
+    except (DrillError, ValueError, LookupError) as exc:
+        state.flash("error", str(exc))
+        return False
+    state.flash("success", _(ok))
+    st.session_state.pop("report_bytes", None)  # a report prepared before says the old words
+    return True
+
+
+def need_name() -> bool:
+    """True when the person gave their name; else a note where to give it."""
+    if me():
+        return True
+    st.warning(_("Give your name in the sidebar first: what you write here records who wrote it."))
+    return False
+
+
+def stamp(name: str, wall: str) -> str:
+    """'Eve, 2026-03-05 14:30 UTC' for the page (wall: an ISO time)."""
+    if not wall:
+        return name or "-"
+    try:
+        return _("{name} ({time})").format(name=name, time=when(dt.datetime.fromisoformat(wall)))
+    except ValueError:
+        return name
+
+
+def field(key: str, default: str = "") -> str:
+    """A text widget's value in a callback."""
+    return str(st.session_state.get(key) or default)
