@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import services, state
-from dashboard.signin import person_name
+from dashboard.signin import person_name, role_name
 from drills.errors import DrillError
 from i18n import _
 from reports.aar_model import when
@@ -30,13 +30,23 @@ def me() -> str | None:
     return person_name()
 
 
-def act(fn: Callable[..., object], *args: Any, ok: str, **kwargs: Any) -> bool:
+def act(fn: Callable[..., object], *args: Any, ok: str, need: str = "rate", **kwargs: Any) -> bool:
     """Run a write in a callback; flash its outcome (``ok`` is a msgid). True when it worked.
 
+    The role is checked again when the callback runs (``need``: the permission, 'rate' or
+    'items'): the page hides what a role may not do, but a callback is reachable anyway.
     A report prepared before the write is dropped, so the download never offers a file
     without the change just made.
     """
     state.use_language()  # a callback runs before the page sets the language
+    if not state.may(need):
+        state.flash(
+            "error",
+            _("The {role} role may not change the evaluation.").format(
+                role=role_name(state.current_role())
+            ),
+        )
+        return False
     try:
         fn(*args, **kwargs)
     except (DrillError, ValueError, LookupError) as exc:

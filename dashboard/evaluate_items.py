@@ -41,6 +41,7 @@ def _add_item(drill_id: str, plan_text: str, plan_name: str) -> None:
         items.add_item,
         db(),
         plan,
+        need="items",
         issue=ss.get("item_issue", ""),
         corrective_action=ss.get("item_action", ""),
         element=ss["item_element"],

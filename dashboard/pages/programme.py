@@ -55,6 +55,9 @@ def _columns() -> dict[str, str]:
 
 def _verify(item_id: int, plan_text: str, plan_name: str) -> None:
     state.use_language()  # a callback runs before the page sets the language
+    if not state.may("items"):  # checked again at the click: a callback is reachable anyway
+        state.flash("error", _("Your role may not change improvement items."))
+        return
     # Why the cast: the "Verify" button is only shown beside the "verify_with_" selectbox,
     # whose options are drill ids (str), so its value is one of them when the button fires.
     evidence = cast(str, st.session_state.get(f"verify_with_{item_id}"))
@@ -76,6 +79,9 @@ def _verify(item_id: int, plan_text: str, plan_name: str) -> None:
 
 def _status(item_id: int) -> None:
     state.use_language()
+    if not state.may("items"):  # checked again at the click: a callback is reachable anyway
+        state.flash("error", _("Your role may not change improvement items."))
+        return
     try:
         items.set_status(
             str(services.store().path),
