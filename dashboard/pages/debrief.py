@@ -11,12 +11,14 @@ from dashboard import services
 from dashboard.signin import require_role
 from dashboard.widgets import pick_drill, report_download
 from drills import session
+from drills.adherence import step_words
 from drills.debrief import adherence, compare_policies, kpi_table
 from drills.kpis import format_value
+from drills.observed import observed_rows, observed_steps
 from i18n import N_, _
 from plans.loader import load_plan_text
 from plans.types import human_minutes
-from reports.figures import compare_bars, queue_and_service, step_gantt
+from reports.figures import compare_bars, drill_events, queue_and_service, step_gantt
 from scenarios.loader import load_scenario_text
 
 RUNS = (
@@ -58,11 +60,23 @@ def main() -> None:
         st.info(_("The clock has not moved yet: advance the drill first."))
         return
     runs = compare_policies(plan, scenario, record.seed, room, until=until)
+    entries = [e.to_dict() for e in record.entries]
     st.subheader(_("Response steps against their limits"))
     if response is not None:
+        observed = observed_steps(entries, response.incidents, record.speed)
         st.pyplot(
-            step_gantt(response.incidents, now=until, start=scenario.start), clear_figure=False
+            step_gantt(response.incidents, now=until, start=scenario.start, observed=observed),
+            clear_figure=False,
         )
+        if observed:
+            st.markdown(
+                _(
+                    "**Observed in the live drill**: when observers saw the real team finish "
+                    "each step, on the drill's clock, against the step's limit and beside "
+                    "the simulated step."
+                )
+            )
+            st.dataframe(observed_rows(observed), hide_index=True, key="debrief_observed")
         findings = adherence(plan, response, until, room)
         if findings:
             for f in findings:
@@ -70,7 +84,12 @@ def main() -> None:
         else:
             st.success(_("No step late, skipped or out of order; every role named was reached."))
     st.subheader(_("Queue and service level"))
-    st.pyplot(queue_and_service(room, plan, start=scenario.start), clear_figure=False)
+    st.pyplot(
+        queue_and_service(
+            room, plan, start=scenario.start, events=drill_events(scenario, entries, until)
+        ),
+        clear_figure=False,
+    )
     st.subheader(
         _("Results against the targets: the room, the plan's own policy, no action (same seed)")
     )
@@ -93,8 +112,10 @@ def main() -> None:
     )
     st.pyplot(
         compare_bars(
-            {_(label): {r["kpi"]: r[name] for r in rows} for name, label in RUNS},
+            {name: {r["kpi"]: r[name] for r in rows} for name, _label in RUNS},
             ["service_level", "abandonment", "rto", "steps_late"],
+            targets={r["kpi"]: r.get("target") for r in rows},
+            names={name: _(label) for name, label in RUNS},
         ),
         clear_figure=False,
     )
@@ -107,7 +128,7 @@ def main() -> None:
                     _("sim time"): human_minutes(e.sim_time),
                     _("who"): e.author,
                     _("note"): e.payload.get("text")
-                    or _("step done: {step}").format(step=e.payload.get("step")),
+                    or _("step done: {step}").format(step=step_words(str(e.payload.get("step")))),
                 }
                 for e in notes
             ],
