@@ -154,3 +154,29 @@ def test_gantt_draws_observed_bars_beside_the_simulated_ones(live):
     assert "observed in the live drill (lower bar)" not in [
         t.get_text() for t in plain.get_legend().get_texts()
     ]
+
+
+def test_debrief_page_shows_the_observed_steps(live, monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from drills.paths import DB_ENV
+
+    store, drill = live
+    monkeypatch.setenv(DB_ENV, str(store.path))
+    app = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+    at = AppTest.from_file(str(app), default_timeout=120)
+    at.run()
+    at.switch_page("pages/debrief.py").run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe]
+    observed = next(t for t in tables if "verdict" in t)
+    assert list(observed["step"]) == ["discover report", "assess grade", "activate"]
+    assert list(observed["took"]) == ["20m", "25m", "-"]
+    assert list(observed["verdict"]) == [
+        "within its limit",
+        "over its limit",
+        "seen done before it started (order of steps)",
+    ]
+    assert any("Observed in the live drill" in m.value for m in at.markdown)
