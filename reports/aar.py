@@ -54,6 +54,8 @@ from reports.aar_records import (
 )
 from reports.aar_results import RESULT_KPIS, TABLE_LIMITS, results_blocks
 from reports.aar_timeline import report_figures, timeline_blocks
+from reports.check_texts import objective_text
+from scenarios.model import Objective
 
 __all__ = [
     "DPI",
@@ -169,17 +171,9 @@ def _overview(aar: AarInput) -> list[Block]:
     return [Table((_("Field"), _("Value")), tuple(rows))]
 
 
-def _objective(o: object) -> str:
-    fields = {
-        "id": getattr(o, "id", ""),
-        "metric": getattr(o, "metric", ""),
-        "op": getattr(o, "op", ""),
-        "threshold": getattr(o, "threshold", 0.0),
-        "during": getattr(o, "during", None),
-    }
-    if fields["during"]:
-        return _("{id}: {metric} {op} {threshold:g} during {during}").format(**fields)
-    return _("{id}: {metric} {op} {threshold:g}").format(**fields)
+def _objective(o: Objective) -> str:
+    """'rto_crm: RTO achieved <= 4h00m', in the results' words (not 'rto <= 240')."""
+    return _("{name}: {objective}").format(name=o.id, objective=objective_text(o))
 
 
 def _capabilities(aar: AarInput) -> list[Block]:

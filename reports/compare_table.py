@@ -25,10 +25,11 @@ import numpy as np
 from i18n import N_, _
 from plans.model import Plan
 from plans.types import human_minutes
+from reports.check_texts import objective_label, plan_target_text
+from scenarios.model import Scenario
 from sim.analysis.compare import MAIN_KPIS, Comparison, VariantResult
 from sim.analysis.montecarlo import CheckResult
 from sim.analysis.stats import count_ci95, wilson
-from sim.analysis.targets import check_text
 
 Unit = Literal["share", "minutes", "count"]
 KPI_NAMES: dict[str, tuple[str, Unit]] = {
@@ -133,13 +134,14 @@ def _checks(v: VariantResult) -> Sequence[tuple[str, CheckResult]]:
     ]
 
 
-def check_name(key: str, check: CheckResult, plan: Plan) -> str:
+def check_name(key: str, check: CheckResult, plan: Plan, scenario: Scenario | None = None) -> str:
     """A target or objective as the table heads it: 'P(RTO <= 4h00m)'."""
     if key.startswith("t:"):
-        what = check_text(check.check.name, check.check.label, plan)
+        what = plan_target_text(check.check.name, check.check.label, plan)
     else:
         what = _("objective {name}: {label}").format(
-            name=check.check.name, label=_(check.check.label)
+            name=check.check.name,
+            label=objective_label(check.check.name, check.check.label, scenario),
         )
     return _("P({target})").format(target=what)
 
@@ -154,23 +156,27 @@ def probability_text(check: CheckResult) -> str:
     )
 
 
-def target_table(comparison: Comparison, plan: Plan) -> list[dict[str, str]]:
+def target_table(
+    comparison: Comparison, plan: Plan, scenario: Scenario | None = None
+) -> list[dict[str, str]]:
     """One row per variant: the probability of meeting each plan target and scenario
     objective (share of its replications, 95% Wilson interval)."""
     rows = []
     for v in comparison.variants:
         row = {_("Variant"): v.name, _("Settings"): v.settings_text()}
         for key, check in _checks(v):
-            row[check_name(key, check, plan)] = probability_text(check)
+            row[check_name(key, check, plan, scenario)] = probability_text(check)
         rows.append(row)
     return rows
 
 
-def csv_text(comparison: Comparison, plan: Plan) -> str:
+def csv_text(comparison: Comparison, plan: Plan, scenario: Scenario | None = None) -> str:
     """The page's two tables side by side, one row per variant, as CSV (UTF-8 text)."""
     rows = [
         {**k, **t}
-        for k, t in zip(kpi_table(comparison), target_table(comparison, plan), strict=True)
+        for k, t in zip(
+            kpi_table(comparison), target_table(comparison, plan, scenario), strict=True
+        )
     ]
     out = io.StringIO()
     if rows:

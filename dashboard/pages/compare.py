@@ -17,6 +17,7 @@ from reports.compare_figure import compare_chart
 from reports.compare_table import csv_text, kpi_table, target_table
 from scenarios import check_against_plan
 from scenarios.loader import load_scenario_text
+from scenarios.model import Scenario
 from sim.analysis.compare import Comparison, compare
 from sim.analysis.variant_changes import VaryError
 from sim.analysis.variants import KEYS, combinations, parse_vary
@@ -66,7 +67,7 @@ def main() -> None:
 
 
 RESULT = "cmp_result"
-"""Session key of the last comparison: (comparison, plan, key of the chart's x axis)."""
+"""Session key of the last comparison: (comparison, plan, scenario, the chart's x-axis key)."""
 
 
 def run(
@@ -115,10 +116,10 @@ def run(
         st.error(str(exc))
         return
     bar.progress(1.0, text=_("Done"))
-    st.session_state[RESULT] = (result, plan, varies[0][0])
+    st.session_state[RESULT] = (result, plan, scenario, varies[0][0])
 
 
-def show(result: Comparison, plan: Plan, key: str | None) -> None:
+def show(result: Comparison, plan: Plan, scenario: Scenario, key: str | None) -> None:
     """The chart, the KPI table, the P(met) table and the CSV of both."""
     st.pyplot(compare_chart(result, key), clear_figure=False)
     st.subheader(_("KPIs per variant"))
@@ -131,10 +132,10 @@ def show(result: Comparison, plan: Plan, key: str | None) -> None:
     st.dataframe(kpi_table(result), hide_index=True, key="cmp_table")
     st.subheader(_("Probability of meeting each target"))
     st.caption(_("Share of replications that met it, with its 95% Wilson interval."))
-    st.dataframe(target_table(result, plan), hide_index=True, key="cmp_targets")
+    st.dataframe(target_table(result, plan, scenario), hide_index=True, key="cmp_targets")
     st.download_button(
         _("Download the tables (CSV)"),
-        csv_text(result, plan).encode("utf-8-sig"),
+        csv_text(result, plan, scenario).encode("utf-8-sig"),
         file_name=f"compare-{result.plan_id}-{result.scenario_id}.csv",
         mime="text/csv",
         key="cmp_csv",

@@ -84,6 +84,8 @@ def test_compare_page_shows_names_units_probabilities_and_offers_the_csv(
     targets = at.dataframe[1].value
     assert "P(RTO <= 4h00m)" in targets
     assert all(re.match(r"^\d+% \(\d+% to \d+%\)$", v) for v in targets["P(RTO <= 4h00m)"])
+    assert "P(service level >= 80% (answered within 30s))" in targets
+    assert "P(objective rto_crm: RTO achieved <= 4h00m)" in targets
     (button,) = [b for b in at.get("download_button") if b.proto.id.endswith("-cmp_csv")]
     file_id = button.proto.url.rsplit("/", 1)[-1].split(".", 1)[0]
     data, name, mime = served[file_id]

@@ -5,6 +5,7 @@ are drawn from."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -74,3 +75,35 @@ def test_a_report_from_a_journal_draws_count_intervals_from_its_replications(jou
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[2:4] == [f"{round(low, 1):g}", f"{round(high, 1):g}"], row
     assert "-" not in cells[2:4]
+
+
+OBJECTIVES = [
+    {"id": "rto_fast", "metric": "rto", "op": "<=", "threshold": 30},
+    {"id": "sl_ok", "metric": "service_level", "op": ">=", "threshold": 0.6},
+]
+
+
+def test_a_report_writes_targets_and_objectives_in_one_unit_style(tiny_plan, tiny_crm):
+    """The objectives paragraph and the Monte Carlo P(met) table: percentages and
+    durations, KPIs by name, never the journal's 'rto <= 30' or '>= 0.8'."""
+    scenario = tiny_crm(objectives=OBJECTIVES)
+    result = run_monte_carlo(tiny_plan, scenario, 6, 7)
+    journal = build_journal(
+        tiny_plan,
+        scenario,
+        result,
+        seed=7,
+        plan_file="tiny.yaml",
+        scenario_file="tiny_crm.yaml",
+        started=NOW,
+        ended=NOW,
+        workers=1,
+    )
+    text = to_markdown(build_report(aar_input_from_journal(journal, NOW, NOW.date())))
+    share = tiny_plan.targets.service_level.share
+    assert "rto_fast: RTO achieved <= 30m; sl_ok: Service level >= 60.0%" in text
+    assert f"| target: service level >= {share * 100:g}% (answered within 30s) |" in text
+    assert "| objective rto_fast: RTO achieved <= 30m |" in text
+    assert "| objective sl_ok: Service level >= 60.0% |" in text
+    assert "rto <= 30" not in text and ">= 0.6" not in text and f">= {share:g} " not in text
+    assert not [line for line in text.splitlines() if re.search(r"\d min\b", line)]
