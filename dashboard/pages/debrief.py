@@ -5,6 +5,9 @@ Thin: the runs, the tables and the charts come from ``reports``.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import streamlit as st
 
 from dashboard import services
@@ -12,20 +15,57 @@ from dashboard.signin import require_role
 from dashboard.widgets import pick_drill, report_download
 from drills import session
 from drills.adherence import step_words
-from drills.debrief import adherence, compare_policies, kpi_table
-from drills.kpis import format_value
+from drills.debrief import adherence, compare_policies, kpi_table, not_restored
+from drills.kpis import RESTORATION_KPIS, met_text, run_value
 from drills.observed import observed_rows, observed_steps
 from i18n import N_, _
 from plans.loader import load_plan_text
+from plans.model import Plan
 from plans.types import human_minutes
+from reports.aar_drafts import target_text
+from reports.aar_model import Paragraph, Table
+from reports.aar_records import AarInput
+from reports.aar_results import objective_blocks
 from reports.figures import compare_bars, drill_events, queue_and_service, step_gantt
 from scenarios.loader import load_scenario_text
+from scenarios.model import Scenario
+from sim.engine.records import RunRecords
 
 RUNS = (
     ("room", N_("What the room did")),
     ("plan", N_("The plan's own policy")),
     ("none", N_("No action")),
 )
+
+
+def kpi_cell(row: dict[str, Any], run: str, still_down: bool) -> str:
+    """A run's value in the KPI table; a service still down at the end of play reads
+    'not restored by the end of play (at least 45m)' with its target 'not met' or 'not
+    yet known' (the report's rule, :func:`drills.kpis.met_text`), a missed target
+    '(missed)'."""
+    value = run_value(row, run, still_down)
+    if still_down and row["kpi"] in RESTORATION_KPIS:
+        return _("{value} ({met})").format(value=value, met=met_text(row, run, still_down))
+    missed = row[f"{run}_met"] is False
+    return value + ("  " + _("(missed)") if missed else "")
+
+
+def objectives_table(
+    plan: Plan, scenario: Scenario, seed: int, runs: dict[str, RunRecords], until: float
+) -> None:
+    """Each run judged against every scenario objective, as the report judges it."""
+    st.subheader(_("The scenario's objectives: the room, the plan's own policy, no action"))
+    now = dt.datetime.now(dt.UTC)
+    aar = AarInput(
+        title="", generated_at=now, plan=plan, scenario=scenario, seed=seed, until=until,
+        today=now.date(),
+    )  # fmt: skip
+    for block in objective_blocks(aar, runs):
+        if isinstance(block, Table):
+            rows = [dict(zip(block.header, row, strict=True)) for row in block.rows]
+            st.dataframe(rows, hide_index=True, key="debrief_objectives")
+        elif isinstance(block, Paragraph):
+            st.caption(block.text)
 
 
 def main() -> None:
@@ -94,22 +134,20 @@ def main() -> None:
         _("Results against the targets: the room, the plan's own policy, no action (same seed)")
     )
     rows = kpi_table(runs, plan, until)
+    down = not_restored(runs, until)
     st.dataframe(
         [
             {
                 _("KPI"): r["label"],
-                _("target"): r["target_label"] or "",
-                **{
-                    _(label): format_value(r["kpi"], r[name])
-                    + ("" if r[f"{name}_met"] in (None, True) else "  " + _("(missed)"))
-                    for name, label in RUNS
-                },
+                _("target"): target_text(r["kpi"], r, plan) if r["target_label"] else "",
+                **{_(label): kpi_cell(r, name, name in down) for name, label in RUNS},
             }
             for r in rows
         ],
         hide_index=True,
         key="debrief_kpis",
     )
+    objectives_table(plan, scenario, record.seed, runs, until)
     st.pyplot(
         compare_bars(
             {name: {r["kpi"]: r[name] for r in rows} for name, _label in RUNS},

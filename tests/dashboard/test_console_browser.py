@@ -151,7 +151,7 @@ def test_drill_page_in_chinese(console, browser):
     page.get_by_label("参演人员，每行一人：姓名, 角色").fill("李伟, duty_manager\n张敏, commander")
     click(page, "创建演练")
     wait_text(page, "演练“台风桌面演练”已创建（drill-0001）。")
-    click(page, "推进 15 分钟")
+    click(page, "推进 15分钟")
     wait_text(page, "演练时钟已推进到")
     assert "lang=zh-CN" in page.url
     for text in (
