@@ -100,7 +100,7 @@ def test_short_drill_by_clicks(console, browser):
     page.get_by_label("Rationale").press("Enter")
     click(page, "Take decision")
     wait_text(page, "Decision taken and saved")
-    click(page, "Advance 15 min")
+    click(page, "Advance 15m")
     wait_text(page, "Clock moved to 1h45m")
     page.screenshot(path=str(ARTIFACTS / "status_board.png"), full_page=True)
     page.get_by_role("link", name="Debrief").click()

@@ -52,7 +52,7 @@ def test_switch_to_chinese_keeps_lang_in_the_address_and_back(app):
     app.selectbox(key="language_pick").set_value("en").run()
     assert lang_in_address(app) == "en"
     assert app.title[0].value == "Drill console"
-    assert {"Advance 15 min", "To next inject", "Take decision"} <= labels(app)
+    assert {"Advance 15m", "To next inject", "Take decision"} <= labels(app)
 
 
 def test_a_shared_link_opens_in_its_language(tmp_path, monkeypatch):
