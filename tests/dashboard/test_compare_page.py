@@ -133,3 +133,16 @@ def test_the_tables_in_chinese_keep_their_shape(comparison):
     for en, zh in zip(english, chinese, strict=True):
         assert len(en) == len(zh) and len(en[0]) == len(zh[0])
     assert "服务水平" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_the_compare_chart_reads_durations_as_people_do_and_labels_do_not_overlap(comparison, lang):
+    from reports.compare_figure import compare_chart
+    from tests.dashboard.test_debrief_charts import overlaps
+
+    _plan, result = comparison
+    with language(lang):
+        fig = compare_chart(result, "agents")
+        assert overlaps(fig) == []
+    if lang == "en":
+        assert fig.axes[1].get_title() == "P(RTO <= 4h00m) (Wilson 95% CI)"
