@@ -180,3 +180,15 @@ def test_debrief_page_shows_the_observed_steps(live, monkeypatch):
         "seen done before it started (order of steps)",
     ]
     assert any("Observed in the live drill" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_gantt_with_observed_steps_has_no_overlapping_labels(live, lang):
+    from i18n import language
+    from tests.dashboard.test_debrief_charts import overlaps
+
+    _store, drill = live
+    incidents = incidents_of(drill)
+    with language(lang):
+        observed = observed_steps([e.to_dict() for e in drill.entries], incidents, drill.speed)
+        assert overlaps(step_gantt(incidents, now=120.0, observed=observed)) == []
