@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from drills.records import Entry
 from i18n import _
+from plans.types import human_minutes
 
 
 class DrillError(Exception):
@@ -66,12 +67,12 @@ class ReplayMismatch(DrillError):
 
 
 def describe_change(entry: Entry) -> str:
-    """One entry in words, e.g. 'the clock was moved to 75.0 min by Alice (entry 7)'."""
+    """One entry in words, e.g. 'the clock was moved to T+1h15m by Alice (entry 7)'."""
     p = entry.payload
-    who, seq, at = entry.author, entry.seq, entry.sim_time
+    who, seq, at = entry.author, entry.seq, human_minutes(entry.sim_time)
     if entry.kind == "advance":
-        return _("the clock was moved to {to:.1f} min by {who} (entry {seq})").format(
-            to=float(p.get("to", entry.sim_time)), who=who, seq=seq
+        return _("the clock was moved to T+{to} by {who} (entry {seq})").format(
+            to=human_minutes(float(p.get("to", entry.sim_time))), who=who, seq=seq
         )
     if entry.kind == "decision":
         what = " ".join(
@@ -81,34 +82,34 @@ def describe_change(entry: Entry) -> str:
         )
         verdict = entry.result or {}
         if verdict.get("accepted"):
-            return _("{who} decided {what} at {at:.1f} min (accepted) (entry {seq})").format(
+            return _("{who} decided {what} at T+{at} (accepted) (entry {seq})").format(
                 who=who, what=what, at=at, seq=seq
             )
-        return _("{who} decided {what} at {at:.1f} min (refused: {reason}) (entry {seq})").format(
+        return _("{who} decided {what} at T+{at} (refused: {reason}) (entry {seq})").format(
             who=who, what=what, at=at, reason=verdict.get("reason", "?"), seq=seq
         )
     if entry.kind == "end":
         return _("the drill was ended by {who} (entry {seq})").format(who=who, seq=seq)
     if entry.kind == "pause":
-        return _("the live clock was paused by {who} at {at:.1f} min (entry {seq})").format(
+        return _("the live clock was paused by {who} at T+{at} (entry {seq})").format(
             who=who, at=at, seq=seq
         )
     if entry.kind == "resume":
-        return _("the live clock was resumed by {who} at {at:.1f} min (entry {seq})").format(
+        return _("the live clock was resumed by {who} at T+{at} (entry {seq})").format(
             who=who, at=at, seq=seq
         )
     if entry.kind == "inject":
         action = p.get("action")
         if action == "adhoc":
-            text = _("{who} sent the inject '{title}' at {at:.1f} min (entry {seq})")
+            text = _("{who} sent the inject '{title}' at T+{at} (entry {seq})")
         elif action == "skip":
-            text = _("{who} skipped inject {index} at {at:.1f} min (entry {seq})")
+            text = _("{who} skipped inject {index} at T+{at} (entry {seq})")
         else:
-            text = _("{who} delivered inject {index} at {at:.1f} min (entry {seq})")
+            text = _("{who} delivered inject {index} at T+{at} (entry {seq})")
         number = int(p.get("index", 0)) + 1  # people count injects from 1
         return text.format(who=who, title=p.get("title", ""), index=number, at=at, seq=seq)
     if "live_started_wall" in p:
-        return _("the live clock was started by {who} at {at:.1f} min (entry {seq})").format(
+        return _("the live clock was started by {who} at T+{at} (entry {seq})").format(
             who=who, at=at, seq=seq
         )
     return _("the drill was changed by {who} (entry {seq})").format(who=who, seq=seq)

@@ -19,6 +19,7 @@ from drills.records import DrillRecord, Entry
 from drills.replay import load_inputs
 from drills.store import DrillStore
 from i18n import _
+from plans.types import human_minutes
 from scenarios.model import Scenario
 
 __all__ = ("add_inject", "deliver_inject", "shown_injects", "skip_inject", "upcoming_injects")
@@ -147,8 +148,8 @@ def _index(record: DrillRecord, scenario: Scenario, index: object) -> int:
         raise ValueError(done.format(title=title, who=entry.author))
     if scenario.injects[n].at <= record.clock:
         raise ValueError(
-            _("inject '{title}' was already shown to the players at {at:.1f} min").format(
-                title=title, at=float(scenario.injects[n].at)
+            _("inject '{title}' was already shown to the players at T+{at}").format(
+                title=title, at=human_minutes(float(scenario.injects[n].at))
             )
         )
     return n

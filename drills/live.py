@@ -19,6 +19,7 @@ from drills.errors import Conflict, DrillEnded
 from drills.records import DrillRecord
 from drills.store import DrillStore
 from i18n import _
+from plans.types import human_minutes
 from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
 
@@ -113,8 +114,8 @@ def pause(
     record = _live(store, drill_id, expected_version)
     if record.live_state == "paused":
         raise ValueError(
-            _("drill '{drill}' is already paused at {clock:.1f} min: resume it first").format(
-                drill=drill_id, clock=record.clock
+            _("drill '{drill}' is already paused at T+{clock}: resume it first").format(
+                drill=drill_id, clock=human_minutes(record.clock)
             )
         )
     if record.live_state != "running":

@@ -34,6 +34,7 @@ from drills.store import DrillStore
 from i18n import N_, _
 from plans.model import STEP_NAMES
 from plans.names import display_names
+from plans.types import human_minutes
 from sim.response.decisions import Decision, Verdict
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -77,17 +78,16 @@ def advance(
     if record.clock >= horizon:
         raise ValueError(
             _(
-                "the clock is already at the scenario's end ({horizon:.1f} min); "
+                "the clock is already at the scenario's end (T+{horizon}); "
                 "the drill can only be ended"
-            ).format(horizon=horizon)
+            ).format(horizon=human_minutes(horizon))
         )
     target = min(target, horizon)
     if target <= record.clock:
         raise ValueError(
             _(
-                "the clock is already at {clock:.1f} min; "
-                "advance to a later time (up to {horizon:.1f} min)"
-            ).format(clock=record.clock, horizon=horizon)
+                "the clock is already at T+{clock}; advance to a later time (up to T+{horizon})"
+            ).format(clock=human_minutes(record.clock), horizon=human_minutes(horizon))
         )
     store.append(
         drill_id,

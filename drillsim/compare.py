@@ -286,7 +286,7 @@ def run_compare(args: argparse.Namespace) -> int:
     where = _("{backend} backend, {workers} worker(s)").format(
         backend=args.backend, workers=workers
     )
-    print(render_comparison(comparison, seconds, where))
+    print(render_comparison(comparison, seconds, where, plan, scenario))
     paths = write_outputs(comparison, key, args.out_dir)
     print("\n" + _("Written: {paths}").format(paths=", ".join(str(p) for p in paths)))
     return 0

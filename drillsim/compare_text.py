@@ -10,7 +10,11 @@ import math
 
 from drillsim.text import ljust, rjust
 from i18n import N_, _
+from plans.model import Plan
 from plans.types import human_minutes
+from reports.check_texts import objective_label, plan_target_text
+from reports.compare_table import interval
+from scenarios.model import Scenario
 from sim.analysis.compare import MAIN_KPIS, Comparison
 
 KPI_LABELS = {
@@ -47,7 +51,7 @@ def _diff_text(kpi: str, value: float) -> str:
         return (
             _("{seconds:+.0f}s").format(seconds=value * 60)
             if abs(value) < 1
-            else _("{minutes:+.1f} min").format(minutes=value)
+            else ("+" if value > 0 else "-") + human_minutes(abs(value))
         )
     return f"{value:+,.1f}"
 
@@ -66,8 +70,19 @@ def _kpi_text(kpi: str, value: float) -> str:
     return f"{value:,.1f}"
 
 
-def render_comparison(comparison: Comparison, seconds: float, where: str) -> str:
-    """The comparison as a readable table: KPIs, targets, differences from the baseline."""
+def render_comparison(
+    comparison: Comparison,
+    seconds: float,
+    where: str,
+    plan: Plan | None = None,
+    scenario: Scenario | None = None,
+) -> str:
+    """The comparison as a readable table: KPIs, targets, differences from the baseline.
+
+    Given the ``plan`` and ``scenario``, targets and objectives read in the report's
+    words ('RTO <= 4h00m', 'Service level >= 80.0% during crm_down'); without them, as
+    the checks' labels for files.
+    """
     width = max(12, *(len(v.name) for v in comparison.variants)) + 2
     lines = [
         _(
@@ -96,11 +111,8 @@ def render_comparison(comparison: Comparison, seconds: float, where: str) -> str
         for i, v in enumerate(comparison.variants):
             s = v.result.kpis.get(kpi)
             mean = _kpi_text(kpi, s.mean) if s else "-"
-            ci = (
-                f"[{_kpi_text(kpi, s.ci95[0])}, {_kpi_text(kpi, s.ci95[1])}]"
-                if s and s.n > 1
-                else ""
-            )
+            low, high = interval(v, kpi)  # a count's stays within the values seen
+            ci = f"[{_kpi_text(kpi, low)}, {_kpi_text(kpi, high)}]" if s and s.n > 1 else ""
             d = v.differences[kpi]
             diff = _("(baseline)") if i == 0 else _diff_text(kpi, d.mean)
             dci = (
@@ -111,17 +123,25 @@ def render_comparison(comparison: Comparison, seconds: float, where: str) -> str
             lines.append(
                 f"    {ljust(v.name, width - 2)}{mean:>10}  {ci:<22}{rjust(diff, 22)}  {dci}"
             )
-    lines += ["", *render_targets(comparison)]
+    lines += ["", *render_targets(comparison, plan=plan, scenario=scenario)]
     return "\n".join(lines)
 
 
-def render_targets(comparison: Comparison, per_row: int = 8) -> list[str]:
+def render_targets(
+    comparison: Comparison,
+    per_row: int = 8,
+    plan: Plan | None = None,
+    scenario: Scenario | None = None,
+) -> list[str]:
     """P(target met) per target and variant: variants as numbered columns, legend first."""
     variants = comparison.variants
-    checks = [(c.check.label, i) for i, c in enumerate(comparison.baseline.result.targets)]
+    checks = [
+        (plan_target_text(c.check.name, c.check.label, plan) if plan else c.check.label, i)
+        for i, c in enumerate(comparison.baseline.result.targets)
+    ]
     n_targets = len(checks)
     checks += [
-        (f"{c.check.name}: {c.check.label}", n_targets + i)
+        (f"{c.check.name}: {objective_label(c.check.name, c.check.label, scenario)}", n_targets + i)
         for i, c in enumerate(comparison.baseline.result.objectives)
     ]
     lines = [

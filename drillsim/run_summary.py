@@ -13,10 +13,10 @@ from drillsim.text import ljust, name_of, rjust, width
 from i18n import N_, _, current_language, format_weekday, local_text
 from plans import Plan
 from plans.types import human_minutes
+from reports.check_texts import objective_label, plan_target_text
 from scenarios import Scenario
 from sim.analysis.montecarlo import MonteCarloResult
 from sim.analysis.stats import count_ci95, wilson
-from sim.analysis.targets import check_text
 
 COLUMN_LABELS = (
     N_("P(met)"),
@@ -142,7 +142,7 @@ def render_summary(
     lines += _checks_table(
         _("Target (plan)"),
         [
-            (check_text(t.check.name, t.check.label, plan), t.probability, t.met, t.n)
+            (plan_target_text(t.check.name, t.check.label, plan), t.probability, t.met, t.n)
             for t in result.targets
         ],
     )
@@ -150,7 +150,12 @@ def render_summary(
         lines += _checks_table(
             _("Objective (scenario)"),
             [
-                (o.check.name + ": " + o.check.label, o.probability, o.met, o.n)
+                (
+                    o.check.name + ": " + objective_label(o.check.name, o.check.label, scenario),
+                    o.probability,
+                    o.met,
+                    o.n,
+                )
                 for o in result.objectives
             ],
         )

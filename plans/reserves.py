@@ -25,7 +25,9 @@ def resource_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "resource.no_owner",
                     "warning",
-                    _("Resource '{name}' has no owner role (7.4).").format(name=names[res.id]),
+                    _("Resource '{name}' has no owner role (manual 7.4).").format(
+                        name=names[res.id]
+                    ),
                     (res.id,),
                 )
             )
@@ -34,7 +36,7 @@ def resource_findings(plan: Plan) -> list[Finding]:
                 Finding(
                     "resource.no_procedure",
                     "warning",
-                    _("Resource '{name}' has no dispatch procedure (7.4).").format(
+                    _("Resource '{name}' has no dispatch procedure (manual 7.4).").format(
                         name=names[res.id]
                     ),
                     (res.id,),

@@ -88,11 +88,18 @@ def format_duration(minutes: float) -> str:
 def human_minutes(minutes: float) -> str:
     """'1h05m', '45m' or 'never' (for an infinite time): for reports, not for files.
 
+    A negative time keeps its magnitude and takes a minus sign ('-1h52m'): reports
+    should never show one, but when one slips through the text must not lie.
     In Chinese: '1小时05分', '45分钟', '无法达到'.
     """
     if minutes != minutes or minutes in (float("inf"), float("-inf")):
         return _("never")
-    hours, mins = divmod(round(minutes), 60)
+    whole = round(minutes)
+    if whole < 0:
+        # divmod on a negative number floors (-112 -> -2h, 08m), which would print
+        # '-2h08m' for 1h52m before; the sign goes in front of the magnitude instead.
+        return "-" + human_minutes(-whole)
+    hours, mins = divmod(whole, 60)
     if hours:
         return _("{hours}h{mins:02d}m").format(hours=hours, mins=mins)
     return _("{mins}m").format(mins=mins)

@@ -17,6 +17,7 @@ from typing import Any
 from drills.adherence import CHECKED_STEPS, adherence, done_before_start
 from drills.debrief import kpi_table, not_restored
 from drills.kpis import RESTORATION_KPIS, duration_text, format_value, run_value
+from drills.observed import ObservedStep, observed_steps, simulated_text
 from i18n import N_, _, local_text
 from plans.analysis import readiness_findings
 from plans.model import STEP_NAMES, Plan
@@ -65,7 +66,8 @@ def draft_findings(aar: AarInput) -> list[FindingText]:
     Areas: the room's departures from the plan (late, unfinished, skipped or
     out-of-order steps, roles never reached, planned actions not taken), the targets
     the room's run missed, and the plan's readiness findings of severity error.
-    Strengths: steps done within their limit.
+    Strengths: steps done within their limit. In a live drill, also each step observers
+    saw the real team finish (:func:`observed_findings`).
     """
     found: list[FindingText] = []
     record = aar.room.response if aar.room is not None else None
@@ -75,6 +77,7 @@ def draft_findings(aar: AarInput) -> list[FindingText]:
         found += [
             _adherence_area(aar.plan, record, f) for f in adherence(aar.plan, record, now, aar.room)
         ]
+        found += observed_findings(aar)
     runs = report_runs(aar)
     if "room" in runs:
         down = not_restored(runs, aar.until)
@@ -130,6 +133,65 @@ def _step_strengths(plan: Plan, record: Any) -> list[FindingText]:
                 )
             )
     return out
+
+
+OBSERVED_ANALYSIS = {
+    "over": N_(
+        "The real team took longer than the plan allows for this step: check when its "
+        "owner was reached, what held the step up, and whether the limit is realistic."
+    ),
+    "done_before_start": N_(
+        "Observers saw the step done before the step before it was seen done: the real "
+        "team did not keep the flow's order of steps. Check whether the team knows the "
+        "order of the steps and who hands over to whom."
+    ),
+}
+"""Root-cause prompt of an observed step that is an area (over its limit, out of order)."""
+
+
+def observed_findings(aar: AarInput) -> list[FindingText]:
+    """A live drill's observed steps judged against the plan's limits.
+
+    Each step observers saw the real team finish (:func:`drills.observed.observed_steps`):
+    within its limit a strength; over it an area; seen done before it started (before the
+    step before it was seen done) an area about the order of steps, never a strength and
+    never with a duration. Each names the simulated step beside it.
+    """
+    if aar.room is None or aar.room.response is None:
+        return []
+    return [_observed_finding(o) for o in observed_steps(aar.entries, aar.room.response.incidents)]
+
+
+def _observed_finding(o: ObservedStep) -> FindingText:
+    fields = {
+        "capability": _(CAPABILITIES[o.step]),
+        "owner": o.owner,
+        "limit": duration_text(o.limit),
+        "incident": o.incident,
+        "observer": o.observer,
+        "done": human_minutes(o.done),
+        "started": human_minutes(o.started),
+        "simulated": simulated_text(o),
+    }
+    reference = _step_reference(o.event_class, o.step, o.limit)
+    if o.verdict == "done_before_start":
+        observed = _(
+            "{capability} (owner {owner}) was seen done at T+{done} by {observer}, before the "
+            "step started at T+{started} ({incident}; {simulated})."
+        ).format(**fields)
+        return FindingText("area", o.step, observed, reference, _(OBSERVED_ANALYSIS[o.verdict]))
+    fields["took"] = human_minutes(o.took or 0.0)
+    if o.verdict == "over":
+        observed = _(
+            "{capability} (owner {owner}) took the real team {took}, seen done at T+{done} by "
+            "{observer}, over its limit of {limit} ({incident}; {simulated})."
+        ).format(**fields)
+        return FindingText("area", o.step, observed, reference, _(OBSERVED_ANALYSIS[o.verdict]))
+    observed = _(
+        "{capability} (owner {owner}) took the real team {took}, seen done at T+{done} by "
+        "{observer}, within its limit of {limit} ({incident}; {simulated})."
+    ).format(**fields)
+    return FindingText("strength", o.step, observed, reference)
 
 
 ADHERENCE_ANALYSIS = {

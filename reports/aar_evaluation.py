@@ -24,6 +24,8 @@ from reports.aar_records import (
     ImprovementRow,
     Rating,
 )
+from reports.check_texts import objective_text as check_objective_text
+from scenarios.model import Objective
 from scenarios.objective_capabilities import objective_capabilities
 
 
@@ -61,18 +63,9 @@ def summary_blocks(aar: AarInput) -> list[Block]:
     ]
 
 
-def objective_text(o: object) -> str:
-    """'so_sl: service_level >= 0.8 during crm_down'."""
-    fields = {
-        "id": getattr(o, "id", ""),
-        "metric": getattr(o, "metric", ""),
-        "op": getattr(o, "op", ""),
-        "threshold": getattr(o, "threshold", 0.0),
-        "during": getattr(o, "during", None),
-    }
-    if fields["during"]:
-        return _("{id}: {metric} {op} {threshold:g} during {during}").format(**fields)
-    return _("{id}: {metric} {op} {threshold:g}").format(**fields)
+def objective_text(o: Objective) -> str:
+    """'rto_crm: RTO achieved <= 4h00m', in the results' words (not 'rto <= 240')."""
+    return _("{name}: {objective}").format(name=o.id, objective=check_objective_text(o))
 
 
 def _rating_cells(r: Rating, tz: str | None) -> tuple[str, str, str]:

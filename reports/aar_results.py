@@ -29,10 +29,11 @@ from plans.types import human_minutes
 from reports.aar_drafts import target_text
 from reports.aar_model import Block, Heading, Paragraph, Table
 from reports.aar_records import RUNS, AarInput
-from scenarios.model import Objective
+from reports.check_texts import objective_label, plan_target_text
+from reports.check_texts import objective_text as _objective_text
+from scenarios.model import Scenario
 from sim.analysis.stats import count_ci95
 from sim.analysis.targets import (
-    check_text,
     objective_checks,
     objective_values,
     open_outages,
@@ -106,7 +107,7 @@ def results_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
         )
     )
     if aar.monte_carlo is not None:
-        out += _monte_carlo(aar.monte_carlo, aar.plan)
+        out += _monte_carlo(aar.monte_carlo, aar.plan, aar.scenario)
     elif not runs:
         out.append(
             Paragraph(_("No run to report: neither a drill nor a Monte Carlo run was given."))
@@ -154,31 +155,7 @@ def objective_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
     return [Heading(_("The scenario's objectives")), Table(header, tuple(rows))]
 
 
-def _objective_text(objective: Objective) -> str:
-    """'RTO achieved <= 4h00m', 'Service level >= 60.0% during crm_down'."""
-    text = _("{metric} {op} {threshold}").format(
-        metric=_(spec_for(objective.metric).label),
-        op=objective.op,
-        threshold=format_value(objective.metric, objective.threshold),
-    )
-    if objective.during is not None:
-        text = _("{target} during {event}").format(target=text, event=objective.during)
-    elif objective.window is not None and objective.window.end is None:
-        text = _("{target} from T+{start} to the end").format(
-            target=text, start=human_minutes(objective.window.start)
-        )
-    elif objective.window is not None and objective.window.end is not None:
-        text = _("{target} from T+{start} to T+{end}").format(
-            target=text,
-            start=human_minutes(objective.window.start),
-            end=human_minutes(objective.window.end),
-        )
-    if objective.channel is not None:
-        text = _("{target} on channel {channel}").format(target=text, channel=objective.channel)
-    return text
-
-
-def _monte_carlo(mc: dict[str, Any], plan: Plan) -> list[Block]:
+def _monte_carlo(mc: dict[str, Any], plan: Plan, scenario: Scenario | None = None) -> list[Block]:
     kpis = mc.get("kpis", {})
     out: list[Block] = [
         Heading(
@@ -214,11 +191,16 @@ def _monte_carlo(mc: dict[str, Any], plan: Plan) -> list[Block]:
         )
     )
     checks = [
-        (_("target: {label}").format(label=check_text(name, str(c["label"]), plan)), c)
+        (_("target: {label}").format(label=plan_target_text(name, str(c["label"]), plan)), c)
         for name, c in mc.get("targets", {}).items()
     ]
     checks += [
-        (_("objective {name}: {label}").format(name=name, label=_(str(c["label"]))), c)
+        (
+            _("objective {name}: {label}").format(
+                name=name, label=objective_label(name, str(c["label"]), scenario)
+            ),
+            c,
+        )
         for name, c in mc.get("objectives", {}).items()
     ]
     if checks:

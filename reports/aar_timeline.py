@@ -16,12 +16,13 @@ from matplotlib.figure import Figure as MplFigure
 
 from drills.adherence import done_before_start
 from drills.kpis import duration_text
+from drills.observed import observed_steps
 from i18n import N_, _, current_language, format_datetime, format_time, local_text
 from plans.model import STEP_NAMES
 from plans.types import human_minutes
 from reports.aar_model import Block, Figure, Paragraph, Table, png_bytes, png_size
 from reports.aar_records import CAPABILITIES, AarInput
-from reports.figures import queue_and_service, step_gantt
+from reports.figures import drill_events, queue_and_service, step_gantt
 
 KINDS = {
     "inject": N_("inject"),
@@ -35,21 +36,37 @@ KINDS = {
 
 
 def report_figures(aar: AarInput) -> list[Figure]:
-    """The step Gantt chart and the queue/service-level chart of the room's run."""
+    """The step Gantt chart and the queue/service-level chart of the room's run.
+
+    A live drill's observed steps are drawn beside the simulated ones; the room's
+    decisions and the injects shown are marked on the queue chart.
+    """
     if aar.room is None:
         return []
     charts: list[tuple[str, MplFigure]] = []
     if aar.room.response is not None:
+        incidents = aar.room.response.incidents
+        observed = observed_steps(aar.entries, incidents)
+        caption = (
+            _("Response steps against their limits: simulated, and observed in the live drill")
+            if observed
+            else _("Response steps against their limits (the room's run)")
+        )
         charts.append(
             (
-                _("Response steps against their limits (the room's run)"),
-                step_gantt(aar.room.response.incidents, now=aar.until, start=aar.scenario.start),
+                caption,
+                step_gantt(incidents, now=aar.until, start=aar.scenario.start, observed=observed),
             )
         )
     charts.append(
         (
             _("Contacts waiting and the rolling service level (the room's run)"),
-            queue_and_service(aar.room, aar.plan, start=aar.scenario.start),
+            queue_and_service(
+                aar.room,
+                aar.plan,
+                start=aar.scenario.start,
+                events=drill_events(aar.scenario, aar.entries, aar.until),
+            ),
         )
     )
     out = []

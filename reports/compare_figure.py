@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from i18n import _
-from plans.types import format_duration
+from plans.types import human_minutes
 from reports.style import TARGET, colour, new_figure, no_data
 from sim.analysis.compare import Comparison, VariantResult
 from sim.analysis.stats import wilson
@@ -99,7 +99,7 @@ def compare_chart(comparison: Comparison, key: str | None) -> Figure:
         )
     if rto_target is not None:
         rto_title = _("P(RTO <= {target}) (Wilson 95% CI)").format(
-            target=format_duration(rto_target.check.threshold)
+            target=human_minutes(rto_target.check.threshold)
         )
     else:
         rto_title = _("P(RTO <=) (Wilson 95% CI)")

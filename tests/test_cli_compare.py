@@ -122,7 +122,8 @@ def test_compare_prints_the_table_and_writes_three_files(scenario_file, tmp_path
     assert "baseline: agents=8, response_time=1" in captured.out
     assert "vs baseline (paired)" in captured.out and "(baseline)" in captured.out
     assert "P(target or objective met)" in captured.out
-    assert "  service level >= 0.8 (answered within 30s)" in captured.out
+    assert "  service level >= 80% (answered within 30s)" in captured.out  # a share in percent
+    assert " min" not in captured.out  # durations as 1h05m, differences as +5m
     assert "12/12 replications" in captured.err
     assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare.json", "compare.png"]
     with (out / "compare.csv").open() as fh:

@@ -12,10 +12,13 @@ from dashboard import services
 from dashboard.signin import require_role
 from i18n import _
 from plans.loader import load_plan_text
+from plans.model import Plan
 from reports.compare_figure import compare_chart
+from reports.compare_table import csv_text, kpi_table, target_table
 from scenarios import check_against_plan
 from scenarios.loader import load_scenario_text
-from sim.analysis.compare import compare
+from scenarios.model import Scenario
+from sim.analysis.compare import Comparison, compare
 from sim.analysis.variant_changes import VaryError
 from sim.analysis.variants import KEYS, combinations, parse_vary
 
@@ -56,8 +59,27 @@ def main() -> None:
         _("Replications per variant"), min_value=2, max_value=2000, value=30, key="cmp_n"
     )
     seed = cols[1].number_input(_("Seed"), min_value=0, value=20260301, key="cmp_seed")
-    if not st.button(_("Run the comparison"), key="cmp_run", type="primary"):
-        return
+    if st.button(_("Run the comparison"), key="cmp_run", type="primary"):
+        st.session_state.pop(RESULT, None)
+        run(plans, scenarios, plan_name, scenario_name, vary, int(replications), int(seed))
+    if RESULT in st.session_state:
+        show(*st.session_state[RESULT])
+
+
+RESULT = "cmp_result"
+"""Session key of the last comparison: (comparison, plan, scenario, the chart's x-axis key)."""
+
+
+def run(
+    plans: dict[str, str],
+    scenarios: dict[str, str],
+    plan_name: str,
+    scenario_name: str,
+    vary: str,
+    replications: int,
+    seed: int,
+) -> None:
+    """Run the comparison the widgets describe; keep it in the session, or say what is wrong."""
     try:
         varies = [parse_vary(line.strip()) for line in vary.splitlines() if line.strip()]
     except VaryError as exc:
@@ -85,8 +107,8 @@ def main() -> None:
             plan,
             scenario,
             combinations(varies),
-            int(replications),
-            int(seed),
+            replications,
+            seed,
             workers=1,
             progress=progress,
         )
@@ -94,8 +116,30 @@ def main() -> None:
         st.error(str(exc))
         return
     bar.progress(1.0, text=_("Done"))
-    st.pyplot(compare_chart(result, varies[0][0]), clear_figure=False)
-    st.dataframe(result.to_rows(), hide_index=True, key="cmp_table")
+    st.session_state[RESULT] = (result, plan, scenario, varies[0][0])
+
+
+def show(result: Comparison, plan: Plan, scenario: Scenario, key: str | None) -> None:
+    """The chart, the KPI table, the P(met) table and the CSV of both."""
+    st.pyplot(compare_chart(result, key), clear_figure=False)
+    st.subheader(_("KPIs per variant"))
+    st.caption(
+        _(
+            "Mean over the replications with its 95% interval (a count's never below 0), "
+            "and the paired difference from the baseline, {baseline}."
+        ).format(baseline=result.baseline.name)
+    )
+    st.dataframe(kpi_table(result), hide_index=True, key="cmp_table")
+    st.subheader(_("Probability of meeting each target"))
+    st.caption(_("Share of replications that met it, with its 95% Wilson interval."))
+    st.dataframe(target_table(result, plan, scenario), hide_index=True, key="cmp_targets")
+    st.download_button(
+        _("Download the tables (CSV)"),
+        csv_text(result, plan, scenario).encode("utf-8-sig"),
+        file_name=f"compare-{result.plan_id}-{result.scenario_id}.csv",
+        mime="text/csv",
+        key="cmp_csv",
+    )
 
 
 main()

@@ -42,11 +42,11 @@ def clock_controls(record: DrillRecord, follow: bool = True) -> None:
         STEPS,
         index=1,
         horizontal=True,
-        format_func=shown(STEPS, lambda m: _("{n} min").format(n=m)),
+        format_func=shown(STEPS, human_minutes),
         key="clock_step",
     )
     cols[1].button(
-        _("Advance {step} min").format(step=step),
+        _("Advance {step}").format(step=human_minutes(step)),
         key="advance",
         type="primary",
         disabled=record.status != "open",

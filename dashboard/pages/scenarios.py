@@ -7,10 +7,12 @@ import streamlit as st
 from dashboard import services
 from dashboard.signin import require_role
 from dashboard.widgets import upload_box
+from drills.kpis import format_value, spec_for
 from i18n import _, format_datetime, format_weekday, local_text
 from plans.loader import load_plan_text
 from plans.safe_text import markdown_literal
 from plans.types import human_minutes
+from reports.check_texts import objective_text
 from reports.figures import scenario_timeline
 from scenarios import check_against_plan
 from scenarios.loader import load_scenario_text
@@ -85,9 +87,10 @@ def main() -> None:
         [
             {
                 _("id"): o.id,
-                _("metric"): o.metric,
+                _("metric"): _(spec_for(o.metric).label),
                 _("op"): o.op,
-                _("threshold"): o.threshold,
+                _("threshold"): format_value(o.metric, o.threshold),
+                _("objective"): objective_text(o),
                 _("during"): o.during or "",
                 _("channel"): o.channel or "",
             }

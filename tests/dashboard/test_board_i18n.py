@@ -116,4 +116,4 @@ def test_a_conflict_is_told_in_chinese(store, new_drill):
     moved = session.advance(store, drill.id, 30.0, "Bob", drill.version)
     with language("zh-CN"), pytest.raises(Conflict) as err:
         session.advance(store, moved.id, 40.0, "Alice", drill.version)
-    assert str(err.value).startswith("在您查看之后，Bob 已将时钟推进至 30.0 分钟（第 1 条）")
+    assert str(err.value).startswith("在您查看之后，Bob 已将时钟推进至 T+30分钟（第 1 条）")

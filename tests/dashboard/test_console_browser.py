@@ -100,7 +100,7 @@ def test_short_drill_by_clicks(console, browser):
     page.get_by_label("Rationale").press("Enter")
     click(page, "Take decision")
     wait_text(page, "Decision taken and saved")
-    click(page, "Advance 15 min")
+    click(page, "Advance 15m")
     wait_text(page, "Clock moved to 1h45m")
     page.screenshot(path=str(ARTIFACTS / "status_board.png"), full_page=True)
     page.get_by_role("link", name="Debrief").click()
@@ -151,7 +151,7 @@ def test_drill_page_in_chinese(console, browser):
     page.get_by_label("参演人员，每行一人：姓名, 角色").fill("李伟, duty_manager\n张敏, commander")
     click(page, "创建演练")
     wait_text(page, "演练“台风桌面演练”已创建（drill-0001）。")
-    click(page, "推进 15 分钟")
+    click(page, "推进 15分钟")
     wait_text(page, "演练时钟已推进到")
     assert "lang=zh-CN" in page.url
     for text in (

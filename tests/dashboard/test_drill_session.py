@@ -229,7 +229,7 @@ def test_a_stale_board_gets_a_conflict_and_nothing_is_written(store: DrillStore,
     with pytest.raises(Conflict) as caught:
         session.decide(store, drill.id, STANDBY, "Bob", "", seen)
     assert str(caught.value).startswith(
-        "the clock was moved to 75.0 min by Alice (entry 2) since you looked"
+        "the clock was moved to T+1h15m by Alice (entry 2) since you looked"
     )
     with pytest.raises(Conflict):
         session.advance(store, drill.id, 70.0, "Bob", seen)  # the conflict, not "already at 75"
@@ -267,10 +267,10 @@ def test_bad_room_inputs_get_clear_messages(store: DrillStore, new_drill) -> Non
     with pytest.raises(ValueError, match="a note cannot be empty"):
         session.add_note(store, drill.id, "  ", "Bob")
     with pytest.raises(
-        ValueError, match=r"the clock is already at 80.0 min; advance to a later time"
+        ValueError, match=r"the clock is already at T\+1h20m; advance to a later time"
     ):
         session.advance(store, drill.id, 60.0, "Alice", drill.version)
-    with pytest.raises(ValueError, match=r"the clock is already at 80.0 min"):
+    with pytest.raises(ValueError, match=r"the clock is already at T\+1h20m"):
         session.advance(store, drill.id, 80.0, "Alice", drill.version)
     with pytest.raises(ValueError, match="the time to advance to must be a number of minutes"):
         session.advance(store, drill.id, float("nan"), "Alice", drill.version)
@@ -291,7 +291,7 @@ def test_advancing_past_the_horizon_stops_at_it(store: DrillStore, new_drill) ->
     assert drill.entries[-1].payload == {"to": 480.0}
     assert session.board(drill)["time"] == 480.0
     assert session.next_inject_time(drill) is None
-    with pytest.raises(ValueError, match=r"already at the scenario's end \(480.0 min\)"):
+    with pytest.raises(ValueError, match=r"already at the scenario's end \(T\+8h00m\)"):
         session.advance(store, drill.id, 500.0, "Alice", drill.version)
 
 

@@ -131,7 +131,7 @@ def test_second_writer_on_the_same_version_is_told_and_nothing_is_written(
             drill.id, "advance", 90.0, "Bob", {"to": 90.0}, expected_version=0, new_clock=90.0
         )
     message = str(caught.value)
-    assert message.startswith("the clock was moved to 75.0 min by Alice (entry 2) since you looked")
+    assert message.startswith("the clock was moved to T+1h15m by Alice (entry 2) since you looked")
     assert "the board now shows the new state" in message
     assert "Nothing of yours was saved" in message
     assert (caught.value.expected, caught.value.actual) == (0, 1)
@@ -157,7 +157,7 @@ def test_a_conflict_names_every_change(store: DrillStore, new_drill) -> None:
         store.append(drill.id, "end", 80.0, "Bob", {"text": ""}, expected_version=0)
     message = str(caught.value)
     assert message.startswith(
-        "the clock was moved to 80.0 min by Alice (entry 1); then Alice decided activate_backup crm_standby"
+        "the clock was moved to T+1h20m by Alice (entry 1); then Alice decided activate_backup crm_standby"
     )
     assert "(refused: no event is open) (entry 2)" in message
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections import Counter
 
 import numpy as np
@@ -283,8 +284,14 @@ def test_compare_bars_one_chart_per_kpi_one_bar_per_run(runs, plan):
         "share answered in time",
         "share who gave up",
         "count",
-        "minutes",
+        "duration",  # one unit style: a duration axis reads 1h00m, 2h00m, not minutes
     ]
+    fig.canvas.draw()
+    low, high = fig.axes[3].get_ylim()
+    rto_ticks = [
+        t.get_text() for t in fig.axes[3].get_yticklabels() if low <= t.get_position()[1] <= high
+    ]
+    assert rto_ticks and all(re.fullmatch(r"\d+m|\d+h\d\dm", t) for t in rto_ticks), rto_ticks
     for ax, key in zip(fig.axes, metrics, strict=True):
         heights = [p.get_height() for p in ax.containers[0]]
         expected = [rows[r][key] for r in ("room", "plan", "none")]
