@@ -57,7 +57,10 @@ def aar_input_from_journal(
     """
     plan = Plan.model_validate(journal["plan"])
     scenario = Scenario.model_validate(journal["scenario"])
-    keys = ("kpis", "targets", "objectives", "replications", "policy", "seed", "versions")
+    keys = (
+        *("kpis", "targets", "objectives", "replications", "policy", "seed", "versions"),
+        *("intervals", "interval_minutes"),  # a run with --interval: the report's chart
+    )
     base = AarInput(
         title=_("After-action report: {scenario} (Monte Carlo, {plan})").format(
             scenario=local_text(scenario.meta.name, fallback=scenario.meta.id),

@@ -37,6 +37,7 @@ from reports.aar_measures import (
 )
 from reports.aar_model import Block, Heading, Paragraph, Table
 from reports.aar_records import RUNS, AarInput
+from reports.interval_figure import interval_blocks
 from scenarios.model import Objective
 from sim.analysis.stats import count_ci95
 from sim.analysis.targets import (
@@ -115,6 +116,9 @@ def results_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
     )
     if aar.monte_carlo is not None:
         out += _monte_carlo(aar.monte_carlo, aar.plan)
+        if aar.room is None:  # the room's charts are numbered from 1 in the timeline
+            target = aar.plan.targets.service_level.share
+            out += interval_blocks(aar.monte_carlo, target, number=1)
     elif not runs:
         out.append(
             Paragraph(_("No run to report: neither a drill nor a Monte Carlo run was given."))

@@ -86,3 +86,18 @@ def test_a_bad_service_goal_is_refused_with_status_2(goal, says, capsys):
         status = exc.code
     assert status == 2
     assert says in capsys.readouterr().err
+
+
+def test_a_journal_with_intervals_gets_the_interval_chart_in_the_report(tmp_path):
+    journal = tmp_path / "iv.json"
+    args = ["run", "-n", "2", "--seed", "7", "--backend", "serial", "--interval", "30m"]
+    assert main([*args, "--json", str(journal)]) == 0
+    report = tmp_path / "iv.html"
+    assert main(["report", str(journal), "--format", "html", "--out", str(report)]) == 0
+    text = report.read_text()
+    assert "Service level by 30-minute interval and channel (mean, 95% CI)" in text
+    assert "data:image/png;base64," in text
+    plain = tmp_path / "plain.json"
+    assert main(["run", "-n", "2", "--seed", "7", "--backend", "serial", "--json", str(plain)]) == 0
+    assert main(["report", str(plain), "--format", "html", "--out", str(report)]) == 0
+    assert "interval and channel" not in report.read_text()  # no intervals kept, no chart
