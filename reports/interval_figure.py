@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import numpy as np
+from matplotlib.dates import DateFormatter, HourLocator, date2num
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import PercentFormatter
 
@@ -39,11 +41,12 @@ def interval_chart(rows: list[dict[str, Any]], target: float | None = None) -> M
     ax = fig.subplots()
     for i, (channel, points) in enumerate(series.items()):
         style = channel_style(i)
-        x = [p[0] for p in points]
-        ax.plot(x, [p[1] for p in points], lw=1.6, label=channel, **style)
+        colour, line = str(style["color"]), str(style["linestyle"])
+        x = np.asarray(date2num([p[0] for p in points]), dtype=float)
+        ax.plot(x, [p[1] for p in points], lw=1.6, label=channel, color=colour, linestyle=line)
         lows = [p[2] if p[2] is not None else p[1] for p in points]
         highs = [p[3] if p[3] is not None else p[1] for p in points]
-        ax.fill_between(x, lows, highs, alpha=0.15, color=style.get("color"))
+        ax.fill_between(x, lows, highs, alpha=0.15, color=colour)
     if target is not None:
         ax.axhline(target, color="#000000", lw=1.0, ls="--", label=_("target"))
     ax.set_ylim(0, 1.02)
@@ -51,7 +54,8 @@ def interval_chart(rows: list[dict[str, Any]], target: float | None = None) -> M
     ax.set_ylabel(_("service level (mean, 95% CI)"))
     ax.set_title(_("Service level by interval and channel, over the replications"))
     ax.legend(loc="lower left", fontsize=8)
-    fig.autofmt_xdate()
+    ax.xaxis.set_major_locator(HourLocator())
+    ax.xaxis.set_major_formatter(DateFormatter("%H:%M"))  # not for people: a time format
     return fig
 
 
