@@ -24,7 +24,8 @@ from i18n import N_, _
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.targets import Check, open_outages, plan_targets, restoration_met
-from sim.engine.metrics import Kpis, disruptions, kpis_for
+from sim.engine.kpi_set import all_kpis
+from sim.engine.metrics import Kpis, disruptions
 from sim.engine.records import RunRecords
 from sim.engine.simulation import Simulation
 from sim.response.controller import Policy
@@ -105,7 +106,7 @@ def as_of(records: RunRecords, until: float | None) -> RunRecords:
 def run_kpis(records: RunRecords, plan: Plan, until: float | None = None) -> Kpis:
     """Every contact and response KPI of one run (response KPIs only if a policy ran)."""
     rec = as_of(records, until)
-    out = kpis_for(rec, plan)
+    out = all_kpis(rec, plan)
     out.update(response_kpis(rec))
     return out
 

@@ -16,6 +16,7 @@ from reports.check_texts import objective_label, plan_target_text
 from reports.compare_table import interval
 from scenarios.model import Scenario
 from sim.analysis.compare import MAIN_KPIS, Comparison
+from sim.analysis.montecarlo import CheckResult
 
 KPI_LABELS = {
     "service_level": N_("service level"),
@@ -158,8 +159,15 @@ def render_targets(
         lines.append(f"  {'':<{label_width}}" + "".join(f"{'#' + str(i + 1):>7}" for i in block))
         for label, index in checks:
             cells = "".join(
-                f"{(v.result.targets + v.result.objectives)[index].probability:>7.0%}"
+                _cell((v.result.targets + v.result.objectives)[index])
                 for v in (variants[i] for i in block)
             )
             lines.append(f"  {label[: label_width - 2]:<{label_width}}{cells}")
+    unjudged = [t for t in comparison.baseline.result.targets if t.judged_n == 0]
+    lines += [f"  - {t.check.label}: {t.check.unjudged or _('not judged')}" for t in unjudged]
     return lines
+
+
+def _cell(result: CheckResult) -> str:
+    """P(met) in a 7-wide cell; '-' for a target no replication could judge (said below)."""
+    return f"{'-':>7}" if result.judged_n == 0 else f"{result.probability:>7.0%}"

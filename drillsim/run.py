@@ -25,6 +25,7 @@ from drillsim.inputs import (
 from drillsim.response_summary import predicted_activations, render_response
 from drillsim.run_budget import plan_run
 from drillsim.run_summary import render_summary
+from drillsim.service_goal import apply_goals, parse_goal
 from i18n import _
 from plans import ModelFileError, Plan
 from plans.issues import Issue
@@ -117,6 +118,17 @@ def add_parser(sub: Any) -> None:
         type=Path,
         metavar="FILE",
         help=_("with --interval: write the interval rows to FILE (CSV, for a spreadsheet)"),
+    )
+    p.add_argument(
+        "--service-goal",
+        type=parse_goal,
+        action="append",
+        default=[],
+        metavar="CHANNEL=SHARE/TIME",
+        help=_(
+            "judge a live channel against another answer-time goal in this run, e.g. "
+            "phone=0.8/20s (80%% answered within 20 s), instead of the plan's; repeatable"
+        ),
     )
     p.set_defaults(handler=run)
 
@@ -228,6 +240,10 @@ def run(args: argparse.Namespace) -> int:
         script = load_script(script_path, plan) if script_path is not None else None
     except BadInput as exc:
         return report_bad_input(exc)
+    plan, wrong_goal = apply_goals(plan, args.service_goal)
+    if wrong_goal is not None:
+        print(wrong_goal, file=sys.stderr)
+        return 2
     try:
         check_outputs(json=args.json, csv=args.csv)
     except BadInput as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from drillsim.target_summary import PER_SERVICE, checks_lines, rto_rule, service_lines
 from drillsim.text import ljust, name_of, rjust, width
 from i18n import N_, _, current_language, format_weekday, local_text
 from plans import Plan
@@ -16,7 +17,7 @@ from plans.types import human_minutes
 from reports.check_texts import objective_label, plan_target_text
 from scenarios import Scenario
 from sim.analysis.montecarlo import MonteCarloResult
-from sim.analysis.stats import count_ci95, wilson
+from sim.analysis.stats import count_ci95
 
 COLUMN_LABELS = (
     N_("P(met)"),
@@ -53,8 +54,10 @@ def _fmt_value(kpi: str, value: float | None) -> str:
         return (
             human_minutes(value) if value >= 1 else _("{seconds:.0f}s").format(seconds=value * 60)
         )
-    if kpi in {"service_level", "abandonment", "availability", "occupancy"}:
-        return f"{value:.1%}" if kpi != "availability" else f"{value:.3%}"
+    if kpi in {"availability", "system_availability"}:
+        return f"{value:.3%}"
+    if kpi in {"service_level", "abandonment", "uptime", "occupancy"}:
+        return f"{value:.1%}"
     return f"{value:,.1f}"
 
 
@@ -65,7 +68,9 @@ SUMMARY_KPIS = (
     ("max_queue", N_("longest queue")),
     ("backlog", N_("ticket backlog at end")),
     ("tickets_late", N_("tickets past a limit")),
-    ("availability", N_("availability (worst channel)")),
+    ("availability", N_("long-run availability (worst channel)")),
+    ("system_availability", N_("long-run availability (worst system)")),
+    ("uptime", N_("share of the run up (worst channel)")),
     ("rto", N_("longest outage (RTO achieved)")),
     ("rpo", N_("data lost (RPO achieved)")),
     ("occupancy", N_("agent occupancy")),
@@ -83,14 +88,6 @@ def _start_text(moment: dt.datetime) -> str:
     if current_language() == "en":
         return f"{moment:%a %Y-%m-%d %H:%M}"
     return f"{format_weekday(moment)} {moment:%Y-%m-%d %H:%M}"
-
-
-def _checks_table(title: str, rows: list[tuple[str, float, int, int]]) -> list[str]:
-    lines = ["", f"  {ljust(title, 62)}{rjust(_('P(met)'), 8)}  {_('95% CI')}"]
-    for label, probability, met, n in rows:
-        lo, hi = wilson(met, n)
-        lines.append(f"  {ljust(label, 62)}{probability:>8.0%}  [{lo:.0%}, {hi:.0%}]")
-    return lines
 
 
 def render_summary(
@@ -122,7 +119,7 @@ def render_summary(
             start=_start_text(scenario.start),
         ),
         "",
-        f"  {ljust(_('KPI'), 32)}{rjust(_('mean'), 10)}  {ljust(_('95% CI'), 22)}"
+        f"  {ljust(_('KPI'), 40)}{rjust(_('mean'), 10)}  {ljust(_('95% CI'), 22)}"
         f"{ljust(_('p5 - p95'), 20)}",
     ]
     rows = []
@@ -137,25 +134,23 @@ def render_summary(
     ciw = max([22, *(width(r[2]) + 2 for r in rows)])
     for text, mean_text, ci, spread in rows:
         lines.append(
-            f"  {ljust(text, 32)}{rjust(mean_text, 10)}  {ljust(ci, ciw)}{ljust(spread, 20)}"
+            f"  {ljust(text, 40)}{rjust(mean_text, 10)}  {ljust(ci, ciw)}{ljust(spread, 20)}"
         )
-    lines += _checks_table(
+    lines += checks_lines(
         _("Target (plan)"),
         [
-            (plan_target_text(t.check.name, t.check.label, plan), t.probability, t.met, t.n)
+            (plan_target_text(t.check.name, t.check.label, plan), t)
             for t in result.targets
+            if not t.check.name.startswith(PER_SERVICE)
         ],
     )
+    lines += service_lines(plan, result)
+    lines.append(rto_rule())
     if result.objectives:
-        lines += _checks_table(
+        lines += checks_lines(
             _("Objective (scenario)"),
             [
-                (
-                    o.check.name + ": " + objective_label(o.check.name, o.check.label, scenario),
-                    o.probability,
-                    o.met,
-                    o.n,
-                )
+                (o.check.name + ": " + objective_label(o.check.name, o.check.label, scenario), o)
                 for o in result.objectives
             ],
         )

@@ -93,6 +93,9 @@ class System(StrictModel):
     """How this system is activated when it is someone's standby."""
     repair_time: Duration = 150.0
     """Mean time to repair; the manual's 2024 figure is 2.5 h (5.4)."""
+    mtbf: Duration = 58800.0
+    """Mean time between failures; the manual's 2024 figure is 980 h (5.2). With the
+    simulated restoration time it gives the system's long-run availability."""
     holds_data: bool = False
     """Holds customer or business data whose loss counts against the RPO."""
     replication_interval: Duration | None = None

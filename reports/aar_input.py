@@ -60,14 +60,9 @@ def aar_input_from_journal(
     plan = Plan.model_validate(journal["plan"])
     scenario = Scenario.model_validate(journal["scenario"])
     keys = (
-        "kpis",
-        "replication_kpis",
-        "targets",
-        "objectives",
-        "replications",
-        "policy",
-        "seed",
-        "versions",
+        *("kpis", "replication_kpis", "targets", "objectives", "replications", "policy"),
+        *("seed", "versions"),
+        *("intervals", "interval_minutes"),  # a run with --interval: the report's chart
     )
     base = AarInput(
         title=_("After-action report: {scenario} (Monte Carlo, {plan})").format(

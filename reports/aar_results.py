@@ -27,10 +27,19 @@ from i18n import N_, _
 from plans.model import Plan
 from plans.types import human_minutes
 from reports.aar_drafts import target_text
+from reports.aar_measures import (
+    PER_SERVICE,
+    class_table,
+    figures_table,
+    is_old_journal,
+    service_table,
+    verdict,
+)
 from reports.aar_model import Block, Heading, Paragraph, Table
 from reports.aar_records import RUNS, AarInput
 from reports.check_texts import objective_label, plan_target_text
 from reports.check_texts import objective_text as _objective_text
+from reports.interval_figure import interval_blocks
 from scenarios.model import Scenario
 from sim.analysis.stats import count_ci95
 from sim.analysis.targets import (
@@ -108,6 +117,9 @@ def results_blocks(aar: AarInput, runs: dict[str, RunRecords]) -> list[Block]:
     )
     if aar.monte_carlo is not None:
         out += _monte_carlo(aar.monte_carlo, aar.plan, aar.scenario)
+        if aar.room is None:  # the room's charts are numbered from 1 in the timeline
+            target = aar.plan.targets.service_level.share
+            out += interval_blocks(aar.monte_carlo, target, number=1)
     elif not runs:
         out.append(
             Paragraph(_("No run to report: neither a drill nor a Monte Carlo run was given."))
@@ -173,9 +185,10 @@ def _monte_carlo(mc: dict[str, Any], plan: Plan, scenario: Scenario | None = Non
         if spec_for(spec.key).unit == "count":
             lo, hi = _count_ci(mc, spec.key, lo)
         values = (s.get("mean"), lo, hi, s.get("p5"), s.get("p95"))
-        rows.append(
-            (_(spec.label), *(_mc_value(spec.key, v) for v in values), str(s.get("n", "-")))
-        )
+        label = _(spec.label)
+        if spec.key == "availability" and is_old_journal(mc):
+            label = _("Share of the run up (worst channel)")
+        rows.append((label, *(_mc_value(spec.key, v) for v in values), str(s.get("n", "-"))))
     out.append(
         Table(
             (
@@ -193,6 +206,7 @@ def _monte_carlo(mc: dict[str, Any], plan: Plan, scenario: Scenario | None = Non
     checks = [
         (_("target: {label}").format(label=plan_target_text(name, str(c["label"]), plan)), c)
         for name, c in mc.get("targets", {}).items()
+        if not name.startswith(PER_SERVICE)
     ]
     checks += [
         (
@@ -207,20 +221,10 @@ def _monte_carlo(mc: dict[str, Any], plan: Plan, scenario: Scenario | None = Non
         out.append(
             Table(
                 (_("Target or objective"), _("P(met)"), _("95% CI")),
-                tuple(
-                    (
-                        label,
-                        _share(c.get("probability_met")),
-                        "-"
-                        if not c.get("ci95")
-                        else _("{low} to {high}").format(
-                            low=_share(c["ci95"][0]), high=_share(c["ci95"][1])
-                        ),
-                    )
-                    for label, c in checks
-                ),
+                tuple((label, *verdict(c)) for label, c in checks),
             )
         )
+    out += figures_table(mc) + class_table(mc) + service_table(mc, plan)
     return out
 
 
@@ -248,7 +252,3 @@ def _mc_value(kpi: str, value: float | None) -> str:
     if value is not None and spec_for(kpi).unit == "count":
         value = round(value, 1)
     return format_value(kpi, value)
-
-
-def _share(value: float | None) -> str:
-    return _("n/a") if value is None else f"{value:.0%}"

@@ -32,8 +32,6 @@ def plan_target_text(name: str, label: str, plan: Plan) -> str:
         return _("service level >= {share} (answered within {seconds:g}s)").format(
             share=percent(t.service_level.share), seconds=t.service_level.answer_within * 60
         )
-    if name == "availability":
-        return _("availability of every channel >= {share}").format(share=percent(t.availability))
     return check_text(name, label, plan)
 
 

@@ -22,9 +22,9 @@ from scenarios.model import Scenario
 from sim.analysis.backends import Backend, chunks, make_backend
 from sim.analysis.stats import Summary, summarise, wilson
 from sim.analysis.targets import Check, objective_checks, objective_values, plan_targets
-from sim.engine.class_metrics import measures
 from sim.engine.interval_metrics import interval_kpis
-from sim.engine.metrics import Kpis, replication_kpis
+from sim.engine.kpi_set import replication_set
+from sim.engine.metrics import Kpis
 from sim.engine.rng import replication_seeds
 from sim.engine.simulation import Simulation, simulate
 from sim.response.controller import Policy
@@ -67,8 +67,7 @@ def run_replication(
         groups = np.asarray(sim.c_group[: len(records)], dtype=np.int64)
         by_interval = interval_kpis(records, plan, interval, groups, sim.g_skills)
         sim.release()
-    kpis = replication_kpis(records, plan)
-    kpis.update(measures(records, plan))
+    kpis = replication_set(records, plan)
     kpis.update(response_kpis(records))
     return ReplicationResult(seed, kpis, objective_values(records, plan, scenario), by_interval)
 
@@ -126,24 +125,42 @@ class CheckResult:
     check: Check
     met: int
     n: int
+    judged: int | None = None
+    """Replications it could be judged on (None: all ``n``); see :meth:`Check.judge`."""
+    not_yet_known: int = 0
+    """Replications that ended with the service still down before the target time
+    (:func:`sim.analysis.targets.restoration_met`): left out of P(met)."""
+
+    @property
+    def judged_n(self) -> int:
+        """Replications judged: met or not met."""
+        return self.n if self.judged is None else self.judged
 
     @property
     def probability(self) -> float:
-        """Share of replications that met it."""
-        return self.met / self.n if self.n else float("nan")
+        """Share of the judged replications that met it."""
+        return self.met / self.judged_n if self.judged_n else float("nan")
 
     def to_dict(self) -> dict[str, object]:
-        """Plain form for the journal."""
-        lo, hi = wilson(self.met, self.n)
-        return {
+        """Plain form for the journal; the counts of replications not judged only when
+        there are some (so a journal of a fully judged target reads as before)."""
+        lo, hi = wilson(self.met, self.judged_n) if self.judged_n else (None, None)
+        out: dict[str, object] = {
             "target": self.check.threshold,
             "op": self.check.op,
             "kpi": self.check.kpi,
             "label": self.check.label,
-            "probability_met": self.probability,
+            "probability_met": self.probability if self.judged_n else None,
             "ci95": [lo, hi],
             "replications": self.n,
         }
+        if self.judged_n != self.n:
+            out["replications_judged"] = self.judged_n
+        if self.not_yet_known:
+            out["not_yet_known"] = self.not_yet_known
+        if self.judged_n == 0 and self.check.unjudged and not self.not_yet_known:
+            out["not_judged"] = self.check.unjudged
+        return out
 
 
 @dataclass(frozen=True)
@@ -188,8 +205,9 @@ class Accumulator:
         self.objectives = objective_checks(scenario)
         self.seeds: list[int] = []
         self.columns: dict[str, array[float]] = {}
-        self.targets_met = [0] * len(self.targets)
-        self.objectives_met = [0] * len(self.objectives)
+        self.targets_tally = [[0, 0, 0] for _ in self.targets]
+        self.objectives_tally = [[0, 0, 0] for _ in self.objectives]
+        """Per check: replications met, judged, not yet known."""
 
     def add(self, result: ReplicationResult) -> None:
         """Fold in one replication (in seed order)."""
@@ -198,10 +216,10 @@ class Accumulator:
         _fold(self.columns, result.kpis, n)
         if self.interval is not None:
             _fold(self.interval_columns, result.intervals, n)
-        for i, check in enumerate(self.targets):
-            self.targets_met[i] += check.met(result.kpis.get(check.kpi, math.nan))
-        for i, check in enumerate(self.objectives):
-            self.objectives_met[i] += check.met(result.objectives.get(check.kpi, math.nan))
+        for check, tally in zip(self.targets, self.targets_tally, strict=True):
+            _tally(tally, check, result.kpis)
+        for check, tally in zip(self.objectives, self.objectives_tally, strict=True):
+            _tally(tally, check, result.objectives)
 
     def result(self) -> MonteCarloResult:
         """The summaries of everything added so far."""
@@ -213,14 +231,34 @@ class Accumulator:
             list(self.seeds),
             self.columns,
             kpis,
-            [CheckResult(c, m, n) for c, m in zip(self.targets, self.targets_met, strict=True)],
             [
-                CheckResult(c, m, n)
-                for c, m in zip(self.objectives, self.objectives_met, strict=True)
+                CheckResult(c, m, n, j, u)
+                for c, (m, j, u) in zip(self.targets, self.targets_tally, strict=True)
+            ],
+            [
+                CheckResult(c, m, n, j, u)
+                for c, (m, j, u) in zip(self.objectives, self.objectives_tally, strict=True)
             ],
             self.interval,
             self.interval_columns,
         )
+
+
+def _tally(tally: list[int], check: Check, values: Kpis) -> None:
+    """Count one replication's verdict on a check: met, judged, not yet known.
+
+    A restoration target (an RTO) with a service still down follows
+    :func:`sim.analysis.targets.restoration_met`: not met once the end of play passed
+    the target time, else not yet known; a target whose KPI is undefined and that says
+    why (``Check.unjudged``) is not judged.
+    """
+    value = values.get(check.kpi, math.nan)
+    verdict = check.judge(value, values.get(check.open_kpi) if check.open_kpi else None)
+    if verdict is None:
+        tally[2] += bool(check.open_kpi) and not math.isnan(value)
+        return
+    tally[0] += verdict
+    tally[1] += 1
 
 
 def _fold(columns: dict[str, array[float]], values: Kpis, n: int) -> None:

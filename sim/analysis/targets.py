@@ -6,16 +6,16 @@ which is the share of replications that meet it, not whether the mean does.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Literal
-
 from i18n import N_, _
 from plans.model import STEP_NAMES, Plan
 from plans.types import human_minutes
 from scenarios.model import Objective, Scenario
+from sim.analysis.checks import Check, restoration_met
+from sim.analysis.service_targets import NO_MTBF, service_checks
 from sim.engine.metrics import Kpis, disruptions, kpis_for
 from sim.engine.records import RunRecords
+
+__all__ = ["Check", "restoration_met"]  # not for people: re-exported for older imports
 
 STEP_TARGETS = {
     "discover_report": N_("step 'discover report' within the plan's limit"),
@@ -33,26 +33,6 @@ TICKET_TARGETS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One target or objective: the KPI it reads, how it compares, the figure to reach."""
-
-    name: str
-    kpi: str
-    op: Literal[">=", "<="]
-    threshold: float
-    label: str
-    """Readable statement, e.g. 'service level >= 0.8 (answer within 30s)'."""
-
-    def met(self, value: float) -> bool:
-        """Whether a value meets it; an undefined value (nothing to measure) counts as met."""
-        if value is None or math.isnan(value):
-            return True
-        return (
-            value >= self.threshold - 1e-12 if self.op == ">=" else value <= self.threshold + 1e-12
-        )
-
-
 def plan_targets(plan: Plan) -> list[Check]:
     """The plan's targets as checks on the replication KPIs."""
     t = plan.targets
@@ -68,12 +48,22 @@ def plan_targets(plan: Plan) -> list[Check]:
         ),
         Check(
             "availability",
-            "availability",
+            "system_availability",
             ">=",
             t.availability,
-            _("availability of every channel >= {share:.4%}").format(share=t.availability),
+            _("long-run availability of every system >= {share:.2%} (manual 5.3)").format(
+                share=t.availability
+            ),
+            unjudged=_(NO_MTBF),
         ),
-        Check("rto", "rto", "<=", t.rto, _("RTO <= {limit:g} min").format(limit=t.rto)),
+        Check(
+            "rto",
+            "rto",
+            "<=",
+            t.rto,
+            _("RTO <= {limit:g} min").format(limit=t.rto),
+            open_kpi="not_restored_for",
+        ),
         Check("rpo", "rpo", "<=", t.rpo, _("RPO <= {limit:g} min").format(limit=t.rpo)),
     ]
     for flow_step in STEP_NAMES[:5]:
@@ -99,7 +89,7 @@ def plan_targets(plan: Plan) -> list[Check]:
                         _(TICKET_TARGETS[kind]).format(cls=cls, limit=limit),
                     )
                 )
-    return checks
+    return checks + service_checks(plan)
 
 
 def objective_window(
@@ -133,13 +123,25 @@ def _drawn_length(rec: RunRecords, event_id: str) -> float | None:
     return None
 
 
+OBJECTIVE_KPIS = {"availability": "uptime"}
+"""A scenario objective's metric read from another KPI: an objective's 'availability'
+is the share of its window a channel was up (the KPI 'uptime' since the long-run
+availability took the name)."""
+
+
 def objective_values(rec: RunRecords, plan: Plan, scenario: Scenario) -> Kpis:
-    """The measured value of every objective of the scenario, by objective id."""
+    """The measured value of every objective of the scenario, by objective id.
+
+    For an RTO objective, also ``<id>:not_restored_for``: how long a service still down
+    at the end had been down (0: none), for :func:`restoration_met`.
+    """
     out: Kpis = {}
     for objective in scenario.objectives:
         start, end = objective_window(scenario, objective, rec)
         kpis = kpis_for(rec, plan, start, end, objective.channel)
-        out[objective.id] = kpis[objective.metric]
+        out[objective.id] = kpis[OBJECTIVE_KPIS.get(objective.metric, objective.metric)]
+        if objective.metric == "rto":
+            out[f"{objective.id}:not_restored_for"] = kpis["not_restored_for"]
     return out
 
 
@@ -156,6 +158,7 @@ def objective_checks(scenario: Scenario) -> list[Check]:
             )
             if o.during
             else f"{o.metric} {o.op} {o.threshold:g}",
+            open_kpi=f"{o.id}:not_restored_for" if o.metric == "rto" and not o.during else "",
         )
         for o in scenario.objectives
     ]
@@ -169,25 +172,6 @@ def open_outages(rec: RunRecords) -> list[float]:
     restoration time.
     """
     return [end - start for _what, start, end, how in disruptions(rec) if how == "not restored"]
-
-
-def restoration_met(value: float | None, still_down: list[float], check: Check) -> bool | None:
-    """Whether a target measured on restoration (the RTO) is met, given services still down.
-
-    The rule: a service still down at the end of play has an outage of *at least* the
-    time so far, and it only grows. When the end of play comes at or after the target
-    time (the outage's start plus the limit) with the service still down, it can no
-    longer be restored within the limit: the target is not met (False). When play
-    ended before the target time, the target is not yet known (None), unless a
-    restored service already missed it. With nothing still down, :meth:`Check.met`.
-    """
-    if value is not None and not math.isnan(value) and not check.met(value):
-        return False
-    if any(length >= check.threshold - 1e-9 for length in still_down):
-        return False
-    if still_down:
-        return None
-    return check.met(math.nan if value is None else value)
 
 
 TICKET_TEXTS = {

@@ -48,10 +48,14 @@ def mean_wait_all(rec: RunRecords, mask: NDArray[np.bool_]) -> float:
     return float(wait_times(rec)[settled].mean()) if settled.any() else math.nan
 
 
-def queue_figures(rec: RunRecords) -> Kpis:
-    """``mean_queue`` and ``mean_wait_all``, overall and by channel (``channel.phone.*``)."""
-    lo, hi = rec.warm_up, rec.horizon
-    window = window_mask(rec)
+def queue_figures(rec: RunRecords, start: float | None = None, end: float | None = None) -> Kpis:
+    """``mean_queue`` and ``mean_wait_all``, overall and by channel (``channel.phone.*``).
+
+    Over [start, end), by default after the warm-up to the horizon.
+    """
+    lo = rec.warm_up if start is None else start
+    hi = rec.horizon if end is None else end
+    window = window_mask(rec, lo, hi)
     everyone = np.ones(len(rec), dtype=bool)
     out: Kpis = {
         "mean_queue": mean_queue(rec, everyone, lo, hi),
@@ -64,14 +68,16 @@ def queue_figures(rec: RunRecords) -> Kpis:
     return out
 
 
-def class_kpis(rec: RunRecords, plan: Plan) -> Kpis:
+def class_kpis(
+    rec: RunRecords, plan: Plan, start: float | None = None, end: float | None = None
+) -> Kpis:
     """Service level, ASA, abandonment and P(wait) of each class of live contact.
 
     A class with no contact in the run is left out (as request types are); by channel,
     only live channels (a ticket channel has no one waiting on the line).
     """
     threshold = plan.targets.service_level.answer_within
-    window = window_mask(rec)
+    window = window_mask(rec, start, end)
     out: Kpis = {}
     for k, cls in enumerate(TICKET_CLASSES):
         in_class = rec.rclass == k
@@ -87,6 +93,8 @@ def class_kpis(rec: RunRecords, plan: Plan) -> Kpis:
     return out
 
 
-def measures(rec: RunRecords, plan: Plan) -> Kpis:
+def measures(
+    rec: RunRecords, plan: Plan, start: float | None = None, end: float | None = None
+) -> Kpis:
     """The queue figures and the per-class KPIs, added to a replication's KPI set."""
-    return queue_figures(rec) | class_kpis(rec, plan)
+    return queue_figures(rec, start, end) | class_kpis(rec, plan, start, end)

@@ -13,7 +13,9 @@ Definitions, stated once so every figure means one thing:
 * **backlog**: tickets not yet started at the end of the window.
 * **tickets late**: tickets past a time limit of their class, including open tickets
   already past it at the end.
-* **availability**: share of the window a channel was up; overall, the worst channel.
+* **uptime**: share of the window a channel was up; overall, the worst channel.
+* **availability**: long-run availability (:mod:`sim.engine.service_metrics`): the
+  failed system's MTBF over MTBF plus the downtime; overall, the worst channel.
 * **RTO achieved**: the longest disruption: a channel dark or short of the agents it
   needs, or a system or site not working, until it is back at its required capacity,
   by repair or by backup (to the end of the run if it never came back).
@@ -43,6 +45,7 @@ from sim.engine.records import (
     WAITING,
     RunRecords,
 )
+from sim.engine.service_metrics import channel_kpis, system_kpis
 from sim.engine.ticket_times import ticket_moments, working_due
 
 Kpis = dict[str, float]
@@ -238,18 +241,24 @@ def kpis_for(
     if rtype is not None:
         return out
     avail = [availability(rec, c, lo, hi) for c in channels]
-    out["availability"] = min(avail) if avail else math.nan
+    out["uptime"] = min(avail) if avail else math.nan
+    per_channel = [channel_kpis(rec, plan, down_intervals(rec, c), lo, hi) for c in channels]
+    out["availability"] = min((k["availability"] for k in per_channel), default=math.nan)
     names = {rec.channel_ids[c] for c in channels}
-    downs = [
-        b - a
-        for what, a, b, _ in disruptions(rec)
+    spans = [
+        (b - a, how)
+        for what, a, b, how in disruptions(rec)
         if b > lo and a < hi and (channel is None or what in names)
     ]
-    out["disruptions"] = float(len(downs))
-    out["rto"] = max(downs, default=0.0)
+    out["disruptions"] = float(len(spans))
+    out["rto"] = max((length for length, _ in spans), default=0.0)
+    out["not_restored_for"] = max(
+        (length for length, how in spans if how == "not restored"), default=0.0
+    )
     if channel is not None:
         return out
     out["occupancy"] = occupancy(rec, lo, hi)
+    out.update(system_kpis(rec, plan, disruptions(rec), lo, hi))
     losses = [e for e in rec.events if e.kind == "data_loss" and lo <= e.time < hi]
     # the rpo is logged as a float (ScenarioEvents.data_loss); detail values are untyped
     out["rpo"] = max((float(cast(float, e.detail["rpo"])) for e in losses), default=0.0)

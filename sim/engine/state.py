@@ -10,7 +10,7 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
-from sim.engine.metrics import kpis_for
+from sim.engine.kpi_set import all_kpis
 
 if TYPE_CHECKING:
     from sim.engine.centre import RunCentre
@@ -29,7 +29,7 @@ def drill_state(sim: RunCentre) -> dict[str, Any]:
     }
     states = sim.service_states()
     rec = sim.records()
-    kpis = kpis_for(rec, sim.plan, start=0.0, end=max(now, 1e-9)) if len(rec) else {}
+    kpis = all_kpis(rec, sim.plan, start=0.0, end=max(now, 1e-9)) if len(rec) else {}
     board: dict[str, Any] = {
         "time": now,
         "clock": (sim.scenario.start + dt.timedelta(minutes=now)).isoformat(timespec="minutes"),

@@ -58,7 +58,7 @@ def test_known_rto_exactly(tiny_plan, tiny_crm):
     }
     kpis = kpis_for(rec, tiny_plan)
     assert kpis["rto"] == 60
-    assert kpis_for(rec, tiny_plan, channel="phone")["availability"] == pytest.approx(1 - 60 / 360)
+    assert kpis_for(rec, tiny_plan, channel="phone")["uptime"] == pytest.approx(1 - 60 / 360)
     r = response_kpis(rec)
     assert r["step.discover_report.late"] == 0  # 10m, limit 10m
     assert r["restored_by_backup"] >= 1 and r["backup.crm_b.active_after_discovery"] == 55
