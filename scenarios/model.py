@@ -36,6 +36,7 @@ from plans.types import (
     SiteRef,
     SystemRef,
 )
+from scenarios.behaviour import Behaviour
 from scenarios.distributions import Distribution, Exponential, Lognormal
 
 RequestType = Literal["complaint", "consultation", "repair", "business"]
@@ -366,6 +367,8 @@ class Scenario(StrictModel):
     """Messages for drill players."""
     objectives: tuple[Objective, ...] = ()
     """What the run is judged on."""
+    behaviour: Behaviour = Behaviour()
+    """How customers behave: redials, switching, callbacks, opening hours, forecast error."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

@@ -23,6 +23,7 @@ from sim.analysis.backends import Backend, chunks, make_backend
 from sim.analysis.stats import Summary, summarise, wilson
 from sim.analysis.targets import Check, objective_checks, objective_values, plan_targets
 from sim.engine.class_metrics import measures
+from sim.engine.customer_metrics import customer_kpis
 from sim.engine.interval_metrics import interval_kpis
 from sim.engine.metrics import Kpis, replication_kpis
 from sim.engine.rng import replication_seeds
@@ -70,6 +71,7 @@ def run_replication(
     kpis = replication_kpis(records, plan)
     kpis.update(measures(records, plan))
     kpis.update(response_kpis(records))
+    kpis.update(customer_kpis(records))
     return ReplicationResult(seed, kpis, objective_values(records, plan, scenario), by_interval)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
@@ -28,6 +28,9 @@ import simpy
 from plans.model import Plan
 from sim.engine.demand import CLASS_PRIORITY, Customers
 from sim.engine.records import ABANDONED, BLOCKED, DONE, DROPPED, NOTICED, SERVING, WAITING
+
+if TYPE_CHECKING:
+    from sim.engine.journeys import Journeys
 
 PRIORITIES = (0, 1)
 CALLBACK = 2
@@ -49,6 +52,8 @@ class ContactFlow:
     g_busy: list[int]
     g_staffed: list[int]
     g_skills: list[list[int]]
+    journeys: Journeys | None
+    """Redials, switches and callback retries (None: nobody tries again)."""
 
     # --- set-up ----------------------------------------------------------------------
 
@@ -97,9 +102,13 @@ class ContactFlow:
         self._schedule_next_arrival(i + 1)
         c = self.c_chan[i]
         draw = self.c_block[i]
+        if self.journeys is not None and self.journeys.closed(i):
+            return
         if not self.up[c] or draw < self.block[c]:
             self.status[i] = BLOCKED
             self.c_end[i] = self.env.now
+            if self.journeys is not None:
+                self.journeys.found_dark(i)
             return
         if self.mode[c] != "normal" or draw >= 1.0 - self.deflect[c]:
             if self.mode[c] == "notice" or draw >= 1.0 - self.deflect[c]:
@@ -128,7 +137,10 @@ class ContactFlow:
         self.status[i] = SERVING
         self.c_start[i] = self.env.now
         self.c_group[i] = g
-        ev = self.env.timeout(self.c_handle[i] * self.factor[self.c_chan[i]], i)
+        handle = self.c_handle[i]
+        if self.journeys is not None and not self.c_live[i] and self.live[self.c_chan[i]]:
+            handle = self.journeys.call_back(i, handle)  # a callback may not reach them
+        ev = self.env.timeout(handle * self.factor[self.c_chan[i]], i)
         ev.callbacks.append(self._complete)
 
     def _complete(self, ev: Any) -> None:
@@ -139,6 +151,8 @@ class ContactFlow:
         self.g_busy[g] -= 1
         if self.g_busy[g] < self.g_staffed[g]:
             self._dispatch(g)
+        if self.journeys is not None:
+            self.journeys.completed(i)
 
     def _abandon(self, ev: Any) -> None:
         i: int = ev._value
@@ -146,6 +160,8 @@ class ContactFlow:
             self.n_abandoned += 1
             self.status[i] = ABANDONED
             self.c_end[i] = self.env.now
+            if self.journeys is not None:
+                self.journeys.gave_up(i)
             c = self.c_chan[i]
             self.waiting[c] -= 1
             queue = self.queues[c][
@@ -195,6 +211,8 @@ class ContactFlow:
                 if self.status[i] == WAITING:
                     self.status[i] = DROPPED
                     self.c_end[i] = now
+                    if self.journeys is not None:
+                        self.journeys.found_dark(i)
             queue.clear()
         self.waiting[c] = 0
 

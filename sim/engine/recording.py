@@ -18,6 +18,7 @@ from sim.engine.demand import Customers
 from sim.engine.records import EventRecord, RunRecords, Snapshots
 
 if TYPE_CHECKING:
+    from sim.engine.journeys import Journeys
     from sim.response.controller import ResponseController
 
 SNAPSHOT_EVERY = 5.0
@@ -49,6 +50,7 @@ class Recording:
     staffing_log: list[tuple[float, int, int]]
     service_log: list[tuple[float, str, bool, str]]
     response: ResponseController | None
+    journeys: Journeys | None
 
     def log(self, kind: str, ref: str, **detail: object) -> None:
         """Record something that happened to the centre, now."""
@@ -73,7 +75,7 @@ class Recording:
         """The records so far (contacts not yet arrived are left out)."""
         arrived = int(np.searchsorted(self.customers.time, self.env.now, side="right"))
         cust = self.customers
-        return RunRecords(
+        rec = RunRecords(
             horizon=self.horizon,
             warm_up=self.scenario.warm_up,
             channel_ids=self.channel_ids,
@@ -95,3 +97,4 @@ class Recording:
             service_log=list(self.service_log),
             response=self.response.record if self.response is not None else None,
         )
+        return rec if self.journeys is None else self.journeys.records(rec)

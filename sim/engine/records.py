@@ -31,6 +31,10 @@ DROPPED = 6
 """Was waiting when the channel went dark."""
 NOTICED = 7
 """Met a notice about the disruption (a channel switched to a notice, or spared by one)."""
+CLOSED = 8
+"""Turned away: the channel was closed (outside its opening hours)."""
+UNREACHED = 9
+"""A callback that never reached the customer, after every attempt."""
 STATUS_NAMES = (
     "pending",
     "waiting",
@@ -40,7 +44,16 @@ STATUS_NAMES = (
     "blocked",
     "dropped",
     "noticed",
+    "closed",
+    "unreached",
 )
+# How a contact came about (RunRecords.attempt).
+FIRST = 0
+"""The customer's first contact."""
+REDIAL = 1
+"""The same channel again, after giving up or finding it dark."""
+SWITCH = 2
+"""Another channel, after finding one dark."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +113,12 @@ class RunRecords:
     """(time, channel/system/site, working as required, cause) at every change."""
     response: Any = None
     """The response's record (:class:`sim.response.controller.ResponseRecord`), if a policy ran."""
+    customer: NDArray[np.int64] | None = None
+    """The person behind each contact (None: one person per contact, nobody tries again)."""
+    attempt: NDArray[np.int8] | None = None
+    """How each contact came about: FIRST, REDIAL or SWITCH (None: all FIRST)."""
+    retrying: tuple[int, ...] = ()
+    """Customers with another attempt still to come when the records were taken."""
 
     def __len__(self) -> int:
         return int(self.arrival.shape[0])

@@ -26,6 +26,12 @@ STREAM_NAMES: tuple[str, ...] = (
     "responses",
     "activation",
     "reserves",
+    # issue 14, customers' behaviour
+    "forecast",
+    "opening",
+    "redials",
+    "switching",
+    "callbacks",
 )
 
 
