@@ -11,6 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from plans import default_plan_path, load_plan
+from plans.loader import bundled_plans
+from scenarios import bundled_scenarios, load_scenario
+from scenarios.behaviour import Behaviour
 from scenarios.model import REQUEST_TYPES
 from sim.engine.customer_metrics import customer_kpis
 from sim.engine.demand import start_minute_of_week
@@ -106,8 +110,7 @@ def _assert_people_conserved(rec):
     assert sum(k[f"channel.{c}.lost_customers"] for c in rec.channel_ids) == k["lost_customers"]
     c = conservation(rec)
     parts = ("answered", "abandoned", "blocked", "dropped", "noticed", "waiting", "serving")
-    closed = int((rec.status == CLOSED).sum()) + int((rec.status == UNREACHED).sum())
-    assert c["arrived"] == sum(c[p] for p in parts) + closed
+    assert c["arrived"] == sum(c[p] for p in (*parts, "closed", "unreached"))
     return k
 
 
@@ -326,3 +329,23 @@ def test_surge_size_varies_by_replication(default_plan, queue_scenario):
     fixed, spread = extra(0.0), extra(0.5)
     assert spread.mean() == pytest.approx(fixed.mean(), rel=0.1)  # 96/h * 2 * 4h = 768
     assert spread.std() > 3 * fixed.std()
+
+
+DRILLS = sorted(n for n in bundled_scenarios() if not n.startswith("mmc"))
+
+
+@pytest.mark.parametrize("name", DRILLS)
+def test_bundled_drills_turn_behaviour_on_and_keep_people_conserved(name):
+    scenario = load_scenario(bundled_scenarios()[name])
+    assert scenario.behaviour.in_run() and scenario.behaviour.redials_on()
+    assert scenario.behaviour.forecast.volume_cv > 0
+    plan = load_plan(bundled_plans().get(scenario.meta.plan or "", default_plan_path()))
+    for seed in (1, 2):
+        rec = simulate(plan, scenario, seed, policy="plan")
+        _assert_people_conserved(rec)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in bundled_scenarios() if n.startswith("mmc")))
+def test_known_answer_queues_keep_behaviour_off(name):
+    scenario = load_scenario(bundled_scenarios()[name])
+    assert scenario.behaviour == Behaviour()
