@@ -1,4 +1,4 @@
-"""``drillsim schema plan``: print the JSON Schema of a file format, for editors."""
+"""``drillsim schema plan|scenario``: print the JSON Schema of a file format, for editors."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from pydantic import BaseModel
 from i18n import _
 from plans import Plan
 from plans.types import DURATION_PATTERN, format_duration
+from scenarios.model import Scenario
 
 
 def formats() -> dict[str, type[BaseModel]]:
     """File formats that have a schema, by the name the user types."""
-    return {"plan": Plan}
+    return {"plan": Plan, "scenario": Scenario}
 
 
 def add_parser(sub: Any) -> None:
