@@ -349,3 +349,28 @@ def test_bundled_drills_turn_behaviour_on_and_keep_people_conserved(name):
 def test_known_answer_queues_keep_behaviour_off(name):
     scenario = load_scenario(bundled_scenarios()[name])
     assert scenario.behaviour == Behaviour()
+
+
+def test_forecast_error_widens_the_chance_of_meeting_the_target(default_plan, queue_scenario):
+    """P(service level >= target) over replications reflects forecast error, not only Poisson.
+
+    On a queue staffed for its forecast (8 E on 10 agents, 8 hours), a 20% volume error
+    makes bad days worse and good days better: the spread of the service level over
+    replications grows, and the chance of meeting 80% moves away from the Poisson-only one.
+    """
+    from sim.analysis.montecarlo import run_monte_carlo
+
+    def scenario(cv):
+        def edit(d):
+            d["behaviour"] = {"forecast": {"volume_cv": cv}}
+
+        return queue_scenario(edit, horizon="8h", warm_up="0m")
+
+    spread = {}
+    for cv in (0.0, 0.2):
+        result = run_monte_carlo(default_plan, scenario(cv), 60, seed=11, policy="none")
+        sl = result.values("service_level")
+        offered = result.values("offered")
+        spread[cv] = (np.percentile(sl, 95) - np.percentile(sl, 5), offered.std())
+    assert spread[0.2][1] > 2.5 * spread[0.0][1]  # volume: Poisson sd 28, forecast sd ~150
+    assert spread[0.2][0] > 1.5 * spread[0.0][0]
