@@ -10,7 +10,10 @@ decided by their last attempt, not by any one contact. Definitions:
   served when their last attempt was answered and finished; waiting when it is still
   queued or with an agent at the end, or another attempt is still to come; lost
   otherwise (gave up, turned away, cut off, told to go by a notice, or never reached
-  by a callback, and not trying again).
+  by a callback, and not trying again). Of the lost, ``lost_after_notice`` left on a
+  customer notice (spared by the plan's notify_customers, or met a channel switched to
+  a notice): told what is happening, which the plan may count as informed rather than
+  failed; the rest the centre failed.
 * **attempts** = ``customers`` + ``redials`` + ``channel_switches``.
 
 By channel: customers (served, waiting) by the channel of their first attempt;
@@ -24,7 +27,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sim.engine.metrics import Kpis
-from sim.engine.records import DONE, FIRST, REDIAL, SERVING, SWITCH, WAITING, RunRecords
+from sim.engine.records import (
+    DONE,
+    FIRST,
+    NOTICED,
+    REDIAL,
+    SERVING,
+    SWITCH,
+    WAITING,
+    RunRecords,
+)
 
 
 def _people(rec: RunRecords) -> tuple[NDArray[np.int64], NDArray[np.int8]]:
@@ -53,6 +65,7 @@ def customer_outcomes(rec: RunRecords) -> dict[str, NDArray[np.int64]]:
     ids = np.flatnonzero(counted)
     last_of = last[ids]
     status = rec.status[last_of]
+    noticed = status == NOTICED
     retrying = np.zeros(size, dtype=bool)
     retrying[list(rec.retrying)] = True
     waiting = (status == WAITING) | (status == SERVING) | retrying[ids]
@@ -62,6 +75,7 @@ def customer_outcomes(rec: RunRecords) -> dict[str, NDArray[np.int64]]:
         "first_channel": first_channel[ids],
         "last_channel": rec.channel[last_of],
         "outcome": outcome,
+        "noticed": noticed.astype(np.int64),
         "contact_in": counted[customer].astype(np.int64),
     }
 
@@ -77,6 +91,7 @@ def customer_kpis(rec: RunRecords) -> Kpis:
     who = customer_outcomes(rec)
     contact_in = who["contact_in"].astype(bool)
     outcome = who["outcome"]
+    noticed = who["noticed"].astype(bool)
 
     def figures(channel: int | None) -> Kpis:
         first = np.ones(outcome.shape[0], dtype=bool)
@@ -94,6 +109,7 @@ def customer_kpis(rec: RunRecords) -> Kpis:
             "customers_served": float((first & (outcome == 0)).sum()),
             "customers_waiting": float((first & (outcome == 1)).sum()),
             "lost_customers": float((last & (outcome == 2)).sum()),
+            "lost_after_notice": float((last & (outcome == 2) & noticed).sum()),
         }
 
     out = figures(None)

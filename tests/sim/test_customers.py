@@ -103,6 +103,7 @@ def _assert_people_conserved(rec):
     k = customer_kpis(rec)
     assert k["customers"] == k["customers_served"] + k["lost_customers"] + k["customers_waiting"]
     assert k["attempts"] == k["customers"] + k["redials"] + k["channel_switches"]
+    assert 0 <= k["lost_after_notice"] <= k["lost_customers"]
     for cid in rec.channel_ids:
         assert k[f"channel.{cid}.attempts"] >= k[f"channel.{cid}.redials"]
     assert sum(k[f"channel.{c}.customers"] for c in rec.channel_ids) == k["customers"]
@@ -189,15 +190,19 @@ def test_more_redials_more_attempts_and_no_better_service(default_plan, queue_sc
 
 def test_a_notice_lowers_redials_by_the_plans_share(default_plan, queue_scenario):
     scenario = _phone_queue(queue_scenario, {"probability": 0.8})
-    redials = []
+    redials, informed = [], []
     for deflect in (0.0, 0.5):
-        total = 0
+        total = told = 0
         for seed in (1, 2, 3):
             sim = Simulation(default_plan, scenario, seed)
             sim.deflect[0] = deflect  # what the plan's notify_customers action sets
-            total += int((sim.run().attempt == REDIAL).sum())
+            rec = sim.run()
+            total += int((rec.attempt == REDIAL).sum())
+            told += int(_assert_people_conserved(rec)["lost_after_notice"])
         redials.append(total)
+        informed.append(told)
     assert redials[1] < 0.75 * redials[0]
+    assert informed[0] == 0 and informed[1] > 0  # those the notice spared are counted apart
 
 
 def test_customers_switch_from_a_dark_channel(default_plan, busy_day):
