@@ -272,9 +272,9 @@ def _closed_moves(
     for cid, rule in scenario.behaviour.when_closed.items():
         here = shut & (chan == index[cid])
         low = 0.0
-        for target, share in rule.move_to.items():
-            pick = here & (u >= low) & (u < low + share)
-            moved[pick] = index[target]
+        for target, share in sorted((index[t], x) for t, x in rule.move_to.items()):
+            pick = here & (u >= low) & (u < low + share)  # plan order, whatever the file's
+            moved[pick] = target
             low += share
     turned_away = shut & (moved == chan)
     turned_away |= ~open_mask(tables, moved, minute)  # moved to a channel closed too

@@ -91,6 +91,14 @@ class Journeys:
         ids = sim.channel_ids
         self.redial = [b.redials.rule(cid) for cid in ids]
         self.dark = [b.dark_channels.get(cid) for cid in ids]
+        # in the plan's channel order, not the file's: the same settings written in
+        # another order send the same customers to the same channels
+        self.switch_to = [
+            sorted((sim.channel_index[t], share) for t, share in d.switch.items())
+            if d is not None
+            else []
+            for d in self.dark
+        ]
         shape = (n, b.max_attempts)
         redials, switching = sim.streams["redials"], sim.streams["switching"]
         self.u_redial = _Table(redials, shape)
@@ -138,10 +146,10 @@ class Journeys:
         if rule is None or a >= self.behaviour.max_attempts:
             return
         u, low = self.u_dark.uniform(k, a), 0.0
-        for target, share in rule.switch.items():
+        for target, share in self.switch_to[c]:
             if low <= u < low + share:
                 delay = self.switch_delay[c].times(rule.switch_delay, k, a)
-                self._schedule(i, sim.channel_index[target], SWITCH, delay)
+                self._schedule(i, target, SWITCH, delay)
                 return
             low += share
         if low <= u < low + rule.retry:

@@ -379,3 +379,24 @@ def test_forecast_error_widens_the_chance_of_meeting_the_target(default_plan, qu
         spread[cv] = (np.percentile(sl, 95) - np.percentile(sl, 5), offered.std())
     assert spread[0.2][1] > 2.5 * spread[0.0][1]  # volume: Poisson sd 28, forecast sd ~150
     assert spread[0.2][0] > 1.5 * spread[0.0][0]
+
+
+def test_the_order_settings_are_written_in_changes_nothing(default_plan, busy_day):
+    """Same settings, keys in another order (as a YAML dump sorts them): same run."""
+    hours = {"main_centre": {"open": [{"days": "all", "hours": "07:00-23:00"}]}}
+    hours["second_centre"] = hours["main_centre"]
+    one = {
+        "dark_channels": {"phone": {"switch": {"chat": 0.3, "app": 0.2}, "retry": 0.2}},
+        "site_hours": hours,
+        "when_closed": {"counter": {"move_to": {"phone": 0.4, "chat": 0.3}}},
+    }
+    other = {
+        "when_closed": {"counter": {"move_to": {"chat": 0.3, "phone": 0.4}}},
+        "site_hours": hours,
+        "dark_channels": {"phone": {"retry": 0.2, "switch": {"app": 0.2, "chat": 0.3}}},
+    }
+    a = simulate(default_plan, busy_day(one, "2d"), 6, policy="none")
+    b = simulate(default_plan, busy_day(other, "2d"), 6, policy="none")
+    assert (a.attempt == SWITCH).sum() > 0
+    for name in ("arrival", "channel", "status", "customer", "attempt"):
+        assert np.array_equal(getattr(a, name), getattr(b, name))
