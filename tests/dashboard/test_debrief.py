@@ -70,6 +70,7 @@ def test_compare_policies_meets_the_same_customers_in_the_three_runs(runs, room)
     assert runs["room"] is room
     assert [runs[k].response.policy for k in runs] == ["scripted", "plan", "none"]
     assert len(room) > 2000
+
     # the same people's first attempts; their redials and switches follow how each run went
     def first(rec):
         return rec.attempt == 0 if rec.attempt is not None else np.ones(len(rec), dtype=bool)
