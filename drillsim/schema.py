@@ -1,4 +1,4 @@
-"""``drillsim schema plan``: print the JSON Schema of a file format, for editors."""
+"""``drillsim schema plan|scenario``: print the JSON Schema of a file format, for editors."""
 
 from __future__ import annotations
 

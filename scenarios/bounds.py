@@ -11,8 +11,9 @@ from typing import Any
 from i18n import _
 from plans.issues import Issue
 
-MAX_HORIZON = 31 * 24 * 60.0
-"""Longest run, in minutes: a month. A drill lasts hours; a longer study is many runs."""
+MAX_HORIZON = 366 * 24 * 60.0
+"""Longest run, in minutes: a year (known-answer studies run 40 days for steady state;
+a drill lasts hours). What a long horizon costs is judged before a run by its estimate."""
 MAX_RATE = 100_000.0
 """Most arrivals an hour: far above the busiest hour of a national centre."""
 MAX_DAY_FACTOR = 20.0

@@ -34,6 +34,7 @@ from plans.types import (
     SiteRef,
     SystemRef,
 )
+from scenarios.behaviour import Behaviour
 from scenarios.bounds import bound_issues
 from scenarios.distributions import Distribution, Exponential, Lognormal
 from scenarios.objectives import Inject, Objective
@@ -305,6 +306,8 @@ class Scenario(StrictModel):
     """Messages for drill players."""
     objectives: tuple[Objective, ...] = ()
     """What the run is judged on."""
+    behaviour: Behaviour = Behaviour()
+    """How customers behave: redials, switching, callbacks, opening hours, forecast error."""
     workforce: Workforce = Workforce()
     """Seats, disasters that hold, shrinkage, chat concurrency; left out: all off."""
     tickets: TicketLife = TicketLife()

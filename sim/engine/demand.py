@@ -10,6 +10,13 @@ sampled exactly: a Poisson count per hour, then uniform times within it. A surge
 adds a second process for the surging channels and types, sampled by thinning
 against a fixed cap (``SURGE_CAP``) so that a bigger multiplier keeps every customer
 a smaller one had and adds more: a bigger surge can never mean fewer customers.
+
+The scenario's ``behaviour`` (all off by default, and then nothing here draws
+differently) adds, each from a stream of its own: a per-replication volume factor
+and surge size (forecast error, stream ``forecast``), a channel mix by hour of the day,
+and opening hours: an arrival at a closed channel moves to another channel or is
+turned away (stream ``opening``). Redials and switches are not drawn here: they
+depend on what happens in the run (:mod:`sim.engine.journeys`).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from numpy.typing import NDArray
 
 from plans.model import Plan
 from scenarios.model import REQUEST_TYPES, TICKET_CLASSES, ComplaintSurge, Scenario
+from sim.engine.hours import open_mask, open_tables
 from sim.engine.rng import Streams
 from sim.engine.sampling import sample
 
@@ -51,6 +59,8 @@ class Customers:
     """A uniform draw per customer, used to decide who a partial outage turns away."""
     surge: NDArray[np.bool_]
     """Whether the customer came with a surge."""
+    closed: NDArray[np.bool_] | None = None
+    """Whether the customer met a closed channel and was turned away (None: all open)."""
 
     def __len__(self) -> int:
         return int(self.time.shape[0])
@@ -124,8 +134,63 @@ def _categorical(rng: np.random.Generator, probs: list[float], size: int) -> Int
     )
 
 
+def _lognormal_factor(cv: float, z: float) -> float:
+    """A lognormal factor with mean 1 and coefficient of variation ``cv``, from a normal draw."""
+    if cv <= 0:
+        return 1.0
+    sigma = float(np.sqrt(np.log1p(cv**2)))
+    return float(np.exp(sigma * z - sigma**2 / 2))
+
+
+def forecast_factors(scenario: Scenario, streams: Streams) -> tuple[float, list[float]]:
+    """(volume factor, one size factor per surge) of this replication; 1s when off.
+
+    One normal draw per factor, always in the same order, so a bigger CV moves every
+    replication's factor further from 1 in the same direction (common random numbers).
+    """
+    forecast = scenario.behaviour.forecast
+    surges = [e for e in scenario.events if isinstance(e, ComplaintSurge)]
+    if forecast.volume_cv <= 0 and forecast.surge_cv <= 0:
+        return 1.0, [1.0] * len(surges)
+    z = streams["forecast"].standard_normal(1 + len(surges))
+    return (
+        _lognormal_factor(forecast.volume_cv, float(z[0])),
+        [_lognormal_factor(forecast.surge_cv, float(x)) for x in z[1:]],
+    )
+
+
+def _sized(event: ComplaintSurge, factor: float) -> ComplaintSurge:
+    """The surge with its extra demand (multiplier - 1) scaled by ``factor``."""
+    if factor == 1.0:
+        return event
+    return event.model_copy(update={"multiplier": 1.0 + (event.multiplier - 1.0) * factor})
+
+
+def _hour_weights(plan: Plan, scenario: Scenario, chan_p: list[float]) -> FloatArray | None:
+    """Channel probabilities for each hour of the day (24 x channels), or None: no profile."""
+    profile = scenario.behaviour.channel_profile
+    if not profile:
+        return None
+    weights = np.array(
+        [
+            [chan_p[c] * profile.get(ch.id, (1.0,) * 24)[h] for c, ch in enumerate(plan.channels)]
+            for h in range(24)
+        ]
+    )
+    return weights
+
+
+def _hours_of(scenario: Scenario, times: FloatArray) -> IntArray:
+    offset = start_minute_of_week(scenario) + scenario.start.second / 60
+    return (((offset + times) // 60) % 24).astype(np.int64)
+
+
 def _surge_customers(
-    plan: Plan, scenario: Scenario, event: ComplaintSurge, rng: np.random.Generator
+    plan: Plan,
+    scenario: Scenario,
+    event: ComplaintSurge,
+    rng: np.random.Generator,
+    volume: float = 1.0,
 ) -> tuple[FloatArray, IntArray, IntArray, IntArray, FloatArray]:
     """Extra arrivals of one surge: times, channel, request type, class, block draw."""
     shares = channel_shares(plan, scenario)
@@ -143,10 +208,12 @@ def _surge_customers(
         if e > event.start and s < end
     ]
     cap = max(SURGE_CAP, event.multiplier - 1)
-    candidates = _poisson_times(rng, segments, affected * cap)
+    candidates = _poisson_times(rng, segments, affected * cap * volume)
     keep = rng.random(candidates.shape[0]) < (_surge_multiplier(event, candidates) - 1) / cap
     times = candidates[keep]
-    return (times, *_attributes(scenario, rng, chan_p, types_p, times.shape[0]))
+    weights = _hour_weights(plan, scenario, chan_p)
+    hours = None if weights is None else _hours_of(scenario, times)
+    return (times, *_attributes(scenario, rng, chan_p, types_p, times.shape[0], weights, hours))
 
 
 def _attributes(
@@ -155,40 +222,106 @@ def _attributes(
     chan_p: list[float],
     types_p: list[float],
     size: int,
+    weights: FloatArray | None = None,
+    hours: IntArray | None = None,
 ) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
     classes_p = [scenario.demand.classes.get(c, 0.0) for c in TICKET_CLASSES]
-    chan = _categorical(rng, chan_p, size)
+    if weights is None or hours is None:
+        chan = _categorical(rng, chan_p, size)
+    else:
+        chan = _categorical_by_hour(rng, weights, hours)
     rtype = _categorical(rng, types_p, size)
     rclass = _categorical(rng, classes_p, size)
     return chan, rtype, rclass, rng.random(size)
 
 
+def _categorical_by_hour(
+    rng: np.random.Generator, weights: FloatArray, hours: IntArray
+) -> IntArray:
+    """One category per draw, by the probabilities of its hour (one uniform draw each)."""
+    u: FloatArray = rng.random(int(hours.shape[0]))
+    out = np.zeros(hours.shape[0], dtype=np.int64)
+    for h in range(24):
+        here = hours == h
+        p: FloatArray = weights[h]
+        if not here.any() or p.sum() <= 0:
+            continue
+        cdf = np.cumsum(p / p.sum())
+        out[here] = np.minimum(np.searchsorted(cdf, u[here], side="right"), len(p) - 1)
+    return out
+
+
+def _closed_moves(
+    plan: Plan,
+    scenario: Scenario,
+    t: FloatArray,
+    chan: IntArray,
+    rng: np.random.Generator,
+) -> tuple[IntArray, NDArray[np.bool_]]:
+    """(channel after moves, turned away) for arrivals at closed channels.
+
+    One uniform draw per customer, used or not, so the draws of one customer never
+    depend on another's channel.
+    """
+    tables = open_tables(plan, scenario)
+    minute = start_minute_of_week(scenario) + scenario.start.second / 60 + t
+    shut = ~open_mask(tables, chan, minute)
+    u = rng.random(t.shape[0])
+    moved = chan.copy()
+    index = {c.id: i for i, c in enumerate(plan.channels)}
+    for cid, rule in scenario.behaviour.when_closed.items():
+        here = shut & (chan == index[cid])
+        low = 0.0
+        for target, share in sorted((index[t], x) for t, x in rule.move_to.items()):
+            pick = here & (u >= low) & (u < low + share)  # plan order, whatever the file's
+            moved[pick] = target
+            low += share
+    turned_away = shut & (moved == chan)
+    turned_away |= ~open_mask(tables, moved, minute)  # moved to a channel closed too
+    return moved, turned_away
+
+
 def draw_customers(plan: Plan, scenario: Scenario, streams: Streams) -> Customers:
     """Every customer of the run, in arrival order."""
     shares = channel_shares(plan, scenario)
-    times = _poisson_times(streams["arrivals"], hour_segments(scenario), 1.0)
+    volume, surge_sizes = forecast_factors(scenario, streams)
+    times = _poisson_times(streams["arrivals"], hour_segments(scenario), volume)
     types_p = [scenario.demand.request_types.get(t, 0.0) for t in REQUEST_TYPES]
+    chan_p = [shares[c.id] for c in plan.channels]
+    weights = _hour_weights(plan, scenario, chan_p)
+    hours = None if weights is None else _hours_of(scenario, times)
     parts = [
         (
             times,
             *_attributes(
                 scenario,
                 streams["attributes"],
-                [shares[c.id] for c in plan.channels],
+                chan_p,
                 types_p,
                 times.shape[0],
+                weights,
+                hours,
             ),
         )
     ]
     # Each surge draws from its own child of the surge stream, so surge customers never
     # shift a base customer's draws.
+    surges = [e for e in scenario.events if isinstance(e, ComplaintSurge)]
     parts += [
-        _surge_customers(plan, scenario, e, np.random.default_rng(streams["surge"].integers(2**63)))
-        for e in scenario.events
-        if isinstance(e, ComplaintSurge)
+        _surge_customers(
+            plan,
+            scenario,
+            _sized(e, size),
+            np.random.default_rng(streams["surge"].integers(2**63)),
+            volume,
+        )
+        for e, size in zip(surges, surge_sizes, strict=True)
     ]
     t, chan, rtype, rclass, block = (np.concatenate(column) for column in zip(*parts, strict=True))
     is_surge = np.arange(t.shape[0]) >= times.shape[0]
+    closed = None
+    if scenario.behaviour.has_hours():
+        chan, closed = _closed_moves(plan, scenario, t, chan, streams["opening"])
     # Base customers come first within every (channel, type), so their handle times and
     # patience are the same whatever surges are added after them.
     handle = _draw_times(plan, scenario, "handle", chan, rtype, streams["handle_time"])
@@ -203,6 +336,7 @@ def draw_customers(plan: Plan, scenario: Scenario, streams: Streams) -> Customer
         patience=patience[order],
         block_draw=block[order],
         surge=is_surge[order],
+        closed=None if closed is None else closed[order],
     )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
@@ -31,6 +31,9 @@ from sim.engine.demand import CLASS_PRIORITY, Customers
 from sim.engine.records import ABANDONED, BLOCKED, DONE, DROPPED, NOTICED, SERVING, WAITING
 from sim.engine.rng import Streams
 from sim.engine.tickets import TicketLives
+
+if TYPE_CHECKING:
+    from sim.engine.journeys import Journeys
 
 PRIORITIES = (0, 1)
 
@@ -50,6 +53,8 @@ class ContactFlow(ChatSessions):
     g_busy: list[int]
     g_staffed: list[int]
     g_skills: list[list[int]]
+    journeys: Journeys | None
+    """Redials, switches and callback retries (None: nobody tries again)."""
 
     # --- set-up ----------------------------------------------------------------------
 
@@ -104,9 +109,13 @@ class ContactFlow(ChatSessions):
         self._schedule_next_arrival(i + 1)
         c = self.c_chan[i]
         draw = self.c_block[i]
+        if self.journeys is not None and self.journeys.closed(i):
+            return
         if not self.up[c] or draw < self.block[c]:
             self.status[i] = BLOCKED
             self.c_end[i] = self.env.now
+            if self.journeys is not None:
+                self.journeys.found_dark(i)
             return
         if self.mode[c] != "normal" or draw >= 1.0 - self.deflect[c]:
             if self.mode[c] == "notice" or draw >= 1.0 - self.deflect[c]:
@@ -140,7 +149,10 @@ class ContactFlow(ChatSessions):
         self.status[i] = SERVING
         self.c_start[i] = self.env.now
         self.c_group[i] = g
-        ev = self.env.timeout(self.c_handle[i] * self.factor[self.c_chan[i]], i)
+        handle = self.c_handle[i]
+        if self.journeys is not None and not self.c_live[i] and self.live[self.c_chan[i]]:
+            handle = self.journeys.call_back(i, handle)  # a callback may not reach them
+        ev = self.env.timeout(handle * self.factor[self.c_chan[i]], i)
         ev.callbacks.append(self._complete)
 
     def _complete(self, ev: Any) -> None:
@@ -155,6 +167,8 @@ class ContactFlow(ChatSessions):
             self._break_after_contact(g)
         if self.g_busy[g] < self.g_staffed[g]:
             self._dispatch(g)
+        if self.journeys is not None:
+            self.journeys.completed(i)
 
     def _abandon(self, ev: Any) -> None:
         i: int = ev._value
@@ -162,6 +176,8 @@ class ContactFlow(ChatSessions):
             self.n_abandoned += 1
             self.status[i] = ABANDONED
             self.c_end[i] = self.env.now
+            if self.journeys is not None:
+                self.journeys.gave_up(i)
             c = self.c_chan[i]
             self.waiting[c] -= 1
             queue = self.queues[c][
@@ -211,6 +227,8 @@ class ContactFlow(ChatSessions):
                 if self.status[i] == WAITING:
                     self.status[i] = DROPPED
                     self.c_end[i] = now
+                    if self.journeys is not None:
+                        self.journeys.found_dark(i)
             queue.clear()
         self.waiting[c] = 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from plans.model import Plan
 from sim.engine.class_metrics import measures
+from sim.engine.customer_metrics import customer_kpis
 from sim.engine.goal_metrics import goal_kpis
 from sim.engine.metrics import Kpis, kpis_for, replication_kpis
 from sim.engine.records import RunRecords
@@ -23,6 +24,8 @@ def all_kpis(
     out = kpis_for(rec, plan, start, end)
     out.update(measures(rec, plan, start, end))
     out.update(goal_kpis(rec, plan, start, end))
+    if start is None and end is None:  # people, not contacts: counted over the whole run
+        out.update(customer_kpis(rec))
     return out
 
 
@@ -31,4 +34,5 @@ def replication_set(rec: RunRecords, plan: Plan) -> Kpis:
     out = replication_kpis(rec, plan)
     out.update(measures(rec, plan))
     out.update(goal_kpis(rec, plan))
+    out.update(customer_kpis(rec))
     return out

@@ -38,10 +38,13 @@ from scenarios.model import REQUEST_TYPES, TICKET_CLASSES
 from sim.engine.records import (
     ABANDONED,
     BLOCKED,
+    CLOSED,
     DONE,
     DROPPED,
     NOTICED,
     SERVING,
+    STATUS_NAMES,
+    UNREACHED,
     WAITING,
     RunRecords,
 )
@@ -327,7 +330,7 @@ def littles_law(rec: RunRecords) -> tuple[float, float, float]:
 
 def conservation(rec: RunRecords) -> Mapping[str, int]:
     """Contacts by final status; they add up to the contacts that arrived."""
-    counts = np.bincount(rec.status.astype(np.int64), minlength=8)
+    counts = np.bincount(rec.status.astype(np.int64), minlength=len(STATUS_NAMES))
     return {
         "arrived": len(rec),
         "answered": int(counts[DONE]),
@@ -335,6 +338,8 @@ def conservation(rec: RunRecords) -> Mapping[str, int]:
         "blocked": int(counts[BLOCKED]),
         "dropped": int(counts[DROPPED]),
         "noticed": int(counts[NOTICED]),
+        "closed": int(counts[CLOSED]),
+        "unreached": int(counts[UNREACHED]),
         "waiting": int(counts[WAITING]),
         "serving": int(counts[SERVING]),
     }

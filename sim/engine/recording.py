@@ -19,6 +19,7 @@ from sim.engine.records import EventRecord, RunRecords, Snapshots
 from sim.engine.tickets import TicketLives
 
 if TYPE_CHECKING:
+    from sim.engine.journeys import Journeys
     from sim.response.controller import ResponseController
 
 SNAPSHOT_EVERY = 5.0
@@ -51,6 +52,7 @@ class Recording:
     service_log: list[tuple[float, str, bool, str]]
     response: ResponseController | None
     tickets: TicketLives | None
+    journeys: Journeys | None
 
     def log(self, kind: str, ref: str, **detail: object) -> None:
         """Record something that happened to the centre, now."""
@@ -82,7 +84,7 @@ class Recording:
         """The records so far (contacts not yet arrived are left out)."""
         arrived = int(np.searchsorted(self.customers.time, self.env.now, side="right"))
         cust = self.customers
-        return RunRecords(
+        rec = RunRecords(
             horizon=self.horizon,
             warm_up=self.scenario.warm_up,
             channel_ids=self.channel_ids,
@@ -105,3 +107,4 @@ class Recording:
             response=self.response.record if self.response is not None else None,
             **self._ticket_records(arrived),
         )
+        return rec if self.journeys is None else self.journeys.records(rec)

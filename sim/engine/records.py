@@ -32,6 +32,10 @@ DROPPED = 6
 """Was waiting when the channel went dark."""
 NOTICED = 7
 """Met a notice about the disruption (a channel switched to a notice, or spared by one)."""
+CLOSED = 8
+"""Turned away: the channel was closed (outside its opening hours)."""
+UNREACHED = 9
+"""A callback that never reached the customer, after every attempt."""
 STATUS_NAMES = (
     "pending",
     "waiting",
@@ -41,7 +45,16 @@ STATUS_NAMES = (
     "blocked",
     "dropped",
     "noticed",
+    "closed",
+    "unreached",
 )
+# How a contact came about (RunRecords.attempt).
+FIRST = 0
+"""The customer's first contact."""
+REDIAL = 1
+"""The same channel again, after giving up or finding it dark."""
+SWITCH = 2
+"""Another channel, after finding one dark."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +121,12 @@ class RunRecords:
     """Ticket closed after the customer's confirmation (nan: still open); None as above."""
     clock_start: dt.datetime | None = None
     """The scenario's start: run minutes as dates on the plan's working calendar."""
+    customer: NDArray[np.int64] | None = None
+    """The person behind each contact (None: one person per contact, nobody tries again)."""
+    attempt: NDArray[np.int8] | None = None
+    """How each contact came about: FIRST, REDIAL or SWITCH (None: all FIRST)."""
+    retrying: tuple[int, ...] = ()
+    """Customers with another attempt still to come when the records were taken."""
 
     def __len__(self) -> int:
         return int(self.arrival.shape[0])

@@ -27,6 +27,12 @@ STREAM_NAMES: tuple[str, ...] = (
     "activation",
     "reserves",
     "tickets",
+    # issue 14, customers' behaviour
+    "forecast",
+    "opening",
+    "redials",
+    "switching",
+    "callbacks",
 )
 
 

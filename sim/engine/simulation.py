@@ -26,6 +26,7 @@ from plans.model import Plan
 from scenarios.model import Scenario
 from sim.engine.demand import Customers, draw_customers, start_minute_of_week
 from sim.engine.disruptions import ScenarioEvents
+from sim.engine.journeys import Journeys
 from sim.engine.recording import SNAPSHOT_EVERY, Recording
 from sim.engine.records import RunRecords, Snapshots
 from sim.engine.rng import make_streams
@@ -70,6 +71,7 @@ class Simulation(Staffing, Recording):
         self._setup_channels()
         self._setup_groups()
         self._setup_contacts()
+        self.journeys = Journeys(self) if scenario.behaviour.in_run() else None
         self.absence = {}
         self.site_factor = {}
         self._outages: dict[str, list[float]] = {}

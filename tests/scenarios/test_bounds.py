@@ -20,7 +20,7 @@ TINY = (Path(__file__).resolve().parents[1] / "data" / "scenarios" / "tiny_crm.y
 @pytest.mark.parametrize(
     ("old", "new", "field", "reason"),
     [
-        ("horizon: 6h", "horizon: 3650d", "horizon", "at most 31 days"),
+        ("horizon: 6h", "horizon: 3650d", "horizon", "at most 366 days"),
         ("rate_per_hour: 60", "rate_per_hour: 1e30", "demand.rate_per_hour", "at most 100,000"),
         ("rate_per_hour: 60", "rate_per_hour: .inf", "demand.rate_per_hour", "finite"),
         ("rate_per_hour: 60", "rate_per_hour: .nan", "demand.rate_per_hour", "finite"),
@@ -56,6 +56,6 @@ def test_an_impossible_figure_is_refused_with_line_field_and_reason(
 
 def test_the_bounds_leave_a_real_scenario_alone(tmp_path, capsys):
     path = tmp_path / "fine.yaml"
-    path.write_text(TINY.replace("horizon: 6h", "horizon: 31d"))
+    path.write_text(TINY.replace("horizon: 6h", "horizon: 366d"))
     plan = Path(__file__).resolve().parents[1] / "data" / "plans" / "tiny.yaml"
     assert main(["check", "--plan", str(plan), str(path)]) == 0, capsys.readouterr()
