@@ -75,10 +75,20 @@ SUMMARY_KPIS = (
     ("rpo", N_("data lost (RPO achieved)")),
     ("occupancy", N_("agent occupancy")),
     ("offered", N_("contacts offered")),
+    ("customers", N_("customers (people)")),
+    ("redials", N_("redials")),
+    ("channel_switches", N_("channel switches")),
+    ("lost_customers", N_("customers lost for good")),
+    ("back_office_backlog", N_("back-office backlog at end")),
 )
 
 
-COUNT_KPIS = frozenset({"max_queue", "backlog", "tickets_late", "offered"})
+COUNT_KPIS = frozenset(
+    {
+        *("max_queue", "backlog", "tickets_late", "offered", "customers", "redials"),
+        *("channel_switches", "lost_customers", "back_office_backlog"),
+    }
+)
 """Counts: their interval is :func:`sim.analysis.stats.count_ci95` (a bootstrap
 percentile interval with a fixed seed), which never goes below 0."""
 

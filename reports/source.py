@@ -30,6 +30,7 @@ from reports.aar_input import (
 )
 from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
+from sim.analysis.journal import replication_keys
 from sim.analysis.journal_model import read_journal
 from sim.analysis.montecarlo import run_monte_carlo
 
@@ -40,12 +41,18 @@ def monte_carlo_summary(
     """A Monte Carlo run of the drill's plan and scenario under the plan's own policy,
     in the journal's shape (kpis, targets, objectives), for the report's distribution."""
     result = run_monte_carlo(plan, scenario, replications, seed, workers)
+    keys = replication_keys(result)
     return {
         "replications": replications,
         "policy": "plan",
         "kpis": {k: s.to_dict() for k, s in result.kpis.items()},
         "targets": {c.check.name: c.to_dict() for c in result.targets},
         "objectives": {c.check.name: c.to_dict() for c in result.objectives},
+        # each replication's figures: a count's interval is drawn from them (never below 0)
+        "replication_kpis": [
+            {"seed": s, **{k: result.columns[k][i] for k in keys}}
+            for i, s in enumerate(result.seeds)
+        ],
     }
 
 

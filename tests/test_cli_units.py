@@ -45,7 +45,7 @@ def outputs():
 def test_run_summary_reads_targets_and_objectives_in_one_unit_style(outputs):
     text = outputs["en"]
     assert "service level >= 80% (answered within 30s)" in text
-    assert "availability of every channel >= 99.95%" in text
+    assert "long-run availability of every system >= 99.95% (manual 5.3)" in text
     assert "rto_crm: RTO achieved <= 4h00m" in text
     assert "rpo_crm: RPO achieved <= 15m" in text
     assert "sl_before: Service level >= 80.0% from T+0m to T+1h00m" in text
