@@ -114,7 +114,8 @@ def format_value(key: str, value: float | None) -> str:
         return _("n/a")
     unit = spec_for(key).unit
     if unit == "share":
-        return f"{value:.2%}" if key == "availability" else f"{value:.1%}"
+        # three decimals for availability: 99.897% must not read as the 99.90% it misses
+        return f"{value:.3%}" if key == "availability" else f"{value:.1%}"
     if unit == "minutes":
         return f"{value * 60:.0f}s" if 0 < value < 1 else human_minutes(value)
     return f"{value:g}"

@@ -15,7 +15,7 @@ from i18n import _
 from reports.aar_model import Figure, Heading, Paragraph, Report, Table
 
 SPECIAL = re.compile(
-    r"[\\`*\[\]|]"  # always: escapes, code, emphasis, links, table cells
+    r"[\\`*\[\]|&]"  # always: escapes, code, emphasis, links, table cells, entities
     r"|<(?=[A-Za-z/!?])"  # a '<' that could open an HTML tag ('<=' stays as it is)
     r"|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"  # '_' except inside a word (GitHub ignores those)
 )

@@ -12,13 +12,15 @@ from reports.aar_docx import to_docx
 from reports.aar_html import to_html
 from reports.aar_markdown import to_markdown
 from reports.aar_pdf import to_pdf
+from reports.neutral_report import neutral_report
 
 FORMATS = {"md": ".md", "html": ".html", "pdf": ".pdf", "docx": ".docx"}
 """Format name -> file extension."""
 
 
 def render(report: Any, fmt: str) -> bytes:
-    """The report in one format, as bytes."""
+    """The report in one format, as bytes (bidirectional controls taken out first)."""
+    report = neutral_report(report)
     if fmt == "pdf":
         return to_pdf(report)
     if fmt == "docx":
