@@ -5,6 +5,7 @@ before the page says it was done."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import Any, cast
 
 import streamlit as st
@@ -65,8 +66,18 @@ def _run(action: Any, *args: Any, ok: str) -> None:
         state.flash("warning", str(exc))
     except (DrillError, ValueError, ModelFileError) as exc:
         state.flash("error", str(exc))
+    except (sqlite3.Error, OSError) as exc:  # the disk or the database failed
+        state.flash("error", not_saved(exc))
     else:
         state.flash("success", ok)
+
+
+def not_saved(exc: BaseException) -> str:
+    """What a person reads when the drill database could not take an entry."""
+    return _(
+        "Not saved: the drill database could not be written ({reason}). What you typed is "
+        "kept on the page; try again, or tell the facilitator."
+    ).format(reason=exc)
 
 
 def advance(drill_id: str, to_time: float | None, version: int) -> None:
@@ -138,6 +149,12 @@ def note(drill_id: str, sim_time: float) -> None:
         session.add_note(services.store(), drill_id, text, author(), sim_time)
     except (DrillError, ValueError) as exc:
         state.flash("error", str(exc))
+        return
+    except (
+        sqlite3.Error,
+        OSError,
+    ) as exc:  # the disk or the database failed: say so, keep the text
+        state.flash("error", not_saved(exc))
         return
     st.session_state["note_text"] = ""
     state.flash("success", _("Note saved."))

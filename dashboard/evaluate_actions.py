@@ -8,12 +8,14 @@ one is refused with a message rather than stored under a placeholder.
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from dashboard import services, state
+from dashboard.drill_actions import not_saved
 from dashboard.signin import person_name, role_name
 from drills.errors import DrillError
 from i18n import _
@@ -51,6 +53,9 @@ def act(fn: Callable[..., object], *args: Any, ok: str, need: str = "rate", **kw
         fn(*args, **kwargs)
     except (DrillError, ValueError, LookupError) as exc:
         state.flash("error", str(exc))
+        return False
+    except (sqlite3.Error, OSError) as exc:  # the disk or the database failed: say so
+        state.flash("error", not_saved(exc))
         return False
     state.flash("success", _(ok))
     st.session_state.pop("report_bytes", None)  # a report prepared before says the old words

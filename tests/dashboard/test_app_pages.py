@@ -318,3 +318,30 @@ def test_compare_page_refuses_a_bad_key(app):
     app.text_area(key="cmp_vary").set_value("agnts=1,2")
     app.button(key="cmp_run").click().run()
     assert "unknown key 'agnts'" in app.error[0].value
+
+
+def test_a_note_the_database_cannot_take_is_not_acknowledged_and_its_text_stays(
+    app, tmp_path, monkeypatch
+):
+    """Issue 18 section 3: a failed save says so and keeps what the person typed."""
+    import sqlite3
+
+    from drills import session
+
+    create(app)
+
+    def broken(*_args, **_kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    text = "Commander reached at 09:12 by mobile"
+    with monkeypatch.context() as m:
+        m.setattr(session, "add_note", broken)
+        app.text_area(key="note_text").set_value(text)
+        app.button(key="save_note").click().run()
+    assert not app.exception and not app.success
+    assert "Not saved" in app.error[0].value and "disk I/O error" in app.error[0].value
+    assert app.text_area(key="note_text").value == text  # nothing typed is lost
+    entries = DrillStore(tmp_path / "drills.sqlite").get("drill-0001").entries
+    assert not [e for e in entries if e.kind == "note"]
+    app.button(key="save_note").click().run()  # the disk is back: the same text saves
+    assert app.success[0].value == "Note saved."
