@@ -301,7 +301,7 @@ def run(args: argparse.Namespace) -> int:
         "\n"
         + _(
             "To run this scenario as a drill in the browser: drillsim console (from a checkout: "
-            "python3 dev.py console), then open http://127.0.0.1:8501"
+            "python3 dev.py console), then open the address it prints (with its one-time token)"
         )
     )
     if args.interval is not None and args.csv is None and args.json is None:
