@@ -94,6 +94,8 @@ def use_language() -> Language:
     Why on every run: each session's script runs in a thread of its own, and the
     language is a context variable of that thread.
     """
+    # every callback and every page run calls this first: the core then checks the role
+    access.ACTING_ROLE.set(current_role())
     return set_language(chosen_language())
 
 

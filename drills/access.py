@@ -16,9 +16,12 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from i18n import _
+from drills.errors import DrillError
+from i18n import N_, _
 
 ROLES = ("facilitator", "evaluator", "observer", "reviewer")
 HASHES_ENV = "DRILLSIM_ACCESS"
@@ -185,3 +188,65 @@ class SignInThrottle:
 
 THROTTLE = SignInThrottle()
 """The console server's one throttle (one per process)."""
+
+
+# --- the acting role, checked by the core ----------------------------------------------------
+
+ACTING_ROLE: ContextVar[str | None] = ContextVar("drillsim_acting_role", default=None)
+"""The console role the current code acts for; None: a trusted caller (the command line,
+a test, the live clock that follows wall time)."""
+
+ENTRY_ACTIONS = {
+    "advance": "advance",
+    "start": "advance",
+    "pause": "advance",
+    "resume": "advance",
+    "inject": "advance",
+    "end": "advance",
+    "decision": "decide",
+    "note": "note",
+    "observation": "observe",
+}
+"""The permission each kind of log entry needs."""
+
+
+class RoleRefused(DrillError, PermissionError):
+    """The acting role may not do this; nothing was written."""
+
+
+def require(action: str) -> str | None:
+    """The acting role, if it may take ``action``; :class:`RoleRefused` if it may not.
+
+    Why in the core: a page hides what a role may not do, and re-checks at the click,
+    but the drill database is the last line; whatever reaches it on behalf of a console
+    role is checked here too.
+    """
+    role = ACTING_ROLE.get()
+    if role is not None and not can(role, action):
+        raise RoleRefused(
+            _("the {role} role may not {action} in this drill; nothing was saved").format(
+                role=role, action=_(ACTION_WORDS.get(action, action))
+            )
+        )
+    return role
+
+
+ACTION_WORDS = {
+    "advance": N_("move the clock or run the drill"),
+    "decide": N_("take decisions"),
+    "note": N_("write notes"),
+    "observe": N_("record observations"),
+    "rate": N_("rate or write findings"),
+    "items": N_("change improvement items"),
+    "create": N_("create drills"),
+}
+
+
+@contextmanager
+def acting_as(role: str | None) -> Iterator[None]:
+    """Run a block on behalf of ``role`` (None: as a trusted caller)."""
+    token = ACTING_ROLE.set(role)
+    try:
+        yield
+    finally:
+        ACTING_ROLE.reset(token)

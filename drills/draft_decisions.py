@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from drills import validation as check
+from drills.access import require
 from drills.evaluation_checks import DRAFTED_BY_DRILLSIM, drill_exists, who
 from drills.findings import checked_fields, insert_finding, log_change
 from drills.schema import connect, read, write
@@ -70,6 +71,7 @@ def accept_draft(
     accepted is theirs all the same. The draft's key is kept, so it is not offered
     again.
     """
+    require("rate")  # the acting console role, checked by the core
     fields = checked_fields(kind, capability, observed, reference, analysis, recommendations, draft)
     person = who(by, N_("finding"))
     wall = check.now_iso()
@@ -90,6 +92,7 @@ def accept_draft(
 
 def discard_draft(db_path: str | Path, drill_id: str, draft_key: str, by: str) -> DraftDecision:
     """Record that ``by`` discarded one of drillsim's drafts, so it does not come back."""
+    require("rate")  # the acting console role, checked by the core
     person = who(by, N_("discard"))
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):

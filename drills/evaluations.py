@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drills import validation as check
+from drills.access import require
 from drills.draft_decisions import DraftDecision, accept_draft, discard_draft, draft_decisions
 from drills.evaluation_checks import (
     CAPABILITIES,
@@ -125,6 +126,7 @@ def rate(
     failure must say what was seen); :class:`~drills.errors.UnknownDrill` for a drill
     not in the database.
     """
+    require("rate")  # the acting console role, checked by the core
     cap = check_capability(capability)
     letter = check_rating(rating)
     said = text(evidence, N_("the evidence"))

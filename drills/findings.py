@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from drills import validation as check
+from drills.access import require
 from drills.evaluation_checks import (
     DRAFTED_BY_DRILLSIM,
     FINDING_KINDS,
@@ -217,6 +218,7 @@ def add_finding(
     A finding starts as a draft unless ``draft`` is False; a final area needs a
     reference and an analysis.
     """
+    require("rate")  # the acting console role, checked by the core
     fields = checked_fields(kind, capability, observed, reference, analysis, recommendations, draft)
     by = who(author, N_("finding"))
     wall = check.now_iso()
@@ -247,6 +249,7 @@ def update_finding(
     into the database before layout 4 becomes the changer's, drafted by drillsim.
     A deleted finding is refused: restore it first.
     """
+    require("rate")  # the acting console role, checked by the core
     with connect(db_path) as conn, write(conn):
         old = _load(conn, finding_id)
         if old.deleted:
@@ -283,6 +286,7 @@ def update_finding(
 
 def delete_finding(db_path: str | Path, finding_id: int, by: str) -> DrillFinding:
     """Delete a finding: it stays in the file with who deleted it and when, out of the report."""
+    require("rate")  # the acting console role, checked by the core
     person = who(by, N_("deletion"))
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):
@@ -303,6 +307,7 @@ def delete_finding(db_path: str | Path, finding_id: int, by: str) -> DrillFindin
 
 def restore_finding(db_path: str | Path, finding_id: int, by: str) -> DrillFinding:
     """Bring a deleted finding back (undo of :func:`delete_finding`)."""
+    require("rate")  # the acting console role, checked by the core
     person = who(by, N_("restore"))
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):

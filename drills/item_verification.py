@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from drills import validation as check
+from drills.access import require
 from drills.errors import DrillError
 from drills.evidence import Evidence, drill_number, judge, load_evidence
 from drills.item_records import Item, get_item, load_item, record_change
@@ -83,6 +84,7 @@ def verify(
     not finished, or does not show the problem gone (see
     :func:`~drills.evidence.judge`).
     """
+    require("items")  # the acting console role, checked by the core
     who = check.author(by)
     item = get_item(db_path, item_id)
     if item.plan_id != plan.meta.id:

@@ -35,6 +35,7 @@ from typing import TypeVar
 import yaml
 
 from drills import validation as check
+from drills.access import require
 from drills.errors import UnknownDrill
 from drills.evaluations import CAPABILITIES
 from drills.item_records import (
@@ -217,6 +218,7 @@ def add_item(
     of contact: a person id of the plan (:func:`poc_name` shows their name) or any
     name typed in.
     """
+    require("items")  # the acting console role, checked by the core
     fields = (
         _text(issue, N_("the issue (the area for improvement)")),
         _text(corrective_action, N_("a corrective action")),
@@ -316,6 +318,7 @@ def set_status(db_path: str | Path, item_id: int, status: str, by: str, note: st
     makes an item verified. Every other change not in :data:`TRANSITIONS` is refused
     with the changes allowed from the item's status.
     """
+    require("items")  # the acting console role, checked by the core
     new = _choice(status, STATUSES, N_("status"))
     who = check.author(by)
     if new == "verified":

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from drills import validation as check
+from drills.access import ENTRY_ACTIONS, require
 from drills.errors import Conflict, DrillEnded, UnknownDrill
 from drills.records import BOARD_KINDS, DrillRecord, DrillSummary, Entry, Participant
 from drills.schema import ensure_schema
@@ -111,6 +112,7 @@ class DrillStore:
         its clock starts now). The same ``request_id`` given twice returns the drill
         the first call created: one click, one drill, however often it is sent.
         """
+        require("create")
         name = check.drill_name(name)
         plan_name = check.source_name(plan_name, "plan")
         scenario_name = check.source_name(scenario_name, "scenario")
@@ -248,6 +250,9 @@ class DrillStore:
         drill refuses entries that change the board (:class:`DrillEnded`).
         """
         entry_kind = check.kind(kind)
+        role = require(ENTRY_ACTIONS.get(entry_kind, "advance"))
+        if role is not None:  # the console role the entry was made for, kept with it
+            payload = {**payload, "role": role}
         time = check.minutes(sim_time, N_("the entry's simulated time"))
         who = check.author(author)
         payload_text = check.json_text(payload, "payload")
