@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("plans",),
     ("scenarios",),
     ("sim",),
+    ("history",),
     ("drills",),
     ("reports",),
     ("drillsim", "dashboard"),
@@ -39,6 +40,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "plans": _BASE | {"networkx"},
     "scenarios": _BASE,
     "sim": _BASE | {"simpy", "networkx", "dask", "distributed", "scipy"},
+    "history": _BASE | {"scipy"},
     "drills": _BASE | {"networkx", "scipy"},
     "reports": _BASE
     | {"matplotlib", "reportlab", "networkx", "docx", "scipy", "paperang_p2_fonts_cjk"},

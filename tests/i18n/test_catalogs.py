@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "i18n" / "locale" / "zh_CN" / "LC_MESSAGES"
 DOMAINS: dict[str, tuple[str, ...]] = {
     "plans": ("plans", "scenarios"),
-    "sim": ("sim",),
+    "sim": ("sim", "history"),
     "drills": ("drills",),
     "reports": ("reports",),
     "cli": ("drillsim",),
