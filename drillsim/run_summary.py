@@ -56,13 +56,15 @@ def _fmt_value(kpi: str, value: float | None) -> str:
         )
     if kpi in {"availability", "system_availability"}:
         return f"{value:.3%}"
-    if kpi in {"service_level", "abandonment", "uptime", "occupancy"}:
+    if kpi in {"service_level", "queue_service_level", "abandonment", "uptime", "occupancy"}:
         return f"{value:.1%}"
     return f"{value:,.1f}"
 
 
 SUMMARY_KPIS = (
     ("service_level", N_("service level")),
+    ("queue_service_level", N_("service level of those who queued")),
+    ("turned_away", N_("contacts turned away by the disruption")),
     ("asa", N_("average speed of answer")),
     ("abandonment", N_("abandonment")),
     ("max_queue", N_("longest queue")),
@@ -86,6 +88,7 @@ SUMMARY_KPIS = (
 COUNT_KPIS = frozenset(
     {
         *("max_queue", "backlog", "tickets_late", "offered", "customers", "redials"),
+        "turned_away",
         *("channel_switches", "lost_customers", "back_office_backlog"),
     }
 )

@@ -19,6 +19,8 @@ from plans.model import Plan
 from reports.aar_model import Block, Paragraph, Table
 
 FIGURES = (
+    ("queue_service_level", N_("Service level of those who queued"), "share"),
+    ("turned_away", N_("Contacts turned away by the disruption"), "count"),
     ("availability", N_("Long-run availability (worst channel)"), "availability"),
     ("system_availability", N_("Long-run availability (worst system)"), "availability"),
     ("uptime", N_("Share of the run up (worst channel)"), "share"),
@@ -81,6 +83,8 @@ def figures_table(mc: dict[str, Any]) -> list[Block]:
         if key == "availability" and is_old_journal(mc):
             label, unit = N_("Share of the run up (worst channel)"), "share"
         lo, hi = s.get("ci95") or (None, None)
+        if unit == "count" and lo is not None:
+            lo = max(lo, 0.0)  # a count's normal interval must not read below nothing
         rows.append((_(label), _value(unit, s.get("mean")), _value(unit, lo), _value(unit, hi)))
     if not rows:
         return []

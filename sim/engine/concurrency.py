@@ -12,6 +12,11 @@ chats are tracked one by one here, each with the number of chats it has open.
 * An agent is free again when its last chat ends; a chat ending on an agent who
   still has others open frees a slot, which takes the best waiting chat.
 * When capacity drops below the agents busy, no new chat joins a busy agent.
+* Occupancy counts an agent's time once however many chats it holds: each shared
+  agent's busy spans (first chat taken to last chat ended) are kept by group in
+  ``shared_spans`` and replace, in :func:`sim.engine.metrics.occupancy`, the handle times
+  of the chats served in them (summing those would count an agent with two chats as
+  two agents busy, and occupancy could pass 100%).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import math
 from collections import deque
 from typing import Any
 
+import numpy as np
 import simpy
 
 from scenarios.model import Scenario
@@ -80,6 +86,12 @@ class ChatSessions:
         """(group, channel) -> agent -> contacts it holds."""
         self.c_agent: dict[int, int] = {}
         self._agents_made = 0
+        self.busy_since: dict[int, float] = {}
+        """Shared agent -> when it took its first chat of the current busy span."""
+        self.shared_spans: list[tuple[int, float, float]] = []
+        """(group, from, to) of every finished busy span of a shared agent."""
+        self.shared: set[int] = set()
+        """Contacts served by a shared agent (their time is in the spans)."""
 
     def _serve_multi(self, i: int, g: int) -> None:
         """A free agent of group ``g`` takes contact ``i``, then fills its other slots."""
@@ -88,6 +100,7 @@ class ChatSessions:
         self._agents_made += 1
         c = self.c_chan[i]
         self.loads.setdefault((g, c), {})[agent] = 0
+        self.busy_since[agent] = self.env.now
         self._start(i, g, c, agent)
         self._fill(g, c, agent)
 
@@ -111,6 +124,7 @@ class ChatSessions:
         others = held[agent]
         held[agent] = others + 1
         self.c_agent[i] = agent
+        self.shared.add(i)
         if self.c_live[i]:
             self.n_answered += 1
         self.status[i] = SERVING
@@ -132,6 +146,7 @@ class ChatSessions:
         held[agent] -= 1
         if held[agent] == 0:
             del held[agent]
+            self.shared_spans.append((g, self.busy_since.pop(agent), self.env.now))
             self.g_busy[g] -= 1
             if self.owed is not None and self.owed[g]:
                 self._break_after_contact(g)
@@ -139,6 +154,17 @@ class ChatSessions:
                 self._dispatch(g)
         elif self.g_busy[g] <= self.g_staffed[g]:
             self._fill(g, c, agent)
+
+    def shared_records(self, arrived: int) -> dict[str, Any]:
+        """For the records: shared agents' busy spans (open ones to the horizon), their chats."""
+        if not any(self.multi):
+            return {}
+        owner = {agent: g for (g, _c), held in self.loads.items() for agent in held}
+        spans = [*self.shared_spans]
+        spans += [(owner[a], t, math.inf) for a, t in self.busy_since.items() if a in owner]
+        mask = np.zeros(arrived, dtype=bool)
+        mask[[i for i in self.shared if i < arrived]] = True
+        return {"shared_spans": tuple(spans), "shared": mask}
 
     def _fill(self, g: int, c: int, agent: int) -> None:
         """Give an agent's free slots the best waiting contacts of channel ``c``."""

@@ -7,8 +7,9 @@ leave out the customers who gave up within a few seconds ("short abandons": a mi
 a hang-up at the greeting), which no staffing could have answered.
 
 Definition: ``goal.<channel>.service_level`` = live contacts of the channel answered
-within the goal's ``answer_within``, over those answered or given up, less those who
-gave up within ``short_abandon`` (when the goal sets it). Contacts arrive in the window,
+within the goal's ``answer_within``, over those answered, given up or turned away by the
+disruption (as the plan-wide service level counts them), less those who gave up within
+``short_abandon`` (when the goal sets it). Contacts arrive in the window,
 as everywhere in :mod:`sim.engine.metrics`. ``goal.<channel>.short_abandons`` counts
 the contacts so left out.
 """
@@ -21,7 +22,7 @@ import numpy as np
 
 from plans.model import Plan
 from plans.targets import ServiceGoal
-from sim.engine.records import ABANDONED, DONE, SERVING, RunRecords
+from sim.engine.records import ABANDONED, DONE, SERVING, TURNED_AWAY, RunRecords
 
 Kpis = dict[str, float]
 
@@ -38,7 +39,8 @@ def goal_service_level(
     if goal.short_abandon is not None:
         short = abandoned & (waits <= goal.short_abandon + 1e-9)
     within = answered & (waits <= goal.answer_within + 1e-9)
-    settled = int(answered.sum() + abandoned.sum() - short.sum())
+    away = mask & np.isin(rec.status, TURNED_AWAY)
+    settled = int(answered.sum() + abandoned.sum() + away.sum() - short.sum())
     level = float(within.sum()) / settled if settled else math.nan
     return level, float(short.sum())
 

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from plans.model import Plan
-from sim.engine.metrics import Kpis, wait_times
+from sim.engine.metrics import Kpis, turned_away, wait_times
 from sim.engine.records import ABANDONED, DONE, SERVING, RunRecords
 
 INTERVAL_FIGURES = ("offered", "service_level", "asa", "abandonment", "occupancy")
@@ -96,6 +96,7 @@ def interval_kpis(
     abandoned = rec.live & (status == ABANDONED)
     waits = wait_times(rec)
     within = answered & (waits <= threshold + 1e-9)
+    away = turned_away(rec)  # counts against the service level, as in sim.engine.metrics
     served = ~np.isnan(rec.start)
     busy_end = np.where(np.isnan(rec.end), rec.horizon, rec.end)
     out: Kpis = {}
@@ -105,19 +106,26 @@ def interval_kpis(
         def count(flags: NDArray[np.bool_], on: NDArray[np.bool_] = on) -> NDArray[np.float64]:
             return np.bincount(index[flags & on], minlength=bins).astype(float)
 
-        settled = count(answered) + count(abandoned)
+        queued = count(answered) + count(abandoned)
+        settled = queued + count(away)
         n_answered = count(answered)
         wait_sum = np.bincount(
             index[answered & on], weights=waits[answered & on], minlength=bins
         ).astype(float)
         groups = {g for g, skills in enumerate(group_skills) if ci in skills}
         by_group = served & np.isin(contact_group, list(groups))
+        if rec.shared is not None:
+            by_group &= ~rec.shared  # a shared agent's time is its spans, counted once
         busy = _overlap(rec.start[by_group], busy_end[by_group], edges)
+        spans = [(a, min(b, rec.horizon)) for g, a, b in rec.shared_spans if g in groups]
+        if spans:
+            lo, hi = np.array(spans, dtype=float).T
+            busy = busy + _overlap(lo, hi, edges)
         figures = {
             "offered": np.bincount(index[on], minlength=bins).astype(float),
             "service_level": _ratio(count(within), settled),
             "asa": _ratio(wait_sum, n_answered),
-            "abandonment": _ratio(count(abandoned), settled),
+            "abandonment": _ratio(count(abandoned), queued),
             "occupancy": _ratio(busy, _staffed(rec, groups, edges)),
         }
         for name in INTERVAL_FIGURES:

@@ -8,6 +8,7 @@ shape of :class:`~sim.engine.records.RunRecords` next to the code that fills it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,6 +54,7 @@ class Recording:
     response: ResponseController | None
     tickets: TicketLives | None
     journeys: Journeys | None
+    shared_records: Callable[[int], dict[str, Any]]  # chat concurrency's
 
     def log(self, kind: str, ref: str, **detail: object) -> None:
         """Record something that happened to the centre, now."""
@@ -78,6 +80,7 @@ class Recording:
         out: dict[str, Any] = {"clock_start": self.scenario.start}
         if self.tickets is not None:
             out["resolved"], out["closed"] = self.tickets.arrays(arrived)
+        out.update(self.shared_records(arrived))
         return out
 
     def records(self) -> RunRecords:

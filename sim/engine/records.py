@@ -36,6 +36,10 @@ CLOSED = 8
 """Turned away: the channel was closed (outside its opening hours)."""
 UNREACHED = 9
 """A callback that never reached the customer, after every attempt."""
+TURNED_AWAY = (BLOCKED, DROPPED, NOTICED, UNREACHED)
+"""Live contacts the disruption sent away unanswered: they count against the service level
+(:mod:`sim.engine.metrics`); CLOSED is not among them (outside opening hours, offered to
+nobody)."""
 STATUS_NAMES = (
     "pending",
     "waiting",
@@ -127,6 +131,10 @@ class RunRecords:
     """How each contact came about: FIRST, REDIAL or SWITCH (None: all FIRST)."""
     retrying: tuple[int, ...] = ()
     """Customers with another attempt still to come when the records were taken."""
+    shared_spans: tuple[tuple[int, float, float], ...] = ()
+    """(group, from, to; inf: still busy) of agents holding several chats at once."""
+    shared: NDArray[np.bool_] | None = None
+    """Contacts served by such an agent (None: no chat concurrency in the run)."""
 
     def __len__(self) -> int:
         return int(self.arrival.shape[0])

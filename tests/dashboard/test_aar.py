@@ -351,8 +351,11 @@ def test_the_plan_played_by_the_book_drafts_strengths_for_steps_within_their_lim
     )
     areas = [f for f in drafts if f.kind == "area"]
     assert not any("step '" in f.reference or f.reference.startswith("Plan role") for f in areas)
+    # the service level counts the callers the dark channel turned away (issue 14), so
+    # even played by the book the outage costs the 80%-in-30s target
     assert [f.reference for f in areas if f.reference.startswith("Target")] == [
-        "Target availability >= 99.900% (manual 4.1)"
+        "Target service level >= 80.0% answered within 30s (manual 4.1)",
+        "Target availability >= 99.900% (manual 4.1)",
     ]
 
 

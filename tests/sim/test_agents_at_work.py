@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
-from sim.engine.metrics import queue_kpis, window_mask
+from sim.engine.metrics import occupancy, queue_kpis, window_mask
 from sim.engine.rng import replication_seeds
 from sim.engine.simulation import Simulation, simulate
 from sim.queueing import mmc_service_level
@@ -153,3 +154,33 @@ def test_more_stretch_never_raises_the_service_level(default_plan, queue_scenari
             out.append(queue_kpis(rec, window_mask(rec), THRESHOLD)["service_level"])
         assert all(b <= a + 1e-12 for a, b in zip(out, out[1:], strict=False)), out
         assert out[-1] < out[0]
+
+
+def test_an_agent_with_two_chats_is_one_agent_busy(default_plan, queue_scenario):
+    """Occupancy counts an agent's time once however many chats it holds (issue 14):
+    summing the chats' handle times counted it twice, and a shared agent's occupancy
+    could pass 100%. Checked against the agents' own busy spans, sampled each minute."""
+    scenario = queue_scenario(
+        staff(3), workforce={"concurrency": [{"channel": "phone", "contacts": 3, "stretch": 1.2}]}
+    )
+    sim = Simulation(default_plan, scenario, 3)
+    busy_minutes = staffed_minutes = 0.0
+    for minute in range(1, 24 * 60 + 1):
+        sim.run_until(minute - 0.5)
+        busy_minutes += sim.g_busy[0]
+        staffed_minutes += sim.g_staffed[0]
+    sim.run_until(24 * 60)
+    rec = sim.records()
+    occ = occupancy(rec, 0.0, rec.horizon)
+    assert 0.0 < occ <= 1.0
+    assert occ == pytest.approx(busy_minutes / staffed_minutes, abs=0.02)
+    summed = np.nansum(np.where(np.isnan(rec.end), rec.horizon, rec.end) - rec.start)
+    assert summed / staffed_minutes > occ + 0.1  # the old sum double-counted
+
+
+def test_one_chat_an_agent_keeps_todays_occupancy(default_plan, queue_scenario):
+    one = queue_scenario(staff(5), workforce={"concurrency": [{"channel": "phone", "contacts": 1}]})
+    rec = simulate(default_plan, one, 2)
+    plain = simulate(default_plan, queue_scenario(staff(5)), 2)
+    assert rec.shared is None
+    assert occupancy(rec, 0.0, rec.horizon) == occupancy(plain, 0.0, plain.horizon)

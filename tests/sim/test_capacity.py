@@ -213,23 +213,27 @@ def _served_share(rec) -> float:
 
 def test_typhoon_scores_worse_than_the_same_day_without_events(default_plan, typhoon):
     """On common random numbers: fewer customers served than on the same day with no
-    events (the plan's notices and the closed hall turn many away), the site's RTO
-    missed, and worse again with 15 seats at the second centre (its 20-odd agents no
-    longer all find a desk): a lower service level and more abandonment.
+    events (the plan's notices and the closed hall turn many away), a lower service
+    level, the site's RTO missed, and worse again with 15 seats at the second centre
+    (its 20-odd agents no longer all find a desk): more abandonment.
 
-    The service level alone is not compared with the calm day: the plan's notices cut
-    the live demand so much that the agents left answer the rest about as fast (see
-    the report of issue 14); the customers turned away are what the day costs."""
+    The service level counts the customers the notices turned away as not answered in
+    time (issue 14: counting only those who queued, the typhoon day read better than the
+    calm one, 88.8% against 86.0% on seed 1); the queue's own figure is kept beside it."""
     calm = typhoon.model_copy(update={"events": ()})
     short = plan_with(default_plan, {"second_centre": 15})
     for seed in (1, 2, 3):
         rec_calm = simulate(default_plan, calm, seed)
         rec_storm = simulate(default_plan, typhoon, seed)
+        k_calm = kpis_for(rec_calm, default_plan)
         k_storm = kpis_for(rec_storm, default_plan)
         k_short = kpis_for(simulate(short, typhoon, seed), short)
         assert _served_share(rec_storm) < _served_share(rec_calm) - 0.2, seed
+        assert k_storm["service_level"] < k_calm["service_level"] - 0.3, seed
+        assert k_storm["turned_away"] > 10 * max(k_calm["turned_away"], 1.0), seed
         assert k_storm["rto"] > 240, seed
-        assert k_short["service_level"] < k_storm["service_level"], seed
+        assert k_short["service_level"] <= k_storm["service_level"], seed
+        assert k_short["queue_service_level"] < k_storm["queue_service_level"], seed
         assert k_short["abandonment"] > k_storm["abandonment"], seed
 
 
