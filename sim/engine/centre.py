@@ -4,21 +4,20 @@ Why a Protocol and not ``Simulation``: the simulation builds :class:`ScenarioEve
 and calls :func:`drill_state`; their naming it back, even under ``TYPE_CHECKING``,
 would close an import loop. This lists exactly what :mod:`sim.engine.disruptions` and
 :mod:`sim.engine.state` use of a running centre; ``Simulation`` satisfies it
-structurally. It names the response controller (the type of ``response``), which
-imports nothing of these modules, so no loop forms.
+structurally. The core it shares with the response's view is
+:class:`sim.engine.centre_base.CentreCore`. It names the response controller (the type
+of ``response``), which imports nothing of these modules, so no loop forms.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
+from sim.engine.centre_base import CentreCore
+
 if TYPE_CHECKING:
-    from plans.model import Plan
-    from scenarios.model import Disaster, Scenario
+    from scenarios.model import Disaster
     from sim.engine.records import RunRecords
-    from sim.engine.rng import Streams
-    from sim.engine.topology import Infrastructure
     from sim.response.controller import ResponseController
 
 
@@ -30,24 +29,11 @@ class StaffRules(Protocol):
     def site_back(self, site: str) -> None: ...
 
 
-class RunCentre(Protocol):
+class RunCentre(CentreCore, Protocol):
     """A running contact centre that scenario events change and a board reads."""
 
-    cause: str
-    """Why the next change happens; each event sets it before the change it makes."""
-
-    @property
-    def plan(self) -> Plan: ...
-    @property
-    def scenario(self) -> Scenario: ...
-    @property
-    def streams(self) -> Streams: ...
-    @property
-    def infra(self) -> Infrastructure: ...
     @property
     def response(self) -> ResponseController | None: ...
-    @property
-    def now(self) -> float: ...
     @property
     def horizon(self) -> float: ...
 
@@ -61,25 +47,10 @@ class RunCentre(Protocol):
     @property
     def rules(self) -> StaffRules | None: ...
 
-    # what the board reads
-    @property
-    def channel_ids(self) -> tuple[str, ...]: ...
-    @property
-    def up(self) -> list[bool]: ...
-    @property
-    def mode(self) -> list[str]: ...
-    @property
-    def waiting(self) -> list[int]: ...
-    @property
-    def g_staffed(self) -> list[int]: ...
+    # what the board reads besides the core
     @property
     def g_busy(self) -> list[int]: ...
 
-    def at(self, time: float, action: Callable[[], object]) -> None: ...
-    def log(self, kind: str, ref: str, **detail: object) -> None: ...
-    def set_down(self, target: str, share: float, on: bool) -> None: ...
-    def refresh(self) -> None: ...
     def records(self) -> RunRecords: ...
-    def service_states(self) -> dict[str, bool]: ...
     def working_agents(self, c: int) -> int: ...
     def planned_agents(self, c: int) -> int: ...
