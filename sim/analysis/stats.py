@@ -64,16 +64,23 @@ def _num(x: float) -> float | None:
 
 
 def summarise(values: NDArray[np.float64]) -> Summary:
-    """Summary of one KPI over replications; undefined values are left out."""
+    """Summary of one KPI over replications; undefined values are left out.
+
+    The 95% interval is Student's t, kept inside the range of the values seen: the
+    mean of values between their smallest and largest lies there too, and a t-interval
+    of few replications otherwise reads as an abandonment share of "[-1.0%, 15.2%]"
+    (4 replications of the typhoon day) or a count below nothing. With ten or more
+    replications the clip hardly ever bites.
+    """
     x = values[~np.isnan(values)]
     n = int(x.shape[0])
     if n == 0:
         return Summary(math.nan, (math.nan, math.nan), math.nan, math.nan, 0)
     mean = float(x.mean())
     half = t975(n - 1) * float(x.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
-    return Summary(
-        mean, (mean - half, mean + half), float(np.percentile(x, 5)), float(np.percentile(x, 95)), n
-    )
+    low, high = float(x.min()), float(x.max())
+    ci = (max(mean - half, low), min(mean + half, high)) if n > 1 else (math.nan, math.nan)
+    return Summary(mean, ci, float(np.percentile(x, 5)), float(np.percentile(x, 95)), n)
 
 
 def wilson(successes: int, n: int) -> tuple[float, float]:

@@ -177,11 +177,23 @@ def test_a_skewed_count_has_no_negative_bound():
     """Nine replications with no backlog and one with 67: mean 6.7, where the t-interval
     gives [-8.5, 21.9]; the bootstrap interval stays within what was seen."""
     x = np.array([0.0] * 9 + [67.0])
-    assert summarise(x).ci95[0] < 0  # the interval this replaces
+    assert summarise(x).ci95[0] == 0.0  # the t-interval, kept inside what was seen
     low, high = count_ci95(x)
     assert 0.0 <= low <= 6.7 <= high <= 67.0
     assert count_ci95(x) == (low, high)  # fixed seed: the same every time
     assert math.isnan(count_ci95(np.array([3.0]))[0])
+
+
+def test_a_share_of_few_replications_stays_a_share():
+    """Four replications of the typhoon day gave abandonment 7.1% [-1.0%, 15.2%]: the
+    t-interval is now kept within the values seen, so a share stays in [0, 1]."""
+    x = np.array([0.036, 0.04, 0.133, 0.075])
+    s = summarise(x)
+    assert 0.036 <= s.ci95[0] <= s.mean <= s.ci95[1] <= 0.133
+    near_one = summarise(np.array([1.0, 1.0, 1.0, 0.2]))
+    assert near_one.ci95[1] <= 1.0 and near_one.ci95[0] >= 0.2
+    one = summarise(np.array([0.5]))
+    assert math.isnan(one.ci95[0]) and math.isnan(one.ci95[1])
 
 
 def test_the_report_never_prints_a_negative_count_bound():
