@@ -111,7 +111,8 @@ def _counts(
     return out, first
 
 
-def _holidays(totals: np.ndarray, first: int, calendar: tuple[dt.date, ...]) -> list[Holiday]:
+def find_holidays(totals: np.ndarray, first: int, calendar: tuple[dt.date, ...]) -> list[Holiday]:
+    """Calendar holidays and days far below their weekday's median; ``totals`` per day."""
     weekdays = np.array([weekday_of(first + d) for d in range(totals.size)])
     found: list[Holiday] = []
     for d, total in enumerate(totals):
@@ -154,7 +155,7 @@ def fit_arrivals(
     n_days, slots = counts.shape[1], counts.shape[2]
     per_hour = slots // 24
     totals = counts.sum(axis=(0, 2))
-    holidays = _holidays(totals, first, calendar_holidays)
+    holidays = find_holidays(totals, first, calendar_holidays)
     left_out = {(h.date - EPOCH).days - first for h in holidays}
     keep = np.array([d not in left_out for d in range(n_days)])
     weekdays = np.array([weekday_of(first + d) for d in range(n_days)])
