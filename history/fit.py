@@ -50,6 +50,7 @@ class HistoryFit:
     classes: dict[str, float]
     blocked_left_out: int
     rows_fitted: int
+    problem_count: int  # bad rows or values the reader found (history.records)
     notes: tuple[str, ...]  # translated sentences: assumptions and what was left out
 
 
@@ -112,14 +113,15 @@ def _fit_contacts(
     live = tuple(c.id for c in plan.channels if c.id in channels and c.effective_mode() == "live")
     patience: dict[str, PatienceFit] = {}
     blocked_total = 0
+    waited = np.isfinite(h.waited_s) & (h.waited_s >= 0)
     for ch in live:
         on = use & (h.channel == ch)
         blocked = int((on & (h.outcome == "blocked")).sum())
         blocked_total += blocked
         fit = fit_patience(
             ch,
-            h.waited_s[on & (h.outcome == "abandoned")],
-            h.waited_s[on & (h.outcome == "answered")],
+            h.waited_s[on & waited & (h.outcome == "abandoned")],
+            h.waited_s[on & waited & (h.outcome == "answered")],
             blocked,
         )
         if fit is None:
@@ -168,6 +170,7 @@ def _fit_contacts(
         classes=_rounded_shares(classes),
         blocked_left_out=blocked_total,
         rows_fitted=int(use.sum()),
+        problem_count=h.problem_count,
         notes=tuple(notes),
     )
 
@@ -253,6 +256,7 @@ def _fit_intervals(
         classes={},
         blocked_left_out=0,
         rows_fitted=int(use.sum()),
+        problem_count=h.problem_count,
         notes=tuple(notes),
     )
 

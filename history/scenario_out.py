@@ -22,7 +22,7 @@ import yaml
 
 from history.fit import HistoryFit
 from history.handling import HandleFit
-from i18n import _
+from i18n import _, ngettext
 from plans.model import Plan
 from scenarios.loader import load_scenario_text
 
@@ -183,6 +183,7 @@ def _pct(x: float) -> str:
 def header_lines(fit: HistoryFit) -> list[str]:
     """The provenance and fit statistics, one comment line each (without the '# ')."""
     p, a = fit.provenance, fit.arrivals
+    problems = fit.problem_count
     lines = [
         _("Scenario fitted from a history export by drillsim history fit."),
         _("Source: {path}").format(path=p.path),
@@ -195,6 +196,11 @@ def header_lines(fit: HistoryFit) -> list[str]:
         ).format(
             read=p.rows_read, used=p.rows_used, dropped=p.rows_dropped, fitted=fit.rows_fitted
         ),
+        ngettext(
+            "{n} problem found in the file (see the reader's report)",
+            "{n} problems found in the file (see the reader's report)",
+            problems,
+        ).format(n=problems),
         _("Days: {used} of {days} used; holidays left out: {holidays}").format(
             used=a.days_used,
             days=a.days_in_period,

@@ -11,15 +11,18 @@ deterministic; the tolerances say why it would also pass for other seeds.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from history.fit import HistoryFit, fit_history
-from history.records import ContactHistory
-from history.synthetic import SyntheticSpec, generate
+from history.records import OUTCOMES, ContactHistory
+from history.synthetic import CONTACT_COLUMNS, INTERVAL_COLUMNS, SyntheticSpec, generate
+from history.synthetic import main as synthetic_main
 from plans.loader import default_plan_path, load_plan
 from plans.model import Plan
 
@@ -181,3 +184,23 @@ def test_no_customer_ids_means_no_redials(history: ContactHistory, default_plan:
     fit = fit_history(bare, default_plan)
     assert fit.redials is None
     assert any("redials could not be estimated" in n for n in fit.notes)
+
+
+def test_generator_script_writes_the_default_columns(tmp_path: Path) -> None:
+    """``python -m history.synthetic`` writes what the reader's default columns expect."""
+    contacts, intervals = tmp_path / "c.csv", tmp_path / "i.csv"
+    assert synthetic_main([str(contacts), "--intervals", str(intervals), "--days", "2"]) == 0
+    with contacts.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert tuple(rows[0]) == CONTACT_COLUMNS
+    h = generate(SyntheticSpec(days=2))
+    assert len(rows) == h.arrived_at.size
+    first = rows[0]
+    assert first["arrived_at"].endswith("+08:00") and first["outcome"] in OUTCOMES
+    answered = next(r for r in rows if r["outcome"] == "answered")
+    assert float(answered["handled_s"]) > 0 and answered["customer_id"]
+    abandoned = next(r for r in rows if r["outcome"] == "abandoned")
+    assert abandoned["handled_s"] == ""
+    with intervals.open(encoding="utf-8") as fh:
+        header = next(csv.reader(fh))
+    assert tuple(header) == INTERVAL_COLUMNS
