@@ -7,6 +7,7 @@ then ``drillsim run``); loading it in the test alone would miss what the command
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -33,7 +34,9 @@ def fit(default_plan: Plan) -> HistoryFit:
     return fit_history(generate(SPEC), default_plan)
 
 
-def test_header_carries_the_provenance_and_fit_statistics(fit: HistoryFit, default_plan: Plan) -> None:
+def test_header_carries_the_provenance_and_fit_statistics(
+    fit: HistoryFit, default_plan: Plan
+) -> None:
     text = scenario_yaml(fit, default_plan, scenario_id="fitted")
     header = [line for line in text.splitlines() if line.startswith("#")]
     joined = "\n".join(header)
@@ -50,11 +53,15 @@ def test_scenario_reproduces_the_fitted_figures(fit: HistoryFit, default_plan: P
     scenario = load_scenario_text(scenario_yaml(fit, default_plan, scenario_id="fitted"))
     assert scenario.demand.hourly is not None
     assert scenario.demand.hourly[10] == pytest.approx(fit.arrivals.hourly[10], abs=0.01)
-    assert scenario.demand.channels["phone"] == pytest.approx(fit.arrivals.shares["phone"], abs=1e-3)
+    assert scenario.demand.channels["phone"] == pytest.approx(
+        fit.arrivals.shares["phone"], abs=1e-3
+    )
     phone = scenario.handle_time.pick("phone", "complaint")
     assert phone.dist == "lognormal"
     assert phone.mean == pytest.approx(
-        next(h for h in fit.handling if (h.channel, h.request_type) == ("phone", "complaint")).mean_s
+        next(
+            h for h in fit.handling if (h.channel, h.request_type) == ("phone", "complaint")
+        ).mean_s
         / 60,
         abs=0.01,
     )
@@ -87,3 +94,9 @@ def test_drillsim_check_accepts_and_run_runs_the_scenario(
     assert code == 0
     kpis = json.loads(journal.read_text())["kpis"]
     assert kpis["offered"]["mean"] > 1000  # a Monday of the fitted demand, thousands of calls
+
+
+def test_header_counts_the_problems_the_reader_found(default_plan: Plan) -> None:
+    h = dataclasses.replace(generate(SPEC), problem_count=3)
+    text = scenario_yaml(fit_history(h, default_plan), default_plan, scenario_id="fitted")
+    assert "# 3 problems found in the file (see the reader's report)" in text.splitlines()
