@@ -100,15 +100,20 @@ def _fit_contacts(
         local[first], h.channel[first], np.ones(int(first.sum())), channels, interval, plan_holidays
     )
     answered = use & (h.outcome == "answered")
-    handling = [fit_handle_times(h.handled_s[answered], None, None)]
+    handled = answered & np.isfinite(h.handled_s) & (h.handled_s > 0)
+    handling: list[HandleFit] = []
+    if handled.sum() >= MIN_SAMPLE:
+        handling.append(fit_handle_times(h.handled_s[answered], None, None))
+    else:
+        notes.append(_("too few handle times to fit: the scenario's default handle time is kept"))
     for ch in channels:
-        on = answered & (h.channel == ch)
-        if on.sum() >= MIN_SAMPLE:
+        on = handled & (h.channel == ch)
+        if handling and on.sum() >= MIN_SAMPLE:
             handling.append(fit_handle_times(h.handled_s[on], ch, None))
     for ch in channels:
         for rt in REQUEST_TYPES:
-            on = answered & (h.channel == ch) & (h.request_type == rt)
-            if on.sum() >= MIN_SAMPLE:
+            on = handled & (h.channel == ch) & (h.request_type == rt)
+            if handling and on.sum() >= MIN_SAMPLE:
                 handling.append(fit_handle_times(h.handled_s[on], ch, rt))
     live = tuple(c.id for c in plan.channels if c.id in channels and c.effective_mode() == "live")
     patience: dict[str, PatienceFit] = {}

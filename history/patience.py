@@ -9,7 +9,8 @@ impatient ever abandon. The Kaplan-Meier curve (``scipy.stats.ecdf`` of
 * **Exponential**: the censored MLE is closed form, mean = (sum of all waits) / events,
   with standard error mean / sqrt(events).
 * **Lognormal**: ``scipy.stats.lognorm.fit`` on the censored data, location 0.
-* The better by AIC is written to the scenario.
+* The better by AIC is written to the scenario (the exponential alone below
+  ``MIN_EVENTS_LOGNORMAL`` abandonments).
 * **Blocked** contacts never waited (all lines busy): they say nothing of patience and
   are left out, counted.
 
@@ -27,6 +28,8 @@ from scipy import stats
 from history.records import FloatArray
 
 ZERO_WAIT_S = 0.5
+MIN_EVENTS_LOGNORMAL = 10
+"""Fewer abandonments than this: only the exponential (one parameter) is fitted."""
 KM_POINTS = 400
 """Points of the Kaplan-Meier curve kept for the report."""
 
@@ -85,9 +88,11 @@ def fit_patience(
     n = events_s.size
     exp_ll = -n * math.log(mean) - float(events_s.sum() + censored_s.sum()) / mean
     ev, ce = np.maximum(events_s, ZERO_WAIT_S), np.maximum(censored_s, ZERO_WAIT_S)
-    sigma, _loc, scale = stats.lognorm.fit(stats.CensoredData(uncensored=ev, right=ce), floc=0)
-    dist = stats.lognorm(sigma, 0, scale)
-    ln_ll = float(dist.logpdf(ev).sum() + dist.logsf(ce).sum())
+    sigma, scale, ln_ll = math.nan, math.nan, -math.inf
+    if n >= MIN_EVENTS_LOGNORMAL:
+        sigma, _loc, scale = stats.lognorm.fit(stats.CensoredData(uncensored=ev, right=ce), floc=0)
+        dist = stats.lognorm(sigma, 0, scale)
+        ln_ll = float(dist.logpdf(ev).sum() + dist.logsf(ce).sum())
     exp_aic, ln_aic = 2 - 2 * exp_ll, 4 - 2 * ln_ll
     return PatienceFit(
         channel=channel,
@@ -99,7 +104,7 @@ def fit_patience(
         exp_mean_s=mean,
         exp_se_s=mean / math.sqrt(n),
         exp_aic=exp_aic,
-        lognorm_mu=math.log(scale),
+        lognorm_mu=math.log(scale) if math.isfinite(scale) else math.nan,
         lognorm_sigma=float(sigma),
         lognorm_aic=ln_aic,
         naive_mean_s=float(events_s.mean()),

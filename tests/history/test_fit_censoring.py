@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from history.patience import fit_patience
 
@@ -49,3 +50,11 @@ def test_kaplan_meier_follows_the_true_survival() -> None:
 
 def test_nobody_abandoned_gives_no_fit() -> None:
     assert fit_patience("phone", np.array([]), np.array([10.0, 20.0]), blocked=0) is None
+
+
+def test_a_few_abandonments_fit_the_exponential_only() -> None:
+    events, censored = _waits(30, 13)  # about 6 abandonments
+    fit = fit_patience("phone", events, censored, blocked=0)
+    assert fit is not None and fit.events < 10
+    assert fit.best == "exponential" and math.isnan(fit.lognorm_sigma)
+    assert fit.exp_mean_s == pytest.approx((events.sum() + censored.sum()) / events.size)

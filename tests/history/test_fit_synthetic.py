@@ -204,3 +204,12 @@ def test_generator_script_writes_the_default_columns(tmp_path: Path) -> None:
     with intervals.open(encoding="utf-8") as fh:
         header = next(csv.reader(fh))
     assert tuple(header) == INTERVAL_COLUMNS
+
+
+def test_too_few_handle_times_keep_the_default(history: ContactHistory, default_plan: Plan) -> None:
+    few = history.outcome.copy()
+    answered = np.flatnonzero(few == "answered")
+    few[answered[20:]] = "abandoned"  # 20 answered contacts left: below MIN_SAMPLE
+    fit = fit_history(dataclasses.replace(history, outcome=few), default_plan)
+    assert fit.handling == ()
+    assert any("too few handle times" in n for n in fit.notes)
