@@ -28,6 +28,7 @@ from history.records import ContactHistory, History, HistoryKind, IntervalHistor
 from history.redials import RedialFit, find_redials
 from i18n import _
 from plans.model import Plan
+from plans.types import human_minutes
 from scenarios.model import REQUEST_TYPES, TICKET_CLASSES
 
 
@@ -195,8 +196,9 @@ def _fit_intervals(
     if longest > interval:
         notes.append(
             _(
-                "the file's intervals are {n} minutes long, so rates are fitted by {n} minutes"
-            ).format(n=longest)
+                "the file's intervals are {length} long, "
+                "so rates are fitted by intervals of {length}"
+            ).format(length=human_minutes(longest))
         )
         interval = longest
     local = h.interval_start + h.utc_offset_s
