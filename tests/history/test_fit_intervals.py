@@ -132,3 +132,12 @@ def test_erlang_a_inversion_recovers_patience_from_a_stationary_queue() -> None:
     )
     p = interval_patience(h, "phone", IntervalHandle("phone", n * rows, aht_s))
     assert p.erlang_a_mean_s == pytest.approx(patience_s, rel=0.02)
+
+
+def test_hour_long_records_are_fitted_by_the_hour(default_plan: Plan) -> None:
+    """A file of 60-minute intervals cannot give 30-minute rates: the fit says so."""
+    week = SyntheticSpec(days=7)
+    hourly = to_intervals(generate(week), week, minutes=60)
+    fit = fit_history(hourly, default_plan, interval_minutes=30)
+    assert fit.interval_minutes == 60
+    assert any("the file's intervals are 1h00m long" in n for n in fit.notes)
