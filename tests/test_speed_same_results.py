@@ -55,7 +55,9 @@ def board_at_7h(folder: Path) -> dict[str, Any]:
     )
     record = session.advance(store, record.id, 7 * 60, "speed", record.version)
     state = session.board(record)
-    state["log"] = [{k: v for k, v in e.items() if k not in ("id", "wall_time")} for e in state["log"]]
+    state["log"] = [
+        {k: v for k, v in e.items() if k not in ("id", "wall_time")} for e in state["log"]
+    ]
     state["drill"] = {k: v for k, v in state["drill"].items() if k != "id"}
     return json.loads(json.dumps(state))
 
