@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -103,7 +103,7 @@ def iter_replications(
     script: DecisionScript | None = None,
     backend: Backend | None = None,
     interval: float | None = None,
-) -> Iterator[ReplicationResult]:
+) -> Generator[ReplicationResult, None, None]:
     """Replication results in seed order, computed on ``backend`` (default: a process
     pool of ``workers``, or this process when ``workers`` is 1)."""
     task = partial(run_chunk, plan, scenario, policy, script, interval=interval)
