@@ -127,6 +127,13 @@ class RunRecords:
     """How each contact came about: FIRST, REDIAL or SWITCH (None: all FIRST)."""
     retrying: tuple[int, ...] = ()
     """Customers with another attempt still to come when the records were taken."""
+    derived: dict[tuple[Any, ...], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Figures the KPI functions derived from these records, by what they are (records do
+    not change once taken): one replication's KPIs read the same ticket due times for every
+    window, channel and type, and compute them once. Not copied by ``dataclasses.replace``
+    (a subset of the records starts empty)."""
 
     def __len__(self) -> int:
         return int(self.arrival.shape[0])
