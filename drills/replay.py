@@ -77,12 +77,13 @@ def open_simulation(record: DrillRecord) -> Simulation:
     plan, scenario = load_inputs(record)
     sim = Simulation(plan, scenario, record.seed, policy=POLICY)
     for entry in record.entries:
-        _replay(sim, record, entry)
+        replay_entry(sim, record, entry)
     sim.run_until(record.clock)
     return sim
 
 
-def _replay(sim: Simulation, record: DrillRecord, entry: Entry) -> None:
+def replay_entry(sim: Simulation, record: DrillRecord, entry: Entry) -> None:
+    """Play one log entry on the centre (entries that change nothing are passed over)."""
     if entry.kind in ("advance", "pause"):
         sim.run_until(float(entry.payload["to"]))
     elif entry.kind == "decision":
