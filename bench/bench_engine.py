@@ -8,9 +8,13 @@ Prints:
    and their ratio (goal: engine <= 1.5 x bare SimPy);
 2. the same at 3,200 agents, and each model's slow-down from 200 to 3,200 agents
    (goal: engine <= 1.5 x its own figure at 200);
-3. peak traced memory of a serial Monte Carlo run of 200 replications against 20
-   (goal: no growth with the number of replications, ratio close to 1);
-4. wall time of 1,000 replications of the default plan and scenario on all cores.
+3. memory a serial Monte Carlo run keeps, measured after ``gc.collect()`` (tracemalloc's
+   current size with the result held, not the peak, which counted cyclic garbage not
+   yet collected), 200 replications against 20: the growth a replication, against the
+   real size of what the result keeps a replication (its KPI columns: 8 bytes a KPI);
+4. wall time of 1,000 replications of the default plan and scenario on all cores, in a
+   fresh process (after the sections above it ran about 10% slower).
+Every figure is repeated: median and range of the repeats.
 Workload: offered load 0.85 of capacity, AHT 300 s, exponential patience 180 s, 24 h
 (about 49,000 contacts at 200 agents).
 """
@@ -21,8 +25,12 @@ import argparse
 import copy
 import gc
 import os
+import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import simpy
@@ -95,13 +103,46 @@ def bare_simpy_time(agents: int, horizon: float, seed: int = 1) -> tuple[float, 
     return time.perf_counter() - t0, n
 
 
-def peak_memory(plan, scenario, replications: int) -> int:
+def retained_memory(plan, scenario, replications: int) -> tuple[int, int, int]:
+    """(bytes still allocated after collection with the result held, peak, the real size
+    of the result's KPI columns) of a serial Monte Carlo run."""
     gc.collect()
     tracemalloc.start()
-    run_monte_carlo(plan, scenario, replications, seed=5, workers=1)
-    _, peak = tracemalloc.get_traced_memory()
+    base = tracemalloc.get_traced_memory()[0]
+    result = run_monte_carlo(plan, scenario, replications, seed=5, workers=1)
+    gc.collect()
+    current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return peak
+    columns = sum(col.itemsize * len(col) for col in result.columns.values())
+    return current - base, peak - base, columns
+
+
+def spread(values: list[float], unit: str, scale: float = 1.0) -> str:
+    v = [x * scale for x in values]
+    return f"{statistics.median(v):.2f} {unit} (range {min(v):.2f}-{max(v):.2f}, {len(v)} repeats)"
+
+
+THOUSAND = """
+import os, time
+from plans import default_plan_path, load_plan
+from scenarios import default_scenario_path, load_scenario
+from sim.analysis.montecarlo import run_monte_carlo
+plan, scenario = load_plan(default_plan_path()), load_scenario(default_scenario_path())
+started = time.perf_counter()
+run_monte_carlo(plan, scenario, {reps}, seed=1, workers=os.cpu_count() or 1)
+print(time.perf_counter() - started)
+"""
+
+
+def fresh_process_wall(reps: int) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", THOUSAND.format(reps=reps)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    )
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -112,44 +153,50 @@ def main() -> None:
     small_h, big_h = (6.0, 1.0) if args.quick else (24.0, 3.0)
 
     print(f"== time per contact (M/M/c+M, load {LOAD}, AHT 300 s, patience 180 s)")
+    repeats = 3
     rows = {}
     for agents, hours in ((200, small_h), (3200, big_h)):
         scenario = queue_scenario(agents, hours)
-        e_t, e_n = engine_time(plan, scenario)
-        b_t, b_n = bare_simpy_time(agents, hours * 60)
-        rows[agents] = (e_t / e_n * 1e6, b_t / b_n * 1e6)
+        engine, bare, n = [], [], 0
+        for r in range(repeats):
+            e_t, n = engine_time(plan, scenario, seed=1 + r)
+            b_t, b_n = bare_simpy_time(agents, hours * 60, seed=1 + r)
+            engine.append(e_t / n * 1e6)
+            bare.append(b_t / b_n * 1e6)
+        ratios = [e / b for e, b in zip(engine, bare, strict=True)]
+        rows[agents] = (statistics.median(engine), statistics.median(bare))
         print(
-            f"{agents:>5} agents, {hours:g} h: "
-            f"engine {e_n:,} contacts {rows[agents][0]:.1f} us/contact; "
-            f"bare SimPy {b_n:,} contacts {rows[agents][1]:.1f} us/contact; "
-            f"engine / bare = {rows[agents][0] / rows[agents][1]:.2f} (goal <= 1.5)"
+            f"{agents:>5} agents, {hours:g} h, about {n:,} contacts: "
+            f"engine {spread(engine, 'us')}; "
+            f"bare SimPy {spread(bare, 'us')}; engine / bare {spread(ratios, 'x')} (goal <= 1.5)"
         )
     print(
-        f"slow-down 200 -> 3200 agents: engine {rows[3200][0] / rows[200][0]:.2f} (goal <= 1.5), "
-        f"bare SimPy {rows[3200][1] / rows[200][1]:.2f}"
+        f"slow-down 200 -> 3200 agents (medians): engine {rows[3200][0] / rows[200][0]:.2f} "
+        f"(goal <= 1.5), bare SimPy {rows[3200][1] / rows[200][1]:.2f}"
     )
 
-    print("== peak traced memory of a serial Monte Carlo run (default scenario)")
+    print("== memory a serial Monte Carlo run keeps, after gc.collect() (default scenario)")
     scenario = load_scenario(default_scenario_path())
     few, many = (5, 50) if args.quick else (20, 200)
-    m_few = peak_memory(plan, scenario, few)
-    m_many = peak_memory(plan, scenario, many)
-    per_rep = (m_many - m_few) / (many - few)
+    growth, real, peaks = [], [], []
+    retained_memory(plan, scenario, few)  # caches filled once (parsed distributions, ...)
+    for _ in range(repeats):
+        kept_few, _peak, cols_few = retained_memory(plan, scenario, few)
+        kept_many, peak_many, cols_many = retained_memory(plan, scenario, many)
+        growth.append((kept_many - kept_few) / (many - few))
+        real.append((cols_many - cols_few) / (many - few))
+        peaks.append(peak_many)
     print(
-        f"{few} replications {m_few / 2**20:.2f} MiB, "
-        f"{many} replications {m_many / 2**20:.2f} MiB: "
-        f"ratio {m_many / m_few:.2f}; growth {per_rep / 1024:.1f} KiB a replication "
-        "(the KPI values kept for percentiles and the journal, 8 bytes each)"
+        f"kept: growth {spread(growth, 'KiB', 1 / 1024)} a replication from {few} to {many} "
+        f"replications; the result's KPI columns {spread(real, 'KiB', 1 / 1024)} a replication; "
+        f"peak of {many} {spread(peaks, 'MiB', 1 / 2**20)}"
     )
 
     reps = 100 if args.quick else 1000
-    workers = os.cpu_count() or 1
-    t0 = time.perf_counter()
-    run_monte_carlo(plan, scenario, reps, seed=1, workers=workers)
-    wall = time.perf_counter() - t0
+    walls = [fresh_process_wall(reps) for _ in range(repeats)]
     print(
-        f"== {reps} replications of the default plan and scenario "
-        f"on {workers} worker(s): {wall:.1f} s"
+        f"== {reps} replications of the default plan and scenario on {os.cpu_count()} worker(s), "
+        f"fresh process each: {spread(walls, 's')}"
     )
 
 

@@ -13,6 +13,7 @@ Live drills are created waiting: the clock starts when the facilitator presses S
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from drills import validation as check
 from drills.errors import Conflict, DrillEnded
@@ -37,8 +38,14 @@ def open_drill(store: DrillStore, drill_id: str, expected_version: int | None) -
 
 
 def scenario_of(record: DrillRecord) -> Scenario:
-    """The drill's scenario, from its stored text."""
-    return load_scenario_text(record.scenario_text, record.scenario_name)
+    """The drill's scenario, from its stored text (parsed once per text: every advance
+    and view reads it, and the model is frozen)."""
+    return _scenario_text(record.scenario_text, record.scenario_name)
+
+
+@lru_cache(maxsize=16)
+def _scenario_text(text: str, name: str) -> Scenario:
+    return load_scenario_text(text, name)
 
 
 def live_target_time(record: DrillRecord, wall_now: dt.datetime) -> float:

@@ -10,6 +10,8 @@ of a second for the bundled scenarios).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from drills.errors import ReplayMismatch
 from drills.records import DrillRecord, Entry
 from i18n import _
@@ -26,12 +28,29 @@ POLICY: Policy = "scripted"
 """A drill room plays the response: alarms and reports run, actions wait for decisions."""
 
 
+INPUTS_CACHED = 16
+"""Drills whose parsed plan and scenario are kept (a few open drills, each a few 100 KB)."""
+
+
+@lru_cache(maxsize=INPUTS_CACHED)
+def _parsed(
+    plan_text: str, plan_name: str, scenario_text: str, scenario_name: str
+) -> tuple[Plan, Scenario]:
+    """Plan and scenario parsed once per stored text.
+
+    Why a cache: every view of a drill replays it from these texts, and parsing them was
+    most of a view's time; the models are frozen, so one parse serves every view. A
+    text that fails to load raises each time (errors are not cached, and their words
+    follow the language in use).
+    """
+    return load_plan_text(plan_text, plan_name), load_scenario_text(scenario_text, scenario_name)
+
+
 def load_inputs(record: DrillRecord) -> tuple[Plan, Scenario]:
     """The drill's plan and scenario, from the stored texts."""
     try:
-        return (
-            load_plan_text(record.plan_text, record.plan_name),
-            load_scenario_text(record.scenario_text, record.scenario_name),
+        return _parsed(
+            record.plan_text, record.plan_name, record.scenario_text, record.scenario_name
         )
     except ModelFileError as exc:
         raise ReplayMismatch(
@@ -58,12 +77,13 @@ def open_simulation(record: DrillRecord) -> Simulation:
     plan, scenario = load_inputs(record)
     sim = Simulation(plan, scenario, record.seed, policy=POLICY)
     for entry in record.entries:
-        _replay(sim, record, entry)
+        replay_entry(sim, record, entry)
     sim.run_until(record.clock)
     return sim
 
 
-def _replay(sim: Simulation, record: DrillRecord, entry: Entry) -> None:
+def replay_entry(sim: Simulation, record: DrillRecord, entry: Entry) -> None:
+    """Play one log entry on the centre (entries that change nothing are passed over)."""
     if entry.kind in ("advance", "pause"):
         sim.run_until(float(entry.payload["to"]))
     elif entry.kind == "decision":

@@ -30,6 +30,7 @@ from drills.live import open_drill as _open
 from drills.live import scenario_of as _scenario
 from drills.records import DrillRecord, Entry
 from drills.replay import open_simulation, verdict_dict
+from drills.replay_cache import keep, view_simulation
 from drills.store import DrillStore
 from i18n import N_, _
 from plans.model import STEP_NAMES
@@ -222,14 +223,16 @@ def board(record: DrillRecord) -> dict[str, Any]:
     plan's, for wall times), and on each decision in ``log`` its ``reason`` as the
     replay gives it now, in the language in use (``result`` keeps the stored one).
     """
-    sim = open_simulation(record)
+    sim = view_simulation(record)  # the centre of the last view carried forward, if any
     scenario = sim.scenario
     plan = sim.plan
     try:
         state = sim.state()
         verdicts = [v for _t, _d, v in sim.response.record.decisions] if sim.response else []
-    finally:
+    except BaseException:
         sim.release()
+        raise
+    keep(record, sim)
     if (
         not math.isclose(state["time"], record.clock, abs_tol=1e-9)
         and record.clock <= scenario.horizon

@@ -334,7 +334,7 @@ def run(args: argparse.Namespace) -> int:
     files = [_bundled_or_path(f) for f in args.files] or [default_plan_path()]
     kinds = {f: is_scenario_file(f) for f in files}
     results = {f: check_file(f, today) for f in files if not kinds[f]}
-    plans = [(f, load_plan(f)) for f, r in results.items() if r["valid"]]
+    plans = [(f, r["_plan"]) for f, r in results.items() if r["valid"]]  # loaded once
     if args.plan is not None:
         try:
             plan_path = (

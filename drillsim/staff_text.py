@@ -14,6 +14,7 @@ from sim.analysis.staffing_start import HourEstimate
 
 COLUMN_LABELS = (
     N_("agents"),
+    N_("runs"),
     N_("yes"),
     N_("no"),
 )
@@ -44,32 +45,45 @@ def render_start(hours: list[HourEstimate], start: int) -> str:
 
 
 def render_levels(result: StaffingResult) -> str:
-    """One row a level tried: P(met) and its one-sided bounds per target, and the verdict."""
+    """One row a level tried: the runs its verdict rests on, P(met) and its one-sided bounds
+    per target over those runs, and the verdict."""
     width = max(28, *(len(t.label) + 2 for t in result.targets))
     head = (
-        f"  {rjust(_('agents'), 6)}  "
+        f"  {rjust(_('agents'), 6)}  {rjust(_('runs'), 5)}  "
         + "".join(f"{t.label:<{width}}" for t in result.targets)
         + _("supports the claim")
     )
-    sub = f"  {'':>6}  " + "".join(ljust(_("P(met) [low, high]"), width) for _t in result.targets)
+    sub = f"  {'':>6}  {'':>5}  " + "".join(
+        ljust(_("P(met) [low, high]"), width) for _t in result.targets
+    )
     rows = [head, sub]
     for level in result.levels:
         cells = "".join(
             f"{f'{_pct(e.probability)} [{_pct(e.lower)}, {_pct(e.upper)}]':<{width}}"
             for e in level.evidence
         )
-        rows.append(f"  {level.agents:>6}  {cells}{_('yes') if level.supported else _('no')}")
+        verdict = _("yes") if level.supported else _("no")
+        rows.append(f"  {level.agents:>6}  {level.runs:>5}  {cells}{verdict}")
     return "\n".join(rows)
 
 
 def render_answer(result: StaffingResult) -> str:
     """The answer, or that no level up to the maximum supports the claim."""
     n = len(result.levels)
-    runs = ngettext(
-        "{runs} simulation runs ({n} level x {replications} replications)",
-        "{runs} simulation runs ({n} levels x {replications} replications)",
-        n,
-    ).format(runs=result.runs, n=n, replications=result.replications)
+    if result.runs == n * result.replications:
+        runs = ngettext(
+            "{runs} simulation runs ({n} level x {replications} replications)",
+            "{runs} simulation runs ({n} levels x {replications} replications)",
+            n,
+        ).format(runs=result.runs, n=n, replications=result.replications)
+    else:
+        runs = ngettext(
+            "{runs} simulation runs over {n} level (at most {replications} a level: "
+            "a level stops once its verdict is decided)",
+            "{runs} simulation runs over {n} levels (at most {replications} a level: "
+            "a level stops once its verdict is decided)",
+            n,
+        ).format(runs=result.runs, n=n, replications=result.replications)
     if not result.found and result.budget_spent:
         tried = result.levels[-1].agents
         return ngettext(

@@ -35,9 +35,9 @@ plan gives the activation a chance of failing.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
@@ -120,9 +120,22 @@ def activation_of(plan: Plan, target: str) -> Activation | None:
     return None
 
 
+Dag = dict[tuple[str, str], Times]
+"""A task DAG: (from, to) -> the edge's minutes, in the order the edges were added.
+
+Why not networkx: this DAG has eight nodes, and importing networkx cost ``drillsim run``
+a tenth of a second of start-up (issue 19); the longest paths below need only a
+topological order."""
+
+
+class _Dag(dict[tuple[str, str], NDArray[np.float64]]):
+    def add_edge(self, u: str, v: str, w: NDArray[np.float64]) -> None:
+        self[u, v] = w
+
+
 def task_graph(
     plan: Plan, flow: Flow, level: LevelDef, action: Action, reach: dict[str, Times]
-) -> nx.DiGraph:
+) -> Dag:
     """The task DAG of the module docstring, edges weighted by arrays of minutes."""
     activation = activation_of(plan, action.target)
     assert activation is not None
@@ -131,28 +144,47 @@ def task_graph(
     )
     team = [level.response.lead, *level.response.team, s3.owner]
     owner = action.owner or s4.owner
-    dag: nx.DiGraph[str] = nx.DiGraph()
-    dag.add_edge("start", "reported", w=_reached(reach, [s1.owner], set()) + s1.effort)
-    dag.add_edge("reported", "graded", w=_reached(reach, [s2.owner], {s1.owner}) + s2.effort)
-    dag.add_edge("graded", "activated", w=_reached(reach, team, {s1.owner, s2.owner}) + s3.effort)
+    dag = _Dag()
+    dag.add_edge("start", "reported", _reached(reach, [s1.owner], set()) + s1.effort)
+    dag.add_edge("reported", "graded", _reached(reach, [s2.owner], {s1.owner}) + s2.effort)
+    dag.add_edge("graded", "activated", _reached(reach, team, {s1.owner, s2.owner}) + s3.effort)
     known = {s1.owner, s2.owner, *team}
     approver = [activation.approval_by] if activation.approval_by else []
     dag.add_edge(
-        "activated", "approved", w=_reached(reach, approver, known) + activation.approval_time
+        "activated", "approved", _reached(reach, approver, known) + activation.approval_time
     )
-    dag.add_edge("activated", "owner_on_it", w=_reached(reach, [owner], known) + action.effort)
+    dag.add_edge("activated", "owner_on_it", _reached(reach, [owner], known) + action.effort)
     zero = np.zeros(len(MOMENTS))
-    dag.add_edge("approved", "started", w=zero)
-    dag.add_edge("owner_on_it", "started", w=zero)
-    dag.add_edge("started", "active", w=np.full(len(MOMENTS), activation.time))
+    dag.add_edge("approved", "started", zero)
+    dag.add_edge("owner_on_it", "started", zero)
+    dag.add_edge("started", "active", np.full(len(MOMENTS), activation.time))
     return dag
 
 
-def longest_paths(dag: nx.DiGraph, source: str = "start") -> dict[str, Times]:
+def topological_order(dag: Dag) -> list[str]:
+    """The DAG's nodes, each after every node with an edge to it (Kahn's algorithm)."""
+    nodes = list(dict.fromkeys(n for edge in dag for n in edge))
+    into = {n: sum(1 for _u, v in dag if v == n) for n in nodes}
+    ready = deque(n for n in nodes if into[n] == 0)
+    order: list[str] = []
+    while ready:
+        node = ready.popleft()
+        order.append(node)
+        for u, v in dag:
+            if u == node:
+                into[v] -= 1
+                if into[v] == 0:
+                    ready.append(v)
+    if len(order) != len(nodes):
+        raise ValueError("the task graph has a cycle")  # not for people: a programming error
+    return order
+
+
+def longest_paths(dag: Dag, source: str = "start") -> dict[str, Times]:
     """Element-wise longest path from ``source`` to every node of a weighted DAG."""
     dist: dict[str, Times] = {source: np.zeros(len(MOMENTS))}
-    for node in nx.topological_sort(dag):
-        arrivals = [dist[u] + dag.edges[u, node]["w"] for u in dag.predecessors(node) if u in dist]
+    for node in topological_order(dag):
+        arrivals = [dist[u] + w for (u, v), w in dag.items() if v == node and u in dist]
         if node != source and arrivals:
             dist[node] = np.maximum.reduce(arrivals)
     return dist
@@ -190,11 +222,10 @@ def _path(
     worst_i = int(np.argmax(total))
     planned = float(total[worst_i])
     retry = activation.retry_after + activation.time if activation.failure_probability > 0 else 0.0
-    edge = dag.edges
     steps = {
-        "discover_report": edge["start", "reported"]["w"],
-        "assess_grade": edge["reported", "graded"]["w"],
-        "activate": edge["graded", "activated"]["w"],
+        "discover_report": dag["start", "reported"],
+        "assess_grade": dag["reported", "graded"],
+        "activate": dag["graded", "activated"],
     }
     branch = longest_paths(dag, "activated")["active"]
     involved = _roles_in(plan, flow, level, action)

@@ -75,7 +75,7 @@ def test_staff_prints_start_levels_and_answer_and_writes_json(queue_file, tmp_pa
     doc = json.loads(out.read_text())
     assert doc["plan"] == "default_centre" and doc["scenario"] == "mmcm_staff_cli"
     assert doc["found"] and doc["erlang_a_start"] == 26 and doc["confidence"] == 0.5
-    assert doc["runs"] == 20 * len(doc["levels"])
+    assert doc["runs"] == sum(lv["runs"] for lv in doc["levels"]) <= 20 * len(doc["levels"])
     answer = next(lv for lv in doc["levels"] if lv["agents"] == doc["agents"])
     assert answer["supported"] and all(t["lower"] >= 0.5 for t in answer["targets"])
     assert f"Answer: {doc['agents']} agents" in text

@@ -61,15 +61,26 @@ class _Windowed:
     def _result(self, handle: Any) -> Any:
         raise NotImplementedError
 
+    def _cancel(self, handle: Any) -> None:
+        handle.cancel()
+
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """Results in order, with a bounded number of tasks in flight."""
+        """Results in order, with a bounded number of tasks in flight.
+
+        A caller that stops reading (closes the iterator, e.g. a staffing level whose
+        verdict is decided) cancels the tasks not yet started.
+        """
         pending: deque[Any] = deque()
-        for item in items:
-            pending.append(self._submit(fn, item))
-            if len(pending) >= self.window:
+        try:
+            for item in items:
+                pending.append(self._submit(fn, item))
+                if len(pending) >= self.window:
+                    yield self._result(pending.popleft())
+            while pending:
                 yield self._result(pending.popleft())
-        while pending:
-            yield self._result(pending.popleft())
+        finally:
+            for handle in pending:
+                self._cancel(handle)
 
 
 class ProcessBackend(_Windowed):

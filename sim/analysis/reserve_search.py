@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.backends import Backend
-from sim.analysis.montecarlo import run_monte_carlo
 from sim.analysis.staff_scaling import with_agents
 from sim.analysis.staffing import Level
-from sim.analysis.staffing_targets import Target, target_evidence
+from sim.analysis.staffing_targets import Target
+from sim.analysis.staffing_verdict import judge_level
 from sim.analysis.variant_changes import set_reserve_size
 
 
@@ -67,9 +67,10 @@ def smallest_reserve(
     def supported(size: int) -> bool:
         if size not in seen:
             sized, _ = set_reserve_size(plan, scaled, size)
-            result = run_monte_carlo(sized, scaled, replications, seed, backend=backend)
-            evidence = tuple(target_evidence(result, t, replications) for t in targets)
-            seen[size] = Level(agents, evidence, all(e.lower >= confidence for e in evidence))
+            evidence, verdict = judge_level(
+                sized, scaled, targets, confidence, replications, seed, backend
+            )
+            seen[size] = Level(agents, evidence, verdict)
         return seen[size].supported
 
     if not supported(max_reserve):

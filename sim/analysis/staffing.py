@@ -21,7 +21,6 @@ from i18n import _
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.backends import Backend, make_backend
-from sim.analysis.montecarlo import run_monte_carlo
 from sim.analysis.staff_scaling import with_agents
 from sim.analysis.staffing_start import erlang_a_start
 from sim.analysis.staffing_targets import (
@@ -31,8 +30,8 @@ from sim.analysis.staffing_targets import (
     Target,
     TargetEvidence,
     min_replications,
-    target_evidence,
 )
+from sim.analysis.staffing_verdict import judge_level
 
 MAX_LEVELS = 12
 """Staffing levels a search simulates at most."""
@@ -45,13 +44,20 @@ class Level:
     agents: int
     evidence: tuple[TargetEvidence, ...]
     supported: bool
-    """Every target's lower bound reaches the confidence."""
+    """Every target's lower bound over all the replications a level is given reaches the
+    confidence (decided, when the search stops early, before all of them ran)."""
+
+    @property
+    def runs(self) -> int:
+        """Replications the verdict rests on (fewer than asked once it was decided)."""
+        return max((e.n for e in self.evidence), default=0)
 
     def to_dict(self) -> dict[str, object]:
         """Plain form for JSON."""
         return {
             "agents": self.agents,
             "supported": self.supported,
+            "runs": self.runs,
             "targets": [e.to_dict() for e in self.evidence],
         }
 
@@ -81,8 +87,8 @@ class StaffingResult:
 
     @property
     def runs(self) -> int:
-        """Simulation runs it took: levels x replications."""
-        return len(self.levels) * self.replications
+        """Simulation runs it took: each level's runs (at most the replications a level)."""
+        return sum(lv.runs for lv in self.levels)
 
     def level(self, agents: int) -> Level:
         """The evidence for one simulated level."""
@@ -140,6 +146,7 @@ def search(
     max_agents: int | None = None,
     max_levels: int = MAX_LEVELS,
     progress: Callable[[Level], None] | None = None,
+    early: bool = True,
 ) -> StaffingResult:
     """Fewest agents (in total, groups in proportion) meeting every target with ``confidence``.
 
@@ -153,7 +160,9 @@ def search(
     (``resolved`` False). Each level runs :func:`sim.analysis.montecarlo.run_monte_carlo` on the
     same ``seed``; ``backend`` (default: a process pool of ``workers``, or this process
     for one worker) is reused for every level. A reserve (agents beyond the answer, or
-    reserve pools called in) is not searched for.
+    reserve pools called in) is not searched for. A level stops as soon as its verdict is
+    decided (:mod:`sim.analysis.staffing_verdict`; ``early`` False runs every
+    replication of every level): the same verdicts, on fewer runs.
 
     Raises:
         ValueError: no target, confidence outside (0, 1), too few replications to ever
@@ -179,9 +188,10 @@ def search(
                 spent.append(agents)
                 return None
             scaled = with_agents(plan, scenario, agents)
-            result = run_monte_carlo(plan, scaled, replications, seed, workers, backend=runner)
-            evidence = tuple(target_evidence(result, t, replications) for t in targets)
-            levels[agents] = Level(agents, evidence, all(e.lower >= confidence for e in evidence))
+            evidence, verdict = judge_level(
+                plan, scaled, targets, confidence, replications, seed, runner, workers, early
+            )
+            levels[agents] = Level(agents, evidence, verdict)
             if progress is not None:
                 progress(levels[agents])
         return levels[agents].supported

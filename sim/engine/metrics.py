@@ -58,7 +58,7 @@ from sim.engine.records import (
     RunRecords,
 )
 from sim.engine.service_metrics import channel_kpis, system_kpis
-from sim.engine.ticket_times import ticket_moments, working_due
+from sim.engine.ticket_times import class_working_due, ticket_moments
 
 Kpis = dict[str, float]
 LIMIT_KINDS = ("respond", "first_handling", "resolve", "close")
@@ -158,7 +158,7 @@ def ticket_kpis(rec: RunRecords, mask: NDArray[np.bool_], plan: Plan, end: float
             done_at = done[kind]
             # late: done after the limit, or still not done when the limit had passed
             if plan.calendar.counts_working(cls, kind) and rec.clock_start is not None:
-                due = working_due(plan, rec, in_class, limit)
+                due = class_working_due(plan, rec, ci, limit)
                 late = in_class & (np.minimum(done_at, rec.horizon) > due)
             else:
                 late = in_class & (np.minimum(done_at, rec.horizon) - rec.arrival > limit)
@@ -245,10 +245,22 @@ def kpis_for(
     """Every KPI over one window and, optionally, one channel or one request type.
 
     By type, availability, RTO, RPO and occupancy have no meaning (they belong to
-    channels, systems and agents) and are left out.
+    channels, systems and agents) and are left out. Kept with the records: the
+    replication's KPI set and the scenario's objectives read the same windows.
     """
     lo = rec.warm_up if start is None else start
     hi = rec.horizon if end is None else end
+    key = ("kpis_for", id(plan), lo, hi, channel, rtype)
+    kept = rec.derived.get(key)
+    if kept is None or kept[0] is not plan:
+        kept = rec.derived[key] = (plan, _kpis_for(rec, plan, lo, hi, channel, rtype))
+    return dict(kept[1])  # a copy: callers add to it
+
+
+def _kpis_for(
+    rec: RunRecords, plan: Plan, lo: float, hi: float, channel: str | None, rtype: str | None
+) -> Kpis:
+    """:func:`kpis_for` over [lo, hi), computed (the caller keeps it with the records)."""
     keep = np.ones(len(rec), dtype=bool)
     channels = list(range(len(rec.channel_ids)))
     if channel is not None:

@@ -135,6 +135,13 @@ class RunRecords:
     """(group, from, to; inf: still busy) of agents holding several chats at once."""
     shared: NDArray[np.bool_] | None = None
     """Contacts served by such an agent (None: no chat concurrency in the run)."""
+    derived: dict[tuple[Any, ...], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Figures the KPI functions derived from these records, by what they are (records do
+    not change once taken): one replication's KPIs read the same ticket due times for every
+    window, channel and type, and compute them once. Not copied by ``dataclasses.replace``
+    (a subset of the records starts empty)."""
 
     def __len__(self) -> int:
         return int(self.arrival.shape[0])

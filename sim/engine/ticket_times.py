@@ -8,6 +8,7 @@ calendar need these few helpers, which a run without them never calls.
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,3 +43,14 @@ def working_due(
         raised = start + dt.timedelta(minutes=float(rec.arrival[i]))
         due[i] = (plan.calendar.due(raised, limit) - start).total_seconds() / 60
     return due
+
+
+def class_working_due(plan: Plan, rec: RunRecords, ci: int, limit: float) -> NDArray[np.float64]:
+    """:func:`working_due` for every ticket of ticket class ``ci`` (inf for the others),
+    computed once per records: each window, channel and type of a replication selects
+    from it, and a ticket's due time depends on nothing but when it was raised."""
+    key = ("working_due", ci, limit)
+    due = rec.derived.get(key)
+    if due is None:
+        due = rec.derived[key] = working_due(plan, rec, ~rec.live & (rec.rclass == ci), limit)
+    return cast(NDArray[np.float64], due)

@@ -77,6 +77,12 @@ def strict(plan):
     return search(plan, build(), [SL], confidence=0.9, replications=REPS, seed=SEED)
 
 
+@pytest.fixture(scope="module")
+def strict_full(plan):
+    """The same search with every replication of every level run (the search before issue 19)."""
+    return search(plan, build(), [SL], confidence=0.9, replications=REPS, seed=SEED, early=False)
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -194,7 +200,8 @@ def test_even_odds_search_lands_within_one_agent_of_erlang_a(even_odds, optimum)
     assert answer.supported and all(e.lower >= 0.5 for e in answer.evidence)
     below = result.level(result.agents - 1)
     assert not below.supported and any(e.lower < 0.5 for e in below.evidence)
-    assert result.runs == len(result.levels) * REPS <= MAX_LEVELS * REPS
+    assert result.runs == sum(lv.runs for lv in result.levels) <= MAX_LEVELS * REPS
+    assert all(1 <= lv.runs <= REPS for lv in result.levels)
 
 
 def test_strict_search_claims_only_what_the_bounds_support(strict, optimum):
@@ -205,11 +212,27 @@ def test_strict_search_claims_only_what_the_bounds_support(strict, optimum):
     for level in result.levels:
         assert level.supported == all(e.lower >= 0.9 for e in level.evidence)
         for e in level.evidence:
-            assert e.n == REPS and e.lower <= e.probability <= e.upper
-    # common random numbers: the same customers at every level, so P(met) never falls
-    met = [lv.evidence[0].met for lv in result.levels]
-    assert met == sorted(met)
+            assert e.n == level.runs <= REPS and e.lower <= e.probability <= e.upper
+        # at n = 40 and confidence 0.9 only a level with every run met is supported
+        assert level.runs == REPS if level.supported else level.evidence[0].met < level.runs
     assert [lv.agents for lv in result.levels] == sorted({lv.agents for lv in result.levels})
+
+
+def test_stopping_a_decided_level_early_changes_no_verdict(strict, strict_full):
+    assert strict_full.runs == len(strict_full.levels) * REPS
+    assert [(lv.agents, lv.supported) for lv in strict.levels] == [
+        (lv.agents, lv.supported) for lv in strict_full.levels
+    ]
+    assert (strict.agents, strict.resolved) == (strict_full.agents, strict_full.resolved)
+    assert strict.runs < strict_full.runs
+    for early, full in zip(strict.levels, strict_full.levels, strict=True):
+        if early.supported:  # a supported level rests on every run, exactly as before
+            assert early.evidence == full.evidence
+        else:  # the runs made are the first ones of the full level, on the same seeds
+            assert early.evidence[0].met <= full.evidence[0].met
+    # common random numbers: the same customers at every level, so P(met) never falls
+    met = [lv.evidence[0].met for lv in strict_full.levels]
+    assert met == sorted(met)
 
 
 def test_unreachable_target_is_never_claimed(plan):
@@ -236,7 +259,7 @@ def test_spent_budget_is_reported_not_taken_for_an_answer(plan):
     # 26 is not supported at 0.9, and no level is left to try more agents
     result = search(plan, build(), [SL], confidence=0.9, replications=25, seed=SEED, max_levels=1)
     assert not result.found and result.budget_spent and [lv.agents for lv in result.levels] == [26]
-    assert result.runs == 25
+    assert result.runs == result.levels[0].runs <= 25
 
 
 @pytest.mark.parametrize(
