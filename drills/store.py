@@ -30,7 +30,7 @@ from drills import validation as check
 from drills.access import ENTRY_ACTIONS, Role, require
 from drills.errors import Conflict, DrillEnded, UnknownDrill
 from drills.records import BOARD_KINDS, DrillRecord, DrillSummary, Entry, Participant
-from drills.schema import ensure_schema
+from drills.schema import SCHEMA_VERSION, ensure_schema, stored_version
 from i18n import N_, _
 
 DEFAULT_TIMEOUT = 30.0
@@ -61,8 +61,9 @@ class DrillStore:
                         path=self._path, mode=mode
                     )
                 )
-            with _write(conn):
-                ensure_schema(conn, str(self._path))
+            if stored_version(conn) != SCHEMA_VERSION:  # a current file needs no write lock
+                with _write(conn):
+                    ensure_schema(conn, str(self._path))
 
     @property
     def path(self) -> Path:
