@@ -87,3 +87,22 @@ def test_the_drill_log_shows_the_role_beside_the_author(tmp_path, new_drill, cap
     assert main(["drill", "show", drill.id, "--db", str(store.path)]) == 0
     shown = capsys.readouterr().out
     assert "Olga (observer)" in shown
+
+
+def test_the_report_timeline_shows_the_role_beside_the_author(tmp_path, new_drill):
+    import datetime as dt
+
+    from reports.aar import build_report
+    from reports.aar_markdown import to_markdown
+    from reports.source import aar_for_drill
+
+    store = DrillStore(tmp_path / "d.sqlite")
+    drill = new_drill(store)
+    session.add_note(store, drill.id, "queue building", "Olga", role="observer")
+    session.add_note(store, drill.id, "from the terminal", "ops", role=None)
+    at = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
+    md = to_markdown(build_report(aar_for_drill(store.path, drill.id, at, at.date())))
+    [olga] = [line for line in md.splitlines() if "queue building" in line]
+    [ops] = [line for line in md.splitlines() if "from the terminal" in line]
+    assert "Olga (observer)" in olga
+    assert "ops" in ops and "ops (" not in ops  # the command line: the author alone
