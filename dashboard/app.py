@@ -15,7 +15,7 @@ from i18n import _
 
 def main() -> None:
     """Configure the page and hand over to the chosen page, in the tab's language."""
-    state.use_language()  # the page names in the navigation are read in it too
+    state.begin_run()  # first in every page run: the navigation's page names are read in it
     # Why: the console is for people running a drill; Streamlit's developer menu
     # (rerun, clear cache, deploy) is noise to them.
     st.set_option("client.toolbarMode", "minimal")

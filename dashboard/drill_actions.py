@@ -50,8 +50,11 @@ def step_label(step: str) -> str:
 
 
 def refused(action: str) -> bool:
-    """Re-check the role at the moment of the click (the page hides what a role may not do)."""
-    state.use_language()  # a callback runs before the page sets the language
+    """Re-check the role at the moment of the click (the page hides what a role may not do).
+
+    The core checks it once more: every write below passes ``role=state.acting_role()``.
+    """
+    state.begin_run()  # a callback runs before the page sets the language
     if state.may(action):
         return False
     state.flash("error", _(REFUSALS[action]).format(role=role_name(state.current_role())))
@@ -59,9 +62,9 @@ def refused(action: str) -> bool:
 
 
 def _run(action: Any, *args: Any, ok: str) -> None:
-    """Call the core; report what the user must know; never a traceback."""
+    """Call the core as this tab's role; report what the user must know; never a traceback."""
     try:
-        action(*args)
+        action(*args, role=state.acting_role())
     except Conflict as exc:
         state.flash("warning", str(exc))
     except (DrillError, ValueError, ModelFileError) as exc:
@@ -118,13 +121,22 @@ def decide(drill_id: str, version: int) -> None:
     decision = Decision(action=action, target=target, level=level, by=by, rationale=rationale)
     try:
         verdict, _entry = session.decide(
-            services.store(), drill_id, decision, author(), rationale, version
+            services.store(),
+            drill_id,
+            decision,
+            author(),
+            rationale,
+            version,
+            role=state.acting_role(),
         )
     except Conflict as exc:
         state.flash("warning", str(exc))
         return
     except (DrillError, ValueError) as exc:
         state.flash("error", str(exc))
+        return
+    except (sqlite3.Error, OSError) as exc:  # the disk failed: say so, keep the rationale
+        state.flash("error", not_saved(exc))
         return
     if verdict.accepted:
         st.session_state["decision_rationale"] = ""
@@ -146,14 +158,13 @@ def note(drill_id: str, sim_time: float) -> None:
         return
     text = st.session_state.get("note_text", "")
     try:
-        session.add_note(services.store(), drill_id, text, author(), sim_time)
+        session.add_note(
+            services.store(), drill_id, text, author(), sim_time, role=state.acting_role()
+        )
     except (DrillError, ValueError) as exc:
         state.flash("error", str(exc))
         return
-    except (
-        sqlite3.Error,
-        OSError,
-    ) as exc:  # the disk or the database failed: say so, keep the text
+    except (sqlite3.Error, OSError) as exc:  # the disk or the database failed: keep the text
         state.flash("error", not_saved(exc))
         return
     st.session_state["note_text"] = ""
@@ -199,39 +210,27 @@ def _facilitator(action: str = "advance") -> bool:
     return not refused(action)
 
 
-def start(drill_id: str, version: int) -> None:
-    """Start a live drill's clock now."""
+CLOCK_DONE = {
+    "start": N_("Live clock started."),
+    "pause": N_("Drill paused: the clock stands still until you resume."),
+    "resume": N_("Drill resumed: the clock follows wall time again."),
+}
+"""What the room reads once the Start, Pause or Resume button's entry is saved."""
+
+
+def clock(drill_id: str, action: session.ClockAction, version: int) -> None:
+    """Start, pause or resume a live drill's clock now (the three buttons' one callback)."""
     if not _facilitator():
         return
     _run(
-        lambda: session.start_live(
-            services.store(), drill_id, version, author=author(), wall_now=wall_now()
-        ),
-        ok=_("Live clock started."),
-    )
-
-
-def pause(drill_id: str, version: int) -> None:
-    """Pause a live drill: its simulated clock stands still until it is resumed."""
-    if not _facilitator():
-        return
-    _run(
-        lambda: session.pause(
-            services.store(), drill_id, version, author=author(), wall_now=wall_now()
-        ),
-        ok=_("Drill paused: the clock stands still until you resume."),
-    )
-
-
-def resume(drill_id: str, version: int) -> None:
-    """Resume a paused live drill: the clock goes on from where it stood."""
-    if not _facilitator():
-        return
-    _run(
-        lambda: session.resume(
-            services.store(), drill_id, version, author=author(), wall_now=wall_now()
-        ),
-        ok=_("Drill resumed: the clock follows wall time again."),
+        session.live_clock,
+        services.store(),
+        drill_id,
+        action,
+        version,
+        author(),
+        wall_now(),
+        ok=_(CLOCK_DONE[action]),
     )
 
 
@@ -277,12 +276,24 @@ def adhoc(drill_id: str, version: int) -> None:
         state.flash("error", _("An ad-hoc inject needs a title."))
         return
     try:
-        session.add_inject(services.store(), drill_id, title, message, to, author(), version)
+        session.add_inject(
+            services.store(),
+            drill_id,
+            title,
+            message,
+            to,
+            author(),
+            version,
+            role=state.acting_role(),
+        )
     except Conflict as exc:
         state.flash("warning", str(exc))
         return
     except (DrillError, ValueError) as exc:
         state.flash("error", str(exc))
+        return
+    except (sqlite3.Error, OSError) as exc:  # the disk failed: say so, keep what was typed
+        state.flash("error", not_saved(exc))
         return
     for key in ("adhoc_title", "adhoc_message"):
         ss[key] = ""
@@ -300,7 +311,9 @@ def end(drill_id: str, version: int) -> None:
         return
     summary = str(ss.get("end_summary") or "")
     _run(
-        lambda: session.end_drill(services.store(), drill_id, author(), version, summary=summary),
+        lambda role: session.end_drill(
+            services.store(), drill_id, author(), version, summary=summary, role=role
+        ),
         ok=_("Drill ended: it is read-only now. Evaluate it and write its report."),
     )
 

@@ -41,8 +41,8 @@ def live_controls(record: DrillRecord) -> str:
             _("Start drill"),
             key="live_start",
             type="primary",
-            on_click=actions.start,
-            args=(record.id, record.version),
+            on_click=actions.clock,
+            args=(record.id, "start", record.version),
         )
     elif now == "paused":
         st.warning(
@@ -54,12 +54,15 @@ def live_controls(record: DrillRecord) -> str:
             _("Resume"),
             key="live_resume",
             type="primary",
-            on_click=actions.resume,
-            args=(record.id, record.version),
+            on_click=actions.clock,
+            args=(record.id, "resume", record.version),
         )
     else:
         st.button(
-            _("Pause"), key="live_pause", on_click=actions.pause, args=(record.id, record.version)
+            _("Pause"),
+            key="live_pause",
+            on_click=actions.clock,
+            args=(record.id, "pause", record.version),
         )
     return now
 

@@ -8,6 +8,7 @@ instead of creating a second.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 
 import streamlit as st
@@ -104,12 +105,16 @@ def create_form() -> None:
             speed=float(speed),
             participants=participants,
             request_id=rid,
+            role=state.acting_role(),
         )
     except ModelFileError as exc:
         st.error(_("The plan and scenario cannot run together:") + "\n" + "\n".join(exc.lines()))
         return
     except (DrillError, ValueError) as exc:
         st.error(str(exc))
+        return
+    except (sqlite3.Error, OSError) as exc:  # the disk failed: the form keeps what was typed
+        st.error(actions.not_saved(exc))
         return
     st.session_state[USED_ID] = rid  # the next form drawn gets a request id of its own
     state.show_drill(record.id)

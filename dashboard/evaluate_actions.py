@@ -36,11 +36,12 @@ def act(fn: Callable[..., object], *args: Any, ok: str, need: str = "rate", **kw
     """Run a write in a callback; flash its outcome (``ok`` is a msgid). True when it worked.
 
     The role is checked again when the callback runs (``need``: the permission, 'rate' or
-    'items'): the page hides what a role may not do, but a callback is reachable anyway.
+    'items'): the page hides what a role may not do, but a callback is reachable anyway;
+    ``fn`` gets the tab's role as ``role=``, so the core refuses it once more.
     A report prepared before the write is dropped, so the download never offers a file
     without the change just made.
     """
-    state.use_language()  # a callback runs before the page sets the language
+    role = state.begin_run()  # a callback runs before the page sets the language
     if not state.may(need):
         state.flash(
             "error",
@@ -50,7 +51,7 @@ def act(fn: Callable[..., object], *args: Any, ok: str, need: str = "rate", **kw
         )
         return False
     try:
-        fn(*args, **kwargs)
+        fn(*args, role=role, **kwargs)
     except (DrillError, ValueError, LookupError) as exc:
         state.flash("error", str(exc))
         return False

@@ -108,7 +108,7 @@ def _save(finding_id: int) -> None:
 
 def _delete(finding_id: int) -> None:
     if not st.session_state.get(f"f{finding_id}_sure"):
-        state.use_language()
+        state.begin_run()
         state.flash("error", _("Tick 'I mean to delete this finding' first."))
         return
     act(evaluations.delete_finding, db(), finding_id, me() or "", ok=N_("Finding deleted."))

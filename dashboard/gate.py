@@ -38,7 +38,7 @@ def _try(token: str) -> bool:
 
 
 def _typed() -> None:
-    state.use_language()
+    state.begin_run()
     if _try(str(st.session_state.get(TOKEN_INPUT, "")).strip()):
         st.session_state[ADMITTED] = True
     else:
@@ -54,7 +54,7 @@ def require_token() -> None:
     if given and _try(str(given)):
         st.session_state[ADMITTED] = True
         return
-    state.use_language()
+    state.begin_run()
     st.title(_("drillsim console"))
     message = state.pop_flash()
     if message:

@@ -30,7 +30,9 @@ ROLE_NAMES = {
     "observer": N_("observer"),
     "reviewer": N_("reviewer"),
 }
-"""The console's roles as a person reads them."""
+"""The console's roles as a person reads them (the core has the same words in
+:data:`drills.access.ROLE_NAMES` for the drill log; kept twice so each layer's catalog
+holds the words it shows)."""
 LANGUAGE_PICK = "language_pick"
 _LOG = logging.getLogger("drillsim.console")
 PERSON = "person_name"
@@ -69,7 +71,7 @@ def _take_name(key: str) -> bool:
 
 
 def _save_name() -> None:
-    state.use_language()  # a callback runs before the page sets the language
+    state.begin_run()  # a callback runs before the page sets the language
     if _take_name("sign_in_name"):
         state.flash("success", _("Signed in as {name}.").format(name=person_name()))
 
@@ -80,7 +82,7 @@ def role_name(role: str | None) -> str:
 
 
 def _sign_in() -> None:
-    state.use_language()  # a callback runs before the page sets the language
+    state.begin_run()  # a callback runs before the page sets the language
     role, code = st.session_state.get("sign_in_role"), st.session_state.get("sign_in_code", "")
     hashes = access.server_hashes()
     if hashes:  # wrong codes in a row make each further attempt wait longer (and are logged)

@@ -89,14 +89,32 @@ def chosen_language() -> Language:
 
 
 def use_language() -> Language:
-    """Translate this run into the tab's language.
+    """Translate this run into the tab's language (and nothing else).
 
     Why on every run: each session's script runs in a thread of its own, and the
     language is a context variable of that thread.
     """
-    # every callback and every page run calls this first: the core then checks the role
-    access.ACTING_ROLE.set(current_role())
     return set_language(chosen_language())
+
+
+def acting_role() -> access.Role:
+    """The role this tab's writes are made for, passed as ``role=`` to every core write.
+
+    Never None: None tells the core a trusted caller (the command line) is writing; a
+    tab signed in as nobody acts as :data:`drills.access.NOBODY`, refused everything.
+    """
+    return current_role() or access.NOBODY
+
+
+def begin_run() -> access.Role:
+    """Begin a page run or a callback: translate it into the tab's language, and return
+    the role it acts for (:func:`acting_role`), which its core writes take as ``role=``.
+
+    Why first in every run and callback: a callback runs before the page has set the
+    language, and must read the role at the moment of the click, not at the last render.
+    """
+    use_language()
+    return acting_role()
 
 
 def show_language(lang: str) -> None:

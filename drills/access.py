@@ -16,14 +16,19 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 
 from drills.errors import DrillError
 from i18n import N_, _
 
 ROLES = ("facilitator", "evaluator", "observer", "reviewer")
+ROLE_NAMES = {
+    "facilitator": N_("facilitator"),
+    "evaluator": N_("evaluator"),
+    "observer": N_("observer"),
+    "reviewer": N_("reviewer"),
+}
+"""The console's roles as a person reads them."""
 HASHES_ENV = "DRILLSIM_ACCESS"
 """Environment variable carrying the roles' code hashes (JSON) to the console server."""
 CODE_ENV_PREFIX = "DRILLSIM_CODE_"
@@ -192,9 +197,13 @@ THROTTLE = SignInThrottle()
 
 # --- the acting role, checked by the core ----------------------------------------------------
 
-ACTING_ROLE: ContextVar[str | None] = ContextVar("drillsim_acting_role", default=None)
-"""The console role the current code acts for; None: a trusted caller (the command line,
-a test, the live clock that follows wall time)."""
+Role = str
+"""A console role, one of :data:`ROLES`. Core writes take it as ``role: Role | None``:
+None is a trusted caller (the command line, a test, the live clock that follows wall
+time); any string that is not a role (:data:`NOBODY`, a tab signed in as no one) is
+refused everything, so an unsigned console tab is never mistaken for a trusted caller."""
+
+NOBODY = "nobody"  # not for people: the acting role of a console tab not signed in
 
 ENTRY_ACTIONS = {
     "advance": "advance",
@@ -214,21 +223,23 @@ class RoleRefused(DrillError, PermissionError):
     """The acting role may not do this; nothing was written."""
 
 
-def require(action: str) -> str | None:
-    """The acting role, if it may take ``action``; :class:`RoleRefused` if it may not.
+def require(role: Role | None, action: str) -> Role | None:
+    """``role`` back, if it may take ``action``; :class:`RoleRefused` if it may not.
 
-    Why in the core: a page hides what a role may not do, and re-checks at the click,
-    but the drill database is the last line; whatever reaches it on behalf of a console
-    role is checked here too.
+    Why in the core, and why an argument: a page hides what a role may not do, and
+    re-checks at the click, but the drill database is the last line; every core write
+    takes the acting role as an explicit argument (no ambient state a thread or a
+    callback could miss) and refuses here what that role may not do.
     """
-    role = ACTING_ROLE.get()
-    if role is not None and not can(role, action):
-        raise RoleRefused(
-            _("the {role} role may not {action} in this drill; nothing was saved").format(
-                role=role, action=_(ACTION_WORDS.get(action, action))
-            )
+    if role is None or can(role, action):
+        return role
+    if role not in PERMISSIONS:
+        raise RoleRefused(_("nobody is signed in to the console; sign in first: nothing was saved"))
+    raise RoleRefused(
+        _("the {role} role may not {action} in this drill; nothing was saved").format(
+            role=role, action=_(ACTION_WORDS.get(action, action))
         )
-    return role
+    )
 
 
 ACTION_WORDS = {
@@ -240,13 +251,3 @@ ACTION_WORDS = {
     "items": N_("change improvement items"),
     "create": N_("create drills"),
 }
-
-
-@contextmanager
-def acting_as(role: str | None) -> Iterator[None]:
-    """Run a block on behalf of ``role`` (None: as a trusted caller)."""
-    token = ACTING_ROLE.set(role)
-    try:
-        yield
-    finally:
-        ACTING_ROLE.reset(token)

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from drills.access import ROLE_NAMES
 from drills.records import Participant
 from i18n import N_, _, format_datetime
 from plans.checks import ACTION_TARGETS
@@ -295,9 +296,25 @@ def log_rows(board: dict[str, Any]) -> list[dict[str, Any]]:
                 "#": e["seq"],
                 _("sim time"): human_minutes(e["sim_time"]),
                 wall: _wall(e["wall_time"], timezone),
-                _("who"): e["author"],
+                _("who"): entered_by(e),
                 _("kind"): _(ENTRY_KINDS[e["kind"]]) if e["kind"] in ENTRY_KINDS else e["kind"],
                 _("entry"): _entry_text(e),
             }
         )
     return rows
+
+
+def entered_by(entry: Mapping[str, Any]) -> str:
+    """Who made a log entry, with the console role it was made for: 'Olga (observer)'.
+
+    Why both: the author is the name typed, which anyone may type; the role is the one
+    the console signed in and the core checked. An entry from the command line (a
+    trusted caller) has no role and shows its author alone.
+    """
+    author, role = str(entry.get("author", "")), entry.get("role")
+    if not role:
+        return author
+    shown = _(ROLE_NAMES[role]) if role in ROLE_NAMES else str(role)
+    if author in (role, shown):  # a person who gave no name is recorded under the role
+        return author
+    return _("{author} ({role})").format(author=author, role=shown)

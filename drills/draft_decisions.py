@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from drills import validation as check
-from drills.access import require
+from drills.access import Role, require
 from drills.evaluation_checks import DRAFTED_BY_DRILLSIM, drill_exists, who
 from drills.findings import checked_fields, insert_finding, log_change
 from drills.schema import connect, read, write
@@ -64,6 +64,8 @@ def accept_draft(
     by: str,
     recommendations: str = "",
     draft: bool = True,
+    *,
+    role: Role | None = None,
 ) -> int:
     """Store one of drillsim's drafts as ``by``'s finding (drafted by drillsim); its id.
 
@@ -71,7 +73,7 @@ def accept_draft(
     accepted is theirs all the same. The draft's key is kept, so it is not offered
     again.
     """
-    require("rate")  # the acting console role, checked by the core
+    require(role, "rate")  # the acting console role, checked by the core
     fields = checked_fields(kind, capability, observed, reference, analysis, recommendations, draft)
     person = who(by, N_("finding"))
     wall = check.now_iso()
@@ -90,9 +92,11 @@ def accept_draft(
         return new_id
 
 
-def discard_draft(db_path: str | Path, drill_id: str, draft_key: str, by: str) -> DraftDecision:
+def discard_draft(
+    db_path: str | Path, drill_id: str, draft_key: str, by: str, *, role: Role | None = None
+) -> DraftDecision:
     """Record that ``by`` discarded one of drillsim's drafts, so it does not come back."""
-    require("rate")  # the acting console role, checked by the core
+    require(role, "rate")  # the acting console role, checked by the core
     person = who(by, N_("discard"))
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drills import validation as check
-from drills.access import require
+from drills.access import Role, require
 from drills.draft_decisions import DraftDecision, accept_draft, discard_draft, draft_decisions
 from drills.evaluation_checks import (
     CAPABILITIES,
@@ -117,6 +117,8 @@ def rate(
     evidence: str,
     evaluator: str,
     changed_by: str | None = None,
+    *,
+    role: Role | None = None,
 ) -> CapabilityRating:
     """Rate a capability in a drill, replacing this evaluator's earlier rating of it (kept).
 
@@ -126,7 +128,7 @@ def rate(
     failure must say what was seen); :class:`~drills.errors.UnknownDrill` for a drill
     not in the database.
     """
-    require("rate")  # the acting console role, checked by the core
+    require(role, "rate")  # the acting console role, checked by the core
     cap = check_capability(capability)
     letter = check_rating(rating)
     said = text(evidence, N_("the evidence"))

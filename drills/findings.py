@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from drills import validation as check
-from drills.access import require
+from drills.access import Role, require
 from drills.evaluation_checks import (
     DRAFTED_BY_DRILLSIM,
     FINDING_KINDS,
@@ -212,13 +212,15 @@ def add_finding(
     author: str,
     draft: bool = True,
     recommendations: str = "",
+    *,
+    role: Role | None = None,
 ) -> int:
     """Record a strength or an area for improvement a person wrote; returns its id.
 
     A finding starts as a draft unless ``draft`` is False; a final area needs a
     reference and an analysis.
     """
-    require("rate")  # the acting console role, checked by the core
+    require(role, "rate")  # the acting console role, checked by the core
     fields = checked_fields(kind, capability, observed, reference, analysis, recommendations, draft)
     by = who(author, N_("finding"))
     wall = check.now_iso()
@@ -240,6 +242,7 @@ def update_finding(
     recommendations: str | None = None,
     draft: bool | None = None,
     by: str | None = None,
+    role: Role | None = None,
 ) -> DrillFinding:
     """Change a finding's fields (those given); ``draft=False`` makes it final.
 
@@ -249,7 +252,7 @@ def update_finding(
     into the database before layout 4 becomes the changer's, drafted by drillsim.
     A deleted finding is refused: restore it first.
     """
-    require("rate")  # the acting console role, checked by the core
+    require(role, "rate")  # the acting console role, checked by the core
     with connect(db_path) as conn, write(conn):
         old = _load(conn, finding_id)
         if old.deleted:
@@ -284,9 +287,11 @@ def update_finding(
         return _load(conn, finding_id)
 
 
-def delete_finding(db_path: str | Path, finding_id: int, by: str) -> DrillFinding:
+def delete_finding(
+    db_path: str | Path, finding_id: int, by: str, *, role: Role | None = None
+) -> DrillFinding:
     """Delete a finding: it stays in the file with who deleted it and when, out of the report."""
-    require("rate")  # the acting console role, checked by the core
+    require(role, "rate")  # the acting console role, checked by the core
     person = who(by, N_("deletion"))
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):
@@ -305,9 +310,11 @@ def delete_finding(db_path: str | Path, finding_id: int, by: str) -> DrillFindin
         return _load(conn, finding_id)
 
 
-def restore_finding(db_path: str | Path, finding_id: int, by: str) -> DrillFinding:
+def restore_finding(
+    db_path: str | Path, finding_id: int, by: str, *, role: Role | None = None
+) -> DrillFinding:
     """Bring a deleted finding back (undo of :func:`delete_finding`)."""
-    require("rate")  # the acting console role, checked by the core
+    require(role, "rate")  # the acting console role, checked by the core
     person = who(by, N_("restore"))
     wall = check.now_iso()
     with connect(db_path) as conn, write(conn):

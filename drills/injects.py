@@ -13,6 +13,7 @@ import numbers
 from typing import Any
 
 from drills import validation as check
+from drills.access import Role, require
 from drills.errors import DrillEnded
 from drills.live import open_drill, scenario_of
 from drills.records import DrillRecord, Entry
@@ -162,7 +163,9 @@ def _hand(
     author: str,
     expected_version: int | None,
     action: str,
+    role: Role | None,
 ) -> DrillRecord:
+    require(role, "advance")  # refused before anything is looked at
     record, scenario = _writable(store, drill_id, expected_version)
     n = _index(record, scenario, index)
     store.append(
@@ -172,22 +175,35 @@ def _hand(
         author,
         {"index": n, "action": action},
         expected_version=record.version,
+        role=role,
     )
     return store.get(drill_id)
 
 
 def deliver_inject(
-    store: DrillStore, drill_id: str, index: int, author: str, expected_version: int | None
+    store: DrillStore,
+    drill_id: str,
+    index: int,
+    author: str,
+    expected_version: int | None,
+    *,
+    role: Role | None = None,
 ) -> DrillRecord:
     """Deliver scenario inject ``index`` now, before its time: the players see it from now."""
-    return _hand(store, drill_id, index, author, expected_version, "deliver")
+    return _hand(store, drill_id, index, author, expected_version, "deliver", role)
 
 
 def skip_inject(
-    store: DrillStore, drill_id: str, index: int, author: str, expected_version: int | None
+    store: DrillStore,
+    drill_id: str,
+    index: int,
+    author: str,
+    expected_version: int | None,
+    *,
+    role: Role | None = None,
 ) -> DrillRecord:
     """Skip scenario inject ``index``: the players are not shown it when its time comes."""
-    return _hand(store, drill_id, index, author, expected_version, "skip")
+    return _hand(store, drill_id, index, author, expected_version, "skip", role)
 
 
 def add_inject(
@@ -198,12 +214,15 @@ def add_inject(
     to: list[str] | tuple[str, ...],
     author: str,
     expected_version: int | None,
+    *,
+    role: Role | None = None,
 ) -> DrillRecord:
     """An ad-hoc inject typed during the drill, shown to the players at the current clock.
 
     ``to``: the plan's role ids it is addressed to (empty: everybody); a typo names
     the closest role.
     """
+    require(role, "advance")  # refused before anything is looked at
     record, _scenario = _writable(store, drill_id, expected_version)
     if not isinstance(title, str) or not title.strip():
         raise ValueError(_("an inject needs a title"))
@@ -226,5 +245,6 @@ def add_inject(
             "to": list(dict.fromkeys(whom)),
         },
         expected_version=record.version,
+        role=role,
     )
     return store.get(drill_id)

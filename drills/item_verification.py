@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from drills import validation as check
-from drills.access import require
+from drills.access import Role, require
 from drills.errors import DrillError
 from drills.evidence import Evidence, drill_number, judge, load_evidence
 from drills.item_records import Item, get_item, load_item, record_change
@@ -73,6 +73,7 @@ def verify(
     results: Evidence | None = None,
     *,
     by: str = "drillsim",
+    role: Role | None = None,
 ) -> Item:
     """Mark a done item verified on the evidence of a later drill or run journal.
 
@@ -84,7 +85,7 @@ def verify(
     not finished, or does not show the problem gone (see
     :func:`~drills.evidence.judge`).
     """
-    require("items")  # the acting console role, checked by the core
+    require(role, "items")  # the acting console role, checked by the core
     who = check.author(by)
     item = get_item(db_path, item_id)
     if item.plan_id != plan.meta.id:

@@ -35,7 +35,7 @@ from typing import TypeVar
 import yaml
 
 from drills import validation as check
-from drills.access import require
+from drills.access import Role, require
 from drills.errors import UnknownDrill
 from drills.evaluations import CAPABILITIES
 from drills.item_records import (
@@ -210,6 +210,7 @@ def add_item(
     drill_id: str | None = None,
     capability: str | None = None,
     poc: str = "",
+    role: Role | None = None,
 ) -> Item:
     """Record an improvement item (status 'open') for the plan; returns it.
 
@@ -218,7 +219,7 @@ def add_item(
     of contact: a person id of the plan (:func:`poc_name` shows their name) or any
     name typed in.
     """
-    require("items")  # the acting console role, checked by the core
+    require(role, "items")  # the acting console role, checked by the core
     fields = (
         _text(issue, N_("the issue (the area for improvement)")),
         _text(corrective_action, N_("a corrective action")),
@@ -311,14 +312,22 @@ def overdue(
     return [i for i in open_items(db_path, plan_id, day) if i.is_overdue(day)]
 
 
-def set_status(db_path: str | Path, item_id: int, status: str, by: str, note: str = "") -> Item:
+def set_status(
+    db_path: str | Path,
+    item_id: int,
+    status: str,
+    by: str,
+    note: str = "",
+    *,
+    role: Role | None = None,
+) -> Item:
     """Move an item along its lifecycle (open -> in_progress -> done; done -> in_progress).
 
     'verified' is refused here: only :func:`verify` with a later drill's evidence
     makes an item verified. Every other change not in :data:`TRANSITIONS` is refused
     with the changes allowed from the item's status.
     """
-    require("items")  # the acting console role, checked by the core
+    require(role, "items")  # the acting console role, checked by the core
     new = _choice(status, STATUSES, N_("status"))
     who = check.author(by)
     if new == "verified":

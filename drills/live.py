@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import Literal
 
 from drills import validation as check
+from drills.access import Role, require
 from drills.errors import Conflict, DrillEnded
 from drills.records import DrillRecord
 from drills.store import DrillStore
@@ -24,7 +26,7 @@ from plans.types import human_minutes
 from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
 
-__all__ = ("live_target_time", "pause", "resume", "start_live")
+__all__ = ("ClockAction", "live_clock", "live_target_time", "pause", "resume", "start_live")
 
 
 def open_drill(store: DrillStore, drill_id: str, expected_version: int | None) -> DrillRecord:
@@ -88,15 +90,18 @@ def start_live(
     expected_version: int | None,
     author: str = "facilitator",
     wall_now: dt.datetime | None = None,
+    *,
+    role: Role | None = None,
 ) -> DrillRecord:
     """Start a live drill's clock from its current clock (entry kind 'start').
 
     A paused drill is resumed (as :func:`resume`); a running one restarts from its
     clock, as the room last moved it.
     """
+    require(role, "advance")  # refused before anything is looked at
     record = _live(store, drill_id, expected_version)
     if record.paused:
-        return resume(store, drill_id, record.version, author, wall_now)
+        return resume(store, drill_id, record.version, author, wall_now, role=role)
     started = _wall(wall_now)
     store.append(
         drill_id,
@@ -106,6 +111,7 @@ def start_live(
         {"live_started_wall": started, "clock": record.clock},
         expected_version=record.version,
         new_live_start=started,
+        role=role,
     )
     return store.get(drill_id)
 
@@ -116,8 +122,11 @@ def pause(
     expected_version: int | None,
     author: str,
     wall_now: dt.datetime | None = None,
+    *,
+    role: Role | None = None,
 ) -> DrillRecord:
     """Stop a running live drill's clock where it has got to (entry kind 'pause')."""
+    require(role, "advance")
     record = _live(store, drill_id, expected_version)
     if record.live_state == "paused":
         raise ValueError(
@@ -140,6 +149,7 @@ def pause(
         expected_version=record.version,
         new_clock=target if target > record.clock else None,
         stop_live=True,
+        role=role,
     )
     return store.get(drill_id)
 
@@ -150,8 +160,11 @@ def resume(
     expected_version: int | None,
     author: str,
     wall_now: dt.datetime | None = None,
+    *,
+    role: Role | None = None,
 ) -> DrillRecord:
     """Start a paused live drill's clock again from where it stopped (entry kind 'resume')."""
+    require(role, "advance")
     record = _live(store, drill_id, expected_version)
     if record.live_state != "paused":
         raise ValueError(
@@ -168,5 +181,37 @@ def resume(
         {"live_started_wall": started, "clock": record.clock},
         expected_version=record.version,
         new_live_start=started,
+        role=role,
     )
     return store.get(drill_id)
+
+
+ClockAction = Literal["start", "pause", "resume"]
+CLOCK_ACTIONS: tuple[ClockAction, ...] = ("start", "pause", "resume")
+
+
+def live_clock(
+    store: DrillStore,
+    drill_id: str,
+    action: ClockAction,
+    expected_version: int | None,
+    author: str,
+    wall_now: dt.datetime | None = None,
+    *,
+    role: Role | None,
+) -> DrillRecord:
+    """Start, pause or resume a live drill's clock: the one handler the console's three
+    buttons and the command line's three commands all call.
+
+    Why one: the three were written out on both sides, each passing the author, the
+    wall clock and now the role; one entry point keeps the console and the command line
+    on the same rules.
+    """
+    handler = {"start": start_live, "pause": pause, "resume": resume}.get(action)
+    if handler is None:
+        raise ValueError(
+            _("unknown clock action {action!r}: one of {actions}").format(
+                action=action, actions=", ".join(CLOCK_ACTIONS)
+            )
+        )
+    return handler(store, drill_id, expected_version, author, wall_now, role=role)

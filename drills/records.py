@@ -76,6 +76,9 @@ class Entry:
     """decision: the verdict {'accepted', 'reason'}; otherwise None."""
     version: int | None
     """The drill's version this entry produced; None when it left the version alone."""
+    role: str | None = None
+    """The console role the entry was made for (observer, facilitator ...); None when a
+    trusted caller (the command line) wrote it."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-ready form (the board's log, a download)."""
@@ -88,6 +91,7 @@ class Entry:
             "payload": dict(self.payload),
             "result": dict(self.result) if self.result is not None else None,
             "version": self.version,
+            "role": self.role,
         }
 
 

@@ -27,6 +27,11 @@ Layouts:
    so a discarded draft does not come back); ``summaries`` (the executive summary,
    every version kept); ``items.poc`` (the improvement item's point of contact). A
    layout-3 file gains the columns (old rows get the defaults) and the tables.
+5. gives the log its acting role: ``entries.role``, the console role an entry was made
+   for (NULL: a trusted caller, the command line). Layout 4 kept it in the entry's
+   payload; a layout-4 file gains the column in place, each row keeps its place and
+   fields, and a role found in a payload moves to the column (out of the payload, which
+   holds again only what was entered).
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from pathlib import Path
 
 from i18n import _
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The layout this code reads and writes."""
 
 DEFAULT_TIMEOUT = 30.0
@@ -109,6 +114,14 @@ ENTRIES_3 = """
     )
     """
 """Layout 3's log: the layout-1 table with the drill day's entry kinds."""
+
+ROLE_TO_COLUMN = """
+    UPDATE entries SET role = json_extract(payload, '$.role'),
+                       payload = json_remove(payload, '$.role')
+    WHERE json_valid(payload) AND json_type(payload, '$.role') = 'text'
+    """
+"""Layout 5: a layout-4 entry's role moves from its payload to its column (run again, it
+finds nothing to move)."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: (
@@ -250,6 +263,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )
         """,
         "ALTER TABLE items ADD COLUMN poc TEXT NOT NULL DEFAULT ''",
+    ),
+    5: (
+        "ALTER TABLE entries ADD COLUMN role TEXT",
+        ROLE_TO_COLUMN,
     ),
 }
 """Statements that bring a file from the layout before each key to that layout.

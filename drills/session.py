@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 from drills import validation as check
+from drills.access import Role, require
 from drills.errors import DrillEnded, ReplayMismatch
 from drills.injects import (
     add_inject,
@@ -25,7 +26,7 @@ from drills.injects import (
     skip_inject,
     upcoming_injects,
 )
-from drills.live import live_target_time, pause, resume, start_live
+from drills.live import ClockAction, live_clock, live_target_time, pause, resume, start_live
 from drills.live import open_drill as _open
 from drills.live import scenario_of as _scenario
 from drills.records import DrillRecord, Entry
@@ -42,6 +43,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 """The time zone of a plan that names none."""
 
 __all__ = (
+    "ClockAction",
     "add_inject",
     "add_note",
     "add_observation",
@@ -50,6 +52,7 @@ __all__ = (
     "decide",
     "deliver_inject",
     "end_drill",
+    "live_clock",
     "live_target_time",
     "next_inject_time",
     "open_simulation",
@@ -65,12 +68,22 @@ __all__ = (
 
 
 def advance(
-    store: DrillStore, drill_id: str, to_time: float, author: str, expected_version: int | None
+    store: DrillStore,
+    drill_id: str,
+    to_time: float,
+    author: str,
+    expected_version: int | None,
+    *,
+    role: Role | None = None,
 ) -> DrillRecord:
     """Move the clock to ``to_time`` minutes (past the horizon: to the horizon).
 
     A time not after the clock is refused with a ValueError saying where it is.
+    ``role``, here and in every write below: the console role acting (None: a trusted
+    caller, the command line); a role that may not do it gets
+    :class:`~drills.access.RoleRefused` and nothing is written.
     """
+    require(role, "advance")
     record = _open(store, drill_id, expected_version)
     if record.status == "ended":
         raise DrillEnded(drill_id)
@@ -98,6 +111,7 @@ def advance(
         {"to": target},
         expected_version=record.version,
         new_clock=target,
+        role=role,
     )
     return store.get(drill_id)
 
@@ -120,12 +134,15 @@ def decide(
     author: str,
     rationale: str,
     expected_version: int | None,
+    *,
+    role: Role | None = None,
 ) -> tuple[Verdict, DrillRecord]:
     """Take a decision at the current clock; store it with its verdict, then return both.
 
     A refused decision is stored too (with the reason): nothing the room entered is
     lost, and the replay refuses it again, so it changes nothing on the board.
     """
+    require(role, "decide")  # refused before the replay is run
     record = _open(store, drill_id, expected_version)
     if record.status == "ended":
         raise DrillEnded(drill_id)
@@ -147,18 +164,25 @@ def decide(
         taken.model_dump(mode="json"),
         result=verdict_dict(verdict),
         expected_version=record.version,
+        role=role,
     )
     return verdict, store.get(drill_id)
 
 
 def add_note(
-    store: DrillStore, drill_id: str, text: str, author: str, sim_time: float | None = None
+    store: DrillStore,
+    drill_id: str,
+    text: str,
+    author: str,
+    sim_time: float | None = None,
+    *,
+    role: Role | None = None,
 ) -> Entry:
     """Write a note in the log (at the clock unless ``sim_time`` is given); notes never conflict."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError(_("a note cannot be empty"))
     when = store.get(drill_id).clock if sim_time is None else sim_time
-    return store.append(drill_id, "note", when, author, {"text": text.strip()})
+    return store.append(drill_id, "note", when, author, {"text": text.strip()}, role=role)
 
 
 def add_observation(
@@ -168,6 +192,8 @@ def add_observation(
     author: str,
     sim_time: float | None = None,
     wall_time: dt.datetime | str | None = None,
+    *,
+    role: Role | None = None,
 ) -> Entry:
     """Record that the real team reached a response step (a live drill's evaluators).
 
@@ -183,14 +209,21 @@ def add_observation(
     when = store.get(drill_id).clock if sim_time is None else sim_time
     seen = check.now_iso() if wall_time is None else check.wall_iso(wall_time)
     return store.append(
-        drill_id, "observation", when, author, {"step": step, "observed_wall": seen}
+        drill_id, "observation", when, author, {"step": step, "observed_wall": seen}, role=role
     )
 
 
 def end_drill(
-    store: DrillStore, drill_id: str, author: str, expected_version: int | None, summary: str = ""
+    store: DrillStore,
+    drill_id: str,
+    author: str,
+    expected_version: int | None,
+    summary: str = "",
+    *,
+    role: Role | None = None,
 ) -> DrillRecord:
     """End the drill at its clock: no more advances or decisions; notes stay open."""
+    require(role, "advance")
     record = _open(store, drill_id, expected_version)
     if record.status == "ended":
         raise DrillEnded(drill_id)
@@ -201,6 +234,7 @@ def end_drill(
         author,
         {"text": summary.strip()},
         expected_version=record.version,
+        role=role,
     )
     return store.get(drill_id)
 

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from drills import validation as check
-from drills.access import ENTRY_ACTIONS, require
+from drills.access import ENTRY_ACTIONS, Role, require
 from drills.errors import Conflict, DrillEnded, UnknownDrill
 from drills.records import BOARD_KINDS, DrillRecord, DrillSummary, Entry, Participant
-from drills.schema import ensure_schema
+from drills.schema import SCHEMA_VERSION, ensure_schema, stored_version
 from i18n import N_, _
 
 DEFAULT_TIMEOUT = 30.0
@@ -61,8 +61,9 @@ class DrillStore:
                         path=self._path, mode=mode
                     )
                 )
-            with _write(conn):
-                ensure_schema(conn, str(self._path))
+            if stored_version(conn) != SCHEMA_VERSION:  # a current file needs no write lock
+                with _write(conn):
+                    ensure_schema(conn, str(self._path))
 
     @property
     def path(self) -> Path:
@@ -101,6 +102,7 @@ class DrillStore:
         *,
         start_live: bool = False,
         request_id: str | None = None,
+        role: Role | None = None,
     ) -> DrillRecord:
         """Store a new drill at clock 0, version 0, and return it.
 
@@ -111,8 +113,10 @@ class DrillStore:
         Start (:func:`drills.session.start_live`) unless ``start_live`` is True (then
         its clock starts now). The same ``request_id`` given twice returns the drill
         the first call created: one click, one drill, however often it is sent.
+        ``role``: the console role acting (None: a trusted caller); one that may not
+        create drills gets :class:`~drills.access.RoleRefused` and nothing is written.
         """
-        require("create")
+        require(role, "create")
         name = check.drill_name(name)
         plan_name = check.source_name(plan_name, "plan")
         scenario_name = check.source_name(scenario_name, "scenario")
@@ -185,15 +189,18 @@ class DrillStore:
             for r in rows
         ]
 
-    def archive(self, drill_id: str, author: str) -> DrillRecord:
+    def archive(self, drill_id: str, author: str, *, role: Role | None = None) -> DrillRecord:
         """Hide the drill from the list of drills; it is kept whole and can be restored."""
-        return self._set_archived(drill_id, author, True)
+        return self._set_archived(drill_id, author, True, role)
 
-    def restore(self, drill_id: str, author: str) -> DrillRecord:
+    def restore(self, drill_id: str, author: str, *, role: Role | None = None) -> DrillRecord:
         """Bring an archived drill back into the list of drills."""
-        return self._set_archived(drill_id, author, False)
+        return self._set_archived(drill_id, author, False, role)
 
-    def _set_archived(self, drill_id: str, author: str, archived: bool) -> DrillRecord:
+    def _set_archived(
+        self, drill_id: str, author: str, archived: bool, role: Role | None
+    ) -> DrillRecord:
+        require(role, "create")  # archiving is the facilitator's, as creating is
         who = check.author(author)
         with self._connect() as conn, _write(conn):
             done = conn.execute(
@@ -238,6 +245,7 @@ class DrillStore:
         *,
         new_live_start: str | None = None,
         stop_live: bool = False,
+        role: Role | None = None,
     ) -> Entry:
         """Write one log entry in one transaction; it is on disk when this returns.
 
@@ -248,11 +256,14 @@ class DrillStore:
         clock; ``new_live_start`` (ISO UTC) restarts the live clock from the current
         clock; ``stop_live`` stops it (a pause); an 'end' entry ends the drill. An ended
         drill refuses entries that change the board (:class:`DrillEnded`).
+
+        ``role`` is the console role the entry is made for (None: a trusted caller, the
+        command line); one that may not make this kind of entry gets
+        :class:`~drills.access.RoleRefused` and nothing is written. It is kept in the
+        entry's ``role`` column, beside the author.
         """
         entry_kind = check.kind(kind)
-        role = require(ENTRY_ACTIONS.get(entry_kind, "advance"))
-        if role is not None:  # the console role the entry was made for, kept with it
-            payload = {**payload, "role": role}
+        acting = require(role, ENTRY_ACTIONS.get(entry_kind, "advance"))
         time = check.minutes(sim_time, N_("the entry's simulated time"))
         who = check.author(author)
         payload_text = check.json_text(payload, "payload")
@@ -284,9 +295,10 @@ class DrillStore:
             version = current + 1 if bumps else None
             conn.execute(
                 """INSERT INTO entries (drill_id, seq, kind, sim_time, wall_time, author, payload,
-                                       result, version)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (drill_id, seq, entry_kind, time, wall, who, payload_text, result_text, version),
+                                       result, version, role)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (drill_id, seq, entry_kind, time, wall, who, payload_text, result_text)
+                + (version, acting),
             )
             if bumps:
                 conn.execute(
@@ -309,6 +321,7 @@ class DrillStore:
             json.loads(payload_text),
             None if result_text is None else json.loads(result_text),
             version,
+            acting,
         )
 
 
@@ -347,6 +360,7 @@ def _entry(row: sqlite3.Row) -> Entry:
         payload=json.loads(row["payload"]),
         result=None if row["result"] is None else json.loads(row["result"]),
         version=None if row["version"] is None else int(row["version"]),
+        role=row["role"],
     )
 
 

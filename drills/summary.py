@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from drills import validation as check
-from drills.access import require
+from drills.access import Role, require
 from drills.evaluation_checks import drill_exists, text, who
 from drills.schema import connect, read, write
 from i18n import N_
@@ -33,13 +33,15 @@ class Summary:
     versions: int
 
 
-def set_summary(db_path: str | Path, drill_id: str, summary_text: str, by: str) -> Summary | None:
+def set_summary(
+    db_path: str | Path, drill_id: str, summary_text: str, by: str, *, role: Role | None = None
+) -> Summary | None:
     """Write (or rewrite) the drill's executive summary as ``by``; earlier versions are kept.
 
     Returns the summary in force; an empty text clears it from the report (None; the
     cleared version is kept too).
     """
-    require("rate")  # the acting console role, checked by the core
+    require(role, "rate")  # the acting console role, checked by the core
     said = text(summary_text, N_("the executive summary"))
     person = who(by, N_("executive summary"))
     wall = check.now_iso()

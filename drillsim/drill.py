@@ -187,10 +187,15 @@ def add_parser(sub: Any) -> None:
     )
     p.set_defaults(handler=ops.note)
 
+    for name, help_text in (
+        ("start", _("start a live drill's clock")),
+        ("pause", _("pause a live drill's clock")),
+        ("resume", _("resume a paused live drill's clock")),
+    ):
+        p = command(name, help_text)
+        drill_arg(p)
+        p.set_defaults(handler=ops.live_clock, clock_action=name)
     for name, help_text, handler in (
-        ("start", _("start a live drill's clock"), ops.start),
-        ("pause", _("pause a live drill's clock"), ops.pause),
-        ("resume", _("resume a paused live drill's clock"), ops.resume),
         ("archive", _("archive a drill: kept, listed only with drill list --all"), ops.archive),
         ("restore", _("restore an archived drill"), ops.restore),
     ):

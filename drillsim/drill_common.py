@@ -22,9 +22,9 @@ from drills.paths import NotADatabase, check_database, db_path
 from drills.records import DrillRecord
 from drills.schema import NewerSchema
 from drills.store import DrillStore
-from drillsim.inputs import BadInput, report_bad_input
+from drillsim.inputs import BadInput, bounded_int, report_bad_input
 from drillsim.items import database
-from i18n import _
+from i18n import N_, _
 from plans import ModelFileError
 from plans.types import parse_duration
 
@@ -69,19 +69,8 @@ def open_store(args: argparse.Namespace) -> DrillStore:
     return DrillStore(path)
 
 
-def version_arg(text: str) -> int:
-    """argparse type of ``--expected-version``: a whole number from 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("'{text}' is not a whole number").format(text=text)
-        ) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(
-            _("a version is 0 or more, got {value}").format(value=value)
-        )
-    return value
+version_arg = bounded_int(0, None, N_("a version is 0 or more, got {value}"))
+"""argparse type of ``--expected-version``: a whole number from 0."""
 
 
 def duration(option: str, text: str) -> float:

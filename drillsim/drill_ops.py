@@ -1,5 +1,8 @@
 """``drillsim drill`` commands that change a drill: each one call into ``drills``.
 
+The command line is a trusted caller: every core write gets ``role=None`` (the console
+passes the signed-in role instead, which the core checks).
+
 Why thin: the console and the command line must follow the same rules (versions,
 ended drills, refused decisions kept in the log), so every rule lives in
 ``drills.session`` and ``drills.store``; this module turns arguments into one call
@@ -28,7 +31,7 @@ from drillsim.drill_common import (
 )
 from drillsim.drill_show import list_injects
 from drillsim.inputs import BadInput, resolve_plan, resolve_scenario
-from i18n import _
+from i18n import N_, _
 from plans.types import human_minutes
 from sim.response.decisions import Decision, DecisionKind
 
@@ -63,6 +66,7 @@ def new(args: argparse.Namespace) -> int:
         speed=args.speed,
         participants=people,
         start_live=False,
+        role=None,  # the command line is a trusted caller
         **extra,
     )
     emit(args, summary(record), record.id)
@@ -89,7 +93,9 @@ def advance(args: argparse.Namespace) -> int:
                 ]
             )
         target = found
-    record = session.advance(store, args.drill, target, author(args), args.expected_version)
+    record = session.advance(
+        store, args.drill, target, author(args), args.expected_version, role=None
+    )
     emit(
         args,
         summary(record),
@@ -108,12 +114,12 @@ def inject(args: argparse.Namespace) -> int:
         return list_injects(args, store.get(args.drill))
     who, version = author(args), args.expected_version
     if args.deliver is not None:
-        record = session.deliver_inject(store, args.drill, args.deliver, who, version)
+        record = session.deliver_inject(store, args.drill, args.deliver, who, version, role=None)
         text = _("Inject #{index} delivered now (version {version}).").format(
             index=args.deliver, version=record.version
         )
     elif args.skip is not None:
-        record = session.skip_inject(store, args.drill, args.skip, who, version)
+        record = session.skip_inject(store, args.drill, args.skip, who, version, role=None)
         text = _("Inject #{index} skipped: it will not be shown (version {version}).").format(
             index=args.skip, version=record.version
         )
@@ -121,7 +127,9 @@ def inject(args: argparse.Namespace) -> int:
         title, message = (args.title or "").strip(), (args.message or "").strip()
         if not title or not message:
             raise BadInput([_("inject --add needs --title and --message")])
-        record = session.add_inject(store, args.drill, title, message, list(args.to), who, version)
+        record = session.add_inject(
+            store, args.drill, title, message, list(args.to), who, version, role=None
+        )
         text = _("Inject '{title}' added at {time} (version {version}).").format(
             title=title, time=human_minutes(record.clock), version=record.version
         )
@@ -143,7 +151,7 @@ def decide(args: argparse.Namespace) -> int:
         rationale=why,
     )
     verdict, record = session.decide(
-        store, args.drill, decision, author(args), why, args.expected_version
+        store, args.drill, decision, author(args), why, args.expected_version, role=None
     )
     doc = {**summary(record), "accepted": verdict.accepted, "reason": str(verdict.reason)}
     if verdict.accepted:
@@ -175,7 +183,7 @@ def note(args: argparse.Namespace) -> int:
     store = open_store(args)
     check_version(store, args.drill, args.expected_version)
     who = args.note_by.strip() if args.note_by and args.note_by.strip() else author(args)
-    entry = session.add_note(store, args.drill, args.text, who)
+    entry = session.add_note(store, args.drill, args.text, who, role=None)
     emit(
         args,
         {"id": args.drill, "seq": entry.seq, "sim_time": entry.sim_time, "author": entry.author},
@@ -184,45 +192,27 @@ def note(args: argparse.Namespace) -> int:
     return 0
 
 
+CLOCK_DONE = {
+    "start": N_("Live clock started at {time}, x{speed:g} (version {version})."),
+    "pause": N_("Live clock paused at {time} (version {version})."),
+    "resume": N_("Live clock resumed at {time} (version {version})."),
+}
+"""What ``drill start``, ``drill pause`` and ``drill resume`` print once the entry is saved."""
+
+
 @guarded
-def start(args: argparse.Namespace) -> int:
-    """``drill start ID``: a live drill's clock starts following the wall clock."""
-    record = session.start_live(
-        open_store(args), args.drill, args.expected_version, author=author(args)
+def live_clock(args: argparse.Namespace) -> int:
+    """``drill start|pause|resume ID``: a live drill's clock starts following the wall clock,
+    stops until resumed, or runs again from where it stopped (one core call for the three)."""
+    action = cast(session.ClockAction, args.clock_action)
+    record = session.live_clock(
+        open_store(args), args.drill, action, args.expected_version, author(args), role=None
     )
     emit(
         args,
         summary(record),
-        _("Live clock started at {time}, x{speed:g} (version {version}).").format(
+        _(CLOCK_DONE[action]).format(
             time=human_minutes(record.clock), speed=record.speed, version=record.version
-        ),
-    )
-    return 0
-
-
-@guarded
-def pause(args: argparse.Namespace) -> int:
-    """``drill pause ID``: a live drill's clock stops until resumed."""
-    record = session.pause(open_store(args), args.drill, args.expected_version, author(args))
-    emit(
-        args,
-        summary(record),
-        _("Live clock paused at {time} (version {version}).").format(
-            time=human_minutes(record.clock), version=record.version
-        ),
-    )
-    return 0
-
-
-@guarded
-def resume(args: argparse.Namespace) -> int:
-    """``drill resume ID``: a paused live drill's clock runs again from where it stopped."""
-    record = session.resume(open_store(args), args.drill, args.expected_version, author(args))
-    emit(
-        args,
-        summary(record),
-        _("Live clock resumed at {time} (version {version}).").format(
-            time=human_minutes(record.clock), version=record.version
         ),
     )
     return 0
@@ -232,7 +222,12 @@ def resume(args: argparse.Namespace) -> int:
 def end(args: argparse.Namespace) -> int:
     """``drill end ID [--summary TEXT]``: the clock and decisions become final."""
     record = session.end_drill(
-        open_store(args), args.drill, author(args), args.expected_version, args.summary or ""
+        open_store(args),
+        args.drill,
+        author(args),
+        args.expected_version,
+        args.summary or "",
+        role=None,
     )
     emit(
         args,
@@ -249,7 +244,7 @@ def archive(args: argparse.Namespace) -> int:
     """``drill archive ID``: hidden from ``drill list`` (shown with --all), kept whole."""
     store = open_store(args)
     check_version(store, args.drill, args.expected_version)
-    store.archive(args.drill, author(args))
+    store.archive(args.drill, author(args), role=None)
     emit(
         args,
         {"id": args.drill, "archived": True},
@@ -263,7 +258,7 @@ def restore(args: argparse.Namespace) -> int:
     """``drill restore ID``: an archived drill back in ``drill list``."""
     store = open_store(args)
     check_version(store, args.drill, args.expected_version)
-    store.restore(args.drill, author(args))
+    store.restore(args.drill, author(args), role=None)
     emit(
         args,
         {"id": args.drill, "archived": False},

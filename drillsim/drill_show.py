@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from drills import session
-from drills.board import channel_rows, log_rows, system_rows
+from drills.board import channel_rows, entered_by, log_rows, system_rows
 from drills.records import DrillRecord
 from drillsim.drill_common import emit, guarded, open_store
 from i18n import N_, _
@@ -126,9 +126,9 @@ def who_line(entry: dict[str, Any]) -> str:
     decided = entry.get("decided_by") or entry.get("by") or entry["payload"].get("by")
     if entry["kind"] == "decision" and decided:
         return _("(decided by {by}; entered by {author})").format(
-            by=decided, author=entry["author"]
+            by=decided, author=entered_by(entry)
         )
-    return _("(entered by {author})").format(author=entry["author"])
+    return _("(entered by {author})").format(author=entered_by(entry))
 
 
 def log_lines(board: dict[str, Any]) -> list[str]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from drillsim.lang import adopt_plan_language
-from i18n import _
+from i18n import N_, _
 from plans import ModelFileError, Plan, load_plan
 from plans.files import FileRefused, check_output
 from plans.loader import bundled_plans, default_plan_path
@@ -79,32 +80,39 @@ def resolve_scenario(arg: str | None, plan: Plan) -> tuple[Scenario, Path]:
     return scenario, path
 
 
-def positive_int(text: str) -> int:
-    """argparse type: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("'{text}' is not a whole number").format(text=text)
-        ) from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(_("must be at least 1, got {value}").format(value=value))
-    return value
+def bounded_int(minimum: int, maximum: int | None, message: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``minimum`` to ``maximum`` (None: no upper bound).
+
+    ``message`` is the msgid a person reads for a number out of bounds, with the
+    placeholders ``{value}``, ``{minimum}`` and ``{maximum}``; it is translated when the
+    argument is read, in the language the command runs in.
+
+    Why one factory: the seed, a count and a drill version were each parsed by a
+    function of their own that differed only in its bounds and its words.
+    """
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                _("'{text}' is not a whole number").format(text=text)
+            ) from None
+        if value < minimum or (maximum is not None and value > maximum):
+            raise argparse.ArgumentTypeError(
+                _(message).format(value=value, minimum=minimum, maximum=maximum)
+            )
+        return value
+
+    parse.__name__ = "whole number"  # not for people: argparse's fallback name of the type
+    return parse
 
 
-def seed_int(text: str) -> int:
-    """argparse type: a seed, a whole number from 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("'{text}' is not a whole number").format(text=text)
-        ) from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(
-            _("a seed must be 0 or more, got {value}").format(value=value)
-        )
-    return value
+positive_int = bounded_int(1, None, N_("must be at least 1, got {value}"))
+"""argparse type: a whole number of at least 1."""
+
+seed_int = bounded_int(0, None, N_("a seed must be 0 or more, got {value}"))
+"""argparse type: a seed, a whole number from 0."""
 
 
 def report_bad_input(exc: BadInput) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from matplotlib.figure import Figure as MplFigure
 
 from drills.adherence import done_before_start
+from drills.board import entered_by
 from drills.kpis import duration_text
 from drills.observed import observed_steps
 from i18n import N_, _, current_language, format_datetime, format_time, local_text
@@ -179,7 +180,8 @@ def _wall_clock(text: str, tz: str) -> str:
 
 
 def _entry_row(e: dict[str, Any], tz: str) -> tuple[str, str, str, str] | None:
-    kind, payload, author = e["kind"], e.get("payload") or {}, str(e.get("author", ""))
+    # who entered it, with the console role it was entered for ('Olga (observer)')
+    kind, payload, author = e["kind"], e.get("payload") or {}, entered_by(e)
     if kind == "decision":
         by = payload.get("by") or ""
         what = " ".join(

@@ -15,6 +15,7 @@ from dashboard.signin import require_role
 from dashboard.widgets import pick_drill, report_download
 from drills import session
 from drills.adherence import step_words
+from drills.board import entered_by
 from drills.debrief import adherence, compare_policies, kpi_table, not_restored
 from drills.kpis import RESTORATION_KPIS, met_text, run_value
 from drills.observed import observed_rows, observed_steps
@@ -164,7 +165,7 @@ def main() -> None:
             [
                 {
                     _("sim time"): human_minutes(e.sim_time),
-                    _("who"): e.author,
+                    _("who"): entered_by(e.to_dict()),
                     _("note"): e.payload.get("text")
                     or _("step done: {step}").format(step=step_words(str(e.payload.get("step")))),
                 }

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import cast
 
 import streamlit as st
 
-from dashboard import services, signin, state
+from dashboard import programme_actions, services, state
 from dashboard.signin import require_role
 from dashboard.widgets import show_flash, shown, status_name
 from drills import items
-from drills.errors import DrillError
 from drills.programme import open_drills, programme
 from i18n import N_, _, ngettext
 from plans.loader import load_plan_text
@@ -51,46 +49,6 @@ COLUMNS = {
 
 def _columns() -> dict[str, str]:
     return {key: _(label) for key, label in COLUMNS.items()}
-
-
-def _verify(item_id: int, plan_text: str, plan_name: str) -> None:
-    state.use_language()  # a callback runs before the page sets the language
-    if not state.may("items"):  # checked again at the click: a callback is reachable anyway
-        state.flash("error", _("Your role may not change improvement items."))
-        return
-    # Why the cast: the "Verify" button is only shown beside the "verify_with_" selectbox,
-    # whose options are drill ids (str), so its value is one of them when the button fires.
-    evidence = cast(str, st.session_state.get(f"verify_with_{item_id}"))
-    try:
-        items.verify(
-            str(services.store().path),
-            item_id,
-            evidence,
-            load_plan_text(plan_text, plan_name),
-            by=str(st.session_state.get("author") or signin.person_name() or state.current_role()),
-        )
-    except (DrillError, ValueError) as exc:
-        state.flash("error", str(exc))
-    else:
-        state.flash(
-            "success", _("Item {id} verified by {drill}.").format(id=item_id, drill=evidence)
-        )
-
-
-def _status(item_id: int) -> None:
-    state.use_language()
-    if not state.may("items"):  # checked again at the click: a callback is reachable anyway
-        state.flash("error", _("Your role may not change improvement items."))
-        return
-    try:
-        items.set_status(
-            str(services.store().path),
-            item_id,
-            st.session_state[f"status_{item_id}"],
-            str(st.session_state.get("author") or signin.person_name() or state.current_role()),
-        )
-    except (DrillError, ValueError) as exc:
-        state.flash("error", str(exc))
 
 
 def open_list(db: Path, plan_id: str) -> None:
@@ -206,13 +164,18 @@ def main() -> None:
                 format_func=shown(allowed, status_name),
                 key=f"status_{i.id}",
             )
-            st.button(_("Change status"), key=f"change_{i.id}", on_click=_status, args=(i.id,))
+            st.button(
+                _("Change status"),
+                key=f"change_{i.id}",
+                on_click=programme_actions.status,
+                args=(i.id,),
+            )
             if i.status == "done" and drills:
                 st.selectbox(_("Verify with a later drill"), drills, key=f"verify_with_{i.id}")
                 st.button(
                     _("Verify"),
                     key=f"verify_{i.id}",
-                    on_click=_verify,
+                    on_click=programme_actions.verify,
                     args=(i.id, texts[name], name),
                 )
 

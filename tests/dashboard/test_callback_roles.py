@@ -17,9 +17,9 @@ def _script(role: str) -> None:
     from dashboard.evaluate_actions import act
 
     st.session_state["role"] = role
-    calls: list[int] = []
-    done = act(lambda: calls.append(1), ok="Rating saved.")
-    items = act(lambda: calls.append(2), ok="Improvement item saved.", need="items")
+    calls: list[str] = []  # each write gets the tab's role, to pass to the core
+    done = act(lambda role: calls.append(f"1:{role}"), ok="Rating saved.")
+    items = act(lambda role: calls.append(f"2:{role}"), ok="Improvement item saved.", need="items")
     st.write(f"done={done} items={items} calls={calls}")
     flash = state.pop_flash()
     st.write(f"flash={flash}")
@@ -40,4 +40,4 @@ def test_an_observer_or_reviewer_cannot_write_an_evaluation_by_a_callback():
 
 def test_an_evaluator_writes_through_the_same_callback():
     shown = _run("evaluator")
-    assert "done=True items=True calls=[1, 2]" in shown, shown
+    assert "done=True items=True calls=['1:evaluator', '2:evaluator']" in shown, shown

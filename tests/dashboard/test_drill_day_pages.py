@@ -190,7 +190,8 @@ def test_the_drill_log_names_who_decided_beside_who_entered_it(app):
     decide(app, ("activate_backup", "crm_standby"))
     log = app.dataframe[0].value
     first = log.iloc[0]
-    assert (first["entered by"], first["decided by"]) == ("Fay", "Zhang Min")
+    # who typed it, with the role the console signed in (the core checked it)
+    assert (first["entered by"], first["decided by"]) == ("Fay (facilitator)", "Zhang Min")
     assert "activate_backup crm_standby - taken" in first["entry"]
 
 

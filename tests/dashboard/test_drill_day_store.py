@@ -175,7 +175,10 @@ def test_a_layout_2_file_is_migrated_to_layout_3(db: Path, new_drill) -> None:
     with sqlite3.connect(db) as conn:
         conn.execute("ATTACH DATABASE ? AS src", (str(old.path),))
         conn.execute(f"INSERT INTO drills SELECT {columns} FROM src.drills")
-        conn.execute("INSERT INTO entries SELECT * FROM src.entries")
+        conn.execute(
+            "INSERT INTO entries SELECT drill_id, seq, kind, sim_time, wall_time, author, "
+            "payload, result, version FROM src.entries"  # layout 2's columns
+        )
         conn.commit()
         conn.execute("DETACH DATABASE src")
     store = DrillStore(db)
