@@ -11,7 +11,9 @@ from plans import ModelFileError, Plan, default_plan_path, load_plan
 from plans.service import Shift
 from scenarios import default_scenario_path, load_scenario
 from scenarios.model import Scenario
-from sim.analysis.shift_cover import ShiftCoverError, solve_cover
+from sim.analysis.compare import compare_prepared
+from sim.analysis.roster_gap import roster_gap
+from sim.analysis.shift_cover import ShiftCover, ShiftCoverError, solve_cover
 from sim.analysis.shift_patterns import (
     ShiftPattern,
     candidate_shift,
@@ -19,6 +21,8 @@ from sim.analysis.shift_patterns import (
     plan_patterns,
     run_spans,
 )
+from sim.analysis.shift_variant import baseline_and_cover
+from sim.engine.interval_metrics import interval_key
 from sim.engine.simulation import Simulation
 
 HOUR = 60.0
@@ -226,3 +230,114 @@ def test_plan_file_with_a_break_loads_and_dumps_back(tmp_path) -> None:
     early = plan.shifts[0]
     assert early.breaks[0].start == 240.0 and early.breaks[0].length == 30.0
     assert early.model_dump(mode="json")["breaks"] == [{"start": "4h", "length": "30m"}]
+
+
+# --- today's roster against a requirement --------------------------------------------
+
+
+def _one_site_scenario(plan: Plan, staffing: list[dict]) -> Scenario:
+    data = load_scenario(default_scenario_path()).model_dump()
+    data["staffing"] = staffing
+    return Scenario.model_validate(data)
+
+
+def test_roster_gap_splits_multi_skilled_agents(default_plan: Plan) -> None:
+    # 2 phone agents and 1 who takes chat or phone, all day; 3 phone + 1 chat needed:
+    # each channel alone is "covered" (3 can take phone, 1 can take chat), together one short.
+    scenario = _one_site_scenario(
+        default_plan,
+        [
+            {"site": "main_centre", "agents": 2, "skills": ["phone"]},
+            {"site": "main_centre", "agents": 1, "skills": ["chat", "phone"]},
+        ],
+    )
+    starts = [0.0, 30.0]
+    need = np.array([[3, 1], [2, 1]])
+    gap = roster_gap(default_plan, scenario, need, ["phone", "chat"], starts)
+    assert gap.able.tolist() == [[3, 1], [3, 1]]
+    assert gap.gap().tolist() == [1, 0]
+    assert gap.surplus().tolist() == [-1, 0]
+    assert gap.at_work.tolist() == [3, 3]
+
+
+def test_roster_gap_of_the_default_roster_follows_its_shifts(default_plan: Plan) -> None:
+    scenario = load_scenario(default_scenario_path())  # 08:00-16:00; the late shift from 15:00
+    starts = [i * 30.0 for i in range(16)]
+    need = np.full((16, 1), 30)
+    gap = roster_gap(default_plan, scenario, need, ["phone"], starts)
+    phone_early = sum(
+        g.agents for g in default_plan.staffing if g.shift == "early" and "phone" in g.skills
+    )
+    phone_late = sum(
+        g.agents for g in default_plan.staffing if g.shift == "late" and "phone" in g.skills
+    )
+    assert gap.able[:14, 0].tolist() == [phone_early] * 14
+    assert gap.able[14:, 0].tolist() == [phone_late] * 2
+    assert gap.short[:, 0].tolist() == [max(0, 30 - a) for a in gap.able[:, 0]]
+
+
+# --- the cover as a variant, checked by simulation ------------------------------------
+
+
+def _default_cover(plan: Plan, scenario: Scenario, phone: int) -> ShiftCover:
+    starts = [i * 30.0 for i in range(16)]
+    patterns = plan_patterns(plan, scenario)
+    a = coverage_matrix(patterns, starts, scenario.horizon)
+    need = np.array([[phone, 8, 22, 3, 3]] * 16)
+    channels = ["phone", "chat", "counter", "app", "web"]
+    groups = [("phone",), ("counter",), ("app", "chat", "web")]
+    return solve_cover(need, channels, starts, patterns, a, groups)
+
+
+def test_cover_variant_hires_exactly_the_cover(default_plan: Plan) -> None:
+    scenario = load_scenario(default_scenario_path())
+    cover = _default_cover(default_plan, scenario, 20)
+    base, varied = baseline_and_cover(default_plan, scenario, cover)
+    assert base.scenario is scenario
+    staffing = varied.scenario.staffing
+    assert staffing is not None
+    assert sum(g.agents for g in staffing) == cover.total
+    for pattern, skills, n in cover.rows():
+        assert sum(g.agents for g in staffing if g.shift == pattern and g.skills == skills) == n
+    # spread over both sites as today's roster is
+    assert {g.site for g in staffing} == {"main_centre", "second_centre"}
+    assert varied.plan.shifts == default_plan.shifts
+
+
+def test_candidate_pattern_becomes_a_plan_shift_of_the_variant(default_plan: Plan) -> None:
+    scenario = load_scenario(default_scenario_path())
+    shift = candidate_shift("cover_0800", 8 * 60, 8 * 60, breaks=[(4 * HOUR, 30.0)])
+    patterns = [ShiftPattern(shift.id, run_spans(shift, scenario), shift)]
+    starts = [i * 30.0 for i in range(16)]
+    need = np.zeros((16, 1), dtype=np.int64)
+    need[:8] = 3
+    cover = solve_cover(
+        need, ["phone"], starts, patterns, coverage_matrix(patterns, starts, 480.0), [("phone",)]
+    )
+    _base, varied = baseline_and_cover(default_plan, scenario, cover)
+    assert varied.plan.shifts[-1].id == "cover_0800"
+    assert varied.plan.shifts[-1].breaks[0].start == 240.0
+    sim = Simulation(varied.plan, varied.scenario, 1)
+    sim.run()
+    assert sum(sim.g_agents) == 3
+
+
+def test_more_required_cover_serves_no_worse_on_common_seeds(default_plan: Plan) -> None:
+    """The cover is checked by simulation like any variant; a bigger one never serves less."""
+    scenario = load_scenario(default_scenario_path())
+    small = _default_cover(default_plan, scenario, 14)
+    big = _default_cover(default_plan, scenario, 24)
+    assert big.total > small.total
+    prepared = [
+        baseline_and_cover(default_plan, scenario, small)[1],
+        baseline_and_cover(default_plan, scenario, big)[1],
+    ]
+    result = compare_prepared(default_plan, scenario, prepared, 4, 11, workers=1, interval=30.0)
+    small_sl = result.variants[0].result.values("service_level.phone")
+    big_sl = result.variants[1].result.values("service_level.phone")
+    assert np.all(big_sl >= small_sl - 1e-12)
+    assert result.variants[1].result.interval == 30.0
+    assert (
+        result.variants[1].result.interval_values(interval_key(0, "phone", "service_level")).size
+        == 4
+    )
