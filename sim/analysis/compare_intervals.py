@@ -32,8 +32,9 @@ from sim.analysis.roster_gap import roster_at_work, roster_gap
 from sim.analysis.stats import summarise
 from sim.engine.interval_metrics import interval_key, interval_starts
 
-Requirement = Callable[[Plan, Scenario], tuple[NDArray[np.int64], list[str], list[float]]]
-"""(plan, scenario) -> (intervals x channels agents required, channels, interval starts)."""
+Requirement = Callable[[Plan, Scenario, float], tuple[NDArray[np.int64], list[str], list[float]]]
+"""(plan, scenario, interval minutes) -> (intervals x channels agents required, channels,
+interval starts)."""
 
 CSV_COLUMNS: tuple[str, ...] = (
     "interval_start",
@@ -82,6 +83,15 @@ class IntervalRow:
         ]
 
 
+def _share_bounds(ci: tuple[float, float]) -> tuple[float, float]:
+    """A share's t-interval kept within [0, 1] (a service level cannot pass 100%)."""
+    lo, hi = ci
+    return (
+        min(1.0, max(0.0, lo)) if math.isfinite(lo) else lo,
+        min(1.0, max(0.0, hi)) if math.isfinite(hi) else hi,
+    )
+
+
 def _cell(x: float) -> object:
     return "" if not math.isfinite(x) else round(float(x), 6)
 
@@ -107,7 +117,8 @@ def interval_comparison(
     """Rows per interval, channel and variant (in that order) of a comparison run with intervals.
 
     ``comparison`` must come from ``compare_prepared(..., interval=...)`` on ``prepared``.
-    ``channels``: the channels to show (default: the live channels of the baseline plan).
+    ``channels``: the channels to show (default: the live channels customers used in
+    the baseline).
     """
     length = comparison.baseline.result.interval
     if length is None:
@@ -115,18 +126,25 @@ def interval_comparison(
     base = prepared[0]
     horizon = float(base.scenario.horizon)
     starts = interval_starts(horizon, length)
-    shown = (
-        list(channels)
-        if channels is not None
-        else [c.id for c in base.plan.channels if c.effective_mode() == "live"]
-    )
+    if channels is not None:
+        shown = list(channels)
+    else:  # the live channels customers used in the baseline
+        offered = comparison.baseline.result.interval_values
+        shown = [
+            c.id
+            for c in base.plan.channels
+            if c.effective_mode() == "live"
+            and any(
+                np.nansum(offered(interval_key(i, c.id, "offered"))) > 0 for i in range(len(starts))
+            )
+        ]
     rows: list[IntervalRow] = []
     per_variant = []
     for p, v in zip(prepared, comparison.variants, strict=True):
         able = _able(p.plan, p.scenario, shown, starts)
         need = gap = None
         if requirement is not None:
-            matrix, req_channels, req_starts = requirement(p.plan, p.scenario)
+            matrix, req_channels, req_starts = requirement(p.plan, p.scenario, length)
             index = [req_channels.index(c) if c in req_channels else -1 for c in shown]
             need = np.zeros((len(starts), len(shown)), dtype=np.int64)
             for j, k in enumerate(index):
@@ -146,7 +164,7 @@ def interval_comparison(
                         channel,
                         v.name,
                         s.mean,
-                        s.ci95,
+                        _share_bounds(s.ci95),
                         s.n,
                         int(able[i, j]),
                         None if need is None else int(need[i, j]),
