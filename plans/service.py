@@ -82,7 +82,11 @@ class ChannelSplit(StrictModel):
 
 
 class ShiftBreak(StrictModel):
-    """A break every agent of a shift takes at the same moment (a lunch, a team brief)."""
+    """A break every agent of a shift takes at the same moment (a lunch, a team brief).
+
+    Lunches taken in turns are several shifts, each with its own break: the shift cover
+    (``drillsim staff --by-interval --shifts``) then chooses how many agents each takes.
+    """
 
     start: Duration
     """When the break begins, after the shift starts (e.g. '4h')."""
