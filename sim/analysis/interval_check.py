@@ -58,7 +58,7 @@ from sim.engine.simulation import simulate
 FloatMatrix = npt.NDArray[np.float64]
 Rule = Literal["probability", "mean"]
 RULES: tuple[Rule, ...] = ("probability", "mean")
-MAX_ROUNDS = 10
+MAX_ROUNDS = 20
 """Rounds of raising a check runs at most (each is ``replications`` runs)."""
 
 

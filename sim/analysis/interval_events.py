@@ -6,6 +6,11 @@ agents per interval and channel, the figure a planner takes to a budget. The nor
 is the same scenario with its events taken out (demand, roster, behaviour and workforce
 unchanged), checked on the same seeds by the same rule.
 
+The event day's Erlang A figure already counts what an outage does to the offered load
+and handle time (:mod:`sim.analysis.interval_load`), at the outage's mean length and as
+if no standby were activated; the check only raises, so in the intervals after the
+plan's response restored service the figure stays Erlang A's, an upper bound there.
+
 What the gap does not show: a channel an outage takes dark turns its customers away, and
 a turned-away customer is neither answered nor given up, so the interval's service level
 is that of the few settled (or undefined, which counts as met): the cost of a dark

@@ -11,7 +11,12 @@ same rules the engine draws customers with (:mod:`sim.engine.demand`):
 * plus each complaint surge's extra arrivals (its multiplier minus one, ramped), on the
   surge's channels and request types;
 * an arrival at a channel closed by the scenario's opening hours moves as ``when_closed``
-  says, or is turned away (not offered).
+  says, or is turned away (not offered);
+* during an outage (random lengths at their mean, and as if no standby were activated:
+  the plan's response is the simulation's to play), a channel the failed node takes dark
+  is offered nothing, a partial outage turns its share away, and a channel that leans on
+  the failed system (``degraded_by``) has its handle time multiplied by the plan's factor,
+  as the engine's topology (:class:`sim.engine.topology.Infrastructure`) says.
 
 Integrated minute by minute (rates are constant within a clock hour and a surge's ramp
 is linear, so the midpoint of each minute is exact up to a ramp starting mid-minute).
@@ -31,10 +36,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from plans.model import Plan
-from scenarios.model import REQUEST_TYPES, ComplaintSurge, Scenario
+from scenarios.model import REQUEST_TYPES, ComplaintSurge, Outage, Scenario
 from sim.engine.demand import base_rate, channel_shares, start_minute_of_week
 from sim.engine.hours import open_tables
 from sim.engine.interval_metrics import interval_starts
+from sim.engine.topology import Infrastructure
 
 FloatArray = NDArray[np.float64]
 WEEK = 10080
@@ -134,6 +140,35 @@ def _closed_moves(
     return out
 
 
+def _outages(plan: Plan, scenario: Scenario, mid: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """(share of arrivals offered, handle-time factor), minutes x channels, under outages."""
+    n = len(plan.channels)
+    offered, factor = np.ones((mid.shape[0], n)), np.ones((mid.shape[0], n))
+    events = [e for e in scenario.events if isinstance(e, Outage)]
+    if not events:
+        return offered, factor
+    spans = [(e.start, e.start + e.duration.moments()[0], e) for e in events]
+    states: dict[tuple[int, ...], tuple[list[float], list[float]]] = {}
+    for m, t in enumerate(mid):
+        active = tuple(k for k, (a, b, _e) in enumerate(spans) if a <= t < b)
+        if not active:
+            continue
+        if active not in states:
+            infra = Infrastructure(plan)
+            for k in active:
+                target, share = spans[k][2].target, spans[k][2].share
+                infra.down[target] = max(infra.down.get(target, 0.0), share)
+            states[active] = (
+                [
+                    (1.0 - infra.channel_block_share(c.id)) if infra.channel_up(c.id) else 0.0
+                    for c in plan.channels
+                ],
+                [infra.handle_factor(c.id) for c in plan.channels],
+            )
+        offered[m], factor[m] = states[active]
+    return offered, factor
+
+
 def offered_load(plan: Plan, scenario: Scenario, interval_minutes: float) -> IntervalLoad:
     """Expected arrivals, work and patience by interval and channel (see the module docstring)."""
     horizon = float(scenario.horizon)
@@ -171,6 +206,8 @@ def offered_load(plan: Plan, scenario: Scenario, interval_minutes: float) -> Int
         w = _channel_weights(plan, scenario, e_chan, hours)
         x = x + extra[:, None, None] * w[:, :, None] * (e_types / e_types.sum())[None, None, :]
     x = _closed_moves(plan, scenario, week_minute, x)
+    share_offered, slow = _outages(plan, scenario, mid)
+    x = x * share_offered[:, :, None]
     handle = np.zeros((len(plan.channels), len(REQUEST_TYPES)))
     patience = np.full((len(plan.channels), len(REQUEST_TYPES)), math.inf)
     for c, channel in enumerate(plan.channels):
@@ -193,6 +230,6 @@ def offered_load(plan: Plan, scenario: Scenario, interval_minutes: float) -> Int
         lengths=np.diff(edges),
         channels=tuple(c.id for c in plan.channels),
         arrivals=by_interval(x.sum(axis=2)),
-        work=by_interval((x * handle[None]).sum(axis=2)),
+        work=by_interval((x * handle[None]).sum(axis=2) * slow),
         patience=by_interval(pat.sum(axis=2)),
     )
