@@ -19,6 +19,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import json
 import sys
 import time
 from pathlib import Path
@@ -28,21 +29,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 from drillsim.compare_text import render_by_interval, render_comparison
-from drillsim.inputs import BadInput, report_bad_input
+from drillsim.inputs import BadInput, report_bad_input, resolve_plan, resolve_scenario
+from drillsim.service_goal import apply_goals
 from drillsim.text import ljust, rjust
 from i18n import _
 from plans.files import write_atomic
 from plans.model import Plan
 from scenarios.model import Scenario
-from sim.analysis.backends import make_backend
+from sim.analysis.backends import BackendName, make_backend
 from sim.analysis.compare import Comparison, compare_prepared
 from sim.analysis.compare_intervals import interval_comparison
+from sim.analysis.montecarlo import default_workers
 from sim.analysis.roster_gap import RosterGap, roster_at_work, roster_gap
 from sim.analysis.shift_cover import ShiftCover, ShiftCoverError, solve_cover
-from sim.analysis.shift_patterns import coverage_matrix, plan_patterns
+from sim.analysis.shift_patterns import coverage_matrix, plan_patterns, segments
 from sim.analysis.shift_variant import baseline_and_cover
 from sim.analysis.staff_scaling import base_groups
 
+DEFAULT_INTERVAL = 30.0
+"""Interval length (minutes) ``--shifts`` implies when ``--by-interval`` is not given."""
 DEFAULT_CHECK = 20
 """Replications of the simulated check of a cover (each of the cover and today's roster)."""
 
@@ -57,15 +62,27 @@ SHIFTS_COLUMNS = (
 COVER_COLUMNS = ("shift", "skills", "agents")
 
 
+class _Shifts(argparse.Action):
+    """``--shifts``: on, and ``--by-interval`` at its default length unless given."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
+        setattr(namespace, self.dest, True)
+        if getattr(namespace, "by_interval", None) is None:
+            namespace.by_interval = DEFAULT_INTERVAL
+
+
 def add_arguments(p: Any) -> None:
     """The options of the shift cover (on ``drillsim staff``)."""
     p.add_argument(
         "--shifts",
-        action="store_true",
+        action=_Shifts,
+        nargs=0,
+        default=False,
         help=_(
-            "with --by-interval: the fewest agents per plan shift and skill group that cover "
-            "every interval's requirement (an integer program), today's roster's gap, and the "
-            "cover checked by simulation beside the roster"
+            "the fewest agents per plan shift and skill group that cover every interval's "
+            "requirement (an integer program; implies --by-interval), today's roster's gap, "
+            "and the cover checked by simulation beside the roster; writes shifts.csv, "
+            "shift_cover.csv and shift_cover.json"
         ),
     )
     p.add_argument(
@@ -120,10 +137,11 @@ def shift_answer(
     Raises :class:`ShiftCoverError` (naming the interval) when no cover exists.
     """
     patterns = plan_patterns(plan, scenario, costs)
-    a = coverage_matrix(patterns, starts, scenario.horizon)
+    cuts, index = segments(patterns, starts, scenario.horizon)
+    a = coverage_matrix(patterns, cuts, scenario.horizon)
     groups, _at_work = roster_at_work(plan, scenario, starts)
     labels = [_clock(scenario, s) for s in starts]
-    cover = solve_cover(requirement, channels, starts, patterns, a, groups, labels)
+    cover = solve_cover(requirement, channels, starts, patterns, a, groups, labels, index)
     return cover, roster_gap(plan, scenario, requirement, channels, starts)
 
 
@@ -148,7 +166,7 @@ def render_cover(cover: ShiftCover, gap: RosterGap, scenario: Scenario, roster: 
         f"  {ljust(_('start'), 7)}{rjust(_('required'), 10)}{rjust(_('cover'), 8)}"
         f"{rjust(_('surplus'), 9)}{rjust(_('roster'), 8)}{rjust(_('short'), 7)}",
     ]
-    at_work = cover.at_work().sum(axis=1)
+    at_work = cover.at_work_total()
     surplus = cover.surplus()
     need = cover.requirement.sum(axis=1)
     for i, start in enumerate(cover.starts):
@@ -180,7 +198,7 @@ def cover_csvs(cover: ShiftCover, gap: RosterGap, scenario: Scenario) -> tuple[s
     one = io.StringIO()
     w = csv.writer(one, lineterminator="\n")
     w.writerow(SHIFTS_COLUMNS)
-    at_work = cover.at_work().sum(axis=1)
+    at_work = cover.at_work_total()
     need = cover.requirement.sum(axis=1)
     for i, start in enumerate(cover.starts):
         moment = scenario.start + dt.timedelta(minutes=start)
@@ -210,10 +228,11 @@ def check_by_simulation(
     replications: int,
     seed: int,
     workers: int,
+    backend_name: BackendName = "process",
 ) -> tuple[Comparison, list[str]]:
     """Today's roster and the cover on the same seeds; the comparison and its text."""
     prepared = baseline_and_cover(plan, scenario, cover)
-    backend = make_backend("process", workers)
+    backend = make_backend(backend_name, workers)
     clock = time.perf_counter()
     try:
         comparison = compare_prepared(
@@ -253,9 +272,10 @@ def run_shifts(
         return report_bad_input(BadInput([str(exc)]))
     print("\n" + "\n".join(render_cover(cover, gap, scenario, roster_total(plan, scenario))))
     shifts_csv, cover_csv = cover_csvs(cover, gap, scenario)
-    paths = [out_dir / "shifts.csv", out_dir / "shift_cover.csv"]
+    paths = [out_dir / "shifts.csv", out_dir / "shift_cover.csv", out_dir / "shift_cover.json"]
     write_atomic(paths[0], shifts_csv.encode())
     write_atomic(paths[1], cover_csv.encode())
+    comparison = None
     if args.check_replications > 0:
         print(
             _("drillsim: checking the cover by simulation ({n} replications each)...").format(
@@ -263,10 +283,63 @@ def run_shifts(
             ),
             file=sys.stderr,
         )
-        workers = args.workers or 1
-        _comparison, text = check_by_simulation(
-            plan, scenario, cover, interval, args.check_replications, args.seed, workers
+        workers = args.workers or default_workers()
+        comparison, text = check_by_simulation(
+            plan,
+            scenario,
+            cover,
+            interval,
+            args.check_replications,
+            args.seed,
+            workers,
+            getattr(args, "backend", "process"),
         )
         print("\n" + "\n".join(text))
+    doc = {
+        "plan": plan.meta.id,
+        "scenario": scenario.meta.id,
+        "interval_minutes": interval,
+        "agents": cover.total,
+        "cost": cover.cost,
+        "cover": [{"shift": p, "skills": list(g), "agents": n} for p, g, n in cover.rows()],
+        "check": None if comparison is None else comparison.to_json(),
+        "runs": 0 if comparison is None else comparison.replications * len(comparison.variants),
+    }
+    write_atomic(paths[2], (json.dumps(doc, indent=2, allow_nan=False) + "\n").encode())
     print("\n" + _("Written: {paths}").format(paths=", ".join(str(p) for p in paths)))
     return 0
+
+
+def requirement_from_csv(path: Path) -> tuple[NDArray[np.int64], list[str], list[float]]:
+    """(intervals x channels ``required_agents``, channels, run-minute starts) of requirements.csv.
+
+    Why the file and not the objects: ``drillsim staff --by-interval`` writes the checked
+    requirement there for the planner; the cover answers exactly what that file says.
+    """
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    channels = list(dict.fromkeys(r["channel"] for r in rows))
+    starts = sorted({float(r["interval_minute"]) for r in rows})
+    out = np.zeros((len(starts), len(channels)), dtype=np.int64)
+    for r in rows:
+        out[starts.index(float(r["interval_minute"])), channels.index(r["channel"])] = int(
+            r["required_agents"]
+        )
+    return out, channels, starts
+
+
+def after_interval(args: argparse.Namespace, status: int) -> int:
+    """After ``staff --by-interval`` wrote requirements.csv: the shift cover, if asked for."""
+    if not getattr(args, "shifts", False) or status == 2:
+        return status
+    try:
+        plan, _plan_path = resolve_plan(args.plan)
+        scenario, _scenario_path = resolve_scenario(args.scenario, plan)
+        plan, _problem = apply_goals(plan, args.service_goal)  # checked by --by-interval
+    except BadInput as exc:
+        return report_bad_input(exc)
+    need, channels, starts = requirement_from_csv(args.out_dir / "requirements.csv")
+    shifted = run_shifts(
+        args, plan, scenario, need, channels, starts, float(args.by_interval), args.out_dir
+    )
+    return shifted if shifted else status

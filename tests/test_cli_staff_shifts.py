@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from drillsim.cli import main
 from drillsim.staff_shifts import COVER_COLUMNS, SHIFTS_COLUMNS, add_arguments, run_shifts
 from plans import default_plan_path, load_plan
 from scenarios import default_scenario_path, load_scenario
@@ -95,3 +98,68 @@ def test_interval_no_shift_covers_exits_2_with_the_interval(inputs, tmp_path, ca
     assert "no shift cover exists" in err
     assert "interval at 08:00 needs 20 agent(s) on 'phone'" in err
     assert not (tmp_path / "shifts.csv").exists()
+
+
+# --- the way a planner runs it: drillsim staff --shifts ---------------------------------
+
+STATIONARY = str(
+    Path(__file__).resolve().parent / "data" / "scenarios" / "interval_stationary.yaml"
+)
+
+
+def test_staff_shifts_on_the_stationary_day_takes_each_shifts_peak(tmp_path, capsys):
+    """A day of one stationary queue from Monday 08:00 and the plan's early (07-15), late
+    (15-23) and night (23-07) shifts, which never overlap: the fewest agents are, on each
+    shift, the largest requirement of the intervals it works in (2-hour intervals, so
+    14:00-16:00 and 22:00-24:00 and 06:00-08:00 are each shared by two shifts)."""
+    code = main(
+        [
+            "staff",
+            "default_centre",
+            STATIONARY,
+            "--shifts",
+            "--by-interval",
+            "2h",
+            "-n",
+            "6",
+            "--interval-rule",
+            "mean",
+            "--check-replications",
+            "2",
+            "--out-dir",
+            str(tmp_path),
+            "--workers",
+            "1",
+            "--backend",
+            "serial",
+            "--seed",
+            "3",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code in (0, 1), out
+    with (tmp_path / "requirements.csv").open() as fh:
+        need = {r["interval_start"][11:16]: int(r["required_agents"]) for r in csv.DictReader(fh)}
+    with (tmp_path / "shift_cover.csv").open() as fh:
+        cover = {r["shift"]: int(r["agents"]) for r in csv.DictReader(fh)}
+    touches = {
+        "early": ["08:00", "10:00", "12:00", "14:00", "06:00"],
+        "late": ["14:00", "16:00", "18:00", "20:00", "22:00"],
+        "night": ["22:00", "00:00", "02:00", "04:00", "06:00"],
+    }
+    assert cover == {shift: max(need[t] for t in times) for shift, times in touches.items()}
+    assert "Shift cover (integer program, optimal)" in out and "shift_cover" in out
+    doc = json.loads((tmp_path / "shift_cover.json").read_text())
+    assert doc["agents"] == sum(cover.values())
+    assert doc["runs"] == 2 * 2  # the roster and the cover, 2 replications each
+    assert {v["name"] for v in doc["check"]["variants"]} == {"baseline", "shift_cover"}
+
+
+def test_shifts_alone_implies_30_minute_intervals(tmp_path):
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    parser.add_argument("--by-interval", type=float, default=None)
+    assert parser.parse_args(["--shifts"]).by_interval == 30.0
+    assert parser.parse_args(["--by-interval", "15", "--shifts"]).by_interval == 15.0
+    assert parser.parse_args(["--shifts", "--by-interval", "60"]).by_interval == 60.0
+    assert parser.parse_args([]).shifts is False

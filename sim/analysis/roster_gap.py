@@ -8,7 +8,9 @@ at work between the channels they can take. That is a small transportation probl
 interval (``scipy.optimize.linprog``, HiGHS), whose answer is whole for whole counts.
 
 Agents at work follow the same rule as the shift cover (:mod:`sim.analysis.shift_patterns`):
-a group counts in an interval when its shift is at work, not on a break, for all of it.
+an interval is cut at every shift's edges and breaks, and each piece is judged; an
+interval's shortfall is that of its worst piece, its agents at work those of its
+thinnest piece.
 """
 
 from __future__ import annotations
@@ -23,7 +25,15 @@ from scipy.optimize import linprog
 from i18n import _
 from plans.model import Plan
 from scenarios.model import Scenario
-from sim.analysis.shift_patterns import ALWAYS, ShiftPattern, coverage_matrix, plan_patterns
+from sim.analysis.shift_patterns import (
+    ALWAYS,
+    ShiftPattern,
+    coverage_matrix,
+    max_by_interval,
+    min_by_interval,
+    plan_patterns,
+    segments,
+)
 from sim.analysis.staff_scaling import base_groups
 
 
@@ -55,25 +65,35 @@ class RosterGap:
 def roster_at_work(
     plan: Plan, scenario: Scenario, starts: Sequence[float]
 ) -> tuple[list[tuple[str, ...]], NDArray[np.int64]]:
-    """The roster's skill groups and agents at work per interval and group.
+    """The roster's skill groups and agents at work per interval and group (the fewest
+    over each interval's pieces).
 
     Groups with the same skills are pooled, whatever their site or shift.
     """
+    groups, rows, index = _pieces(plan, scenario, starts)
+    return groups, min_by_interval(rows, index, len(starts))
+
+
+def _pieces(
+    plan: Plan, scenario: Scenario, starts: Sequence[float]
+) -> tuple[list[tuple[str, ...]], NDArray[np.int64], list[int]]:
+    """(skill groups, agents at work per interval piece and group, each piece's interval)."""
     patterns = {p.id: p for p in plan_patterns(plan, scenario)}
     always = ShiftPattern(ALWAYS, ((0.0, float(scenario.horizon)),), None)
+    cuts, index = segments(list(patterns.values()), starts, scenario.horizon)
     groups: list[tuple[str, ...]] = []
     for g in base_groups(plan, scenario):
         key = tuple(sorted(g.skills))
         if key not in groups:
             groups.append(key)
-    out = np.zeros((len(starts), len(groups)), dtype=np.int64)
+    out = np.zeros((len(cuts), len(groups)), dtype=np.int64)
     for g in base_groups(plan, scenario):
         pattern = always if g.shift is None else patterns.get(g.shift)
         if pattern is None:
             continue  # a shift that does not work during the run
-        a = coverage_matrix([pattern], starts, scenario.horizon)[:, 0]
+        a = coverage_matrix([pattern], cuts, scenario.horizon)[:, 0]
         out[:, groups.index(tuple(sorted(g.skills)))] += a * g.agents
-    return groups, out
+    return groups, out, index
 
 
 def _shortfall(
@@ -110,13 +130,21 @@ def roster_gap(
 ) -> RosterGap:
     """Today's roster (the scenario's staffing, else the plan's) against ``requirement``."""
     r = np.asarray(requirement, dtype=np.int64)
-    groups, at_work = roster_at_work(plan, scenario, starts)
-    able = np.zeros_like(r)
+    groups, rows, index = _pieces(plan, scenario, starts)
+    n = len(starts)
+    able_rows = np.zeros((len(index), len(channels)), dtype=np.int64)
     for ci, c in enumerate(channels):
         for gi, g in enumerate(groups):
             if c in g:
-                able[:, ci] += at_work[:, gi]
-    short = np.stack([_shortfall(at_work[i], groups, r[i], channels) for i in range(len(starts))])
+                able_rows[:, ci] += rows[:, gi]
+    short_rows = np.stack(
+        [_shortfall(rows[k], groups, r[i], channels) for k, i in enumerate(index)]
+    )
     return RosterGap(
-        tuple(channels), tuple(float(s) for s in starts), r, able, short, at_work.sum(axis=1)
+        tuple(channels),
+        tuple(float(s) for s in starts),
+        r,
+        min_by_interval(able_rows, index, n),
+        max_by_interval(short_rows, index, n),
+        min_by_interval(rows.sum(axis=1), index, n),
     )

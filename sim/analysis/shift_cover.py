@@ -35,7 +35,7 @@ from scipy.sparse import coo_array
 
 from i18n import _
 from plans.types import human_minutes
-from sim.analysis.shift_patterns import ShiftPattern
+from sim.analysis.shift_patterns import ShiftPattern, min_by_interval
 
 TIME_LIMIT = 60.0
 """Seconds HiGHS may take; a centre's cover takes milliseconds."""
@@ -57,12 +57,18 @@ class ShiftCover:
     agents: NDArray[np.int64]
     """Patterns x groups: agents hired on each."""
     coverage: NDArray[np.int64]
-    """Intervals x patterns: the matrix A the program covered with."""
+    """Rows x patterns: the matrix A the program covered with (a row per interval, or per
+    piece of an interval when intervals were cut at the patterns' edges)."""
     requirement: NDArray[np.int64]
     """Intervals x channels: r."""
     assignment: NDArray[np.float64]
-    """Intervals x groups x channels: one split of the agents at work that meets r."""
+    """Rows x groups x channels: one split of the agents at work that meets r."""
     cost: float
+    row_interval: tuple[int, ...] = ()
+    """The interval of each row of ``coverage`` (empty: row i is interval i)."""
+
+    def _index(self) -> list[int]:
+        return list(self.row_interval) or list(range(len(self.starts)))
 
     @property
     def total(self) -> int:
@@ -70,12 +76,19 @@ class ShiftCover:
         return int(self.agents.sum())
 
     def at_work(self) -> NDArray[np.int64]:
-        """Agents at work (on shift, not on a break) per interval and group."""
-        return np.asarray(self.coverage @ self.agents, dtype=np.int64)
+        """Agents at work (on shift, not on a break) per interval and group: the fewest
+        over the interval when it holds a shift change or a break."""
+        rows = np.asarray(self.coverage @ self.agents, dtype=np.int64)
+        return min_by_interval(rows, self._index(), len(self.starts))
+
+    def at_work_total(self) -> NDArray[np.int64]:
+        """Agents at work per interval, every group together (the fewest over the interval)."""
+        rows = np.asarray((self.coverage @ self.agents).sum(axis=1), dtype=np.int64)
+        return min_by_interval(rows, self._index(), len(self.starts))
 
     def surplus(self) -> NDArray[np.int64]:
         """Agents at work beyond the requirement, per interval (every channel together)."""
-        return np.asarray(self.at_work().sum(axis=1) - self.requirement.sum(axis=1))
+        return np.asarray(self.at_work_total() - self.requirement.sum(axis=1))
 
     def rows(self) -> list[tuple[str, tuple[str, ...], int]]:
         """(pattern id, skill group, agents) for every pattern and group hired on."""
@@ -114,6 +127,7 @@ def _check_coverable(
                         "but no shift pattern is at work for all of it"
                     ).format(start=labels[i], n=int(requirement[i, ci]), channel=channel)
                 )
+    problems = list(dict.fromkeys(problems))  # pieces of one interval say it once
     if problems:
         raise ShiftCoverError(
             _("no shift cover exists: {reasons}").format(reasons="; ".join(problems))
@@ -133,15 +147,20 @@ def solve_cover(
     coverage: NDArray[np.int64],
     groups: Sequence[tuple[str, ...]],
     labels: Sequence[str] | None = None,
+    row_interval: Sequence[int] | None = None,
 ) -> ShiftCover:
     """The cheapest whole number of agents per pattern and group with ``A x >= r``.
 
     ``requirement`` is intervals x channels; ``coverage`` intervals x patterns;
-    ``labels`` name the intervals in messages (default: '+1h30m' from the start). Raises
+    ``labels`` name the intervals in messages (default: '+1h30m' from the start).
+    ``row_interval``: when ``coverage`` has a row per piece of an interval
+    (:func:`sim.analysis.shift_patterns.segments`), the interval of each row. Raises
     :class:`ShiftCoverError` naming the interval and channel no pattern can cover, or
     when HiGHS gives no optimum within :data:`TIME_LIMIT`.
     """
-    r = np.asarray(requirement, dtype=np.int64)
+    per_interval = np.asarray(requirement, dtype=np.int64)
+    index = list(row_interval) if row_interval is not None else list(range(len(starts)))
+    r = per_interval[index]
     a = np.asarray(coverage, dtype=np.int64)
     n_i, n_c = r.shape
     n_p, n_g = len(patterns), len(groups)
@@ -151,7 +170,8 @@ def solve_cover(
                 got=a.shape, i=n_i, p=n_p
             )
         )
-    _check_coverable(r, a, groups, channels, labels or [run_clock(t) for t in starts])
+    names = labels or [run_clock(t) for t in starts]
+    _check_coverable(r, a, groups, channels, [names[k] for k in index])
     pairs = [(gi, ci) for gi, g in enumerate(groups) for ci, c in enumerate(channels) if c in g]
     n_x, n_y = n_p * n_g, n_i * len(pairs)
     rows: list[int] = []
@@ -208,7 +228,8 @@ def solve_cover(
         tuple(float(s) for s in starts),
         x,
         a,
-        r,
+        per_interval,
         split,
         float(res.fun),
+        tuple(index) if row_interval is not None else (),
     )

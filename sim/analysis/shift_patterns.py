@@ -6,15 +6,16 @@ says who is at work when; the engine reads the same shifts (``Shift.working_inte
 in :mod:`plans.service`), so a pattern covers here exactly when the simulation puts its
 agents to work.
 
-A pattern is a plan :class:`plans.service.Shift` (days, hours, breaks). It *covers* an
-interval when its agents are at work for the whole interval: off duty or on a break
-for any part of it, it does not count there. This is the conservative reading: a shift
-that starts at 08:10 does not cover 08:00-08:30, so the answer never relies on agents
-who are not yet in.
+A pattern is a plan :class:`plans.service.Shift` (days, hours, breaks). It *covers* a
+span of time when its agents are at work, not on a break, for all of it. Intervals are
+first cut at every pattern's edges (:func:`segments`), so within each piece a pattern is
+at work throughout or not at all, and an interval is covered when every piece is: agents
+are never counted for a part of an interval they are not there for.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -115,3 +116,37 @@ def coverage_matrix(
         for i in range(len(starts)):
             a[i, p] = covers_whole(pattern.spans, edges[i], edges[i + 1])
     return a
+
+
+def segments(
+    patterns: Sequence[ShiftPattern], starts: Sequence[float], horizon: float
+) -> tuple[list[float], list[int]]:
+    """Interval starts cut further at every pattern's start, end and break.
+
+    Returns (segment starts, the interval of each segment). Within a segment every
+    pattern is either at work throughout or not at all, so an interval is covered when
+    each of its segments is: a 2-hour interval across a shift change is covered by the
+    shift that leaves and the one that arrives together, and a break inside an interval
+    has to be covered by others while it lasts.
+    """
+    edges = {float(s) for s in starts}
+    for p in patterns:
+        for lo, hi in p.spans:
+            edges |= {e for e in (lo, hi) if 0.0 < e < horizon}
+    cuts = sorted(e for e in edges if e < horizon)
+    index = [max(0, bisect.bisect_right(list(starts), c) - 1) for c in cuts]
+    return cuts, index
+
+
+def min_by_interval(values: NDArray[np.int64], index: Sequence[int], n: int) -> NDArray[np.int64]:
+    """Rows of ``values`` (one per segment) reduced to their least per interval."""
+    out = np.full((n, *values.shape[1:]), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(out, np.asarray(index), values)
+    return out
+
+
+def max_by_interval(values: NDArray[np.int64], index: Sequence[int], n: int) -> NDArray[np.int64]:
+    """Rows of ``values`` (one per segment) reduced to their largest per interval."""
+    out = np.zeros((n, *values.shape[1:]), dtype=np.int64)
+    np.maximum.at(out, np.asarray(index), values)
+    return out

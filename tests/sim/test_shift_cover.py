@@ -20,6 +20,7 @@ from sim.analysis.shift_patterns import (
     coverage_matrix,
     plan_patterns,
     run_spans,
+    segments,
 )
 from sim.analysis.shift_variant import baseline_and_cover
 from sim.engine.interval_metrics import interval_key
@@ -341,3 +342,34 @@ def test_more_required_cover_serves_no_worse_on_common_seeds(default_plan: Plan)
         result.variants[1].result.interval_values(interval_key(0, "phone", "service_level")).size
         == 4
     )
+
+
+def test_interval_across_a_shift_change_is_covered_by_both_shifts() -> None:
+    # 2-hour intervals; 'a' works 0-3h, 'b' 3-6h: the 2h-4h interval needs both.
+    patterns = [_pattern("a", [(0, 3 * HOUR)]), _pattern("b", [(3 * HOUR, 6 * HOUR)])]
+    starts = [0.0, 2 * HOUR, 4 * HOUR]
+    assert coverage_matrix(patterns, starts, 6 * HOUR)[1].tolist() == [0, 0]  # neither alone
+    cuts, index = segments(patterns, starts, 6 * HOUR)
+    assert cuts == [0.0, 2 * HOUR, 3 * HOUR, 4 * HOUR] and index == [0, 1, 1, 2]
+    a = coverage_matrix(patterns, cuts, 6 * HOUR)
+    r = np.array([[2], [5], [3]])
+    cover = solve_cover(r, ["phone"], starts, patterns, a, [("phone",)], row_interval=index)
+    assert cover.agents[:, 0].tolist() == [5, 5]  # each must hold 5 for its half of 2h-4h
+    assert cover.at_work()[:, 0].tolist() == [5, 5, 5]
+    assert cover.surplus().tolist() == [3, 0, 2]
+
+
+def test_break_inside_a_long_interval_is_covered_by_others() -> None:
+    # one 2-hour interval; 'long' takes a 30-minute break at 1h, 'cover' works only then
+    patterns = [
+        _pattern("long", [(0, HOUR), (1.5 * HOUR, 2 * HOUR)]),
+        _pattern("cover", [(HOUR, 1.5 * HOUR)], cost=0.5),
+    ]
+    cuts, index = segments(patterns, [0.0], 2 * HOUR)
+    assert cuts == [0.0, HOUR, 1.5 * HOUR]
+    a = coverage_matrix(patterns, cuts, 2 * HOUR)
+    cover = solve_cover(
+        np.array([[4]]), ["phone"], [0.0], patterns, a, [("phone",)], row_interval=index
+    )
+    assert cover.agents[:, 0].tolist() == [4, 4]
+    assert cover.at_work()[0, 0] == 4
