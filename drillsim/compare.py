@@ -51,7 +51,7 @@ from sim.analysis.compare import (
     prepare_variants,
 )
 from sim.analysis.compare_intervals import CSV_COLUMNS as INTERVAL_COLUMNS
-from sim.analysis.compare_intervals import interval_comparison
+from sim.analysis.compare_intervals import erlang_requirement, interval_comparison
 from sim.analysis.montecarlo import default_workers
 from sim.analysis.variant_changes import VaryError
 from sim.analysis.variants import (
@@ -241,7 +241,7 @@ def by_interval(
     comparison: Comparison, prepared: list[PreparedVariant], plan: Plan, out_dir: Path
 ) -> Path:
     """Print the by-interval view and write compare_intervals.csv; the file's path."""
-    rows = interval_comparison(comparison, prepared, None)
+    rows = interval_comparison(comparison, prepared, erlang_requirement)
     length = comparison.baseline.result.interval
     assert length is not None
     names = [v.name for v in comparison.variants]

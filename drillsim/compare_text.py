@@ -196,6 +196,13 @@ def render_by_interval(
             "agents at work"
         ).format(length=human_minutes(length), threshold=_kpi_text("asa", threshold))
     ]
+    if has_need:
+        lines.append(
+            _(
+                "  (required: Erlang A, as staff --by-interval before its check; short: after "
+                "sharing multi-skilled agents between the channels they take)"
+            )
+        )
     lines += [f"    #{i + 1}  {name}" for i, name in enumerate(variants)]
     cell_width = 20 if has_need else 13
     channels = list(dict.fromkeys(r.channel for r in rows))

@@ -7,7 +7,9 @@ import csv
 import pytest
 
 from drillsim.cli import main
-from sim.analysis.compare_intervals import CSV_COLUMNS
+from plans import default_plan_path, load_plan
+from scenarios import load_scenario
+from sim.analysis.compare_intervals import CSV_COLUMNS, erlang_requirement
 
 QUEUE_YAML = """\
 meta: {id: small_queue, name: Small stationary queue}
@@ -89,6 +91,16 @@ def test_by_interval_prints_each_interval_and_writes_the_csv(scenario_file, tmp_
         for v in ("agents=8", "agents=11")
     }
     assert mean["agents=11"] > mean["agents=8"]
+    # the requirement is the Erlang A table's; one channel, one skill: short = required - at work
+    need, channels, _starts = erlang_requirement(
+        load_plan(default_plan_path()), load_scenario(scenario_file), 60.0
+    )
+    for r in phone:
+        i = int(r["interval_start"][11:13]) - 8
+        assert int(r["required_agents"]) == need[i, channels.index("phone")]
+        assert int(r["gap_agents"]) == max(0, int(r["required_agents"]) - int(r["agents_at_work"]))
+    assert any(int(r["gap_agents"]) > 0 for r in phone if r["variant"] == "agents=8")
+    assert "agents at work / required, agents short (-n)" in captured.out
 
 
 def test_by_interval_defaults_to_30_minutes(scenario_file, tmp_path, capsys):

@@ -20,7 +20,7 @@ from scenarios import check_against_plan
 from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
 from sim.analysis.compare import Comparison, compare_prepared, prepare_variants
-from sim.analysis.compare_intervals import IntervalRow, interval_comparison
+from sim.analysis.compare_intervals import IntervalRow, erlang_requirement, interval_comparison
 from sim.analysis.variant_changes import VaryError
 from sim.analysis.variants import KEYS, combinations, parse_vary
 
@@ -143,7 +143,7 @@ def run(
     bar.progress(1.0, text=_("Done"))
     st.session_state[RESULT] = (result, plan, scenario, varies[0][0])
     if interval is not None:
-        st.session_state[INTERVALS] = interval_comparison(result, prepared, None)
+        st.session_state[INTERVALS] = interval_comparison(result, prepared, erlang_requirement)
 
 
 def show(result: Comparison, plan: Plan, scenario: Scenario, key: str | None) -> None:

@@ -8,8 +8,10 @@ channel, each variant gives
 * its simulated **service level** (mean and 95% CI over the paired replications; the
   figure :mod:`sim.engine.interval_metrics` records, answered within the plan's
   threshold),
-* the **requirement**: agents the channel needs then (given by the caller, typically
-  the Erlang A table of ``drillsim staff --by-interval``; None when not asked for),
+* the **requirement**: agents the channel needs then (given by the caller; the
+  command line and the console give :func:`erlang_requirement`, the Erlang A table of
+  ``drillsim staff --by-interval`` before its simulated check, for each variant's own
+  plan and scenario),
 * the **gap**: agents of the variant's roster short of that requirement, after the best
   split of multi-skilled agents (:mod:`sim.analysis.roster_gap`); 0 where it covers.
 """
@@ -28,6 +30,7 @@ from i18n import _
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.compare import Comparison, PreparedVariant
+from sim.analysis.interval_requirements import erlang_requirements
 from sim.analysis.roster_gap import roster_at_work, roster_gap
 from sim.analysis.stats import summarise
 from sim.engine.interval_metrics import interval_key, interval_starts
@@ -35,6 +38,17 @@ from sim.engine.interval_metrics import interval_key, interval_starts
 Requirement = Callable[[Plan, Scenario, float], tuple[NDArray[np.int64], list[str], list[float]]]
 """(plan, scenario, interval minutes) -> (intervals x channels agents required, channels,
 interval starts)."""
+
+
+def erlang_requirement(
+    plan: Plan, scenario: Scenario, length: float
+) -> tuple[NDArray[np.int64], list[str], list[float]]:
+    """The Erlang A requirement of each interval and channel, agents to roster (after the
+    scenario's shrinkage), as ``drillsim staff --by-interval`` computes it before its
+    simulated check (:func:`sim.analysis.interval_requirements.erlang_requirements`)."""
+    table = erlang_requirements(plan, scenario, interval_minutes=length)
+    return table.matrix("staffed_agents")
+
 
 CSV_COLUMNS: tuple[str, ...] = (
     "interval_start",

@@ -37,6 +37,11 @@ def test_by_interval_view_shows_each_variant_per_interval_and_channel(tmp_path, 
     for variant in ("agents=110", "agents=140"):
         assert all(SHARE.match(v) for v in table[f"{variant}: service level"])
         assert f"{variant}: 95% CI" in table and f"{variant}: agents at work" in table
+        assert all(int(x) >= 0 for x in table[f"{variant}: required"])
+        assert all(int(x) >= 0 for x in table[f"{variant}: short"])
+    # more agents on the same requirement: never more short
+    for a, b in zip(table["agents=110: short"], table["agents=140: short"], strict=True):
+        assert int(b) <= int(a)
     phone = table[table["Channel"] == "phone"]
     more = [int(x) for x in phone["agents=140: agents at work"]]
     fewer = [int(x) for x in phone["agents=110: agents at work"]]
