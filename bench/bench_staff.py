@@ -29,37 +29,44 @@ TARGET = "service_level>=0.8"
 
 
 def commands(workers: int, out: Path) -> dict[str, list[str]]:
-    """The commands timed, by the name printed."""
-    base = ["staff", "--target", TARGET, "--workers", str(workers)]
+    """The commands timed, by the name printed (``--by-interval`` judges the plan's goals,
+    so it takes no ``--target``)."""
+    common = ["--workers", str(workers)]
+    folder = ["--out-dir", str(out)]
     return {
-        "drillsim staff": [*base, "--json", str(out / "staff.json")],
+        "drillsim staff": ["staff", "--target", TARGET, *common, "--json", str(out / "staff.json")],
         "drillsim staff --by-interval": [
-            *base,
+            "staff",
             "--by-interval",
+            *common,
+            *folder,
             "--json",
             str(out / "staff_interval.json"),
         ],
         "drillsim staff --by-interval --shifts": [
-            *base,
+            "staff",
             "--by-interval",
             "--shifts",
+            *common,
+            *folder,
             "--json",
             str(out / "staff_shifts.json"),
         ],
     }
 
 
-def _runs(doc: object) -> int | None:
-    """The simulation runs a command's JSON reports: every ``runs`` it holds, added up."""
-    if isinstance(doc, dict):
-        found = [v for k, v in doc.items() if k == "runs" and isinstance(v, int)]
-        nested = [_runs(v) for k, v in doc.items() if k != "runs"]
-        total = sum(found) + sum(n for n in nested if n is not None)
-        return total if found or any(n is not None for n in nested) else None
-    if isinstance(doc, list):
-        parts = [_runs(v) for v in doc]
-        return sum(n for n in parts if n is not None) if any(n is not None for n in parts) else None
-    return None
+def runs_of(json_path: Path) -> int | None:
+    """The simulation runs a command reports: its JSON's ``runs``, plus the shift cover's
+    check (``shift_cover.json`` beside it) when it wrote one."""
+    if not json_path.exists():
+        return None
+    runs = int(json.loads(json_path.read_text(encoding="utf-8"))["runs"])
+    cover = json_path.parent / "shift_cover.json"
+    if cover.exists():
+        runs += int(json.loads(cover.read_text(encoding="utf-8"))["runs"])
+        cover.unlink()
+    json_path.unlink()
+    return runs
 
 
 def time_command(argv: list[str], json_path: Path) -> tuple[float, int, int | None, str]:
@@ -75,12 +82,8 @@ def time_command(argv: list[str], json_path: Path) -> tuple[float, int, int | No
         check=False,
     )
     wall = time.perf_counter() - t0
-    runs = None
-    if json_path.exists():
-        runs = _runs(json.loads(json_path.read_text(encoding="utf-8")))
-        json_path.unlink()
     tail = (proc.stderr.strip().splitlines() or [""])[-1]
-    return wall, proc.returncode, runs, tail
+    return wall, proc.returncode, runs_of(json_path), tail
 
 
 def main() -> None:
@@ -89,7 +92,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
     print(
-        f"== drillsim staff on the default plan and scenario, --target {TARGET}, "
+        f"== drillsim staff on the default plan and scenario (--target {TARGET} for the "
+        "whole-run search), "
         f"{args.workers} worker(s), {os.cpu_count()} core(s), best of {args.repeat}"
     )
     with tempfile.TemporaryDirectory() as tmp:

@@ -241,7 +241,13 @@ def by_interval(
     comparison: Comparison, prepared: list[PreparedVariant], plan: Plan, out_dir: Path
 ) -> Path:
     """Print the by-interval view and write compare_intervals.csv; the file's path."""
-    rows = interval_comparison(comparison, prepared, erlang_requirement)
+    try:
+        rows = interval_comparison(comparison, prepared, erlang_requirement)
+    except ValueError as exc:  # no Erlang table for this run (e.g. more than a week long)
+        print(
+            _("drillsim: no requirement by interval: {reason}").format(reason=exc), file=sys.stderr
+        )
+        rows = interval_comparison(comparison, prepared, None)
     length = comparison.baseline.result.interval
     assert length is not None
     names = [v.name for v in comparison.variants]

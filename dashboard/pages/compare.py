@@ -143,7 +143,12 @@ def run(
     bar.progress(1.0, text=_("Done"))
     st.session_state[RESULT] = (result, plan, scenario, varies[0][0])
     if interval is not None:
-        st.session_state[INTERVALS] = interval_comparison(result, prepared, erlang_requirement)
+        try:
+            rows = interval_comparison(result, prepared, erlang_requirement)
+        except ValueError as exc:  # no Erlang table for this run (e.g. more than a week)
+            st.warning(_("No requirement by interval: {reason}").format(reason=exc))
+            rows = interval_comparison(result, prepared, None)
+        st.session_state[INTERVALS] = rows
 
 
 def show(result: Comparison, plan: Plan, scenario: Scenario, key: str | None) -> None:
