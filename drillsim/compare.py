@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from drillsim.compare_text import render_comparison
+from drillsim.compare_text import render_by_interval, render_comparison
 from drillsim.inputs import (
     BadInput,
     check_outputs,
@@ -28,7 +28,14 @@ from drillsim.inputs import (
     resolve_scenario,
     seed_int,
 )
-from drillsim.run import DEFAULT_REPLICATIONS, DEFAULT_SEED, ProgressBar, load_script, parse_policy
+from drillsim.run import (
+    DEFAULT_REPLICATIONS,
+    DEFAULT_SEED,
+    ProgressBar,
+    interval_minutes,
+    load_script,
+    parse_policy,
+)
 from drillsim.run_budget import plan_run
 from i18n import _
 from plans import ModelFileError, Plan
@@ -43,6 +50,8 @@ from sim.analysis.compare import (
     compare_prepared,
     prepare_variants,
 )
+from sim.analysis.compare_intervals import CSV_COLUMNS as INTERVAL_COLUMNS
+from sim.analysis.compare_intervals import erlang_requirement, interval_comparison
 from sim.analysis.montecarlo import default_workers
 from sim.analysis.variant_changes import VaryError
 from sim.analysis.variants import (
@@ -54,6 +63,7 @@ from sim.analysis.variants import (
     variants_from_file,
 )
 
+DEFAULT_INTERVAL = "30m"  # not for people: the argparse default, parsed like any LENGTH
 MAX_VARIANTS = 200
 """Most variants one comparison runs: a table and a chart a person can still read."""
 
@@ -138,6 +148,17 @@ def add_parser(sub: Any) -> None:
         metavar="DIR",
         help=_("folder for compare.csv, compare.json and compare.png (default: current folder)"),
     )
+    p.add_argument(
+        "--by-interval",
+        nargs="?",
+        const=DEFAULT_INTERVAL,
+        type=interval_minutes,
+        metavar="LENGTH",
+        help=_(
+            "also compare the variants by interval of LENGTH (default 30m) and live channel: "
+            "service level, agents required and agents short; writes compare_intervals.csv"
+        ),
+    )
     p.set_defaults(handler=run_compare)
 
 
@@ -216,6 +237,31 @@ def write_outputs(comparison: Comparison, key: str | None, out_dir: Path) -> lis
     return paths
 
 
+def by_interval(
+    comparison: Comparison, prepared: list[PreparedVariant], plan: Plan, out_dir: Path
+) -> Path:
+    """Print the by-interval view and write compare_intervals.csv; the file's path."""
+    try:
+        rows = interval_comparison(comparison, prepared, erlang_requirement)
+    except ValueError as exc:  # no Erlang table for this run (e.g. more than a week long)
+        print(
+            _("drillsim: no requirement by interval: {reason}").format(reason=exc), file=sys.stderr
+        )
+        rows = interval_comparison(comparison, prepared, None)
+    length = comparison.baseline.result.interval
+    assert length is not None
+    names = [v.name for v in comparison.variants]
+    threshold = plan.targets.service_level.answer_within
+    print("\n" + "\n".join(render_by_interval(rows, names, length, threshold)))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(INTERVAL_COLUMNS)
+    writer.writerows(r.to_csv() for r in rows)
+    path = out_dir / "compare_intervals.csv"
+    write_atomic(path, buf.getvalue().encode())
+    return path
+
+
 def run_compare(args: argparse.Namespace) -> int:
     """Check every input, run the variants, print the comparison, write the three files."""
     try:
@@ -279,6 +325,7 @@ def run_compare(args: argparse.Namespace) -> int:
             policy,
             ProgressBar(sys.stderr),
             script,
+            interval=args.by_interval,
         )
     finally:
         backend.close()
@@ -288,5 +335,7 @@ def run_compare(args: argparse.Namespace) -> int:
     )
     print(render_comparison(comparison, seconds, where, plan, scenario))
     paths = write_outputs(comparison, key, args.out_dir)
+    if args.by_interval is not None:
+        paths.append(by_interval(comparison, prepared, plan, args.out_dir))
     print("\n" + _("Written: {paths}").format(paths=", ".join(str(p) for p in paths)))
     return 0

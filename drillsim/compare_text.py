@@ -16,6 +16,7 @@ from reports.check_texts import objective_label, plan_target_text
 from reports.compare_table import interval
 from scenarios.model import Scenario
 from sim.analysis.compare import MAIN_KPIS, Comparison
+from sim.analysis.compare_intervals import IntervalRow
 from sim.analysis.montecarlo import CheckResult
 
 KPI_LABELS = {
@@ -171,3 +172,60 @@ def render_targets(
 def _cell(result: CheckResult) -> str:
     """P(met) in a 7-wide cell; '-' for a target no replication could judge (said below)."""
     return f"{'-':>7}" if result.judged_n == 0 else f"{result.probability:>7.0%}"
+
+
+def render_by_interval(
+    rows: list[IntervalRow], variants: list[str], length: float, threshold: float
+) -> list[str]:
+    """Per channel, one line per interval: each variant's service level, agents, shortfall.
+
+    A cell reads '91.2% 25/20': service level, agents at work trained on the channel /
+    agents required; '-3' after it: agents short of the requirement then.
+    """
+    if not rows:
+        return []
+    has_need = any(r.required is not None for r in rows)
+    lines = [
+        _(
+            "  By {length} interval and channel: service level (answered within {threshold}), "
+            "agents at work / required, agents short (-n)"
+        ).format(length=human_minutes(length), threshold=_kpi_text("asa", threshold))
+        if has_need
+        else _(
+            "  By {length} interval and channel: service level (answered within {threshold}), "
+            "agents at work"
+        ).format(length=human_minutes(length), threshold=_kpi_text("asa", threshold))
+    ]
+    if has_need:
+        lines.append(
+            _(
+                "  (required: Erlang A, as staff --by-interval before its check; short: after "
+                "sharing multi-skilled agents between the channels they take)"
+            )
+        )
+    lines += [f"    #{i + 1}  {name}" for i, name in enumerate(variants)]
+    cell_width = 20 if has_need else 13
+    channels = list(dict.fromkeys(r.channel for r in rows))
+    for channel in channels:
+        lines += ["", f"  {channel}"]
+        lines.append(
+            f"    {ljust(_('start'), 7)}"
+            + "".join(rjust(f"#{i + 1}", cell_width) for i in range(len(variants)))
+        )
+        mine = [r for r in rows if r.channel == channel]
+        for start in dict.fromkeys(r.clock for r in mine):
+            cells = {r.variant: r for r in mine if r.clock == start}
+            line = f"    {ljust(start.strftime('%H:%M'), 7)}"  # not for people: a clock time
+            for name in variants:
+                line += rjust(_interval_cell(cells[name]), cell_width)
+            lines.append(line)
+    lines += ["", _("  Each interval's 95% CI is in compare_intervals.csv.")]
+    return lines
+
+
+def _interval_cell(row: IntervalRow) -> str:
+    sl = "-" if not math.isfinite(row.service_level) else f"{row.service_level:.1%}"
+    if row.required is None:
+        return f"{sl} {row.at_work}"
+    short = f" -{row.gap}" if row.gap else ""
+    return f"{sl} {row.at_work}/{row.required}{short}"

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from drillsim import staff_interval, staff_shifts
 from drillsim.inputs import (
     BadInput,
     check_outputs,
@@ -129,6 +130,8 @@ def add_parser(sub: Any) -> None:
         default=None,
         help=_("largest reserve pool to try (default: twice the plan's largest, or 20)"),
     )
+    staff_interval.add_arguments(p)
+    staff_shifts.add_arguments(p)
     p.set_defaults(handler=staff)
 
 
@@ -197,6 +200,8 @@ def _write_json(
 
 def staff(args: argparse.Namespace) -> int:
     """Search, print the levels tried and the answer, write the JSON if asked."""
+    if args.by_interval is not None:
+        return staff_shifts.after_interval(args, staff_interval.run(args))
     try:
         targets = parse_targets(args.target)
         replications = check_confidence(args.confidence, args.replications)

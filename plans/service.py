@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from i18n import _
 from plans.base import StrictModel
-from plans.schedule import WeeklyWindow
+from plans.schedule import DAYS, WEEK_MINUTES, WeeklyWindow
 from plans.types import (
     ChannelRef,
     DependencyRef,
+    Duration,
     Headcount,
     Id,
     LocalName,
@@ -79,8 +81,27 @@ class ChannelSplit(StrictModel):
     """Share of requests arriving offline (2024: 31.7%)."""
 
 
+class ShiftBreak(StrictModel):
+    """A break every agent of a shift takes at the same moment (a lunch, a team brief).
+
+    Lunches taken in turns are several shifts, each with its own break: the shift cover
+    (``drillsim staff --by-interval --shifts``) then chooses how many agents each takes.
+    """
+
+    start: Duration
+    """When the break begins, after the shift starts (e.g. '4h')."""
+    length: Duration
+    """How long it lasts (e.g. '30m'); more than zero."""
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ShiftBreak:
+        if self.length <= 0:
+            raise ValueError(_("a break must last more than 0 minutes"))
+        return self
+
+
 class Shift(StrictModel):
-    """A working shift."""
+    """A working shift: its days and hours, and the breaks it takes off them."""
 
     id: Id
     """Id used by staffing."""
@@ -88,6 +109,59 @@ class Shift(StrictModel):
     """Readable name."""
     window: WeeklyWindow
     """Days and hours of the shift."""
+    breaks: tuple[ShiftBreak, ...] = ()
+    """Breaks off the shift, each {start: offset after the shift starts, length}, e.g.
+    [{start: 4h, length: 30m}]; agents are not at work during them. Left out: none."""
+
+    def length(self) -> int:
+        """Minutes from the shift's start to its end (past midnight: into the next day)."""
+        start, end = self.window.hours
+        return end - start if end > start else end + 1440 - start
+
+    @model_validator(mode="after")
+    def _breaks_inside(self) -> Shift:
+        last = 0.0
+        for i, b in enumerate(sorted(self.breaks, key=lambda b: b.start)):
+            if b.start + b.length > self.length():
+                raise ValueError(
+                    _("breaks[{i}] ends after the shift ends").format(i=self.breaks.index(b))
+                )
+            if i and b.start < last:
+                raise ValueError(
+                    _("breaks[{i}] overlaps an earlier break").format(i=self.breaks.index(b))
+                )
+            last = b.start + b.length
+        return self
+
+    def working_intervals(self) -> list[tuple[int, int]]:
+        """Minute-of-week intervals [start, end) at work: the window less every break.
+
+        Without breaks exactly :meth:`WeeklyWindow.intervals`, so a plan that states none
+        runs as before.
+        """
+        if not self.breaks:
+            return self.window.intervals()
+        start, _end = self.window.hours
+        out: list[tuple[int, int]] = []
+        for day in self.window.days:
+            begin = DAYS.index(day) * 1440 + start
+            cursor = 0.0
+            pieces: list[tuple[float, float]] = []
+            for b in sorted(self.breaks, key=lambda b: b.start):
+                pieces.append((cursor, b.start))
+                cursor = b.start + b.length
+            pieces.append((cursor, float(self.length())))
+            for lo, hi in pieces:
+                if hi <= lo:
+                    continue
+                a, z = begin + round(lo), begin + round(hi)
+                if z <= WEEK_MINUTES:
+                    out.append((a, z))
+                elif a >= WEEK_MINUTES:
+                    out.append((a - WEEK_MINUTES, z - WEEK_MINUTES))
+                else:
+                    out += [(a, WEEK_MINUTES), (0, z - WEEK_MINUTES)]
+        return out
 
 
 class StaffGroup(StrictModel):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import services
+from dashboard.compare_interval_view import LENGTHS, interval_table, short_intervals
 from dashboard.signin import require_role
-from i18n import _
+from i18n import _, ngettext
 from plans.loader import load_plan_text
 from plans.model import Plan
 from reports.compare_figure import compare_chart
@@ -18,7 +19,8 @@ from reports.compare_table import csv_text, kpi_table, target_table
 from scenarios import check_against_plan
 from scenarios.loader import load_scenario_text
 from scenarios.model import Scenario
-from sim.analysis.compare import Comparison, compare
+from sim.analysis.compare import Comparison, compare_prepared, prepare_variants
+from sim.analysis.compare_intervals import IntervalRow, erlang_requirement, interval_comparison
 from sim.analysis.variant_changes import VaryError
 from sim.analysis.variants import KEYS, combinations, parse_vary
 
@@ -59,15 +61,32 @@ def main() -> None:
         _("Replications per variant"), min_value=2, max_value=2000, value=30, key="cmp_n"
     )
     seed = cols[1].number_input(_("Seed"), min_value=0, value=20260301, key="cmp_seed")
+    cols = st.columns(2)
+    by_interval = cols[0].checkbox(
+        _("Also by interval and channel"),
+        key="cmp_by_interval",
+        help=_("Each variant's service level per interval and live channel, on the same seeds."),
+    )
+    length = cols[1].selectbox(
+        _("Interval"), list(LENGTHS), index=1, key="cmp_interval", disabled=not by_interval
+    )
     if st.button(_("Run the comparison"), key="cmp_run", type="primary"):
         st.session_state.pop(RESULT, None)
-        run(plans, scenarios, plan_name, scenario_name, vary, int(replications), int(seed))
+        st.session_state.pop(INTERVALS, None)
+        interval = LENGTHS[length] if by_interval else None
+        run(
+            plans, scenarios, plan_name, scenario_name, vary, int(replications), int(seed), interval
+        )
     if RESULT in st.session_state:
         show(*st.session_state[RESULT])
+    if INTERVALS in st.session_state:
+        show_intervals(st.session_state[INTERVALS])
 
 
 RESULT = "cmp_result"
 """Session key of the last comparison: (comparison, plan, scenario, the chart's x-axis key)."""
+INTERVALS = "cmp_interval_rows"
+"""Session key of the last comparison's rows by interval (when asked for)."""
 
 
 def run(
@@ -78,8 +97,12 @@ def run(
     vary: str,
     replications: int,
     seed: int,
+    interval: float | None = None,
 ) -> None:
-    """Run the comparison the widgets describe; keep it in the session, or say what is wrong."""
+    """Run the comparison the widgets describe; keep it in the session, or say what is wrong.
+
+    ``interval`` (minutes): also keep each variant's figures by interval and channel.
+    """
     try:
         varies = [parse_vary(line.strip()) for line in vary.splitlines() if line.strip()]
     except VaryError as exc:
@@ -103,20 +126,29 @@ def run(
         )
 
     try:
-        result = compare(
+        prepared = prepare_variants(plan, scenario, combinations(varies))
+        result = compare_prepared(
             plan,
             scenario,
-            combinations(varies),
+            prepared,
             replications,
             seed,
             workers=1,
             progress=progress,
+            interval=interval,
         )
     except (VaryError, ValueError) as exc:
         st.error(str(exc))
         return
     bar.progress(1.0, text=_("Done"))
     st.session_state[RESULT] = (result, plan, scenario, varies[0][0])
+    if interval is not None:
+        try:
+            rows = interval_comparison(result, prepared, erlang_requirement)
+        except ValueError as exc:  # no Erlang table for this run (e.g. more than a week)
+            st.warning(_("No requirement by interval: {reason}").format(reason=exc))
+            rows = interval_comparison(result, prepared, None)
+        st.session_state[INTERVALS] = rows
 
 
 def show(result: Comparison, plan: Plan, scenario: Scenario, key: str | None) -> None:
@@ -140,6 +172,28 @@ def show(result: Comparison, plan: Plan, scenario: Scenario, key: str | None) ->
         mime="text/csv",
         key="cmp_csv",
     )
+
+
+def show_intervals(rows: list[IntervalRow]) -> None:
+    """Each variant's service level per interval and channel, side by side, and its CSV."""
+    st.subheader(_("By interval and channel"))
+    st.caption(
+        _(
+            "Service level (answered within the plan's threshold) of the contacts arriving "
+            "in each interval, mean over the paired replications with its 95% interval; "
+            "agents at work trained on the channel (one trained on two counts on both)."
+        )
+    )
+    short = short_intervals(rows)
+    if short:
+        st.warning(
+            ngettext(
+                "Short of the requirement in some variant: {n} interval(s) and channel(s).",
+                "Short of the requirement in some variant: {n} interval(s) and channel(s).",
+                short,
+            ).format(n=short)
+        )
+    st.dataframe(interval_table(rows), hide_index=True, key="cmp_intervals")
 
 
 main()

@@ -231,11 +231,14 @@ def prepare_variants(
 
 
 def _run_item(
-    policy: Policy, script: DecisionScript | None, item: tuple[Plan, Scenario, list[int]]
+    policy: Policy,
+    script: DecisionScript | None,
+    item: tuple[Plan, Scenario, list[int]],
+    interval: float | None = None,
 ) -> list[ReplicationResult]:
     """One chunk of one variant (module level so process and Dask workers can unpickle it)."""
     plan, scenario, seeds = item
-    return run_chunk(plan, scenario, policy, script, seeds)
+    return run_chunk(plan, scenario, policy, script, seeds, interval=interval)
 
 
 def compare_prepared(
@@ -249,12 +252,15 @@ def compare_prepared(
     policy: Policy = "plan",
     progress: Progress | None = None,
     script: DecisionScript | None = None,
+    interval: float | None = None,
 ) -> Comparison:
     """Run prepared variants on the same seeds and compare each with the first.
 
     All variants' chunks go through one ``backend.map`` (variant after variant, in seed
     order), so workers stay busy across variants and the numbers are the same on every
-    backend and number of workers.
+    backend and number of workers. ``interval`` (minutes): each variant also keeps its
+    figures by channel and interval (``result.interval_columns``), as ``drillsim run
+    --interval`` does; left out, nothing changes.
     """
     seeds = replication_seeds(seed, replications)
     size = chunk_size(replications, max(1, workers))
@@ -263,11 +269,11 @@ def compare_prepared(
     owners = [i for i in range(len(prepared)) for _ in pieces]
     owner = backend is None
     runner = make_backend("process", workers) if backend is None else backend
-    accs = [Accumulator(p.plan, p.scenario) for p in prepared]
+    accs = [Accumulator(p.plan, p.scenario, interval) for p in prepared]
     total = replications * len(prepared)
     done = 0
     try:
-        results = runner.map(partial(_run_item, policy, script), items)
+        results = runner.map(partial(_run_item, policy, script, interval=interval), items)
         for index, chunk in zip(owners, results, strict=True):
             for r in chunk:
                 accs[index].add(r)

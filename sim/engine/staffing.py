@@ -82,7 +82,7 @@ class Staffing(ContactFlow):
             if g.shift is None:
                 self.g_on_shift.append(lambda t: True)
             else:
-                self.g_on_shift.append(_on_shift(shifts[g.shift].window.intervals(), offset))
+                self.g_on_shift.append(_on_shift(shifts[g.shift].working_intervals(), offset))
         workforce = self.scenario.workforce
         self.rules = None if workforce.is_default() else CapacityRules(self, workforce)
         """Who is at work under the scenario's workforce settings (None: all off, as before)."""
@@ -93,7 +93,7 @@ class Staffing(ContactFlow):
                 float(edge)
                 for g in groups
                 if g.shift is not None
-                for s, e in shifts[g.shift].window.intervals()
+                for s, e in shifts[g.shift].working_intervals()
                 for base in range(-WEEK, int(self.horizon) + WEEK, WEEK)
                 for edge in (s + base - offset, e + base - offset)
                 if 0 < edge < self.horizon
