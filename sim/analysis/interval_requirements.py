@@ -119,7 +119,13 @@ class RequirementTable:
     def matrix(
         self, column: str = "staffed_agents"
     ) -> tuple[npt.NDArray[np.int64], list[str], list[float]]:
-        """(intervals x channels int array of ``column``, channel list, interval starts)."""
+        """(intervals x channels int array of ``column``, channel list, interval starts).
+
+        Default column: ``staffed_agents``, the agents to roster (after shrinkage), which is
+        what a shift covering must reach; ``"erlang_a_agents"`` gives the agents taking
+        contacts. Ticket channels are included (they need rostering too); see
+        :meth:`judged` for the channels with a goal.
+        """
         index = {c: j for j, c in enumerate(self.channels)}
         where = {s: i for i, s in enumerate(self.starts)}
         out = np.zeros((len(self.starts), len(self.channels)), dtype=np.int64)
