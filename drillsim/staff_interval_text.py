@@ -169,7 +169,8 @@ def render(plan: Plan, scenario: Scenario, answer: IntervalAnswer) -> str:
     roster = _roster(plan, scenario, answer)
     events = answer.normal is not None
     start, erlang, staffed, required = _("start"), _("Erlang A"), _("staffed"), _("required")
-    met, bound, roster_head = _("P(met)"), _("bound"), _("roster")
+    met = _("P(met)") if checked.rule == "probability" else _("mean SL")
+    bound, roster_head = _("bound"), _("roster")
     header = (
         f"  {start:<10} {erlang:>7} {staffed:>7} {required:>8} "
         f"{met:>8} {bound:>8} {'':>4} {roster_head:>6}"
