@@ -42,6 +42,7 @@ import numpy.typing as npt
 from i18n import N_, _
 from plans.model import Plan
 from plans.targets import ServiceGoal
+from plans.types import human_minutes
 from scenarios.model import Scenario
 from scenarios.workforce import Concurrency
 from sim.analysis.interval_load import IntervalLoad, offered_load
@@ -320,8 +321,8 @@ def erlang_requirements(
         raise ValueError(
             _(
                 "requirements by interval cover at most a week ({n} intervals of 15 minutes); "
-                "this scenario runs {horizon:g} minutes"
-            ).format(n=MAX_INTERVALS, horizon=scenario.horizon)
+                "this scenario runs {horizon}"
+            ).format(n=MAX_INTERVALS, horizon=human_minutes(scenario.horizon))
         )
     load = offered_load(plan, scenario, float(interval_minutes))
     multi = {k.channel: k for k in scenario.workforce.concurrency if k.contacts > 1}
