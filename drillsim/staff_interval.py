@@ -175,14 +175,14 @@ def run(args: argparse.Namespace) -> int:
     def progress(which: str, rounds: int, missing: int) -> None:
         text = (
             ngettext(
-                "  event day, round {r}: {n} interval below the goal",
-                "  event day, round {r}: {n} intervals below the goal",
+                "  the scenario, round {r}: {n} interval below the goal",
+                "  the scenario, round {r}: {n} intervals below the goal",
                 missing,
             )
             if which == "event"
             else ngettext(
-                "  normal day, round {r}: {n} interval below the goal",
-                "  normal day, round {r}: {n} intervals below the goal",
+                "  its normal day (no events), round {r}: {n} interval below the goal",
+                "  its normal day (no events), round {r}: {n} intervals below the goal",
                 missing,
             )
         )

@@ -130,7 +130,7 @@ def _line(row: CheckedRow, roster: int, gap: int | None, normal: int | None, whe
             f"{format_percent(row.probability_met, 0):>8} "
             f"{format_percent(row.ci95_low, 0):>8} {verdict:>4}"
         )
-    events = "" if gap is None else f" {normal:>7} {gap:>+5}"
+    events = "" if gap is None else f" {normal:>10} {gap:>+5}"
     return (
         f"  {when:<10} {row.erlang_a_agents:>7} {row.staffed_agents:>7} "
         f"{row.required_agents:>8} {judged} {roster:>6}{events}"
@@ -169,14 +169,15 @@ def render(plan: Plan, scenario: Scenario, answer: IntervalAnswer) -> str:
     roster = _roster(plan, scenario, answer)
     events = answer.normal is not None
     start, erlang, staffed, required = _("start"), _("Erlang A"), _("staffed"), _("required")
-    met, bound, roster_head = _("P(met)"), _("bound"), _("roster")
+    met = _("P(met)") if checked.rule == "probability" else _("mean SL")
+    bound, roster_head = _("bound"), _("roster")
     header = (
         f"  {start:<10} {erlang:>7} {staffed:>7} {required:>8} "
         f"{met:>8} {bound:>8} {'':>4} {roster_head:>6}"
     )
     if events:
         normal_head, gap_head = _("normal day"), _("gap")
-        header += f" {normal_head:>7} {gap_head:>5}"
+        header += f" {normal_head:>10} {gap_head:>5}"
     for channel in table.channels:
         goal = table.rows[table.channels.index(channel)].goal
         title = (

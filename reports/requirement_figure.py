@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.dates import DateFormatter, date2num
+from matplotlib.dates import AutoDateLocator, DateFormatter, HourLocator, date2num
 from matplotlib.figure import Figure
 
 from i18n import _
@@ -69,6 +69,9 @@ def requirement_chart(
         title = s.channel if s.judged else _("{channel} (not judged)").format(channel=s.channel)
         ax.set_title(title, fontsize=10, loc="left")
         ax.legend(loc="upper right", fontsize=7, ncols=2)
-    axes[-1].xaxis.set_major_formatter(DateFormatter("%H:%M"))  # not for people: a time format
+    span = (end - starts[0]).total_seconds() / 3600 if starts else 0.0
+    axes[-1].xaxis.set_major_locator(HourLocator() if span <= 16 else AutoDateLocator())
+    clock = "%m-%d %H:%M" if span > 24 else "%H:%M"  # not for people: a time format
+    axes[-1].xaxis.set_major_formatter(DateFormatter(clock))
     fig.suptitle(_("Agents needed by interval against the scenario's roster"))
     return fig

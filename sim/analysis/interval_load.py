@@ -13,10 +13,12 @@ same rules the engine draws customers with (:mod:`sim.engine.demand`):
 * an arrival at a channel closed by the scenario's opening hours moves as ``when_closed``
   says, or is turned away (not offered);
 * during an outage (random lengths at their mean, and as if no standby were activated:
-  the plan's response is the simulation's to play), a channel the failed node takes dark
-  is offered nothing, a partial outage turns its share away, and a channel that leans on
-  the failed system (``degraded_by``) has its handle time multiplied by the plan's factor,
-  as the engine's topology (:class:`sim.engine.topology.Infrastructure`) says.
+  the plan's response is the simulation's to play), a partial outage turns its share of
+  a channel's arrivals away, and a channel that leans on the failed system
+  (``degraded_by``) has its handle time multiplied by the plan's factor, as the engine's
+  topology (:class:`sim.engine.topology.Infrastructure`) says. A channel the outage takes
+  fully dark keeps its load: it may come back at any moment (a repair, a standby), and
+  its agents must then be there; the simulated check sees what they do meanwhile.
 
 Integrated minute by minute (rates are constant within a clock hour and a surge's ramp
 is linear, so the midpoint of each minute is exact up to a ramp starting mid-minute).
@@ -141,7 +143,8 @@ def _closed_moves(
 
 
 def _outages(plan: Plan, scenario: Scenario, mid: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """(share of arrivals offered, handle-time factor), minutes x channels, under outages."""
+    """(share of arrivals offered, handle-time factor), minutes x channels, under outages
+    (a fully dark channel: 1, its load kept; module docstring)."""
     n = len(plan.channels)
     offered, factor = np.ones((mid.shape[0], n)), np.ones((mid.shape[0], n))
     events = [e for e in scenario.events if isinstance(e, Outage)]
@@ -160,7 +163,7 @@ def _outages(plan: Plan, scenario: Scenario, mid: FloatArray) -> tuple[FloatArra
                 infra.down[target] = max(infra.down.get(target, 0.0), share)
             states[active] = (
                 [
-                    (1.0 - infra.channel_block_share(c.id)) if infra.channel_up(c.id) else 0.0
+                    (1.0 - infra.channel_block_share(c.id)) if infra.channel_up(c.id) else 1.0
                     for c in plan.channels
                 ],
                 [infra.handle_factor(c.id) for c in plan.channels],

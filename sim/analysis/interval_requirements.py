@@ -42,6 +42,7 @@ import numpy.typing as npt
 from i18n import N_, _
 from plans.model import Plan
 from plans.targets import ServiceGoal
+from plans.types import human_minutes
 from scenarios.model import Scenario
 from scenarios.workforce import Concurrency
 from sim.analysis.interval_load import IntervalLoad, offered_load
@@ -119,7 +120,13 @@ class RequirementTable:
     def matrix(
         self, column: str = "staffed_agents"
     ) -> tuple[npt.NDArray[np.int64], list[str], list[float]]:
-        """(intervals x channels int array of ``column``, channel list, interval starts)."""
+        """(intervals x channels int array of ``column``, channel list, interval starts).
+
+        Default column: ``staffed_agents``, the agents to roster (after shrinkage), which is
+        what a shift covering must reach; ``"erlang_a_agents"`` gives the agents taking
+        contacts. Ticket channels are included (they need rostering too); see
+        :meth:`judged` for the channels with a goal.
+        """
         index = {c: j for j, c in enumerate(self.channels)}
         where = {s: i for i, s in enumerate(self.starts)}
         out = np.zeros((len(self.starts), len(self.channels)), dtype=np.int64)
@@ -314,8 +321,8 @@ def erlang_requirements(
         raise ValueError(
             _(
                 "requirements by interval cover at most a week ({n} intervals of 15 minutes); "
-                "this scenario runs {horizon:g} minutes"
-            ).format(n=MAX_INTERVALS, horizon=scenario.horizon)
+                "this scenario runs {horizon}"
+            ).format(n=MAX_INTERVALS, horizon=human_minutes(scenario.horizon))
         )
     load = offered_load(plan, scenario, float(interval_minutes))
     multi = {k.channel: k for k in scenario.workforce.concurrency if k.contacts > 1}

@@ -173,3 +173,43 @@ def test_an_absence_opens_a_gap_against_the_normal_day(
     assert all(g is not None and g > 0 for g in gaps[2:4])  # 60-120: absence, more agents
     assert answer.gap(0.0, "phone") == 0  # before it the two days are the same
     assert answer.runs == answer.checked.runs + answer.normal.runs
+
+
+def test_the_concurrency_model_errs_towards_more_agents_than_the_engine_needs(
+    default_plan: Plan, stationary: Scenario
+) -> None:
+    """Chat, 2 at a time, 25 % slower with a second open: at the stated model's agents the
+    engine (which gives a chat to an idle agent first) meets the goal without a raise."""
+    from scenarios.workforce import Concurrency
+
+    demand = stationary.demand.model_copy(update={"channels": {"chat": 1.0}})
+    multi = (Concurrency(channel="chat", contacts=2, stretch=1.25),)
+    workforce = stationary.workforce.model_copy(update={"concurrency": multi})
+    scenario = _short(stationary, 180).model_copy(update={"demand": demand, "workforce": workforce})
+    table = erlang_requirements(default_plan, scenario, interval_minutes=60)
+    checked = check_requirements(
+        default_plan,
+        scenario,
+        table,
+        replications=10,
+        confidence=0.5,
+        seed=4,
+        rule="mean",
+        max_rounds=1,
+    )
+    assert all(r.met for r in checked.rows), [(r.probability_met, r.ci95_low) for r in checked.rows]
+    fewer = dataclasses.replace(
+        table,
+        rows=tuple(dataclasses.replace(r, staffed_agents=r.staffed_agents - 4) for r in table.rows),
+    )
+    short = check_requirements(
+        default_plan,
+        scenario,
+        fewer,
+        replications=10,
+        confidence=0.5,
+        seed=4,
+        rule="mean",
+        max_rounds=1,
+    )
+    assert all(r.met is False for r in short.rows)  # four fewer: the goal is missed

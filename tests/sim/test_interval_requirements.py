@@ -162,3 +162,52 @@ def test_the_interval_roster_puts_the_counts_on_duty(
     assert scenario.workforce.is_default()
     on_duty = roster_matrix(plan, scenario, ["phone"], starts, 30)
     assert (on_duty == counts).all()
+
+
+def test_an_outage_slows_the_channels_leaning_on_it_and_keeps_a_dark_channels_load(
+    default_plan: Plan, stationary: Scenario
+) -> None:
+    """CRM down 2h-3h: phone handle time x1.6 (the plan's degraded_by); chat, which depends
+    on the CRM, is dark but keeps its load (it may come back at any moment)."""
+    from scenarios.model import Outage
+
+    outage = Outage(
+        id="crm_down",
+        kind="outage",
+        target="crm",
+        start=120,
+        duration={"dist": "fixed", "value": 60},
+    )
+    demand = stationary.demand.model_copy(update={"channels": {"phone": 0.5, "chat": 0.5}})
+    scenario = stationary.model_copy(update={"demand": demand, "events": (outage,)})
+    table = erlang_requirements(default_plan, scenario, interval_minutes=60)
+    phone = [table.row(s, "phone") for s in table.starts[:4]]
+    chat = [table.row(s, "chat") for s in table.starts[:4]]
+    assert [r.load for r in phone] == pytest.approx([30.0, 30.0, 48.0, 30.0])
+    assert [r.offered for r in chat] == pytest.approx([450.0] * 4)
+    assert [r.load for r in chat] == pytest.approx([30.0] * 4)
+    assert phone[2].erlang_a_agents > phone[1].erlang_a_agents
+
+
+def test_more_than_a_week_is_refused(default_plan: Plan, stationary: Scenario) -> None:
+    with pytest.raises(ValueError, match="at most a week"):
+        erlang_requirements(default_plan, stationary.model_copy(update={"horizon": 8 * 1440.0}))
+
+
+def test_a_closed_channel_sends_its_arrivals_where_the_scenario_says(
+    default_plan: Plan, stationary: Scenario
+) -> None:
+    """Chat open 08:00-10:00 only; when closed, 40 % of its customers phone instead."""
+    from scenarios.behaviour import Behaviour, ClosedChannel, OpeningHours
+
+    behaviour = Behaviour(
+        channel_hours={"chat": OpeningHours(open=({"days": "all", "hours": "08:00-10:00"},))},
+        when_closed={"chat": ClosedChannel(move_to={"phone": 0.4})},
+    )
+    demand = stationary.demand.model_copy(update={"channels": {"phone": 0.5, "chat": 0.5}})
+    scenario = stationary.model_copy(update={"demand": demand, "behaviour": behaviour})
+    table = erlang_requirements(default_plan, scenario, interval_minutes=60)
+    phone = [table.row(s, "phone").offered for s in table.starts[:4]]
+    chat = [table.row(s, "chat").offered for s in table.starts[:4]]
+    assert chat == pytest.approx([450.0, 450.0, 0.0, 0.0])  # the run starts at 08:00
+    assert phone == pytest.approx([450.0, 450.0, 630.0, 630.0])
