@@ -69,7 +69,10 @@ def interval_goal_levels(
 
     The definition of :func:`sim.engine.goal_metrics.goal_service_level` (answered within
     the goal's time over answered or given up, short abandons left out), binned by the
-    interval the contact arrived in; nan where nothing was settled.
+    interval the contact arrived in; nan where nothing was settled. Unlike that figure it
+    leaves out the contacts a disruption turned away (a dark channel, a notice): they are
+    the queue's figure, as ``queue_service_level`` is, because no number of agents answers
+    a channel that is down, and raising an interval for them would never end.
     """
     on = rec.live & (rec.channel == channel) & (rec.arrival >= edges[0]) & (rec.arrival < edges[-1])
     waits = np.where(np.isnan(rec.start), rec.end, rec.start) - rec.arrival
