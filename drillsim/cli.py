@@ -17,6 +17,7 @@ from drillsim import (
     compare,
     console,
     drill,
+    history,
     items,
     programme,
     report,
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_parser(sub)
     console.add_parser(sub)
     drill.add_parser(sub)
+    history.add_parser(sub)
     report.add_parser(sub)
     items.add_parser(sub)
     programme.add_parser(sub)
