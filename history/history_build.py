@@ -113,15 +113,15 @@ def build_contacts(
     order = np.flatnonzero(keep)[np.argsort(arrived[keep], kind="stable")]
     used = len(order)
     return ContactHistory(
-        arrived_at=arrived[order].copy(),
-        utc_offset_s=np.frombuffer(rows.offset, dtype=np.float64)[order].copy(),
+        arrived_at=arrived[order],
+        utc_offset_s=np.frombuffer(rows.offset, dtype=np.float64)[order],
         channel=channel[order],
         request_type=_texts(rows.request_type.values)[order],
         service_class=_texts(rows.service_class.values)[order],
-        waited_s=np.frombuffer(rows.waited_s, dtype=np.float64)[order].copy(),
-        handled_s=np.frombuffer(rows.handled_s, dtype=np.float64)[order].copy(),
+        waited_s=np.frombuffer(rows.waited_s, dtype=np.float64)[order],
+        handled_s=np.frombuffer(rows.handled_s, dtype=np.float64)[order],
         outcome=_texts(rows.outcome.values)[order],
-        customer_id=None if rows.customer_id is None else _texts(rows.customer_id.values)[order],
+        customer_id=None if rows.customer_id is None else _texts(rows.customer_id)[order],
         provenance=_provenance(
             path,
             sha,
@@ -150,15 +150,15 @@ def build_intervals(
     used = len(order)
 
     def ints(a) -> np.ndarray:
-        return np.frombuffer(a, dtype=np.int64)[order].copy()
+        return np.frombuffer(a, dtype=np.int64)[order]
 
     def floats(a) -> np.ndarray:
-        return np.frombuffer(a, dtype=np.float64)[order].copy()
+        return np.frombuffer(a, dtype=np.float64)[order]
 
     return IntervalHistory(
-        interval_start=start[order].copy(),
+        interval_start=start[order],
         utc_offset_s=floats(rows.offset),
-        interval_minutes=minutes[order].copy(),
+        interval_minutes=minutes[order],
         channel=channel[order],
         offered=ints(rows.offered),
         answered=ints(rows.answered),

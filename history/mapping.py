@@ -21,6 +21,7 @@ naming the line, not a column silently left unmapped.
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,14 @@ def _short_form(data: dict[Any, Any]) -> dict[str, Any]:
     columns: dict[str, Any] = {}
     values: dict[str, dict[str, Any]] = {}
     for key, value in data.items():
+        close = difflib.get_close_matches(str(key), FULL_FORM, n=1)
+        if isinstance(value, dict) and close:
+            raise ValueError(
+                _(
+                    "'{key}' is not a column of the file, nor one of {keys} "
+                    "(did you mean '{close}'?)"
+                ).format(key=key, keys=", ".join(FULL_FORM), close=close[0])
+            )
         if isinstance(value, dict):
             targets = {str(v) for v in value.values()}
             if not targets <= set(OUTCOMES):
@@ -64,6 +73,24 @@ def _short_form(data: dict[Any, Any]) -> dict[str, Any]:
     return {"columns": columns, "values": values}
 
 
+YES = ("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y", "1")
+NO = ("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N", "0")
+
+
+def _spellings(value: Any) -> tuple[Any, ...]:
+    """The texts a YAML key stands for: ``yes:`` (read as true) matches Yes, YES, Y, 1..."""
+    if isinstance(value, bool):
+        return YES if value else NO
+    return (_text(value),)
+
+
+def _text(value: Any) -> Any:
+    """A YAML scalar as the text a CSV field holds (true -> 'true', 1 -> '1')."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, int | float) else value
+
+
 class ColumnMapping(StrictModel):
     """How a file's columns and values are renamed into drillsim's (see the module)."""
 
@@ -77,7 +104,9 @@ class ColumnMapping(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _either_form(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data and not set(data) <= set(FULL_FORM):
+        if not isinstance(data, dict):
+            return data
+        if data and not set(data) <= set(FULL_FORM):
             if set(data) & set(FULL_FORM):
                 raise ValueError(
                     _(
@@ -85,18 +114,19 @@ class ColumnMapping(StrictModel):
                         "(or leave out 'columns:', 'values:' and 'defaults:')"
                     )
                 )
-            return _short_form(data)
-        if isinstance(data, dict):
-            # YAML reads Y/N, yes/no and numbers as themselves: values are compared as text
-            values = data.get("values")
-            if isinstance(values, dict):
-                data = {
-                    **data,
-                    "values": {
-                        k: {str(a): str(b) for a, b in v.items()} if isinstance(v, dict) else v
-                        for k, v in values.items()
-                    },
-                }
+            data = _short_form(data)
+        values = data.get("values")
+        if isinstance(values, dict):
+            # YAML reads 1, 0, true and 2.5 as numbers and booleans: a file's values are text
+            data = {
+                **data,
+                "values": {
+                    k: {t: _text(b) for a, b in v.items() for t in _spellings(a)}
+                    if isinstance(v, dict)
+                    else v
+                    for k, v in values.items()
+                },
+            }
         return data
 
     @model_validator(mode="after")

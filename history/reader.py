@@ -176,6 +176,7 @@ def _read(path, lines, fmt, mapping, zone, now, max_bad_share, channels) -> Hist
     builder = ContactRows(layout) if kind == "contacts" else IntervalRows(layout)
     problems = _Problems()
     width, data_rows, end = len(header), 0, 1
+    raw_stripped = [h.strip() for h in raw_header]
     while True:
         start = end + 1
         try:
@@ -197,7 +198,7 @@ def _read(path, lines, fmt, mapping, zone, now, max_bad_share, channels) -> Hist
             problems.add(start, "", _("is not valid {encoding} text").format(encoding=fmt.encoding))
             continue
         row = [v.strip() for v in row]
-        if row == header or row == [h.strip() for h in raw_header]:
+        if row == raw_stripped:
             problems.add(start, "", _("the header again (two exports joined?); skipped"))
             continue
         data_rows += 1

@@ -118,7 +118,10 @@ def count(text: str, decimal_comma: bool) -> int:
 
 
 def known(text: str, allowed: tuple[str, ...] | frozenset[str], what: str, column: str) -> str:
-    """``text`` if it is one of ``allowed``; else a reason naming them and the mapping fix."""
+    """``text`` if it is one of ``allowed``; else a reason naming them and the mapping fix.
+
+    ``what`` is an untranslated name (``N_``), translated only when the value is refused.
+    """
     if text in allowed:
         return text
     if not text:
@@ -128,7 +131,7 @@ def known(text: str, allowed: tuple[str, ...] | frozenset[str], what: str, colum
     reason = _(
         "unknown {what} '{text}': use one of {allowed}, or map it in a mapping file "
         "(values: {{{column}: {{{text}: {hint}}}}})"
-    ).format(what=what, text=text, allowed=", ".join(sorted(allowed)), column=column, hint=hint)
+    ).format(what=_(what), text=text, allowed=", ".join(sorted(allowed)), column=column, hint=hint)
     if close:
         reason += " " + _("(did you mean '{name}'?)").format(name=close[0])
     raise Bad(reason)
