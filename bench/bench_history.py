@@ -9,7 +9,8 @@ it, so the interpreter and numpy are not counted), and that peak over the file's
 The read streams the file (a megabyte at a time), so memory follows the rows kept, not
 the file's text: 8 bytes a number, a shared string a repeated text, and a Python string
 (about 60 bytes) a customer id, plus a copy while the columns are sorted at the end.
-CPU time is printed beside wall time because the machine it runs on may be shared. The file is a simple synthetic contact history written here
+CPU time is printed beside wall time because the machine it runs on may be shared.
+The file is a simple synthetic contact history written here
 (Poisson arrivals over 08:00-20:00, lognormal handle times, exponential patience), so
 the bench does not depend on the fitting's generator.
 """
@@ -111,7 +112,8 @@ def main() -> None:
         t0 = time.perf_counter()
         write_contacts(path, rows)
         size = path.stat().st_size
-        print(f"wrote {rows:,} contact rows, {size / 1e6:,.1f} MB, in {time.perf_counter() - t0:.1f} s")
+        took = time.perf_counter() - t0
+        print(f"wrote {rows:,} contact rows, {size / 1e6:,.1f} MB, in {took:.1f} s")
         done = subprocess.run(
             [sys.executable, __file__, "--child", str(path)],
             capture_output=True,
