@@ -67,16 +67,7 @@ def test_no_message_writes_raw_minutes():
     from babel.messages.extract import extract_from_file
 
     found = []
-    for pkg in (
-        "plans",
-        "scenarios",
-        "sim",
-        "history",
-        "drills",
-        "reports",
-        "drillsim",
-        "dashboard",
-    ):
+    for pkg in ("plans", "scenarios", "sim", "history", "drills", "reports", "drillsim", "dashboard"):
         for path in sorted((ROOT / pkg).rglob("*.py")):
             rel = str(path.relative_to(ROOT))
             if rel in FOR_FILES:
