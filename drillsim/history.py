@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import argparse
 import io
+import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from drillsim.history_text import read_lines
+from drillsim.history_text import backtest_lines, read_lines
 from drillsim.inputs import (
     BadInput,
     check_outputs,
@@ -34,6 +35,9 @@ from history.records import History
 from i18n import _
 from plans import ModelFileError, Plan
 from plans.files import FileRefused, write_atomic
+
+if TYPE_CHECKING:
+    from history.backtest import Backtest
 
 REPORT_FORMATS = {".md": "md", ".html": "html", ".htm": "html"}
 DEFAULT_SEED = 20260301
@@ -203,14 +207,14 @@ def fit_command(args: argparse.Namespace) -> int:
         return report_bad_input(exc)
     print("\n".join(read_lines(history, fmt)))
     from history.fit import fit_history  # not for people: scipy loads only once the file is good
-    from history.scenario_out import scenario_yaml
+    from history.scenario_out import header_lines, scenario_yaml
     from reports.history_report import render_fit_report
 
     fit = fit_history(history, plan, interval_minutes=args.interval)
     scenario_id = args.scenario_id or _scenario_id(Path(args.file))
     text = scenario_yaml(fit, plan, scenario_id=scenario_id)
-    for line in fit_lines(fit):
-        print(line)
+    print(_("Fit:"))
+    print("\n".join("  " + line for line in header_lines(fit)[1:]))
     if args.out is not None:
         write_atomic(args.out, text.encode("utf-8"))
         print(_("Scenario written to {path}.").format(path=args.out))
@@ -231,12 +235,6 @@ def _scenario_id(path: Path) -> str:
     if not stem or not stem[0].isalpha():
         stem = "history_" + stem
     return stem.strip("_") or "history"
-
-
-def fit_lines(fit: Any) -> list[str]:
-    """The fit's headline numbers, as the fit itself words them."""
-    lines = getattr(fit, "summary_lines", None)
-    return list(lines()) if callable(lines) else []
 
 
 def backtest_command(args: argparse.Namespace) -> int:
@@ -262,8 +260,7 @@ def backtest_command(args: argparse.Namespace) -> int:
         seed=args.seed,
         replications=args.replications,
     )
-    for line in backtest_lines(result):
-        print(line)
+    print("\n".join(backtest_lines(result)))
     if args.csv is not None:
         write_atomic(args.csv, backtest_csv(result))
         print(_("Rows compared written to {path}.").format(path=args.csv))
@@ -276,12 +273,9 @@ def backtest_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def backtest_lines(result: Any) -> list[str]:
-    """Bias and mean absolute error per channel."""
-    lines = getattr(result, "summary_lines", None)
-    return list(lines()) if callable(lines) else []
-
-
-def backtest_csv(result: Any) -> bytes:
-    """The rows compared as CSV bytes."""
-    return bytes(result.to_csv_bytes())
+def backtest_csv(result: Backtest) -> bytes:
+    """The rows compared as CSV bytes (written whole by the caller, atomically)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "backtest.csv"
+        result.to_csv(path)
+        return path.read_bytes()

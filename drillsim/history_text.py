@@ -7,11 +7,15 @@ the words (rows used and dropped, the period in the plan's zone) must read the s
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from history.errors import problem_line
 from history.export_file import ExportFormat
 from history.records import MAX_SHOWN, History
-from i18n import _, format_count, format_datetime, format_percent, ngettext
+from i18n import N_, _, format_count, format_datetime, format_percent, ngettext
+
+if TYPE_CHECKING:  # the back-test runs the simulation: imported only by the command using it
+    from history.backtest import Backtest
 
 
 def _when(ts: float, zone: str) -> str:
@@ -72,3 +76,56 @@ def problem_lines(history: History) -> list[str]:
             )
         )
     return lines
+
+
+FIGURE_NAMES = {
+    "service_level": N_("service level"),
+    "asa": N_("ASA"),
+    "abandonment": N_("abandonment"),
+}
+
+
+def _figure_value(figure: str, value: float, difference: bool = False) -> str:
+    """A figure as a person reads it: ASA in seconds; a share as a percentage, and a
+    difference of shares (bias, error) in percentage points."""
+    if value != value:
+        return "-"
+    if figure == "asa":
+        return _("{value} s").format(value=f"{value:+.1f}" if difference else f"{value:.1f}")
+    if not difference:
+        return format_percent(value)
+    return _("{value} points").format(value=f"{100 * value:+.1f}")
+
+
+def backtest_lines(result: Backtest) -> list[str]:
+    """Bias and mean absolute error per channel and figure, then the back-test's notes."""
+    staffing = (
+        _("the agents the file records")
+        if result.agents_from_file
+        else _("the scenario's staffing")
+    )
+    out = [
+        ngettext(
+            "Back-test: {days} day simulated with {staffing}, {n} replications, seed {seed}.",
+            "Back-test: {days} days simulated with {staffing}, {n} replications, seed {seed}.",
+            len(result.days),
+        ).format(days=len(result.days), staffing=staffing, n=result.replications, seed=result.seed)
+    ]
+    for s in result.summary:
+        out.append(
+            "  "
+            + _(
+                "{channel} {figure}: observed {observed}, simulated {simulated}; "
+                "bias {bias}, mean absolute error {mae} over {n} intervals"
+            ).format(
+                channel=s.channel,
+                figure=_(FIGURE_NAMES.get(s.figure, s.figure)),
+                observed=_figure_value(s.figure, s.observed_mean),
+                simulated=_figure_value(s.figure, s.simulated_mean),
+                bias=_figure_value(s.figure, s.bias, difference=True),
+                mae=_figure_value(s.figure, s.mae, difference=True).lstrip("+"),
+                n=s.intervals,
+            )
+        )
+    out.extend("  " + note for note in result.notes)
+    return out
