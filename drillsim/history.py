@@ -28,7 +28,7 @@ from drillsim.inputs import (
 )
 from drillsim.lang import SubParsers
 from history.errors import HistoryError
-from history.export_file import ExportFormat, sniff
+from history.export_file import ExportFormat, scenario_id_for, sniff
 from history.mapping import ColumnMapping, load_mapping
 from history.reader import read_history
 from history.records import History
@@ -211,7 +211,7 @@ def fit_command(args: argparse.Namespace) -> int:
     from reports.history_report import render_fit_report
 
     fit = fit_history(history, plan, interval_minutes=args.interval)
-    scenario_id = args.scenario_id or _scenario_id(Path(args.file))
+    scenario_id = args.scenario_id or scenario_id_for(args.file)
     text = scenario_yaml(fit, plan, scenario_id=scenario_id)
     print(_("Fit:"))
     print("\n".join("  " + line for line in header_lines(fit)[1:]))
@@ -225,16 +225,6 @@ def fit_command(args: argparse.Namespace) -> int:
         write_atomic(args.report, body if isinstance(body, bytes) else body.encode("utf-8"))
         print(_("Fit report written to {path}.").format(path=args.report))
     return 0
-
-
-def _scenario_id(path: Path) -> str:
-    """A snake_case id from the file's name: 'ACD export 2026.csv' -> 'history_acd_export_2026'."""
-    stem = "".join(c if c.isalnum() else "_" for c in path.stem.lower()).strip("_")
-    while "__" in stem:
-        stem = stem.replace("__", "_")
-    if not stem or not stem[0].isalpha():
-        stem = "history_" + stem
-    return stem.strip("_") or "history"
 
 
 def backtest_command(args: argparse.Namespace) -> int:

@@ -110,3 +110,15 @@ def _delimiter(header: str) -> str:
         if n - 1 > most:
             best, most = delimiter, n - 1
     return best
+
+
+def scenario_id_for(name: str | Path) -> str:
+    """A scenario id from an export's file name: 'ACD export 2026.csv' -> 'acd_export_2026'.
+
+    Why here: the command line and the console name the fitted scenario the same way.
+    """
+    stem = "".join(c if c.isascii() and c.isalnum() else "_" for c in Path(name).stem.lower())
+    stem = "_".join(part for part in stem.split("_") if part)
+    if not stem or not stem[0].isalpha():
+        stem = "history_" + stem if stem else "history"
+    return stem[:64].rstrip("_")  # an id is at most 64 characters
