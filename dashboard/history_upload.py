@@ -29,6 +29,7 @@ from i18n import _, format_count, format_percent, ngettext
 from plans import ModelFileError, Plan
 from plans.files import FileRefused
 from plans.loader import load_plan_text
+from plans.types import human_minutes
 from reports.history_figures import arrival_profile_figure, handle_time_figure, patience_figure
 from reports.history_report import render_fit_report
 
@@ -154,7 +155,7 @@ def section(plans: dict[str, str]) -> None:
     interval = cols[1].radio(
         _("Interval of the arrival profile"),
         [30, 60],
-        format_func=shown((30, 60), lambda m: _("{n} minutes").format(n=m)),
+        format_func=shown((30, 60), human_minutes),
         horizontal=True,
         key="history_interval",
     )

@@ -307,7 +307,11 @@ def _channel(lay: Layout, text: str) -> str:
 def _minutes(text: str, comma: bool) -> int:
     value = count(text, comma)
     if value not in INTERVAL_LENGTHS:
-        raise Bad(_("an interval of {text} minutes; drillsim reads 15, 30 or 60").format(text=text))
+        raise Bad(
+            _(
+                "'{text}' is not an interval length drillsim reads: use 15, 30 or 60 (minutes)"
+            ).format(text=text)
+        )
     return value
 
 

@@ -58,7 +58,8 @@ CASES: dict[str, tuple[str, ...]] = {
         "--mapping",
     ),
     "interval_not_15_30_60": (
-        ":4: column 'interval_minutes': an interval of 20 minutes; drillsim reads 15, 30 or 60",
+        ":4: column 'interval_minutes': '20' is not an interval length drillsim reads: use 15, "
+        "30 or 60 (minutes)",
     ),
     "answered_more_than_offered": (
         ":4: column 'answered': answered 38 and abandoned 4 add up to more than the 40 offered",
