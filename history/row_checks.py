@@ -36,14 +36,12 @@ class Clock:
 
     def read(self, text: str) -> tuple[float, float]:
         """(epoch seconds UTC, offset of the plan's zone then, in seconds)."""
-        if len(text) < 16:
-            if len(text) == 10 and text[4:5] == "-":
-                raise Bad(_("'{text}' is a date without a time of day").format(text=text))
-            raise Bad(_not_a_time(text))
         try:
             when = dt.datetime.fromisoformat(text)
         except ValueError:
             raise Bad(_not_a_time(text)) from None
+        if "T" not in text and "t" not in text and " " not in text:
+            raise Bad(_("'{text}' is a date without a time of day").format(text=text))
         aware = when.tzinfo is not None
         if self.aware is None:
             self.aware = aware

@@ -265,3 +265,15 @@ def test_a_fifo_and_a_file_over_the_limit_are_refused_without_reading(tmp_path):
 def test_without_the_plan_channels_any_channel_is_read(tmp_path):
     h = read(write(tmp_path, HEADER + "\n" + contact(1, "Hotline") + "\n"), channels=None)
     assert h.channel.tolist() == ["Hotline"]
+
+
+def test_iso_forms_with_t_space_basic_and_fractions_read_the_same_instant(tmp_path):
+    forms = [
+        "2026-03-02T09:00:00",
+        "2026-03-02 09:00",
+        "20260302T090000",
+        "2026-03-02T09:00:00.000",
+    ]
+    rows = [f"{t},phone,complaint,ordinary,{i},300,answered,c{i}" for i, t in enumerate(forms)]
+    h = read(write(tmp_path, "\n".join([HEADER, *rows]) + "\n"))
+    assert h.arrived_at.tolist() == [utc(2026, 3, 2, 1)] * 4
