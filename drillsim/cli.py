@@ -43,6 +43,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "console": ("drillsim.console", N_("start the drill console in the browser")),
     "drill": ("drillsim.drill", N_("run a drill from the command line (the console's drills)")),
+    "history": (
+        "drillsim.history",
+        N_("fit a scenario from the centre's own history, and back-test it"),
+    ),
     "report": ("drillsim.report", N_("write a drill's after-action report (HSEEP AAR/IP)")),
     "items": ("drillsim.items", N_("list the improvement plan's open and overdue items")),
     "programme": (

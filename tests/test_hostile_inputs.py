@@ -56,6 +56,9 @@ def _commands(bad: Path) -> list[list[str]]:
         ["report", b] if bad.suffix == ".json" else ["report", b + ".json"],
         ["drill", "new", "--name", "x", "--plan", b],
         ["drill", "new", "--name", "x", "--scenario", b],
+        ["history", "fit", b, "--out", "s.yaml"],
+        ["history", "fit", "--mapping", b, b],
+        ["history", "backtest", b, b, "--csv", "x.csv"],
     ]
 
 
@@ -73,6 +76,11 @@ BAD_ARGS = [
     ["drill", "advance", "drill-9999", "--to", "1h"],
     ["drill", "new", "--name", "x", "--speed", "-1"],
     ["console", "--port", "70000"],
+    ["history", "fit", "h.csv", "--interval", "45"],
+    ["history", "fit", "h.csv", "--max-bad", "2"],
+    ["history", "fit", "h.csv", "--report", "x.csv"],
+    ["history", "backtest", "h.csv", "s.yaml", "-n", "0"],
+    ["history", "backtest", "h.csv", "s.yaml", "--seed", "-1"],
 ]
 
 

@@ -1,10 +1,11 @@
-"""Scenarios page: pick or upload a scenario; see its timeline, injects and objectives."""
+"""Scenarios page: pick or upload a scenario; see its timeline, injects and objectives;
+or fit one from the centre's own history (:mod:`dashboard.history_upload`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import services
+from dashboard import history_upload, services
 from dashboard.signin import require_role
 from dashboard.widgets import upload_box
 from drills.kpis import format_value, spec_for
@@ -26,6 +27,7 @@ def main() -> None:
     texts = services.scenario_texts()
     name = st.selectbox(_("Scenario"), list(texts), key="scenario_pick")
     if name is None:
+        history_upload.section(services.plan_texts())
         return
     scenario = load_scenario_text(texts[name], name)
     meta = scenario.meta
@@ -98,6 +100,8 @@ def main() -> None:
         ],
         hide_index=True,
     )
+    st.divider()
+    history_upload.section(plans)
 
 
 main()
