@@ -9,6 +9,7 @@ from typing import TypeVar
 import streamlit as st
 
 from dashboard import services, state
+from drills.access import RoleRefused
 from drills.uploads import Kind, read_upload
 from drills.uploads_store import save_upload
 from drills.uploads_store import uploaded as uploaded_texts
@@ -62,7 +63,11 @@ def upload_box(kind: Kind) -> None:
     if result.ok and result.text is not None:
         db = services.store().path
         if uploaded_texts(db, kind).get(uploaded.name) != result.text:  # once, not every rerun
-            save_upload(db, kind, uploaded.name, result.text)
+            try:
+                save_upload(db, kind, uploaded.name, result.text, role=state.acting_role())
+            except RoleRefused as refused:
+                st.error(str(refused))
+                return
         state.uploads(UPLOAD_STORE[kind]).pop(uploaded.name, None)  # the kept text is newer
         valid = (
             _("{file} is a valid plan; it is kept and now in every list of plans.")

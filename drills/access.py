@@ -36,9 +36,9 @@ CODE_ENV_PREFIX = "DRILLSIM_CODE_"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "facilitator": frozenset(
-        {"create", "advance", "decide", "note", "observe", "rate", "items", "read"}
+        {"create", "upload", "advance", "decide", "note", "observe", "rate", "items", "read"}
     ),
-    "evaluator": frozenset({"note", "observe", "rate", "items", "read"}),
+    "evaluator": frozenset({"upload", "note", "observe", "rate", "items", "read"}),
     "observer": frozenset({"note", "observe", "read"}),
     "reviewer": frozenset({"read"}),
 }
@@ -250,4 +250,5 @@ ACTION_WORDS = {
     "rate": N_("rate or write findings"),
     "items": N_("change improvement items"),
     "create": N_("create drills"),
+    "upload": N_("keep uploaded plans and scenarios"),
 }

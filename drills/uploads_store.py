@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from drills import validation as check
+from drills.access import Role, require
 from drills.schema import connect, read, write
 from i18n import _
 
@@ -27,8 +28,15 @@ def _kind(kind: object) -> Kind:
     raise ValueError(_("unknown upload kind {kind!r}: 'plan' or 'scenario'").format(kind=kind))
 
 
-def save_upload(db_path: str | Path, kind: str, name: str, text: str) -> None:
-    """Keep an uploaded plan or scenario text under its name (replacing an older one)."""
+def save_upload(
+    db_path: str | Path, kind: str, name: str, text: str, *, role: Role | None = None
+) -> None:
+    """Keep an uploaded plan or scenario text under its name (replacing an older one).
+
+    ``role``: the console role uploading (None: a trusted caller); facilitators and
+    evaluators may, an observer or reviewer may not (every tab's lists would change).
+    """
+    require(role, "upload")
     what = _kind(kind)
     if not isinstance(name, str) or not name.strip():
         raise ValueError(_("an upload needs a name"))

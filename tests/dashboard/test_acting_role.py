@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from drills import access, evaluations, items, session
+from drills import access, evaluations, items, session, uploads_store
 from drills.access import NOBODY, RoleRefused
 from drills.store import DrillStore
 from plans.loader import default_plan_path, load_plan
@@ -25,6 +25,7 @@ from plans.loader import default_plan_path, load_plan
 ROOT = Path(__file__).resolve().parents[2]
 
 CORE_WRITES = {
+    "uploads_store.save_upload": uploads_store.save_upload,
     "store.create_drill": DrillStore.create_drill,
     "store.append": DrillStore.append,
     "store.archive": DrillStore.archive,
@@ -202,12 +203,18 @@ def _calls_without_role(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     missing = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        if not isinstance(node, ast.Call):
             continue
-        if node.func.attr not in WRITE_NAMES:
+        if isinstance(node.func, ast.Attribute):
+            name = node.func.attr
+        elif isinstance(node.func, ast.Name) and node.func.id == "save_upload":
+            name = node.func.id  # imported by name, as the widgets do
+        else:
+            continue
+        if name not in WRITE_NAMES:
             continue
         if not any(k.arg == "role" for k in node.keywords):
-            missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.attr}")
+            missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
     return missing
 
 
@@ -223,3 +230,17 @@ def test_every_console_and_command_line_call_of_a_core_write_names_the_role():
     )
     missing = [m for path in files for m in _calls_without_role(path)]
     assert missing == []
+
+
+def test_an_observer_cannot_keep_an_upload_and_an_evaluator_can(tmp_path):
+    """Uploads change every tab's lists of plans and scenarios: the core checks the role."""
+    db = tmp_path / "drills.sqlite"
+    DrillStore(db)
+    text = default_plan_path().read_text(encoding="utf-8")
+    for role in ("observer", "reviewer", NOBODY):
+        with pytest.raises(RoleRefused, match="nothing was saved"):
+            uploads_store.save_upload(db, "plan", "mine.yaml", text, role=role)
+    assert uploads_store.uploaded(db, "plan") == {}
+    uploads_store.save_upload(db, "plan", "mine.yaml", text, role="evaluator")
+    uploads_store.save_upload(db, "scenario", "s.yaml", "meta: {}", role="facilitator")
+    assert list(uploads_store.uploaded(db, "plan")) == ["mine.yaml"]
