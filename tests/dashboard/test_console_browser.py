@@ -58,11 +58,19 @@ def create_drill(page, name="Browser drill"):
 
 
 def choose(page, label, option):
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     settle(page)
     box = page.get_by_label(label)
-    box.scroll_into_view_if_needed()
+    for attempt in range(3):  # a rerun may redraw the box between finding and scrolling it
+        try:
+            box.scroll_into_view_if_needed()
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            settle(page)
     settle(page)
     box.click()
     wanted = page.get_by_role("option", name=option)
