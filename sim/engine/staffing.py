@@ -78,6 +78,8 @@ class Staffing(ContactFlow):
         shifts = {s.id: s for s in self.plan.shifts}
         offset = start_minute_of_week(self.scenario)
         self.g_on_shift: list[Callable[[float], bool]] = []
+        self._on_shift_at: tuple[float, int] = (math.nan, 0)  # nan: never equal, computed first
+        self._on_shift_list: list[bool] = []
         for g in groups:
             if g.shift is None:
                 self.g_on_shift.append(lambda t: True)
@@ -150,7 +152,7 @@ class Staffing(ContactFlow):
             self.rules.take_break(g)
 
     def _group_capacity(self, gi: int) -> int:
-        if not self.g_on_shift[gi](self.env.now):
+        if not self.on_shift_now()[gi]:
             return 0
         site = self.g_site[gi]
         if site is None:
@@ -194,13 +196,26 @@ class Staffing(ContactFlow):
                 self._dispatch(gi)
         self._track_services()
 
+    def on_shift_now(self) -> list[bool]:
+        """Whether each group is on duty now, worked out once per moment of the run.
+
+        Why kept: every capacity change asks it per group and per channel (planned
+        agents of each channel, the plan's total, each group's capacity), and the
+        answer depends only on the clock; a reserve group joining starts a new list.
+        """
+        now, n = self.env.now, len(self.g_on_shift)
+        if self._on_shift_at != (now, n):
+            self._on_shift_at = (now, n)
+            self._on_shift_list = [on(now) for on in self.g_on_shift]
+        return self._on_shift_list
+
     def planned_agents(self, c: int) -> int:
         """Agents the plan puts on channel ``c`` now, before anything went wrong."""
-        now = self.env.now
+        on = self.on_shift_now()
         return sum(
             self.groups[g].agents
             for g in range(self.planned_groups)
-            if c in self.g_skills[g] and self.g_on_shift[g](now)
+            if on[g] and c in self.g_skills[g]
         )
 
     def working_agents(self, c: int) -> int:
@@ -210,10 +225,8 @@ class Staffing(ContactFlow):
 
     def planned_agents_total(self) -> int:
         """Agents the plan puts to work now, before anything went wrong."""
-        now = self.env.now
-        return sum(
-            self.groups[g].agents for g in range(self.planned_groups) if self.g_on_shift[g](now)
-        )
+        on = self.on_shift_now()
+        return sum(self.groups[g].agents for g in range(self.planned_groups) if on[g])
 
     # --- services --------------------------------------------------------------------
 
