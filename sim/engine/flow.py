@@ -107,9 +107,8 @@ class ContactFlow(ChatSessions):
         self.n = n
         self.t_arr: list[float] = cust.time.tolist()
         self.c_chan: list[int] = cust.channel.tolist()
-        self.c_prio: list[int] = [
-            CLASS_PRIORITY[k] for k in np.array(["urgent", "ordinary", "complex"])[cust.rclass]
-        ]
+        by_class = np.array([CLASS_PRIORITY[k] for k in ("urgent", "ordinary", "complex")])
+        self.c_prio: list[int] = by_class[cust.rclass].tolist()
         self.c_handle: list[float] = cust.handle.tolist()
         self.c_patience: list[float] = cust.patience.tolist()
         self.c_block: list[float] = cust.block_draw.tolist()

@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from plans.model import Plan
 from scenarios.model import Scenario, StaffGroup
 from sim.engine.capacity import CapacityRules
 from sim.engine.demand import start_minute_of_week
@@ -42,6 +43,28 @@ def _on_shift(intervals: list[tuple[int, int]], offset: int) -> Callable[[float]
     return on
 
 
+_PLAN_GROUPS: dict[int, tuple[Plan, tuple[StaffGroup, ...]]] = {}
+
+
+def _plan_groups(plan: Plan) -> tuple[StaffGroup, ...]:
+    """The plan's staff groups as scenario groups, validated once per plan, not per run.
+
+    Why: a replication used to rebuild (and re-validate) some thirty frozen models that
+    are the same for every replication of the plan. Kept by the plan's identity (the
+    plan is kept beside them, so an id is never reused while its entry lives); a few
+    plans at most, as a Monte Carlo or a staffing search holds.
+    """
+    kept = _PLAN_GROUPS.get(id(plan))
+    if kept is None or kept[0] is not plan:
+        if len(_PLAN_GROUPS) >= 8:
+            _PLAN_GROUPS.clear()
+        kept = _PLAN_GROUPS[id(plan)] = (
+            plan,
+            tuple(StaffGroup.from_plan(g) for g in plan.staffing),
+        )
+    return kept[1]
+
+
 class Staffing(ContactFlow):
     """Staff groups and their capacity, on top of the contact flow they feed."""
 
@@ -61,7 +84,7 @@ class Staffing(ContactFlow):
     def _setup_groups(self) -> None:
         groups = self.scenario.staffing
         if groups is None:
-            groups = tuple(StaffGroup.from_plan(g) for g in self.plan.staffing)
+            groups = _plan_groups(self.plan)
         self.groups: list[StaffGroup] = list(groups)
         self.planned_groups = len(groups)
         """Groups before any reserves joined: the planned capacity services are measured against."""
