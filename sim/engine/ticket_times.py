@@ -60,22 +60,56 @@ def working_due(
             )
         return days[day]
 
+    # every day after the first opens at the office's opening time, so its span is the
+    # whole office day: the same timedelta, hence the same float, as WorkingCalendar.due
+    full = (close_at - open_at).total_seconds() / 60
+    enough = int(left0 // full) + 2  # working days after the first that can use up a limit
+    after: dict[dt.date, tuple[list[dt.datetime], dt.date]] = {}
+
+    def following(day: dt.date) -> tuple[list[dt.datetime], dt.date]:
+        """Opening times of the next working days after ``day``, and the day after them."""
+        if day not in after:
+            opens: list[dt.datetime] = []
+            nxt = day + one_day
+            for _guard in range(3659):  # with the first day: as WorkingCalendar.due's ten years
+                if len(opens) >= enough:
+                    break
+                hours = office(nxt)
+                if hours is not None:
+                    opens.append(hours[0])
+                nxt += one_day
+            after[day] = (opens, nxt)
+        return after[day]
+
     due = np.full(rec.arrival.shape[0], np.inf)
     arrival = rec.arrival
     for i in np.flatnonzero(which):
         raised = start + dt.timedelta(minutes=float(arrival[i]))
         left, day, when = left0, raised.date(), dt.datetime.max
-        for _guard in range(3660):  # as WorkingCalendar.due: ten years of days at most
-            hours = office(day)
-            if hours is not None:
-                opens, closes = max(raised, hours[0]), hours[1]
-                if opens < closes:
-                    span = (closes - opens).total_seconds() / 60
-                    if left <= span:
-                        when = opens + dt.timedelta(minutes=left)
+        hours = office(day)
+        if hours is not None:
+            opens, closes = max(raised, hours[0]), hours[1]
+            if opens < closes:
+                span = (closes - opens).total_seconds() / 60
+                if left <= span:
+                    due[i] = (opens + dt.timedelta(minutes=left) - start).total_seconds() / 60
+                    continue
+                left -= span
+        opening, day = following(day)
+        for opens in opening:
+            if left <= full:
+                when = opens + dt.timedelta(minutes=left)
+                break
+            left -= full
+        else:  # not enough working days listed (a calendar of rare working days)
+            for _guard in range(3660 - (day - raised.date()).days):
+                hours = office(day)
+                if hours is not None:
+                    if left <= full:
+                        when = hours[0] + dt.timedelta(minutes=left)
                         break
-                    left -= span
-            day += one_day
+                    left -= full
+                day += one_day
         due[i] = (when - start).total_seconds() / 60
     return due
 
