@@ -57,6 +57,8 @@ class StaffedCentre(Protocol):
 
     def _update_capacity(self) -> None: ...
 
+    def on_shift_now(self) -> list[bool]: ...
+
 
 GOLDEN = 0.6180339887498949
 """Spreads the groups' break phases evenly, so breaks of all groups do not coincide."""
@@ -137,7 +139,7 @@ class CapacityRules:
     def _split(self, gi: int) -> tuple[int, int]:
         """(agents of group ``gi`` present at a seat, agents working remotely)."""
         sim = self.sim
-        if not sim.g_on_shift[gi](sim.env.now):
+        if not sim.on_shift_now()[gi]:
             return 0, 0
         agents = sim.g_agents[gi]
         home = sim.groups[gi].site

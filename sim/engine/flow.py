@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from plans.model import Plan
 from sim.engine.concurrency import CALLBACK, QUEUE_SLOTS, ChatSessions
@@ -36,6 +37,30 @@ if TYPE_CHECKING:
     from sim.engine.journeys import Journeys
 
 PRIORITIES = (0, 1)
+
+
+class _Timer(simpy.Timeout):
+    """A SimPy timeout whose callbacks are handed in, for the three events every contact has.
+
+    Why: arrival, end of handling and the patience timer are most of a replication's
+    events; building each with ``env.timeout`` and then appending a freshly bound method
+    to a fresh list costs more than the queue itself. This schedules the same event at
+    the same time with the same priority and sequence number (``env.schedule``, as
+    ``Timeout`` does), so the run is the same event for event; ``callbacks`` is a list
+    made once per run and never changed (SimPy takes it off the event and only reads it).
+    """
+
+    def __init__(
+        self, env: simpy.Environment, delay: float, value: int, callbacks: list[Any]
+    ) -> None:
+        if delay < 0:
+            raise ValueError(f"Negative delay {delay}")  # not for people: as SimPy's own
+        self.env = env
+        self.callbacks = callbacks
+        self._value = value
+        self._delay = delay
+        self._ok = True
+        env.schedule(self, NORMAL, delay)
 
 
 class ContactFlow(ChatSessions):
@@ -82,9 +107,8 @@ class ContactFlow(ChatSessions):
         self.n = n
         self.t_arr: list[float] = cust.time.tolist()
         self.c_chan: list[int] = cust.channel.tolist()
-        self.c_prio: list[int] = [
-            CLASS_PRIORITY[k] for k in np.array(["urgent", "ordinary", "complex"])[cust.rclass]
-        ]
+        by_class = np.array([CLASS_PRIORITY[k] for k in ("urgent", "ordinary", "complex")])
+        self.c_prio: list[int] = by_class[cust.rclass].tolist()
         self.c_handle: list[float] = cust.handle.tolist()
         self.c_patience: list[float] = cust.patience.tolist()
         self.c_block: list[float] = cust.block_draw.tolist()
@@ -92,6 +116,9 @@ class ContactFlow(ChatSessions):
         self.c_start = [math.nan] * n
         self.c_end = [math.nan] * n
         self.c_group = [-1] * n
+        self._on_arrive: list[Any] = [self._arrive]
+        self._on_complete: list[Any] = [self._complete]
+        self._on_abandon: list[Any] = [self._abandon]
         self.status = bytearray(n)
         life = self.scenario.tickets
         self.tickets = None if life.is_default() else TicketLives(self, n, cust.rclass)
@@ -101,8 +128,7 @@ class ContactFlow(ChatSessions):
 
     def _schedule_next_arrival(self, i: int) -> None:
         if i < self.n and self.t_arr[i] < self.horizon:
-            ev = self.env.timeout(self.t_arr[i] - self.env.now, i)
-            ev.callbacks.append(self._arrive)
+            _Timer(self.env, self.t_arr[i] - self.env.now, i, self._on_arrive)
 
     def _arrive(self, ev: Any) -> None:
         i: int = ev._value
@@ -136,8 +162,7 @@ class ContactFlow(ChatSessions):
         self.waiting[c] += 1
         patience = self.c_patience[i]
         if self.c_live[i] and patience != math.inf:
-            timer = self.env.timeout(patience, i)
-            timer.callbacks.append(self._abandon)
+            _Timer(self.env, patience, i, self._on_abandon)
 
     def _serve(self, i: int, g: int) -> None:
         if self.multi[self.c_chan[i]]:
@@ -152,8 +177,7 @@ class ContactFlow(ChatSessions):
         handle = self.c_handle[i]
         if self.journeys is not None and not self.c_live[i] and self.live[self.c_chan[i]]:
             handle = self.journeys.call_back(i, handle)  # a callback may not reach them
-        ev = self.env.timeout(handle * self.factor[self.c_chan[i]], i)
-        ev.callbacks.append(self._complete)
+        _Timer(self.env, handle * self.factor[self.c_chan[i]], i, self._on_complete)
 
     def _complete(self, ev: Any) -> None:
         i: int = ev._value

@@ -43,6 +43,8 @@ from numpy.typing import NDArray
 
 from plans.model import Plan
 from scenarios.model import REQUEST_TYPES, TICKET_CLASSES
+from sim.engine.queue_metrics import queue_kpis, wait_times
+from sim.engine.queue_metrics import turned_away as turned_away  # read from here by others
 from sim.engine.records import (
     ABANDONED,
     BLOCKED,
@@ -52,7 +54,6 @@ from sim.engine.records import (
     NOTICED,
     SERVING,
     STATUS_NAMES,
-    TURNED_AWAY,
     UNREACHED,
     WAITING,
     RunRecords,
@@ -62,11 +63,6 @@ from sim.engine.ticket_times import class_working_due, ticket_moments
 
 Kpis = dict[str, float]
 LIMIT_KINDS = ("respond", "first_handling", "resolve", "close")
-
-
-def turned_away(rec: RunRecords) -> NDArray[np.bool_]:
-    """Live contacts turned away by the disruption (see :data:`TURNED_AWAY`)."""
-    return rec.live & np.isin(rec.status, TURNED_AWAY)
 
 
 def _safe_div(a: float, b: float) -> float:
@@ -80,41 +76,6 @@ def window_mask(
     lo = rec.warm_up if start is None else start
     hi = rec.horizon if end is None else end
     return (rec.arrival >= lo) & (rec.arrival < hi)
-
-
-def wait_times(rec: RunRecords) -> NDArray[np.float64]:
-    """Time each contact spent waiting: until service, giving up, drop, or now."""
-    left = np.where(np.isnan(rec.start), rec.end, rec.start)
-    left = np.where(np.isnan(left), rec.horizon, left)
-    return np.where(rec.status == BLOCKED, 0.0, left - rec.arrival)
-
-
-def queue_kpis(rec: RunRecords, mask: NDArray[np.bool_], threshold: float) -> Kpis:
-    """Answered, abandoned, service level, ASA, abandonment over the masked live contacts."""
-    live = rec.live & mask
-    status = rec.status
-    answered = live & ((status == DONE) | (status == SERVING))
-    abandoned = live & (status == ABANDONED)
-    waits = rec.start - rec.arrival
-    within = answered & (waits <= threshold + 1e-9)
-    settled = int(answered.sum() + abandoned.sum())
-    away = int((turned_away(rec) & mask).sum())
-    waited = wait_times(rec)
-    return {
-        "offered": float(mask.sum()),
-        "answered": float(answered.sum()),
-        "abandoned": float(abandoned.sum()),
-        "blocked": float((mask & (status == BLOCKED)).sum()),
-        "dropped": float((mask & (status == DROPPED)).sum()),
-        "open_at_end": float((mask & ((status == WAITING) | (status == SERVING))).sum()),
-        "noticed": float((mask & (status == NOTICED)).sum()),
-        "turned_away": float(away),
-        "service_level": _safe_div(float(within.sum()), settled + away),
-        "queue_service_level": _safe_div(float(within.sum()), settled),
-        "asa": float(np.mean(waits[answered])) if answered.any() else math.nan,
-        "abandonment": _safe_div(float(abandoned.sum()), settled),
-        "p_wait": _safe_div(float(((answered | abandoned) & (waited > 1e-9)).sum()), settled),
-    }
 
 
 def max_queue(rec: RunRecords, mask: NDArray[np.bool_], start: float, end: float) -> float:

@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from plans.model import Plan
 from scenarios.model import Scenario, StaffGroup
 from sim.engine.capacity import CapacityRules
 from sim.engine.demand import start_minute_of_week
@@ -42,6 +43,28 @@ def _on_shift(intervals: list[tuple[int, int]], offset: int) -> Callable[[float]
     return on
 
 
+_PLAN_GROUPS: dict[int, tuple[Plan, tuple[StaffGroup, ...]]] = {}
+
+
+def _plan_groups(plan: Plan) -> tuple[StaffGroup, ...]:
+    """The plan's staff groups as scenario groups, validated once per plan, not per run.
+
+    Why: a replication used to rebuild (and re-validate) some thirty frozen models that
+    are the same for every replication of the plan. Kept by the plan's identity (the
+    plan is kept beside them, so an id is never reused while its entry lives); a few
+    plans at most, as a Monte Carlo or a staffing search holds.
+    """
+    kept = _PLAN_GROUPS.get(id(plan))
+    if kept is None or kept[0] is not plan:
+        if len(_PLAN_GROUPS) >= 8:
+            _PLAN_GROUPS.clear()
+        kept = _PLAN_GROUPS[id(plan)] = (
+            plan,
+            tuple(StaffGroup.from_plan(g) for g in plan.staffing),
+        )
+    return kept[1]
+
+
 class Staffing(ContactFlow):
     """Staff groups and their capacity, on top of the contact flow they feed."""
 
@@ -61,7 +84,7 @@ class Staffing(ContactFlow):
     def _setup_groups(self) -> None:
         groups = self.scenario.staffing
         if groups is None:
-            groups = tuple(StaffGroup.from_plan(g) for g in self.plan.staffing)
+            groups = _plan_groups(self.plan)
         self.groups: list[StaffGroup] = list(groups)
         self.planned_groups = len(groups)
         """Groups before any reserves joined: the planned capacity services are measured against."""
@@ -78,6 +101,8 @@ class Staffing(ContactFlow):
         shifts = {s.id: s for s in self.plan.shifts}
         offset = start_minute_of_week(self.scenario)
         self.g_on_shift: list[Callable[[float], bool]] = []
+        self._on_shift_at: tuple[float, int] = (math.nan, 0)  # nan: never equal, computed first
+        self._on_shift_list: list[bool] = []
         for g in groups:
             if g.shift is None:
                 self.g_on_shift.append(lambda t: True)
@@ -150,7 +175,7 @@ class Staffing(ContactFlow):
             self.rules.take_break(g)
 
     def _group_capacity(self, gi: int) -> int:
-        if not self.g_on_shift[gi](self.env.now):
+        if not self.on_shift_now()[gi]:
             return 0
         site = self.g_site[gi]
         if site is None:
@@ -194,13 +219,26 @@ class Staffing(ContactFlow):
                 self._dispatch(gi)
         self._track_services()
 
+    def on_shift_now(self) -> list[bool]:
+        """Whether each group is on duty now, worked out once per moment of the run.
+
+        Why kept: every capacity change asks it per group and per channel (planned
+        agents of each channel, the plan's total, each group's capacity), and the
+        answer depends only on the clock; a reserve group joining starts a new list.
+        """
+        now, n = self.env.now, len(self.g_on_shift)
+        if self._on_shift_at != (now, n):
+            self._on_shift_at = (now, n)
+            self._on_shift_list = [on(now) for on in self.g_on_shift]
+        return self._on_shift_list
+
     def planned_agents(self, c: int) -> int:
         """Agents the plan puts on channel ``c`` now, before anything went wrong."""
-        now = self.env.now
+        on = self.on_shift_now()
         return sum(
             self.groups[g].agents
             for g in range(self.planned_groups)
-            if c in self.g_skills[g] and self.g_on_shift[g](now)
+            if on[g] and c in self.g_skills[g]
         )
 
     def working_agents(self, c: int) -> int:
@@ -210,10 +248,8 @@ class Staffing(ContactFlow):
 
     def planned_agents_total(self) -> int:
         """Agents the plan puts to work now, before anything went wrong."""
-        now = self.env.now
-        return sum(
-            self.groups[g].agents for g in range(self.planned_groups) if self.g_on_shift[g](now)
-        )
+        on = self.on_shift_now()
+        return sum(self.groups[g].agents for g in range(self.planned_groups) if on[g])
 
     # --- services --------------------------------------------------------------------
 
