@@ -1,8 +1,8 @@
 """Replication backends, measured in one run: speed-up, Dask against the pool, sweep memory.
 
-Run: ``.venv/bin/python bench/bench_backends.py`` (``--quick``: 200 replications, 2 repeats,
-no sweep). Prints, each figure repeated (median and range), the backends alternating
-within a repeat so a busy neighbour slows them alike:
+Run: ``.venv/bin/python bench/bench_backends.py`` (``--reps N``, ``--repeats N``;
+``--quick``: 200 replications, 2 repeats, no sweep). Prints, each figure repeated
+(median and range), the backends alternating within a repeat so a busy neighbour slows them alike:
 1. 1,000 replications of the default plan and scenario: serial (200 only, scaled), the
    process pool on every core, a Dask LocalCluster with Dask's worker defaults and the
    backend's tuned LocalCluster (goal: Dask <= 1.2 x the pool, speed-up >= 1.8 on 2 cores);
@@ -108,9 +108,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="200 replications, 2 repeats")
     parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--reps", type=int, default=None, help="replications a run")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
-    reps = 200 if args.quick else 1000
+    reps = args.reps or (200 if args.quick else 1000)
     repeats = args.repeats or (2 if args.quick else 3)
     makers: dict[str, Callable[[], Backend]] = {
         "serial": SerialBackend,
