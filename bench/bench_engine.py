@@ -12,7 +12,13 @@ Prints:
    current size with the result held, not the peak, which counted cyclic garbage not
    yet collected), 200 replications against 20: the growth a replication, against the
    real size of what the result keeps a replication (its KPI columns: 8 bytes a KPI);
-4. wall time of 1,000 replications of the default plan and scenario on all cores, in a
+4. the engine on two workloads a user meets, each against bare SimPy and the heapq floor
+   of bench/bench_speed.py on the same arrivals: the surge (offered load 1.2 of capacity,
+   an overload where customers abandon; 200 agents) and the default scenario (its own
+   arrivals; SimPy and the floor with as many agents as its peak): time per contact and
+   the ratios engine / bare SimPy, engine / floor (the engine's run only: KPIs are
+   bench_speed's replication section);
+5. wall time of 1,000 replications of the default plan and scenario on all cores, in a
    fresh process (after the sections above it ran about 10% slower).
 Every figure is repeated: median and range of the repeats.
 Workload: offered load 0.85 of capacity, AHT 300 s, exponential patience 180 s, 24 h
@@ -40,15 +46,18 @@ from plans.types import FROM_FILE
 from scenarios import default_scenario_path, load_scenario
 from scenarios.model import Scenario
 from sim.analysis.montecarlo import run_monte_carlo
-from sim.engine.simulation import Simulation
+from sim.engine.simulation import Simulation, simulate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # its sibling bench_speed
+from bench_speed import heapq_floor, peak_agents  # noqa: E402  the floor, shared
 
 AHT = 5.0
 PATIENCE = 3.0
 LOAD = 0.85
 
 
-def queue_scenario(agents: int, horizon_h: float) -> Scenario:
-    rate = LOAD * agents / AHT * 60
+def queue_scenario(agents: int, horizon_h: float, load: float = LOAD) -> Scenario:
+    rate = load * agents / AHT * 60
     data = {
         "meta": {"id": "bench", "name": "bench M/M/c+M"},
         "start": "2026-03-02T00:00:00",
@@ -74,12 +83,22 @@ def engine_time(plan, scenario, seed: int = 1) -> tuple[float, int]:
     return time.perf_counter() - t0, sim.n
 
 
-def bare_simpy_time(agents: int, horizon: float, seed: int = 1) -> tuple[float, int]:
+def bare_simpy_time(
+    agents: int, horizon: float, seed: int = 1, load: float = LOAD
+) -> tuple[float, int]:
     """The minimal model: one Resource, one generator per contact, patience by racing events."""
     rng = np.random.default_rng(seed)
-    rate = LOAD * agents / AHT
+    rate = load * agents / AHT
     n = rng.poisson(rate * horizon)
-    arrivals = np.sort(rng.uniform(0, horizon, n)).tolist()
+    return bare_simpy_on(np.sort(rng.uniform(0, horizon, n)), agents, horizon, rng)
+
+
+def bare_simpy_on(
+    times: np.ndarray, agents: int, horizon: float, rng: np.random.Generator
+) -> tuple[float, int]:
+    """Bare SimPy on given arrival times (minutes), exponential handling and patience."""
+    n = times.shape[0]
+    arrivals = times.tolist()
     handle = rng.exponential(AHT, n).tolist()
     patience = rng.exponential(PATIENCE, n).tolist()
     gc.collect()
@@ -120,6 +139,47 @@ def retained_memory(plan, scenario, replications: int) -> tuple[int, int, int]:
 def spread(values: list[float], unit: str, scale: float = 1.0) -> str:
     v = [x * scale for x in values]
     return f"{statistics.median(v):.2f} {unit} (range {min(v):.2f}-{max(v):.2f}, {len(v)} repeats)"
+
+
+def floor_time(arrivals: np.ndarray, agents: int, seed: int) -> float:
+    gc.collect()
+    started = time.perf_counter()
+    heapq_floor(arrivals, agents, np.random.default_rng(seed))
+    return time.perf_counter() - started
+
+
+def bench_workloads(plan, repeats: int, hours: float) -> None:
+    """Surge and default scenario: engine, bare SimPy and heapq floor, us a contact."""
+    print("== the engine on the surge and on the default scenario, against SimPy and the floor")
+    agents, surge_load = 200, 1.2
+    surge = queue_scenario(agents, hours, load=surge_load)
+    default = load_scenario(default_scenario_path())
+    for label, scenario in (
+        (f"surge (offered load {surge_load}, {agents} agents, {hours:g} h)", surge),
+        ("default scenario", default),
+    ):
+        engine, bare, floor, n = [], [], [], 0
+        for r in range(repeats):
+            seed = 11 + r
+            records = simulate(plan, scenario, seed)  # the arrivals the engine draws
+            times = np.asarray(records.arrival, dtype=float)
+            servers = agents if scenario is surge else peak_agents(records.staffing_log)
+            horizon = float(Simulation(plan, scenario, seed).horizon)
+            e_t, n = engine_time(plan, scenario, seed=seed)
+            b_t, b_n = bare_simpy_on(times, servers, horizon, np.random.default_rng(seed))
+            f_t = floor_time(times, servers, seed)
+            engine.append(e_t / n * 1e6)
+            bare.append(b_t / b_n * 1e6)
+            floor.append(f_t / b_n * 1e6)
+        print(
+            f"{label}, about {n:,} contacts: engine {spread(engine, 'us')}; "
+            f"bare SimPy {spread(bare, 'us')}; heapq floor {spread(floor, 'us')}"
+        )
+        to_bare = [e / b for e, b in zip(engine, bare, strict=True)]
+        to_floor = [e / f for e, f in zip(engine, floor, strict=True)]
+        print(
+            f"  engine / bare SimPy {spread(to_bare, 'x')}; engine / floor {spread(to_floor, 'x')}"
+        )
 
 
 THOUSAND = """
@@ -191,6 +251,8 @@ def main() -> None:
         f"replications; the result's KPI columns {spread(real, 'KiB', 1 / 1024)} a replication; "
         f"peak of {many} {spread(peaks, 'MiB', 1 / 2**20)}"
     )
+
+    bench_workloads(plan, repeats, small_h)
 
     reps = 100 if args.quick else 1000
     walls = [fresh_process_wall(reps) for _ in range(repeats)]

@@ -102,11 +102,30 @@ class ProcessBackend(_Windowed):
         self.pool.shutdown(wait=True)
 
 
+#: What a LocalCluster's workers do besides our tasks, turned down (bench/bench_backends.py
+#: measures each): the statistical profiler samples every thread's stack 100 times a
+#: second while holding the GIL the replication needs, and the memory and system monitors
+#: poll psutil 10 and 2 times a second. A replication's memory is small and bounded (the
+#: window), so nothing here needs them; a remote ``scheduler`` keeps its own config.
+LOCAL_WORKER_CONFIG: dict[str, object] = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+}
+#: Imported by each worker as it starts (in parallel), not by its first task: Dask spawns
+#: fresh interpreters where the process pool forks this one, modules already loaded.
+WORKER_PRELOAD = "sim.analysis.montecarlo"
+
+
 class DaskBackend(_Windowed):
     """A Dask cluster: the one at ``scheduler``, or a LocalCluster started here."""
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
+    def __init__(
+        self, scheduler: str | None = None, workers: int | None = None, tuned: bool = True
+    ) -> None:
+        """``tuned=False`` keeps Dask's own worker defaults: bench/ measures against them."""
         try:
+            import dask
             from dask.distributed import Client, LocalCluster
         except ImportError:
             raise RuntimeError(
@@ -115,9 +134,15 @@ class DaskBackend(_Windowed):
         self.cluster = None
         if scheduler is None:
             n = max(1, workers or os.cpu_count() or 1)
-            self.cluster = LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
-            )
+            # The config is read when the nannies are built and shipped to the workers.
+            with dask.config.set(LOCAL_WORKER_CONFIG if tuned else {}):
+                self.cluster = LocalCluster(
+                    n_workers=n,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    preload=[WORKER_PRELOAD] if tuned else [],
+                )
             self.client = Client(self.cluster)
         else:
             self.client = Client(scheduler, timeout="30s")
