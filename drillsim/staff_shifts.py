@@ -29,14 +29,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from drillsim.compare_text import render_by_interval, render_comparison
-from drillsim.inputs import BadInput, report_bad_input, resolve_plan, resolve_scenario
+from drillsim.inputs import (
+    BadInput,
+    bounded_int,
+    report_bad_input,
+    resolve_plan,
+    resolve_scenario,
+)
 from drillsim.service_goal import apply_goals
 from drillsim.text import ljust, rjust
-from i18n import _
+from i18n import N_, _
 from plans.files import write_atomic
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.backends import BackendName, make_backend
+from sim.analysis.budget import MAX_REPLICATIONS
 from sim.analysis.compare import Comparison, compare_prepared
 from sim.analysis.compare_intervals import interval_comparison
 from sim.analysis.montecarlo import default_workers
@@ -49,6 +56,10 @@ from sim.analysis.staff_scaling import base_groups
 DEFAULT_INTERVAL = 30.0
 """Interval length (minutes) ``--shifts`` implies when ``--by-interval`` is not given."""
 DEFAULT_CHECK = 20
+CHECK_REPLICATIONS = bounded_int(
+    0, MAX_REPLICATIONS, N_("must be from {minimum} to {maximum}, got {value}")
+)
+"""argparse type of --check-replications: 0 (no check) up to the run budget's limit."""
 """Replications of the simulated check of a cover (each of the cover and today's roster)."""
 
 SHIFTS_COLUMNS = (
@@ -94,7 +105,7 @@ def add_arguments(p: Any) -> None:
     )
     p.add_argument(
         "--check-replications",
-        type=int,
+        type=CHECK_REPLICATIONS,
         default=DEFAULT_CHECK,
         metavar="N",
         help=_("with --shifts: replications of the simulated check (default %(default)s; 0: none)"),

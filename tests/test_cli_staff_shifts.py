@@ -163,3 +163,16 @@ def test_shifts_alone_implies_30_minute_intervals(tmp_path):
     assert parser.parse_args(["--by-interval", "15", "--shifts"]).by_interval == 15.0
     assert parser.parse_args(["--shifts", "--by-interval", "60"]).by_interval == 60.0
     assert parser.parse_args([]).shifts is False
+
+
+def test_a_negative_or_huge_check_is_refused_before_any_work(capsys):
+    """`--check-replications -5` used to be taken as no check at all, silently."""
+    from drillsim.cli import main
+
+    for bad in ("-5", "1000001"):
+        try:
+            status = main(["staff", "--shifts", "--check-replications", bad])
+        except SystemExit as exc:  # argparse refuses it
+            status = exc.code
+        assert status == 2
+        assert f"must be from 0 to 100000, got {int(bad)}" in capsys.readouterr().err
