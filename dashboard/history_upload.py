@@ -11,10 +11,12 @@ page a file the way the callback does (AppTest cannot set a file uploader).
 from __future__ import annotations
 
 import dataclasses
+import io
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import streamlit as st
 
 from dashboard.widgets import shown
@@ -25,7 +27,7 @@ from history.mapping import load_mapping_text
 from history.reader import read_history
 from history.records import History
 from history.scenario_out import scenario_yaml
-from i18n import _, format_count, format_percent, ngettext
+from i18n import _, current_language, format_count, format_percent, ngettext
 from plans import ModelFileError, Plan
 from plans.files import FileRefused
 from plans.loader import load_plan_text
@@ -38,6 +40,9 @@ UPLOAD = "history_upload"
 MAPPING = "history_mapping"
 """Session key: (file name, bytes) of the uploaded mapping, or None."""
 RESULT = "history_result"
+DRAWN = "history_drawn"
+"""The fit's figures (PNG) and report text as last drawn, with the fit and language they
+are of: a Streamlit rerun (any click on the page) shows them again without redrawing."""
 """Session key: the :class:`Fitted` of the last click on Fit."""
 
 
@@ -214,11 +219,27 @@ def show(result: Fitted) -> None:
         mime="application/x-yaml",
         key="history_download",
     )
-    for figure in (
-        arrival_profile_figure(result.fit),
-        handle_time_figure(result.fit),
-        patience_figure(result.fit),
-    ):
+    pngs, report = _drawn(result)
+    for png in pngs:
+        st.image(png)
+    st.markdown(report)
+
+
+def _drawn(result: Fitted) -> tuple[tuple[bytes, ...], str]:
+    """The fit's figures and report in this run's language, drawn once per fit and language."""
+    assert result.fit is not None  # not for people: narrowing, show() checked ok
+    key = (id(result), current_language())
+    kept = st.session_state.get(DRAWN)
+    if kept is not None and kept[0] == key:
+        return kept[1], kept[2]
+    pngs = []
+    for draw in (arrival_profile_figure, handle_time_figure, patience_figure):
+        figure = draw(result.fit)
         if figure is not None:
-            st.pyplot(figure, clear_figure=True)
-    st.markdown(render_fit_report(result.fit, "md"))
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+            plt.close(figure)
+            pngs.append(buffer.getvalue())
+    report = render_fit_report(result.fit, "md")
+    st.session_state[DRAWN] = (key, tuple(pngs), report)
+    return tuple(pngs), report

@@ -90,6 +90,14 @@ def test_upload_fit_and_download_the_scenario(page, export, served):
     # the report's figures (arrivals, handle time, patience) and its tables are shown
     assert len(at.get("image")) == before + 3
     assert any("History fit: week export.csv" in m.value for m in at.markdown)
+    # a rerun (any click on the page) shows the same figures without drawing them again
+    # (what is kept is shown: a planted copy with one figure and another text stays)
+    key, pngs, _report = at.session_state["history_drawn"]
+    at.session_state["history_drawn"] = (key, pngs[:1], "kept, not redrawn")
+    at.run()
+    assert not at.exception
+    assert len(at.get("image")) == before + 1
+    assert any(m.value == "kept, not redrawn" for m in at.markdown)
 
 
 def test_a_malformed_upload_shows_each_problem_and_offers_nothing(page, served):
