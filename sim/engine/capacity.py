@@ -28,18 +28,17 @@ import math
 from collections.abc import Callable
 from typing import Protocol
 
-import simpy
-
 from plans.model import Plan
 from scenarios.model import Disaster, StaffGroup
 from scenarios.workforce import Workforce
+from sim.engine.clock import Clock
 from sim.engine.topology import Infrastructure
 
 
 class StaffedCentre(Protocol):
     """What these rules read of the staffing part (a Protocol: staffing imports this module)."""
 
-    env: simpy.Environment
+    env: Clock
     plan: Plan
     horizon: float
     infra: Infrastructure
@@ -230,5 +229,4 @@ class CapacityRules:
 
     def _later(self, delay: float) -> None:
         """Recount agents at work ``delay`` minutes from now."""
-        ev = self.sim.env.timeout(delay)
-        ev.callbacks.append(lambda _ev: self.sim._update_capacity())
+        self.sim.env.call_in(delay, lambda _none: self.sim._update_capacity(), None)

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-import simpy
 
 from scenarios.model import Scenario
+from sim.engine.clock import Clock
 from sim.engine.records import DONE, SERVING, WAITING
 from sim.engine.tickets import TicketLives
 
@@ -41,7 +42,7 @@ class ChatSessions:
     """The agents who hold several contacts at once, and the slots they have free."""
 
     # set by the flow and staffing; declared for the type checker only
-    env: simpy.Environment
+    env: Clock
     scenario: Scenario
     channel_index: dict[str, int]
     channel_ids: tuple[str, ...]
@@ -66,8 +67,8 @@ class ChatSessions:
 
     owed: list[int] | None
 
-    def _dispatch(self, g: int) -> None:
-        raise NotImplementedError  # the flow's
+    _dispatch: Callable[[int], None]
+    """The flow's (sim.engine.flow_kernel): free agents of group ``g`` take waiting work."""
 
     def _break_after_contact(self, g: int) -> None:
         raise NotImplementedError  # staffing's
@@ -131,11 +132,9 @@ class ChatSessions:
         self.c_start[i] = self.env.now
         self.c_group[i] = g
         stretch = self.stretch[c] ** others
-        ev = self.env.timeout(self.c_handle[i] * self.factor[c] * stretch, i)
-        ev.callbacks.append(self._complete_multi)
+        self.env.call_in(self.c_handle[i] * self.factor[c] * stretch, self._complete_multi, i)
 
-    def _complete_multi(self, ev: Any) -> None:
-        i: int = ev._value
+    def _complete_multi(self, i: int) -> None:
         self.status[i] = DONE
         self.c_end[i] = self.env.now
         if self.tickets is not None and not self.c_live[i]:

@@ -37,15 +37,6 @@ CALLBACK_SLOT = 2
 """Offset of a channel's callback queues (:data:`sim.engine.flow.CALLBACK`)."""
 
 
-class _Arrival:
-    """What ``ContactFlow._arrive`` reads of the SimPy event that brings a contact."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, i: int) -> None:
-        self._value = i
-
-
 class _Table:
     """Draws by (customer, attempt), made on first use from a child generator of their own."""
 
@@ -182,8 +173,7 @@ class Journeys:
         sim.c_group[i] = -1
         k = self.customer[i]
         self.pending[k] = self.pending.get(k, 0) + 1
-        ev = sim.env.timeout(cb.retry_after, i)
-        ev.callbacks.append(self._call_again)
+        sim.env.call_in(cb.retry_after, self._call_again, i)
 
     # --- new attempts ----------------------------------------------------------------------
 
@@ -191,8 +181,7 @@ class Journeys:
         k = self.customer[i]
         self.tries[k] = self.tries.get(k, 1) + 1
         self.pending[k] = self.pending.get(k, 0) + 1
-        ev = self.sim.env.timeout(delay, (k, channel, kind, i))
-        ev.callbacks.append(self._attempt)
+        self.sim.env.call_in(delay, self._attempt, (k, channel, kind, i))
 
     def _done_waiting(self, k: int) -> None:
         left = self.pending[k] - 1
@@ -208,8 +197,8 @@ class Journeys:
         j = i - self.n
         return self.x_rtype[j], self.x_rclass[j], self.x_surge[j]
 
-    def _attempt(self, ev: Any) -> None:
-        k, c, kind, prev = ev._value
+    def _attempt(self, attempt: tuple[int, int, int, int]) -> None:
+        k, c, kind, prev = attempt
         self._done_waiting(k)
         sim = self.sim
         rtype, rclass, surge = self._field(prev)
@@ -239,10 +228,9 @@ class Journeys:
         self.x_rtype.append(rtype)
         self.x_rclass.append(rclass)
         self.x_surge.append(surge)
-        sim._arrive(_Arrival(j))
+        sim._arrive(j)
 
-    def _call_again(self, ev: Any) -> None:
-        i: int = ev._value
+    def _call_again(self, i: int) -> None:
         sim = self.sim
         self._done_waiting(self.customer[i])
         c = sim.c_chan[i]

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import simpy
 
 from scenarios.model import Scenario
+from sim.engine.clock import Clock
 from sim.engine.demand import Customers
 from sim.engine.records import EventRecord, RunRecords, Snapshots
 from sim.engine.tickets import TicketLives
@@ -31,7 +31,7 @@ class Recording:
     """The run's records, read from the state the rest of the simulation keeps."""
 
     # set by the simulation, the flow and staffing; declared for the type checker only
-    env: simpy.Environment
+    env: Clock
     scenario: Scenario
     customers: Customers
     horizon: float
@@ -72,8 +72,7 @@ class Recording:
         s.staffed.append(sum(self.g_staffed))
         s.channels_up.append(list(self.up))
         if self.env.now + self._snapshot_every <= self.horizon:
-            nxt = self.env.timeout(self._snapshot_every)
-            nxt.callbacks.append(self._snapshot)
+            self.env.call_in(self._snapshot_every, self._snapshot, None)
 
     def _ticket_records(self, arrived: int) -> dict[str, Any]:
         """The tickets' resolution and closure, when the scenario gives them a life."""

@@ -19,13 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import simpy
-
 from i18n import N_
 from plans.model import Plan
 from scenarios.model import Scenario
+from sim.engine.clock import Clock
 from sim.engine.demand import Customers, draw_customers, start_minute_of_week
 from sim.engine.disruptions import ScenarioEvents
+from sim.engine.flow_kernel import bind_flow
 from sim.engine.journeys import Journeys
 from sim.engine.recording import SNAPSHOT_EVERY, Recording
 from sim.engine.records import RunRecords, Snapshots
@@ -62,7 +62,7 @@ class Simulation(Staffing, Recording):
         self.seed = seed
         self.horizon = scenario.horizon
         self.streams = make_streams(seed)
-        self.env = simpy.Environment()
+        self.env = Clock()
         self.customers = (
             customers if customers is not None else draw_customers(plan, scenario, self.streams)
         )
@@ -72,6 +72,7 @@ class Simulation(Staffing, Recording):
         self._setup_groups()
         self._setup_contacts()
         self.journeys = Journeys(self) if scenario.behaviour.in_run() else None
+        bind_flow(self)  # the contact's steps, over the lists just made
         self.absence = {}
         self.site_factor = {}
         self._outages: dict[str, list[float]] = {}
@@ -116,11 +117,7 @@ class Simulation(Staffing, Recording):
         self._at(time, action)
 
     def _at(self, time: float, action: Callable[[], object]) -> None:
-        def fire(_ev: Any) -> None:
-            action()
-
-        ev = self.env.timeout(max(0.0, time - self.env.now))
-        ev.callbacks.append(fire)
+        self.env.call_in(max(0.0, time - self.env.now), lambda _none: action(), None)
 
     @property
     def now(self) -> float:
@@ -178,13 +175,9 @@ class Simulation(Staffing, Recording):
 
     def run_until(self, time: float) -> None:
         """Advance the run to ``time`` (at most the horizon)."""
-        target = min(time, self.horizon)
-        if target > self.env.now:
-            self.env.run(until=target)
-        # SimPy stops *before* events due exactly at ``until``; a board read at 60:00
-        # must already show what happens at 60:00, so finish that instant too.
-        while self.env.peek() <= target:
-            self.env.step()
+        # A board read at 60:00 must already show what happens at 60:00, so the events
+        # due exactly at the target run too (SimPy's own run(until) stops before them).
+        self.env.advance(min(time, self.horizon))
 
     def run(self) -> RunRecords:
         """Run to the horizon and return the records."""

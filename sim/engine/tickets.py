@@ -18,15 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import deque
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
-import simpy
 from numpy.typing import NDArray
 
 from plans.model import Plan
 from scenarios.model import Scenario
 from scenarios.tickets import BackOffice
+from sim.engine.clock import Clock
 from sim.engine.rng import Streams
 from sim.engine.sampling import sample
 
@@ -36,7 +36,7 @@ CLASS_NAMES = ("urgent", "ordinary", "complex")
 class TicketCentre(Protocol):
     """What the back office reads of the run (a Protocol: the flow calls this module)."""
 
-    env: simpy.Environment
+    env: Clock
     plan: Plan
     scenario: Scenario
     streams: Streams
@@ -97,8 +97,7 @@ class TicketLives:
             day += dt.timedelta(days=1)
 
     def _at(self, at: float, agents: int) -> None:
-        ev = self.sim.env.timeout(at - self.sim.env.now)
-        ev.callbacks.append(lambda _ev: self._set_staffed(agents))
+        self.sim.env.call_in(at - self.sim.env.now, self._set_staffed, agents)
 
     def _set_staffed(self, agents: int) -> None:
         self.staffed = agents
@@ -123,11 +122,9 @@ class TicketLives:
                 return
             i = queue.popleft()
             self.busy += 1
-            ev = self.sim.env.timeout(float(self.effort[i]), i)
-            ev.callbacks.append(self._done)
+            self.sim.env.call_in(float(self.effort[i]), self._done, i)
 
-    def _done(self, ev: Any) -> None:
-        i: int = ev._value
+    def _done(self, i: int) -> None:
         self.busy -= 1
         self._resolve(i, self.sim.env.now)
         self._dispatch()
