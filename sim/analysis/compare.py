@@ -34,6 +34,7 @@ from sim.analysis.montecarlo import (
     chunk_size,
     run_chunk,
 )
+from sim.analysis.shipping import Shipped
 from sim.analysis.stats import t975
 from sim.analysis.variants import Value, Variant, apply_variant, as_variants, format_value
 from sim.engine.rng import replication_seeds
@@ -233,11 +234,13 @@ def prepare_variants(
 def _run_item(
     policy: Policy,
     script: DecisionScript | None,
-    item: tuple[Plan, Scenario, list[int]],
+    item: tuple[Shipped[tuple[Plan, Scenario]], list[int]],
     interval: float | None = None,
 ) -> list[ReplicationResult]:
-    """One chunk of one variant (module level so process and Dask workers can unpickle it)."""
-    plan, scenario, seeds = item
+    """One chunk of one variant (module level so process and Dask workers can unpickle it;
+    the variant's plan and scenario go to each worker once, see sim.analysis.shipping)."""
+    inputs, seeds = item
+    plan, scenario = inputs.value
     return run_chunk(plan, scenario, policy, script, seeds, interval=interval)
 
 
@@ -265,7 +268,8 @@ def compare_prepared(
     seeds = replication_seeds(seed, replications)
     size = chunk_size(replications, max(1, workers))
     pieces = chunks(seeds, size)
-    items = [(p.plan, p.scenario, c) for p in prepared for c in pieces]
+    shipped = [Shipped((p.plan, p.scenario)) for p in prepared]
+    items = [(inputs, c) for inputs in shipped for c in pieces]
     owners = [i for i in range(len(prepared)) for _ in pieces]
     owner = backend is None
     runner = make_backend("process", workers) if backend is None else backend

@@ -21,6 +21,7 @@ import numpy as np
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.backends import Backend, chunks, make_backend
+from sim.analysis.shipping import Shipped
 from sim.analysis.stats import Summary, summarise, wilson
 from sim.analysis.targets import Check, objective_checks, objective_values, plan_targets
 from sim.engine.interval_metrics import interval_kpis
@@ -104,6 +105,18 @@ def run_chunk(
     return out
 
 
+def _run_shipped(
+    inputs: Shipped[tuple[Plan, Scenario]],
+    policy: Policy,
+    script: DecisionScript | None,
+    seeds: list[int],
+    interval: float | None = None,
+) -> list[ReplicationResult]:
+    """:func:`run_chunk` on a plan and scenario sent once per worker (sim.analysis.shipping)."""
+    plan, scenario = inputs.value
+    return run_chunk(plan, scenario, policy, script, seeds, interval)
+
+
 def chunk_size(replications: int, workers: int) -> int:
     """Replications a task: enough to keep workers busy, few enough to stream results."""
     return max(1, min(50, replications // (workers * 16) or 1))
@@ -121,7 +134,7 @@ def iter_replications(
 ) -> Generator[ReplicationResult, None, None]:
     """Replication results in seed order, computed on ``backend`` (default: a process
     pool of ``workers``, or this process when ``workers`` is 1)."""
-    task = partial(run_chunk, plan, scenario, policy, script, interval=interval)
+    task = partial(_run_shipped, Shipped((plan, scenario)), policy, script, interval=interval)
     own = backend is None
     runner = make_backend("process", workers) if own else backend
     assert runner is not None
