@@ -7,11 +7,12 @@ all: nobody waits on them, they carry one number and call one method. Building a
 queue itself (issue 19: 2.5 us an event against a heapq floor's 0.6 us).
 
 So :meth:`Clock.call_in` puts a bare entry ``(time, NORMAL, eid, function, argument)`` on
-SimPy's own heap, beside SimPy's ``(time, priority, eid, event)`` entries. Both take their
-sequence number ``eid`` from the one counter SimPy uses, at the moment they are made, so
-the order of events is exactly what it was with a ``Timeout``: by time, then priority,
-then the order they were made. Processes, conditions and every other SimPy event work as
-before; :meth:`step` (what ``Environment.run`` calls) runs either kind of entry.
+SimPy's own heap, and SimPy's events are scheduled as ``(time, priority, eid, fire,
+event)``. Both take their sequence number ``eid`` from the one counter SimPy uses, at the
+moment they are made, so the order of events is exactly what it was with a ``Timeout``:
+by time, then priority, then the order they were made. Processes, conditions and every
+other SimPy event work as before; :meth:`step` (what ``Environment.run`` calls) and
+:meth:`advance` run every entry the same way.
 
 :meth:`Clock.advance` is :meth:`Simulation.run_until`'s loop without the ``until`` event
 SimPy would schedule, and gives the same events in the same order (see its docstring).
@@ -24,7 +25,7 @@ from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.core import EmptySchedule
+from simpy.core import EmptySchedule, StopSimulation
 from simpy.events import NORMAL, URGENT
 
 __all__ = ["Clock"]
@@ -52,23 +53,36 @@ class Clock(simpy.Environment):
         entry: Any = (self._now + delay, NORMAL, next(self._eid), function, argument)
         heappush(self._queue, entry)
 
+    def schedule(self, event: Any, priority: Any = NORMAL, delay: float = 0) -> None:
+        """Schedule a SimPy event (as ``Environment.schedule``), as an entry like a timer's.
+
+        Every entry on the heap is then ``(time, priority, eid, function, argument)``, a
+        SimPy event's function being :meth:`_fire`, so the loop runs both kinds alike.
+        """
+        entry: Any = (self._now + delay, priority, next(self._eid), self._fire, event)
+        heappush(self._queue, entry)
+
     def step(self) -> None:
         """Process the next entry, a bare timer or a SimPy event (as ``Environment.step``)."""
+        queue: list[Any] = self._queue
         try:
-            entry = heappop(self._queue)
+            entry = heappop(queue)
         except IndexError:
             raise EmptySchedule from None
         self._now = entry[0]
-        if len(entry) == 5:
-            entry[3](entry[4])
-        else:
-            self._fire(entry[3])
+        entry[3](entry[4])
 
     def _fire(self, event: Any) -> None:
         """Run a SimPy event's callbacks, and fail as SimPy does if the event failed."""
         callbacks, event.callbacks = event.callbacks, None
-        for callback in callbacks:
-            callback(event)
+        for k, callback in enumerate(callbacks):
+            try:
+                callback(event)
+            except StopSimulation:
+                # as SimPy: the callbacks left run when the simulation resumes
+                event.callbacks = callbacks[k + 1 :]
+                self.schedule(event, -1)
+                raise
         if not event._ok and not hasattr(event, "_defused"):
             exc = type(event._value)(*event._value.args)
             exc.__cause__ = event._value
@@ -85,7 +99,7 @@ class Clock(simpy.Environment):
         ``target``, SimPy also ran what fell between, and so does this. The ``until``
         event's sequence number is taken too, so later numbers match SimPy's.
         """
-        queue = self._queue
+        queue: list[Any] = self._queue
         now = self._now
         stop = now
         if target > now:
@@ -97,13 +111,9 @@ class Clock(simpy.Environment):
                     or (queue[0][0] == stop and (queue[0][1], queue[0][2]) < (URGENT, until_eid))
                 ):
                     self.step()
-        fire = self._fire
         while queue and queue[0][0] <= target:
             entry = heappop(queue)
             self._now = entry[0]
-            if len(entry) == 5:
-                entry[3](entry[4])
-            else:
-                fire(entry[3])
+            entry[3](entry[4])
         if self._now < stop:
             self._now = stop  # where SimPy's until event left the clock
