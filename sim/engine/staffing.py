@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from plans.model import Plan
 from scenarios.model import Scenario, StaffGroup
@@ -80,6 +80,48 @@ def _plan_groups(plan: Plan) -> tuple[StaffGroup, ...]:
     return kept[1]
 
 
+_SHIFT_TIMES: dict[tuple[int, int], tuple[Plan, Scenario, tuple[Any, list[float]]]] = {}
+
+
+def _shift_times(
+    plan: Plan, scenario: Scenario, groups: Sequence[StaffGroup]
+) -> tuple[tuple[Callable[[float], bool], ...], list[float]]:
+    """Per group, whether it is on duty at a run time; and the run times shifts change.
+
+    Why kept: they depend only on the plan's shifts and the scenario's groups, start and
+    horizon, the same for every replication of the pair; working them out walked every
+    shift's intervals over every week of the run (kept as :func:`_plan_groups` keeps).
+    """
+    key = (id(plan), id(scenario))
+    kept = _SHIFT_TIMES.get(key)
+    if kept is not None and kept[0] is plan and kept[1] is scenario:
+        return kept[2]
+    shifts = {s.id: s for s in plan.shifts}
+    offset = start_minute_of_week(scenario)
+    horizon = scenario.horizon
+    on_shift = tuple(
+        (lambda t: True)
+        if g.shift is None
+        else _on_shift(shifts[g.shift].working_intervals(), offset)
+        for g in groups
+    )
+    edges = sorted(
+        {
+            float(edge)
+            for g in groups
+            if g.shift is not None
+            for s, e in shifts[g.shift].working_intervals()
+            for base in range(-WEEK, int(horizon) + WEEK, WEEK)
+            for edge in (s + base - offset, e + base - offset)
+            if 0 < edge < horizon
+        }
+    )
+    if len(_SHIFT_TIMES) >= 8:
+        _SHIFT_TIMES.clear()
+    _SHIFT_TIMES[key] = (plan, scenario, (on_shift, edges))
+    return on_shift, edges
+
+
 class Staffing(ContactFlow):
     """Staff groups and their capacity, on top of the contact flow they feed."""
 
@@ -113,32 +155,15 @@ class Staffing(ContactFlow):
         self.g_label = [f"{g.site}/{g.shift or 'all'}/{'+'.join(g.skills)}" for g in groups]
         self.chan_groups = [[] for _ in self.channel_ids]
         self._index_groups()
-        shifts = {s.id: s for s in self.plan.shifts}
-        offset = start_minute_of_week(self.scenario)
-        self.g_on_shift: list[Callable[[float], bool]] = []
+        on_shift, self._shift_edges = _shift_times(self.plan, self.scenario, groups)
+        self.g_on_shift: list[Callable[[float], bool]] = list(on_shift)
         self._on_shift_at: tuple[float, int] = (math.nan, 0)  # nan: never equal, computed first
         self._on_shift_list: list[bool] = []
-        for g in groups:
-            if g.shift is None:
-                self.g_on_shift.append(lambda t: True)
-            else:
-                self.g_on_shift.append(_on_shift(shifts[g.shift].working_intervals(), offset))
         workforce = self.scenario.workforce
         self.rules = None if workforce.is_default() else CapacityRules(self, workforce)
         """Who is at work under the scenario's workforce settings (None: all off, as before)."""
         if self.rules is not None:
             self.rules.schedule_breaks()
-        self._shift_edges = sorted(
-            {
-                float(edge)
-                for g in groups
-                if g.shift is not None
-                for s, e in shifts[g.shift].working_intervals()
-                for base in range(-WEEK, int(self.horizon) + WEEK, WEEK)
-                for edge in (s + base - offset, e + base - offset)
-                if 0 < edge < self.horizon
-            }
-        )
 
     def _index_groups(self) -> None:
         """Which groups serve each channel, most specialised first."""
