@@ -12,7 +12,7 @@ import gc
 import math
 import os
 from array import array
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Collection, Generator
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -249,12 +249,12 @@ class Accumulator:
         for check, tally in zip(self.objectives, self.objectives_tally, strict=True):
             _tally(tally, check, result.objectives)
 
-    def result(self) -> MonteCarloResult:
-        """The summaries of everything added so far."""
+    def result(self, only: Collection[str] | None = None) -> MonteCarloResult:
+        """The summaries of everything added so far (``only``: of these KPIs alone, as a
+        staffing level needs its targets' and no others: each summary sorts its column)."""
         n = len(self.seeds)
-        kpis = {
-            k: summarise(np.frombuffer(self.columns[k], dtype=float)) for k in sorted(self.columns)
-        }
+        names = sorted(self.columns if only is None else set(only) & set(self.columns))
+        kpis = {k: summarise(np.frombuffer(self.columns[k], dtype=float)) for k in names}
         return MonteCarloResult(
             list(self.seeds),
             self.columns,

@@ -65,7 +65,8 @@ def judge_level(
     finally:
         results.close()  # stops the runs still queued for this level
     runs = len(acc.seeds)
-    evidence = tuple(target_evidence(acc.result(), t, runs) for t in targets)
+    summary = acc.result(only={t.kpi for t in targets})
+    evidence = tuple(target_evidence(summary, t, runs) for t in targets)
     if runs == replications:
         verdict = all(e.lower >= confidence for e in evidence)
     assert verdict is not None
