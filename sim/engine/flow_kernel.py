@@ -149,27 +149,31 @@ def bind_flow(sim: ContactFlow) -> None:
         if len(queue) > 2 * waiting[c] + 64:
             queues[c][p] = deque(j for j in queue if status[j] == WAITING)
 
+    # A waiting contact's rank among the heads of the queues: live before tickets (a
+    # callback is a ticket), then urgent first; the longest wait breaks a tie in rank.
+    rank_of = [
+        [(0 if live and slot < CALLBACK else 2) + slot % CALLBACK for slot in QUEUE_SLOTS]
+        for live in live_channel
+    ]
+
     def next_for(g: int) -> tuple[int, int] | None:
         """The best waiting contact for an agent of group ``g``: (channel, contact)."""
-        best: tuple[int, int, float] | None = None
-        best_at: tuple[int, int] | None = None
+        best_rank, best_t, best_c, best_slot = 4, INF, -1, -1
         for c in g_skills[g]:
             if not waiting[c] or not up[c]:
                 continue
-            on = queues[c]
+            on, ranks = queues[c], rank_of[c]
             for slot in QUEUE_SLOTS:
                 queue = on[slot]
                 while queue and status[queue[0]] != WAITING:
                     queue.popleft()
                 if queue:
-                    ticket = 0 if live_channel[c] and slot < CALLBACK else 1
-                    key = (ticket, slot % CALLBACK, t_arr[queue[0]])
-                    if best is None or key < best:
-                        best, best_at = key, (c, slot)
-        if best_at is None:
+                    rank, t = ranks[slot], t_arr[queue[0]]
+                    if rank < best_rank or (rank == best_rank and t < best_t):
+                        best_rank, best_t, best_c, best_slot = rank, t, c, slot
+        if best_c < 0:
             return None
-        c, p = best_at
-        return c, queues[c][p].popleft()
+        return best_c, queues[best_c][best_slot].popleft()
 
     def dispatch(g: int) -> None:
         while g_busy[g] < g_staffed[g]:

@@ -31,7 +31,7 @@ from scenarios.distributions import Distribution
 from scenarios.model import REQUEST_TYPES
 from sim.engine.hours import is_open, open_tables
 from sim.engine.records import CLOSED, REDIAL, SWITCH, UNREACHED, WAITING, RunRecords
-from sim.engine.sampling import sample
+from sim.engine.sampling import sample, sample_one
 
 CALLBACK_SLOT = 2
 """Offset of a channel's callback queues (:data:`sim.engine.flow.CALLBACK`)."""
@@ -100,6 +100,9 @@ class Journeys:
         self.rng_new = np.random.default_rng(redials.integers(2**63))
         """Handle times, patience and outage draws of attempts, as they come."""
         self.rng_callback = sim.streams["callbacks"]
+        self.reach = b.callbacks.reach
+        """Share of callback attempts that reach the customer (read per attempt: kept)."""
+        self.attempt_time = b.callbacks.attempt_time
 
     # --- what the flow calls ---------------------------------------------------------------
 
@@ -148,14 +151,14 @@ class Journeys:
 
     def call_back(self, i: int, handle: float) -> float:
         """Agent time of a callback attempt: the handle time, or a short try that fails."""
-        cb = self.behaviour.callbacks
-        if cb.reach >= 1.0:
+        reach = self.reach
+        if reach >= 1.0:
             return handle
         self.cb_tries[i] = self.cb_tries.get(i, 0) + 1
-        if self.rng_callback.random() < cb.reach:
+        if self.rng_callback.random() < reach:
             return handle
         self.unreached.add(i)
-        return cb.attempt_time
+        return self.attempt_time
 
     def completed(self, i: int) -> None:
         """After service of ``i`` ends (agent freed): a callback that failed goes round again."""
@@ -207,10 +210,10 @@ class Journeys:
         if c == sim.c_chan[prev]:
             handle = sim.c_handle[prev]
         else:
-            handle = float(sample(scenario.handle_time.pick(channel.id, rt), self.rng_new, 1)[0])
+            handle = sample_one(scenario.handle_time.pick(channel.id, rt), self.rng_new)
         patience = math.inf
         if scenario.patience is not None and sim.live[c]:
-            patience = float(sample(scenario.patience.pick(channel.id, rt), self.rng_new, 1)[0])
+            patience = sample_one(scenario.patience.pick(channel.id, rt), self.rng_new)
         j = len(sim.t_arr)
         sim.t_arr.append(sim.env.now)
         sim.c_chan.append(c)

@@ -54,3 +54,58 @@ def test_urgent_waiting_counts_only_waiting_contacts_in_urgent_slots() -> None:
     )
     assert plain > 0
     assert sim.urgent_waiting() == plain
+
+
+def _plain_next_for(sim, queues, g):  # type: ignore[no-untyped-def]
+    """The engine's choice of the next contact before issue 19, on a copy of the queues."""
+    best, best_at = None, None
+    for c in sim.g_skills[g]:
+        if not sim.waiting[c] or not sim.up[c]:
+            continue
+        for slot in (0, 1, 2, 3):
+            queue = queues[c][slot]
+            while queue and sim.status[queue[0]] != WAITING:
+                queue.popleft()
+            if queue:
+                ticket = 0 if sim.live[c] and slot < 2 else 1
+                key = (ticket, slot % 2, sim.t_arr[queue[0]])
+                if best is None or key < best:
+                    best, best_at = key, (c, slot)
+    if best_at is None:
+        return None
+    c, p = best_at
+    return c, queues[c][p].popleft()
+
+
+def test_a_free_agent_takes_the_contact_the_plain_rule_gives() -> None:
+    """Live before tickets, urgent first, longest wait; ties (equal arrival times) to the
+    first channel and slot, as before."""
+    from plans import default_plan_path, load_plan
+    from scenarios import default_scenario_path, load_scenario
+    from sim.engine.simulation import Simulation
+
+    sim = Simulation(load_plan(default_plan_path()), load_scenario(default_scenario_path()), 3)
+    rng = random.Random(9)
+    n = len(sim.status)
+    chosen = 0
+    for _round in range(200):
+        for i in range(n):
+            sim.status[i] = rng.choice((WAITING, WAITING, ABANDONED))
+        for c, queues in enumerate(sim.queues):
+            sim.waiting[c] = rng.choice((0, 1, 5))
+            sim.up[c] = rng.random() > 0.2
+            for slot in range(len(queues)):
+                picked = sorted(rng.sample(range(n), rng.choice((0, 1, 3))))
+                queues[slot] = deque(picked)
+        if _round % 3 == 0:  # equal arrival times at the heads
+            for i in range(n):
+                sim.t_arr[i] = float(i // 500)
+        g = rng.randrange(len(sim.g_skills))
+        copy = [[deque(q) for q in queues] for queues in sim.queues]
+        want = _plain_next_for(sim, copy, g)
+        assert sim._next_for(g) == want
+        assert [[list(q) for q in qs] for qs in sim.queues] == [
+            [list(q) for q in qs] for qs in copy
+        ]
+        chosen += want is not None
+    assert chosen > 50
