@@ -17,28 +17,55 @@ and surge size (forecast error, stream ``forecast``), a channel mix by hour of t
 and opening hours: an arrival at a closed channel moves to another channel or is
 turned away (stream ``opening``). Redials and switches are not drawn here: they
 depend on what happens in the run (:mod:`sim.engine.journeys`).
+
+What depends only on the plan and scenario (rates, shares, distributions) is worked
+out once per pair in :mod:`sim.engine.demand_tables`; here only the draws are made,
+from the same streams, in the same order and number as ever.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from plans.model import Plan
-from scenarios.model import REQUEST_TYPES, TICKET_CLASSES, ComplaintSurge, Scenario
+from scenarios.model import ComplaintSurge, Scenario
+from sim.engine.demand_tables import (
+    DAY_NAMES,
+    DayName,
+    DemandTables,
+    Mix,
+    Segments,
+    base_rate,
+    channel_shares,
+    demand_tables,
+    hour_segments,
+    start_minute_of_week,
+)
 from sim.engine.hours import open_mask, open_tables
 from sim.engine.rng import Streams
-from sim.engine.sampling import sample
+from sim.engine.sampling import Sampler
+
+__all__ = [
+    "CLASS_PRIORITY",
+    "DAY_NAMES",
+    "SURGE_CAP",
+    "Customers",
+    "DayName",
+    "base_rate",
+    "channel_shares",
+    "draw_customers",
+    "forecast_factors",
+    "hour_segments",
+    "start_minute_of_week",
+]
 
 SURGE_CAP = 20.0
 """Largest extra demand (multiplier - 1) sampled with nested thinning."""
 CLASS_PRIORITY = {"urgent": 0, "ordinary": 1, "complex": 1}
 """Queue priority by class: urgent first; ordinary and complex first come, first served."""
-DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-DAY_NAMES: tuple[DayName, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -66,46 +93,10 @@ class Customers:
         return int(self.time.shape[0])
 
 
-def start_minute_of_week(scenario: Scenario) -> int:
-    """Minute of the week (0 = Monday 00:00) at which the run starts."""
-    start = scenario.start
-    return start.weekday() * 1440 + start.hour * 60 + start.minute
-
-
-def base_rate(scenario: Scenario, minute_of_week: float) -> float:
-    """Arrivals per hour at a minute of the week, before surges."""
-    demand = scenario.demand
-    mow = int(minute_of_week) % 10080
-    day, minute = divmod(mow, 1440)
-    hourly = demand.rate_per_hour if demand.hourly is None else demand.hourly[minute // 60]
-    return float(hourly or 0.0) * demand.day_factors.get(DAY_NAMES[day], 1.0)
-
-
-def hour_segments(scenario: Scenario) -> list[tuple[float, float, float]]:
-    """(start, end, rate per hour) for each clock hour of the run, in run minutes."""
-    offset = start_minute_of_week(scenario) + scenario.start.second / 60
-    segments = []
-    t = 0.0
-    while t < scenario.horizon:
-        next_hour = (np.floor((offset + t) / 60) + 1) * 60 - offset
-        end = min(float(next_hour), scenario.horizon)
-        segments.append((t, end, base_rate(scenario, offset + t)))
-        t = end
-    return segments
-
-
-def channel_shares(plan: Plan, scenario: Scenario) -> dict[str, float]:
-    """Demand share per plan channel: the scenario's, else the plan's."""
-    shares = dict(scenario.demand.channels) or plan.channel_shares()
-    return {c.id: float(shares.get(c.id, 0.0)) for c in plan.channels}
-
-
-def _poisson_times(
-    rng: np.random.Generator, segments: list[tuple[float, float, float]], scale: float
-) -> FloatArray:
-    counts = rng.poisson([rate * scale * (end - start) / 60 for start, end, rate in segments])
-    starts = np.repeat([s for s, _, _ in segments], counts)
-    widths = np.repeat([e - s for s, e, _ in segments], counts)
+def _poisson_times(rng: np.random.Generator, segments: Segments, scale: float) -> FloatArray:
+    counts = rng.poisson(segments.rate * scale * segments.width / 60)
+    starts = np.repeat(segments.start, counts)
+    widths = np.repeat(segments.width, counts)
     return np.sort(starts + widths * rng.random(int(counts.sum())))
 
 
@@ -124,12 +115,11 @@ def _surge_multiplier(event: ComplaintSurge, t: FloatArray) -> FloatArray:
     return m
 
 
-def _categorical(rng: np.random.Generator, probs: list[float], size: int) -> IntArray:
-    p = np.asarray(probs, dtype=float)
-    if size == 0 or p.sum() <= 0:
+def _categorical(rng: np.random.Generator, cdf: FloatArray | None, size: int) -> IntArray:
+    """One category per draw; no draw at all when there is none or nothing has weight."""
+    if size == 0 or cdf is None:
         return np.zeros(size, dtype=np.int64)
-    cdf = np.cumsum(p / p.sum())
-    return np.minimum(np.searchsorted(cdf, rng.random(size), side="right"), len(p) - 1).astype(
+    return np.minimum(np.searchsorted(cdf, rng.random(size), side="right"), len(cdf) - 1).astype(
         np.int64
     )
 
@@ -166,94 +156,52 @@ def _sized(event: ComplaintSurge, factor: float) -> ComplaintSurge:
     return event.model_copy(update={"multiplier": 1.0 + (event.multiplier - 1.0) * factor})
 
 
-def _hour_weights(plan: Plan, scenario: Scenario, chan_p: list[float]) -> FloatArray | None:
-    """Channel probabilities for each hour of the day (24 x channels), or None: no profile."""
-    profile = scenario.behaviour.channel_profile
-    if not profile:
-        return None
-    weights = np.array(
-        [
-            [chan_p[c] * profile.get(ch.id, (1.0,) * 24)[h] for c, ch in enumerate(plan.channels)]
-            for h in range(24)
-        ]
-    )
-    return weights
+def _attributes(
+    tables: DemandTables, mix: Mix, rng: np.random.Generator, times: FloatArray
+) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+    """Channel, request type, class and block draw, drawn in that order."""
+    size = int(times.shape[0])
+    if mix.chan_by_hour is None:
+        chan = _categorical(rng, mix.chan, size)
+    else:
+        hours = (((tables.offset + times) // 60) % 24).astype(np.int64)
+        chan = _categorical_by_hour(rng, mix.chan_by_hour, hours)
+    rtype = _categorical(rng, mix.rtype, size)
+    rclass = _categorical(rng, mix.rclass, size)
+    return chan, rtype, rclass, rng.random(size)
 
 
-def _hours_of(scenario: Scenario, times: FloatArray) -> IntArray:
-    offset = start_minute_of_week(scenario) + scenario.start.second / 60
-    return (((offset + times) // 60) % 24).astype(np.int64)
+def _categorical_by_hour(rng: np.random.Generator, cdfs: FloatArray, hours: IntArray) -> IntArray:
+    """One category per draw, by the cumulative probabilities of its hour (one uniform each).
+
+    Counting the cumulative probabilities at or below the draw is where a right-sided
+    search would put it, for all hours at once.
+    """
+    u: FloatArray = rng.random(int(hours.shape[0]))
+    picked = np.count_nonzero(cdfs[hours] <= u[:, None], axis=1)
+    return np.minimum(picked, cdfs.shape[1] - 1).astype(np.int64)
 
 
 def _surge_customers(
-    plan: Plan,
-    scenario: Scenario,
+    tables: DemandTables,
+    part: int,
     event: ComplaintSurge,
     rng: np.random.Generator,
     volume: float = 1.0,
 ) -> tuple[FloatArray, IntArray, IntArray, IntArray, FloatArray]:
     """Extra arrivals of one surge: times, channel, request type, class, block draw."""
-    shares = channel_shares(plan, scenario)
-    channels = [c.id for c in plan.channels]
-    chan_p = [shares[c] if (not event.channels or c in event.channels) else 0.0 for c in channels]
-    types_p = [
-        scenario.demand.request_types.get(t, 0.0) if t in event.request_types else 0.0
-        for t in REQUEST_TYPES
-    ]
-    affected = sum(chan_p) * sum(types_p)
-    end = min(scenario.horizon, event.start + 2 * event.ramp + event.duration)
-    segments = [
-        (max(s, event.start), min(e, end), r)
-        for s, e, r in hour_segments(scenario)
-        if e > event.start and s < end
-    ]
+    surge = tables.surges[part]
     cap = max(SURGE_CAP, event.multiplier - 1)
-    candidates = _poisson_times(rng, segments, affected * cap * volume)
+    candidates = _poisson_times(rng, surge.segments, surge.affected * cap * volume)
     keep = rng.random(candidates.shape[0]) < (_surge_multiplier(event, candidates) - 1) / cap
     times = candidates[keep]
-    weights = _hour_weights(plan, scenario, chan_p)
-    hours = None if weights is None else _hours_of(scenario, times)
-    return (times, *_attributes(scenario, rng, chan_p, types_p, times.shape[0], weights, hours))
-
-
-def _attributes(
-    scenario: Scenario,
-    rng: np.random.Generator,
-    chan_p: list[float],
-    types_p: list[float],
-    size: int,
-    weights: FloatArray | None = None,
-    hours: IntArray | None = None,
-) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
-    classes_p = [scenario.demand.classes.get(c, 0.0) for c in TICKET_CLASSES]
-    if weights is None or hours is None:
-        chan = _categorical(rng, chan_p, size)
-    else:
-        chan = _categorical_by_hour(rng, weights, hours)
-    rtype = _categorical(rng, types_p, size)
-    rclass = _categorical(rng, classes_p, size)
-    return chan, rtype, rclass, rng.random(size)
-
-
-def _categorical_by_hour(
-    rng: np.random.Generator, weights: FloatArray, hours: IntArray
-) -> IntArray:
-    """One category per draw, by the probabilities of its hour (one uniform draw each)."""
-    u: FloatArray = rng.random(int(hours.shape[0]))
-    out = np.zeros(hours.shape[0], dtype=np.int64)
-    for h in range(24):
-        here = hours == h
-        p: FloatArray = weights[h]
-        if not here.any() or p.sum() <= 0:
-            continue
-        cdf = np.cumsum(p / p.sum())
-        out[here] = np.minimum(np.searchsorted(cdf, u[here], side="right"), len(p) - 1)
-    return out
+    return (times, *_attributes(tables, surge.mix, rng, times))
 
 
 def _closed_moves(
     plan: Plan,
     scenario: Scenario,
+    tables: DemandTables,
     t: FloatArray,
     chan: IntArray,
     rng: np.random.Generator,
@@ -263,69 +211,63 @@ def _closed_moves(
     One uniform draw per customer, used or not, so the draws of one customer never
     depend on another's channel.
     """
-    tables = open_tables(plan, scenario)
-    minute = start_minute_of_week(scenario) + scenario.start.second / 60 + t
-    shut = ~open_mask(tables, chan, minute)
+    hours = open_tables(plan, scenario)
+    minute = tables.offset + t
+    shut = ~open_mask(hours, chan, minute)
     u = rng.random(t.shape[0])
     moved = chan.copy()
-    index = {c.id: i for i, c in enumerate(plan.channels)}
-    for cid, rule in scenario.behaviour.when_closed.items():
-        here = shut & (chan == index[cid])
+    for c, rule in tables.moves:
+        here = shut & (chan == c)
         low = 0.0
-        for target, share in sorted((index[t], x) for t, x in rule.move_to.items()):
-            pick = here & (u >= low) & (u < low + share)  # plan order, whatever the file's
+        for target, share in rule:  # plan order, whatever the file's
+            pick = here & (u >= low) & (u < low + share)
             moved[pick] = target
             low += share
     turned_away = shut & (moved == chan)
-    turned_away |= ~open_mask(tables, moved, minute)  # moved to a channel closed too
+    turned_away |= ~open_mask(hours, moved, minute)  # moved to a channel closed too
     return moved, turned_away
 
 
-def draw_customers(plan: Plan, scenario: Scenario, streams: Streams) -> Customers:
-    """Every customer of the run, in arrival order."""
-    shares = channel_shares(plan, scenario)
+def draw_customers(
+    plan: Plan, scenario: Scenario, streams: Streams, cached: bool = True
+) -> Customers:
+    """Every customer of the run, in arrival order.
+
+    ``cached=False`` works the pair's tables out afresh (tests compare the two).
+    """
+    tables = demand_tables(plan, scenario, cached)
     volume, surge_sizes = forecast_factors(scenario, streams)
-    times = _poisson_times(streams["arrivals"], hour_segments(scenario), volume)
-    types_p = [scenario.demand.request_types.get(t, 0.0) for t in REQUEST_TYPES]
-    chan_p = [shares[c.id] for c in plan.channels]
-    weights = _hour_weights(plan, scenario, chan_p)
-    hours = None if weights is None else _hours_of(scenario, times)
-    parts = [
-        (
-            times,
-            *_attributes(
-                scenario,
-                streams["attributes"],
-                chan_p,
-                types_p,
-                times.shape[0],
-                weights,
-                hours,
-            ),
-        )
-    ]
+    times = _poisson_times(streams["arrivals"], tables.segments, volume)
+    parts = [(times, *_attributes(tables, tables.mix, streams["attributes"], times))]
     # Each surge draws from its own child of the surge stream, so surge customers never
     # shift a base customer's draws.
     surges = [e for e in scenario.events if isinstance(e, ComplaintSurge)]
     parts += [
         _surge_customers(
-            plan,
-            scenario,
+            tables,
+            k,
             _sized(e, size),
             np.random.default_rng(streams["surge"].integers(2**63)),
             volume,
         )
-        for e, size in zip(surges, surge_sizes, strict=True)
+        for k, (e, size) in enumerate(zip(surges, surge_sizes, strict=True))
     ]
-    t, chan, rtype, rclass, block = (np.concatenate(column) for column in zip(*parts, strict=True))
+    if len(parts) == 1:
+        t, chan, rtype, rclass, block = parts[0]
+    else:
+        t, chan, rtype, rclass, block = (
+            np.concatenate(column) for column in zip(*parts, strict=True)
+        )
     is_surge = np.arange(t.shape[0]) >= times.shape[0]
     closed = None
     if scenario.behaviour.has_hours():
-        chan, closed = _closed_moves(plan, scenario, t, chan, streams["opening"])
+        chan, closed = _closed_moves(plan, scenario, tables, t, chan, streams["opening"])
     # Base customers come first within every (channel, type), so their handle times and
     # patience are the same whatever surges are added after them.
-    handle = _draw_times(plan, scenario, "handle", chan, rtype, streams["handle_time"])
-    patience = _draw_times(plan, scenario, "patience", chan, rtype, streams["patience"])
+    key = chan * tables.n_types + rtype
+    groups = _groups(key, len(plan.channels) * tables.n_types)
+    handle = _draw_times(tables.handle, groups, streams["handle_time"], t.shape[0])
+    patience = _draw_times(tables.patience, groups, streams["patience"], t.shape[0])
     order = np.argsort(t, kind="stable")
     return Customers(
         time=t[order],
@@ -340,27 +282,36 @@ def draw_customers(plan: Plan, scenario: Scenario, streams: Streams) -> Customer
     )
 
 
+def _groups(key: IntArray, n_keys: int) -> tuple[IntArray, IntArray]:
+    """(customers ordered by key, each key's first place in that order and the end).
+
+    A stable sort keeps each key's customers in ascending order, the order in which a
+    boolean mask hands them their draws.
+    """
+    order = np.argsort(key.astype(np.int16), kind="stable")
+    bounds = np.zeros(n_keys + 1, dtype=np.int64)
+    np.cumsum(np.bincount(key, minlength=n_keys), out=bounds[1:])
+    return order, bounds
+
+
 def _draw_times(
-    plan: Plan,
-    scenario: Scenario,
-    which: str,
-    chan: IntArray,
-    rtype: IntArray,
+    samplers: tuple[tuple[int, Sampler], ...],
+    groups: tuple[IntArray, IntArray],
     rng: np.random.Generator,
+    size: int,
 ) -> FloatArray:
-    """Handle times or patience per customer, by the most specific distribution."""
-    out = np.full(chan.shape[0], np.inf)
-    model = scenario.handle_time if which == "handle" else scenario.patience
-    for ci, channel in enumerate(plan.channels):
-        if which == "patience" and (model is None or channel.effective_mode() == "ticket"):
-            continue  # tickets and patient customers never give up
-        assert model is not None
-        for ti, rt in enumerate(REQUEST_TYPES):
-            mask = (chan == ci) & (rtype == ti)
-            count = int(mask.sum())
-            # One child generator per (channel, type), drawn whether used or not, so
-            # the draws of one combination never move another's.
-            child = np.random.default_rng(rng.integers(2**63))
-            if count:
-                out[mask] = sample(model.pick(channel.id, rt), child, count)
+    """Handle times or patience per customer, by the most specific distribution.
+
+    One child generator per (channel, type) with a sampler, its seed drawn whether it is
+    used or not, so the draws of one combination never move another's.
+    """
+    out = np.full(size, np.inf)
+    if not samplers:
+        return out
+    order, bounds = groups
+    seeds = rng.integers(2**63, size=len(samplers))
+    for seed, (key, draw) in zip(seeds, samplers, strict=True):
+        lo, hi = int(bounds[key]), int(bounds[key + 1])
+        if hi > lo:
+            out[order[lo:hi]] = draw(np.random.default_rng(seed), hi - lo)
     return out
