@@ -8,11 +8,16 @@ which make their difference low-noise.
 
 New streams are appended to ``STREAM_NAMES``, never inserted, so existing streams
 keep their numbers across versions.
+
+Why made on first use: a stream's generator is the one ``SeedSequence(seed).spawn``
+would give at its place in ``STREAM_NAMES`` (the same entropy and spawn key, so the
+same numbers), but a replication that never draws from a stream (no opening hours,
+no tickets) no longer pays for seeding it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -36,25 +41,29 @@ STREAM_NAMES: tuple[str, ...] = (
 )
 
 
+_PLACE = {name: i for i, name in enumerate(STREAM_NAMES)}
+
+
 @dataclass(frozen=True, slots=True)
 class Streams:
-    """The run's generators, one per named source."""
+    """The run's generators, one per named source, each made when first asked for."""
 
-    generators: dict[str, np.random.Generator]
+    seed: int
+    generators: dict[str, np.random.Generator] = field(default_factory=dict)
+    """The generators made so far, by name."""
 
     def __getitem__(self, name: str) -> np.random.Generator:
-        return self.generators[name]
+        rng = self.generators.get(name)
+        if rng is None:
+            # what SeedSequence(seed).spawn(len(STREAM_NAMES))[place] is
+            child = np.random.SeedSequence(self.seed, spawn_key=(_PLACE[name],))
+            rng = self.generators[name] = np.random.default_rng(child)
+        return rng
 
 
 def make_streams(seed: int) -> Streams:
     """Independent generators for every name in ``STREAM_NAMES``, from one seed."""
-    children = np.random.SeedSequence(seed).spawn(len(STREAM_NAMES))
-    return Streams(
-        {
-            name: np.random.default_rng(child)
-            for name, child in zip(STREAM_NAMES, children, strict=True)
-        }
-    )
+    return Streams(seed)
 
 
 def replication_seeds(seed: int, replications: int) -> list[int]:
