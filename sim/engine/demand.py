@@ -42,11 +42,11 @@ from sim.engine.demand_tables import (
     channel_shares,
     demand_tables,
     hour_segments,
+    lognormal_sigma,
     start_minute_of_week,
 )
 from sim.engine.hours import open_mask, open_tables
-from sim.engine.rng import Streams
-from sim.engine.sampling import Sampler
+from sim.engine.rng import Streams, child_generators
 
 __all__ = [
     "CLASS_PRIORITY",
@@ -100,18 +100,17 @@ def _poisson_times(rng: np.random.Generator, segments: Segments, scale: float) -
     return np.sort(starts + widths * rng.random(int(counts.sum())))
 
 
-def _surge_multiplier(event: ComplaintSurge, t: FloatArray) -> FloatArray:
-    """Peak multiplier rising linearly over the ramp, flat, then falling back."""
+def _surge_multiplier(event: ComplaintSurge, multiplier: float, t: FloatArray) -> FloatArray:
+    """Peak ``multiplier`` (the event's, sized) rising linearly over the ramp, flat, then
+    falling back."""
     peak_start, peak_end = event.start + event.ramp, event.start + event.ramp + event.duration
     m = np.ones_like(t)
     if event.ramp > 0:
         rising = (t >= event.start) & (t < peak_start)
-        m[rising] = 1 + (event.multiplier - 1) * (t[rising] - event.start) / event.ramp
+        m[rising] = 1 + (multiplier - 1) * (t[rising] - event.start) / event.ramp
         falling = (t >= peak_end) & (t < peak_end + event.ramp)
-        m[falling] = (
-            event.multiplier - (event.multiplier - 1) * (t[falling] - peak_end) / event.ramp
-        )
-    m[(t >= peak_start) & (t < peak_end)] = event.multiplier
+        m[falling] = multiplier - (multiplier - 1) * (t[falling] - peak_end) / event.ramp
+    m[(t >= peak_start) & (t < peak_end)] = multiplier
     return m
 
 
@@ -119,41 +118,47 @@ def _categorical(rng: np.random.Generator, cdf: FloatArray | None, size: int) ->
     """One category per draw; no draw at all when there is none or nothing has weight."""
     if size == 0 or cdf is None:
         return np.zeros(size, dtype=np.int64)
-    return np.minimum(np.searchsorted(cdf, rng.random(size), side="right"), len(cdf) - 1).astype(
-        np.int64
-    )
+    return np.searchsorted(cdf, rng.random(size), side="right").astype(np.int64, copy=False)
 
 
-def _lognormal_factor(cv: float, z: float) -> float:
-    """A lognormal factor with mean 1 and coefficient of variation ``cv``, from a normal draw."""
-    if cv <= 0:
+def _lognormal_factor(sigma: float | None, z: float) -> float:
+    """A lognormal factor with mean 1 (sigma from :func:`lognormal_sigma`), from a normal draw."""
+    if sigma is None:
         return 1.0
-    sigma = float(np.sqrt(np.log1p(cv**2)))
     return float(np.exp(sigma * z - sigma**2 / 2))
 
 
-def forecast_factors(scenario: Scenario, streams: Streams) -> tuple[float, list[float]]:
+def forecast_factors(
+    scenario: Scenario,
+    streams: Streams,
+    sigmas: tuple[float | None, float | None] | None = None,
+) -> tuple[float, list[float]]:
     """(volume factor, one size factor per surge) of this replication; 1s when off.
 
     One normal draw per factor, always in the same order, so a bigger CV moves every
     replication's factor further from 1 in the same direction (common random numbers).
+    ``sigmas``: the scenario's, worked out already (:class:`DemandTables`).
     """
     forecast = scenario.behaviour.forecast
     surges = [e for e in scenario.events if isinstance(e, ComplaintSurge)]
     if forecast.volume_cv <= 0 and forecast.surge_cv <= 0:
         return 1.0, [1.0] * len(surges)
+    volume, surge = sigmas or (
+        lognormal_sigma(forecast.volume_cv),
+        lognormal_sigma(forecast.surge_cv),
+    )
     z = streams["forecast"].standard_normal(1 + len(surges))
     return (
-        _lognormal_factor(forecast.volume_cv, float(z[0])),
-        [_lognormal_factor(forecast.surge_cv, float(x)) for x in z[1:]],
+        _lognormal_factor(volume, float(z[0])),
+        [_lognormal_factor(surge, float(x)) for x in z[1:]],
     )
 
 
-def _sized(event: ComplaintSurge, factor: float) -> ComplaintSurge:
-    """The surge with its extra demand (multiplier - 1) scaled by ``factor``."""
+def _sized(event: ComplaintSurge, factor: float) -> float:
+    """The surge's multiplier with its extra demand (multiplier - 1) scaled by ``factor``."""
     if factor == 1.0:
-        return event
-    return event.model_copy(update={"multiplier": 1.0 + (event.multiplier - 1.0) * factor})
+        return event.multiplier
+    return 1.0 + (event.multiplier - 1.0) * factor
 
 
 def _attributes(
@@ -164,36 +169,59 @@ def _attributes(
     if mix.chan_by_hour is None:
         chan = _categorical(rng, mix.chan, size)
     else:
-        hours = (((tables.offset + times) // 60) % 24).astype(np.int64)
-        chan = _categorical_by_hour(rng, mix.chan_by_hour, hours)
+        chan = _categorical_by_hour(rng, mix.chan_by_hour, _hour_of_day(tables.offset + times))
     rtype = _categorical(rng, mix.rtype, size)
     rclass = _categorical(rng, mix.rclass, size)
     return chan, rtype, rclass, rng.random(size)
 
 
+def _hour_of_day(minute: FloatArray) -> IntArray:
+    """``(minute // 60) % 24``, exactly, at a third of the cost of a float floor division.
+
+    ``minute / 60`` rounded down may be one off where the quotient rounds across a
+    whole number; comparing with exact multiples of 60 (exact for any minute of a run)
+    puts it right, so every hour is the one floor division gives.
+    """
+    q = np.floor(minute / 60)
+    q -= q * 60 > minute
+    q += (q + 1) * 60 <= minute
+    return q.astype(np.int64) % 24
+
+
 def _categorical_by_hour(rng: np.random.Generator, cdfs: FloatArray, hours: IntArray) -> IntArray:
     """One category per draw, by the cumulative probabilities of its hour (one uniform each).
 
-    Counting the cumulative probabilities at or below the draw is where a right-sided
-    search would put it, for all hours at once.
+    Arrivals come sorted by time, so their hours come in runs: one search per run
+    rather than a mask per hour of the day. An hour with no weight (all +inf) picks 0.
     """
-    u: FloatArray = rng.random(int(hours.shape[0]))
-    picked = np.count_nonzero(cdfs[hours] <= u[:, None], axis=1)
-    return np.minimum(picked, cdfs.shape[1] - 1).astype(np.int64)
+    size = int(hours.shape[0])
+    u: FloatArray = rng.random(size)
+    out = np.zeros(size, dtype=np.int64)
+    if size == 0:
+        return out
+    edges = [0, *(np.flatnonzero(hours[1:] != hours[:-1]) + 1).tolist(), size]
+    for lo, hi in zip(edges[:-1], edges[1:], strict=False):
+        out[lo:hi] = np.searchsorted(cdfs[hours[lo]], u[lo:hi], side="right")
+    return out
 
 
 def _surge_customers(
     tables: DemandTables,
     part: int,
     event: ComplaintSurge,
+    multiplier: float,
     rng: np.random.Generator,
     volume: float = 1.0,
 ) -> tuple[FloatArray, IntArray, IntArray, IntArray, FloatArray]:
-    """Extra arrivals of one surge: times, channel, request type, class, block draw."""
+    """Extra arrivals of one surge (peak ``multiplier``, sized): times, channel, request
+    type, class, block draw."""
     surge = tables.surges[part]
-    cap = max(SURGE_CAP, event.multiplier - 1)
+    cap = max(SURGE_CAP, multiplier - 1)
     candidates = _poisson_times(rng, surge.segments, surge.affected * cap * volume)
-    keep = rng.random(candidates.shape[0]) < (_surge_multiplier(event, candidates) - 1) / cap
+    keep = (
+        rng.random(candidates.shape[0])
+        < (_surge_multiplier(event, multiplier, candidates) - 1) / cap
+    )
     times = candidates[keep]
     return (times, *_attributes(tables, surge.mix, rng, times))
 
@@ -236,7 +264,7 @@ def draw_customers(
     ``cached=False`` works the pair's tables out afresh (tests compare the two).
     """
     tables = demand_tables(plan, scenario, cached)
-    volume, surge_sizes = forecast_factors(scenario, streams)
+    volume, surge_sizes = forecast_factors(scenario, streams, tables.sigmas)
     times = _poisson_times(streams["arrivals"], tables.segments, volume)
     parts = [(times, *_attributes(tables, tables.mix, streams["attributes"], times))]
     # Each surge draws from its own child of the surge stream, so surge customers never
@@ -246,6 +274,7 @@ def draw_customers(
         _surge_customers(
             tables,
             k,
+            e,
             _sized(e, size),
             np.random.default_rng(streams["surge"].integers(2**63)),
             volume,
@@ -265,9 +294,9 @@ def draw_customers(
     # Base customers come first within every (channel, type), so their handle times and
     # patience are the same whatever surges are added after them.
     key = chan * tables.n_types + rtype
-    groups = _groups(key, len(plan.channels) * tables.n_types)
-    handle = _draw_times(tables.handle, groups, streams["handle_time"], t.shape[0])
-    patience = _draw_times(tables.patience, groups, streams["patience"], t.shape[0])
+    handle, patience = _draw_times(
+        tables, _groups(key, len(plan.channels) * tables.n_types), streams, t.shape[0]
+    )
     order = np.argsort(t, kind="stable")
     return Customers(
         time=t[order],
@@ -295,23 +324,27 @@ def _groups(key: IntArray, n_keys: int) -> tuple[IntArray, IntArray]:
 
 
 def _draw_times(
-    samplers: tuple[tuple[int, Sampler], ...],
+    tables: DemandTables,
     groups: tuple[IntArray, IntArray],
-    rng: np.random.Generator,
+    streams: Streams,
     size: int,
-) -> FloatArray:
-    """Handle times or patience per customer, by the most specific distribution.
+) -> tuple[FloatArray, FloatArray]:
+    """(handle time, patience) per customer, by the most specific distribution.
 
-    One child generator per (channel, type) with a sampler, its seed drawn whether it is
-    used or not, so the draws of one combination never move another's.
+    One child generator per (channel, type) with a sampler, its seed drawn from the
+    stream whether it is used or not, so the draws of one combination never move
+    another's. Tickets and patient customers never give up (inf).
     """
-    out = np.full(size, np.inf)
-    if not samplers:
-        return out
     order, bounds = groups
-    seeds = rng.integers(2**63, size=len(samplers))
-    for seed, (key, draw) in zip(seeds, samplers, strict=True):
-        lo, hi = int(bounds[key]), int(bounds[key + 1])
-        if hi > lo:
-            out[order[lo:hi]] = draw(np.random.default_rng(seed), hi - lo)
-    return out
+    parts = [(tables.handle, streams["handle_time"]), (tables.patience, streams["patience"])]
+    seeds = [rng.integers(2**63, size=len(samplers)) for samplers, rng in parts if samplers]
+    children = child_generators(np.concatenate(seeds)) if seeds else iter(())
+    out = []
+    for samplers, _rng in parts:
+        times = np.full(size, np.inf)
+        for (key, draw), child in zip(samplers, children, strict=False):
+            lo, hi = int(bounds[key]), int(bounds[key + 1])
+            if hi > lo:
+                times[order[lo:hi]] = draw(child, hi - lo)
+        out.append(times)
+    return out[0], out[1]

@@ -80,11 +80,22 @@ class Segments:
 
 
 def cdf_of(probs: list[float]) -> FloatArray | None:
-    """Cumulative probabilities of weights (None: they sum to nothing, nothing is drawn)."""
+    """Cumulative probabilities of weights (None: they sum to nothing, nothing is drawn).
+
+    The last is +inf: a uniform draw at or above a total that rounds below 1 then picks
+    the last category, as clipping the search to the last category always did.
+    """
     p = np.asarray(probs, dtype=float)
     if p.sum() <= 0:
         return None
-    return np.cumsum(p / p.sum())
+    cdf = np.cumsum(p / p.sum())
+    cdf[-1] = np.inf
+    return cdf
+
+
+def lognormal_sigma(cv: float) -> float | None:
+    """Sigma of a mean-1 lognormal factor with coefficient of variation ``cv`` (None: off)."""
+    return None if cv <= 0 else float(np.sqrt(np.log1p(cv**2)))
 
 
 def _hour_cdfs(plan: Plan, scenario: Scenario, chan_p: list[float]) -> FloatArray | None:
@@ -145,6 +156,8 @@ class DemandTables:
     """The same for patience: live channels only (tickets never give up)."""
     moves: tuple[tuple[int, tuple[tuple[int, float], ...]], ...]
     """(channel, ((target, share), ...) in plan order) for arrivals at a closed channel."""
+    sigmas: tuple[float | None, float | None]
+    """Lognormal sigma of the forecast's volume and surge factors (None: that one is off)."""
 
 
 def _mix(plan: Plan, scenario: Scenario, chan_p: list[float], types_p: list[float]) -> Mix:
@@ -206,6 +219,10 @@ def _build(plan: Plan, scenario: Scenario) -> DemandTables:
         moves=tuple(
             (index[cid], tuple(sorted((index[t], x) for t, x in rule.move_to.items())))
             for cid, rule in scenario.behaviour.when_closed.items()
+        ),
+        sigmas=(
+            lognormal_sigma(scenario.behaviour.forecast.volume_cv),
+            lognormal_sigma(scenario.behaviour.forecast.surge_cv),
         ),
     )
 
