@@ -94,10 +94,17 @@ class Customers:
 
 
 def _poisson_times(rng: np.random.Generator, segments: Segments, scale: float) -> FloatArray:
+    """Sorted arrival times: a Poisson count per segment, then uniform times within it.
+
+    Worked in place (``u * width + start`` is ``start + width * u`` exactly): each
+    array a draw allocates is fresh memory the first touch of which is paid for.
+    """
     counts = rng.poisson(segments.rate * scale * segments.width / 60)
-    starts = np.repeat(segments.start, counts)
-    widths = np.repeat(segments.width, counts)
-    return np.sort(starts + widths * rng.random(int(counts.sum())))
+    times = rng.random(int(counts.sum()))
+    times *= np.repeat(segments.width, counts)
+    times += np.repeat(segments.start, counts)
+    times.sort()
+    return times
 
 
 def _surge_multiplier(event: ComplaintSurge, multiplier: float, t: FloatArray) -> FloatArray:
@@ -114,11 +121,13 @@ def _surge_multiplier(event: ComplaintSurge, multiplier: float, t: FloatArray) -
     return m
 
 
-def _categorical(rng: np.random.Generator, cdf: FloatArray | None, size: int) -> IntArray:
-    """One category per draw; no draw at all when there is none or nothing has weight."""
-    if size == 0 or cdf is None:
-        return np.zeros(size, dtype=np.int64)
-    return np.searchsorted(cdf, rng.random(size), side="right").astype(np.int64, copy=False)
+def _categorical(rng: np.random.Generator, cdf: FloatArray | None, u: FloatArray) -> IntArray:
+    """One category per draw, its uniform drawn into ``u`` (scratch of the draw's size);
+    no draw at all when there is none or nothing has weight."""
+    if u.shape[0] == 0 or cdf is None:
+        return np.zeros(u.shape[0], dtype=np.int64)
+    rng.random(out=u)
+    return np.searchsorted(cdf, u, side="right").astype(np.int64, copy=False)
 
 
 def _lognormal_factor(sigma: float | None, z: float) -> float:
@@ -164,14 +173,20 @@ def _sized(event: ComplaintSurge, factor: float) -> float:
 def _attributes(
     tables: DemandTables, mix: Mix, rng: np.random.Generator, times: FloatArray
 ) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
-    """Channel, request type, class and block draw, drawn in that order."""
+    """Channel, request type, class and block draw, drawn in that order.
+
+    The uniform draws behind the first three go through one scratch array: a draw's
+    time is largely the first touch of the memory it allocates.
+    """
     size = int(times.shape[0])
+    u = np.empty(size)
     if mix.chan_by_hour is None:
-        chan = _categorical(rng, mix.chan, size)
+        chan = _categorical(rng, mix.chan, u)
     else:
-        chan = _categorical_by_hour(rng, mix.chan_by_hour, _hour_of_day(tables.offset + times))
-    rtype = _categorical(rng, mix.rtype, size)
-    rclass = _categorical(rng, mix.rclass, size)
+        hours = _hour_of_day(np.add(tables.offset, times, out=u))
+        chan = _categorical_by_hour(rng, mix.chan_by_hour, hours, u)
+    rtype = _categorical(rng, mix.rtype, u)
+    rclass = _categorical(rng, mix.rclass, u)
     return chan, rtype, rclass, rng.random(size)
 
 
@@ -182,20 +197,29 @@ def _hour_of_day(minute: FloatArray) -> IntArray:
     whole number; comparing with exact multiples of 60 (exact for any minute of a run)
     puts it right, so every hour is the one floor division gives.
     """
-    q = np.floor(minute / 60)
-    q -= q * 60 > minute
-    q += (q + 1) * 60 <= minute
-    return q.astype(np.int64) % 24
+    q = minute / 60
+    np.floor(q, out=q)
+    whole = q * 60
+    q -= whole > minute
+    np.add(q, 1, out=whole)
+    whole *= 60
+    q += whole <= minute
+    hours = q.astype(np.int64)
+    hours %= 24
+    return hours
 
 
-def _categorical_by_hour(rng: np.random.Generator, cdfs: FloatArray, hours: IntArray) -> IntArray:
-    """One category per draw, by the cumulative probabilities of its hour (one uniform each).
+def _categorical_by_hour(
+    rng: np.random.Generator, cdfs: FloatArray, hours: IntArray, u: FloatArray
+) -> IntArray:
+    """One category per draw, by the cumulative probabilities of its hour (one uniform
+    each, drawn into ``u``).
 
     Arrivals come sorted by time, so their hours come in runs: one search per run
     rather than a mask per hour of the day. An hour with no weight (all +inf) picks 0.
     """
     size = int(hours.shape[0])
-    u: FloatArray = rng.random(size)
+    rng.random(out=u)
     out = np.zeros(size, dtype=np.int64)
     if size == 0:
         return out
@@ -287,16 +311,20 @@ def draw_customers(
         t, chan, rtype, rclass, block = (
             np.concatenate(column) for column in zip(*parts, strict=True)
         )
-    is_surge = np.arange(t.shape[0]) >= times.shape[0]
+    is_surge = np.zeros(t.shape[0], dtype=bool)
+    is_surge[times.shape[0] :] = True
     closed = None
     if scenario.behaviour.has_hours():
         chan, closed = _closed_moves(plan, scenario, tables, t, chan, streams["opening"])
     # Base customers come first within every (channel, type), so their handle times and
     # patience are the same whatever surges are added after them.
-    key = chan * tables.n_types + rtype
+    key = chan * tables.n_types
+    key += rtype
     handle, patience = _draw_times(
         tables, _groups(key, len(plan.channels) * tables.n_types), streams, t.shape[0]
     )
+    if len(parts) == 1:  # base arrivals only: already in arrival order
+        return Customers(t, chan, rtype, rclass, handle, patience, block, is_surge, closed)
     order = np.argsort(t, kind="stable")
     return Customers(
         time=t[order],
