@@ -78,10 +78,14 @@ def _make(dist: Distribution) -> tuple[Sampler, OneSampler]:
 def _entry(dist: Distribution) -> tuple[Distribution, Sampler, OneSampler]:
     entry = _CACHE.get(id(dist))
     if entry is None or entry[0] is not dist:
-        if len(_CACHE) >= _KEPT:
-            _CACHE.clear()
-        entry = (dist, *_make(dist))
-        _CACHE[id(dist)] = entry
+        entry = _remember(dist)
+    return entry
+
+
+def _remember(dist: Distribution) -> tuple[Distribution, Sampler, OneSampler]:
+    if len(_CACHE) >= _KEPT:
+        _CACHE.clear()
+    entry = _CACHE[id(dist)] = (dist, *_make(dist))
     return entry
 
 
@@ -92,7 +96,12 @@ def sampler(dist: Distribution) -> Sampler:
 
 def sample(dist: Distribution, rng: np.random.Generator, size: int) -> FloatArray:
     """``size`` draws in minutes."""
-    return _entry(dist)[1](rng, size)
+    if type(dist) is Exponential:  # the commonest, with nothing to work out
+        return rng.exponential(dist.mean, size)
+    entry = _CACHE.get(id(dist))
+    if entry is None or entry[0] is not dist:
+        entry = _remember(dist)
+    return entry[1](rng, size)
 
 
 def sample_one(dist: Distribution, rng: np.random.Generator) -> float:
@@ -100,4 +109,9 @@ def sample_one(dist: Distribution, rng: np.random.Generator) -> float:
 
     numpy's scalar calls draw exactly what a size of 1 draws (tests/sim/test_draw_same.py).
     """
-    return _entry(dist)[2](rng)
+    if type(dist) is Exponential:
+        return float(rng.exponential(dist.mean))
+    entry = _CACHE.get(id(dist))
+    if entry is None or entry[0] is not dist:
+        entry = _remember(dist)
+    return entry[2](rng)
