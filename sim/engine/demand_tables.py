@@ -18,8 +18,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from plans.model import Plan
-from scenarios.model import REQUEST_TYPES, TICKET_CLASSES, ComplaintSurge, Scenario
-from sim.engine.sampling import Sampler, sampler
+from scenarios.model import REQUEST_TYPES, TICKET_CLASSES, ComplaintSurge, Scenario, TimeModel
+from sim.engine.sampling import OneSampler, Sampler, one_sampler, sampler
 
 FloatArray = NDArray[np.float64]
 DayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -158,6 +158,11 @@ class DemandTables:
     """(channel, ((target, share), ...) in plan order) for arrivals at a closed channel."""
     sigmas: tuple[float | None, float | None]
     """Lognormal sigma of the forecast's volume and surge factors (None: that one is off)."""
+    handle_one: tuple[OneSampler, ...]
+    """One handle time, by channel * types + type: for attempts drawn during the run
+    (:func:`sim.engine.sampling.sample_one` of the most specific distribution)."""
+    patience_one: tuple[OneSampler, ...]
+    """One patience by channel * types + type, any channel (empty: nobody gives up)."""
 
 
 def _mix(plan: Plan, scenario: Scenario, chan_p: list[float], types_p: list[float]) -> Mix:
@@ -199,6 +204,14 @@ def _samplers(plan: Plan, scenario: Scenario, which: str) -> tuple[tuple[int, Sa
     return tuple(out)
 
 
+def _one_samplers(plan: Plan, model: TimeModel | None) -> tuple[OneSampler, ...]:
+    if model is None:
+        return ()
+    return tuple(
+        one_sampler(model.pick(channel.id, rt)) for channel in plan.channels for rt in REQUEST_TYPES
+    )
+
+
 def _build(plan: Plan, scenario: Scenario) -> DemandTables:
     shares = channel_shares(plan, scenario)
     types_p = [scenario.demand.request_types.get(t, 0.0) for t in REQUEST_TYPES]
@@ -224,6 +237,8 @@ def _build(plan: Plan, scenario: Scenario) -> DemandTables:
             lognormal_sigma(scenario.behaviour.forecast.volume_cv),
             lognormal_sigma(scenario.behaviour.forecast.surge_cv),
         ),
+        handle_one=_one_samplers(plan, scenario.handle_time),
+        patience_one=_one_samplers(plan, scenario.patience),
     )
 
 

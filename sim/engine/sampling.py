@@ -94,6 +94,12 @@ def sampler(dist: Distribution) -> Sampler:
     return _entry(dist)[1]
 
 
+def one_sampler(dist: Distribution) -> OneSampler:
+    """The function that draws one number from ``dist``: ``one_sampler(dist)(rng)`` is
+    :func:`sample_one`."""
+    return _entry(dist)[2]
+
+
 def sample(dist: Distribution, rng: np.random.Generator, size: int) -> FloatArray:
     """``size`` draws in minutes."""
     if type(dist) is Exponential:  # the commonest, with nothing to work out

@@ -23,7 +23,7 @@ from plans import Plan
 from scenarios import bundled_scenarios, default_scenario_path, load_scenario
 from scenarios.behaviour import Behaviour
 from scenarios.distributions import Empirical, Exponential, Fixed, Gamma, Lognormal, Uniform
-from scenarios.model import Scenario, TimeModel
+from scenarios.model import REQUEST_TYPES, Scenario, TimeModel
 from sim.engine.demand import Customers, _hour_of_day, draw_customers
 from sim.engine.demand_tables import cdf_of, demand_tables
 from sim.engine.hours import _build, open_tables
@@ -275,3 +275,22 @@ def test_cumulative_shares_pick_what_a_clipped_search_picked():
 
 def test_the_default_scenario_is_among_those_checked(drawn):
     assert any(s == load_scenario(default_scenario_path()) for s in drawn.values())
+
+
+def test_one_draw_samplers_draw_what_sampling_the_picked_distribution_draws(default_plan, drawn):
+    """What journeys would call per attempt: the same number as ``sample(pick(...), 1)``."""
+    for scenario in (drawn["all_on"], drawn["crm_outage_monday_peak"]):
+        tables = demand_tables(default_plan, scenario)
+        assert scenario.patience is not None
+        keys = [(c, t) for c in default_plan.channels for t in REQUEST_TYPES]
+        assert len(tables.handle_one) == len(tables.patience_one) == len(keys)
+        for k, (channel, rt) in enumerate(keys):
+            for one, model in (
+                (tables.handle_one[k], scenario.handle_time),
+                (tables.patience_one[k], scenario.patience),
+            ):
+                a, b = np.random.default_rng(k), np.random.default_rng(k)
+                dist = model.pick(channel.id, rt)
+                assert [one(a) for _ in range(5)] == sample(dist, b, 5).tolist()
+    no_patience = drawn["crm_outage_monday_peak"].model_copy(update={"patience": None})
+    assert demand_tables(default_plan, no_patience).patience_one == ()
