@@ -96,8 +96,8 @@ class Customers:
 def _poisson_times(rng: np.random.Generator, segments: Segments, scale: float) -> FloatArray:
     """Sorted arrival times: a Poisson count per segment, then uniform times within it.
 
-    Worked in place (``u * width + start`` is ``start + width * u`` exactly): each
-    array a draw allocates is fresh memory the first touch of which is paid for.
+    Worked in place (``u * width + start`` is ``start + width * u`` exactly): fewer
+    arrays to allocate and fill, and a replication's draw runs with cold caches.
     """
     counts = rng.poisson(segments.rate * scale * segments.width / 60)
     times = rng.random(int(counts.sum()))
@@ -175,8 +175,8 @@ def _attributes(
 ) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
     """Channel, request type, class and block draw, drawn in that order.
 
-    The uniform draws behind the first three go through one scratch array: a draw's
-    time is largely the first touch of the memory it allocates.
+    The uniform draws behind the first three go through one scratch array: fewer
+    arrays to allocate and fill, as in :func:`_poisson_times`.
     """
     size = int(times.shape[0])
     u = np.empty(size)
