@@ -5,6 +5,10 @@ checked one by one during it (redials, switches); a lookup by minute of the week
 serves both at the same cost, and the rule stated once (a channel is open in its own
 hours, and an offline channel only while a site serving it is open) means one thing
 at draw time and at run time.
+
+Why the tables are kept per (plan, scenario): building them walks every window minute
+by minute, and every replication of a Monte Carlo run (its draw and its journeys)
+asks for the same ones; they are built once per pair and handed out read-only.
 """
 
 from __future__ import annotations
@@ -27,8 +31,29 @@ def _table(windows: tuple[WeeklyWindow, ...]) -> NDArray[np.bool_]:
     return table
 
 
+_KEPT = 64
+"""(plan, scenario) pairs whose tables are kept; past that the cache starts afresh."""
+_CACHE: dict[tuple[int, int], tuple[Plan, Scenario, list[NDArray[np.bool_] | None]]] = {}
+"""Tables by ``id`` of plan and scenario; each entry keeps both alive, so neither id can
+be reused by another object while the entry exists."""
+
+
 def open_tables(plan: Plan, scenario: Scenario) -> list[NDArray[np.bool_] | None]:
-    """Per plan channel, whether it is open at each minute of the week (None: always)."""
+    """Per plan channel, whether it is open at each minute of the week (None: always).
+
+    The arrays are shared between calls on the same plan and scenario, and read-only.
+    """
+    key = (id(plan), id(scenario))
+    entry = _CACHE.get(key)
+    if entry is None or entry[0] is not plan or entry[1] is not scenario:
+        if len(_CACHE) >= _KEPT:
+            _CACHE.clear()
+        entry = (plan, scenario, _build(plan, scenario))
+        _CACHE[key] = entry
+    return list(entry[2])
+
+
+def _build(plan: Plan, scenario: Scenario) -> list[NDArray[np.bool_] | None]:
     behaviour = scenario.behaviour
     sites = {s: _table(h.open) for s, h in behaviour.site_hours.items()}
     out: list[NDArray[np.bool_] | None] = []
@@ -40,6 +65,8 @@ def open_tables(plan: Plan, scenario: Scenario) -> list[NDArray[np.bool_] | None
         if not channel.online and served and all(s in sites for s in served):
             halls = np.logical_or.reduce([sites[s] for s in served])
             table = halls if table is None else table & halls
+        if table is not None:
+            table.setflags(write=False)
         out.append(table)
     return out
 
