@@ -29,9 +29,10 @@ from numpy.typing import NDArray
 
 from scenarios.distributions import Distribution
 from scenarios.model import REQUEST_TYPES
+from sim.engine.demand_tables import demand_tables
 from sim.engine.hours import is_open, open_tables
 from sim.engine.records import CLOSED, REDIAL, SWITCH, UNREACHED, WAITING, RunRecords
-from sim.engine.sampling import sample, sample_one
+from sim.engine.sampling import sample
 
 CALLBACK_SLOT = 2
 """Offset of a channel's callback queues (:data:`sim.engine.flow.CALLBACK`)."""
@@ -100,6 +101,9 @@ class Journeys:
         self.rng_new = np.random.default_rng(redials.integers(2**63))
         """Handle times, patience and outage draws of attempts, as they come."""
         self.rng_callback = sim.streams["callbacks"]
+        self.draws = demand_tables(sim.plan, scenario)
+        """One-draw samplers of handle time and patience per channel and type, kept per
+        plan and scenario: an attempt on another channel draws its own."""
         self.reach = b.callbacks.reach
         """Share of callback attempts that reach the customer (read per attempt: kept)."""
         self.attempt_time = b.callbacks.attempt_time
@@ -205,15 +209,14 @@ class Journeys:
         self._done_waiting(k)
         sim = self.sim
         rtype, rclass, surge = self._field(prev)
-        scenario, channel = sim.scenario, sim.plan.channels[c]
-        rt = REQUEST_TYPES[rtype]
+        pair = c * len(REQUEST_TYPES) + rtype  # the samplers of this channel and type
         if c == sim.c_chan[prev]:
             handle = sim.c_handle[prev]
         else:
-            handle = sample_one(scenario.handle_time.pick(channel.id, rt), self.rng_new)
+            handle = self.draws.handle_one[pair](self.rng_new)
         patience = math.inf
-        if scenario.patience is not None and sim.live[c]:
-            patience = sample_one(scenario.patience.pick(channel.id, rt), self.rng_new)
+        if sim.scenario.patience is not None and sim.live[c]:
+            patience = self.draws.patience_one[pair](self.rng_new)
         j = len(sim.t_arr)
         sim.t_arr.append(sim.env.now)
         sim.c_chan.append(c)
