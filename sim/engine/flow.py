@@ -8,7 +8,8 @@ Kept alone it stays short enough to read against the design below; who is at wor
 * **Callbacks, not a process per contact.** An arrival, a service completion and an
   abandonment are each one bare timer on the clock (:meth:`sim.engine.clock.Clock.call_in`:
   no SimPy event object, ordered exactly as a ``Timeout`` would be), which keeps the
-  cost per contact well below a bare SimPy model's.
+  cost per contact well below a bare SimPy model's. The steps themselves are closures
+  over the run's lists (:mod:`sim.engine.flow_kernel`); this class holds the lists.
 * **Queues per channel and priority, FIFO within.** Urgent requests go first; within
   a priority, first come first served. A contact that gives up is marked and skipped
   when it reaches the head of its queue; the count of waiting contacts is exact.
@@ -42,7 +43,7 @@ PRIORITIES = (0, 1)
 
 
 class ContactFlow(ChatSessions):
-    """Channels' queues and every contact's state, moved on by SimPy callbacks."""
+    """Channels' queues and every contact's state, moved on by the clock's timers."""
 
     # set by the simulation and by staffing; declared for the type checker only
     env: Clock
