@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from drillsim import staff_interval, staff_shifts
 from drillsim.inputs import (
     BadInput,
     check_outputs,
@@ -24,6 +23,7 @@ from drillsim.inputs import (
     resolve_scenario,
     seed_int,
 )
+from drillsim.staff_options import add_interval_arguments, add_shift_arguments
 from drillsim.staff_text import render_answer, render_levels, render_start
 from i18n import _
 from plans import Plan
@@ -130,8 +130,8 @@ def add_parser(sub: Any) -> None:
         default=None,
         help=_("largest reserve pool to try (default: twice the plan's largest, or 20)"),
     )
-    staff_interval.add_arguments(p)
-    staff_shifts.add_arguments(p)
+    add_interval_arguments(p)
+    add_shift_arguments(p)
     p.set_defaults(handler=staff)
 
 
@@ -201,6 +201,8 @@ def _write_json(
 def staff(args: argparse.Namespace) -> int:
     """Search, print the levels tried and the answer, write the JSON if asked."""
     if args.by_interval is not None:
+        from drillsim import staff_interval, staff_shifts  # their imports only when asked
+
         return staff_shifts.after_interval(args, staff_interval.run(args))
     try:
         targets = parse_targets(args.target)

@@ -20,13 +20,11 @@ from pathlib import Path
 from drillsim.inputs import (
     BadInput,
     check_outputs,
-    positive_int,
     report_bad_input,
     resolve_plan,
     resolve_scenario,
 )
-from drillsim.run import interval_minutes
-from drillsim.service_goal import apply_goals, parse_goal
+from drillsim.service_goal import apply_goals
 from drillsim.staff_interval_text import render, requirements_csv, series
 from i18n import _, ngettext
 from plans import Plan
@@ -34,84 +32,11 @@ from plans.files import write_atomic
 from reports.requirement_figure import requirement_chart
 from scenarios import Scenario
 from sim.analysis.backends import make_backend
-from sim.analysis.interval_check import MAX_ROUNDS, RULES
 from sim.analysis.interval_events import IntervalAnswer, interval_answer
 from sim.analysis.montecarlo import default_workers
 from sim.analysis.staffing_targets import min_replications
 
 EXIT_NOT_MET = 1
-
-
-def share(text: str) -> float:
-    """argparse type: a share as 0.3 or 30%."""
-    try:
-        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("'{text}' is not a share (write e.g. 0.3 or 30%)").format(text=text)
-        ) from None
-    return value
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    """The options of ``staff --by-interval`` (registered by :mod:`drillsim.staff`)."""
-    p.add_argument(
-        "--by-interval",
-        nargs="?",
-        const=30.0,
-        default=None,
-        type=interval_minutes,
-        metavar="LENGTH",
-        help=_(
-            "instead of one total, the agents each channel needs in each interval of LENGTH "
-            "(default 30m): Erlang A for the plan's goal of the channel, then a simulated "
-            "check; writes requirements.csv and requirements.png"
-        ),
-    )
-    p.add_argument(
-        "--shrinkage",
-        type=share,
-        default=None,
-        help=_("with --by-interval: shrinkage share, e.g. 0.3 (default: the scenario's)"),
-    )
-    p.add_argument(
-        "--occupancy-cap",
-        type=share,
-        default=None,
-        help=_("with --by-interval: highest agent occupancy, e.g. 0.85 (default: none)"),
-    )
-    p.add_argument(
-        "--service-goal",
-        type=parse_goal,
-        action="append",
-        default=[],
-        metavar="CHANNEL=SHARE/TIME",
-        help=_("with --by-interval: a channel's goal instead of the plan's, e.g. phone=0.8/20s"),
-    )
-    p.add_argument(
-        "--interval-rule",
-        choices=RULES,
-        default="probability",
-        help=_(
-            "with --by-interval: judge each interval on P(goal met) reaching --confidence "
-            "(probability, default) or on its mean service level reaching the goal (mean)"
-        ),
-    )
-    p.add_argument(
-        "--max-rounds",
-        type=positive_int,
-        default=MAX_ROUNDS,
-        help=_("with --by-interval: most rounds of raising (default %(default)s)"),
-    )
-    p.add_argument(
-        "--out-dir",
-        type=Path,
-        default=Path("."),
-        help=_(
-            "with --by-interval: folder for requirements.csv and requirements.png "
-            "(default: current folder)"
-        ),
-    )
 
 
 def _replications(args: argparse.Namespace) -> int:

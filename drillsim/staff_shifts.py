@@ -23,7 +23,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,19 +30,17 @@ from numpy.typing import NDArray
 from drillsim.compare_text import render_by_interval, render_comparison
 from drillsim.inputs import (
     BadInput,
-    bounded_int,
     report_bad_input,
     resolve_plan,
     resolve_scenario,
 )
 from drillsim.service_goal import apply_goals
 from drillsim.text import ljust, rjust
-from i18n import N_, _
+from i18n import _
 from plans.files import write_atomic
 from plans.model import Plan
 from scenarios.model import Scenario
 from sim.analysis.backends import BackendName, make_backend
-from sim.analysis.budget import MAX_REPLICATIONS
 from sim.analysis.compare import Comparison, compare_prepared
 from sim.analysis.compare_intervals import interval_comparison
 from sim.analysis.montecarlo import default_workers
@@ -52,15 +49,6 @@ from sim.analysis.shift_cover import ShiftCover, ShiftCoverError, solve_cover
 from sim.analysis.shift_patterns import coverage_matrix, plan_patterns, segments
 from sim.analysis.shift_variant import baseline_and_cover
 from sim.analysis.staff_scaling import base_groups
-
-DEFAULT_INTERVAL = 30.0
-"""Interval length (minutes) ``--shifts`` implies when ``--by-interval`` is not given."""
-DEFAULT_CHECK = 20
-CHECK_REPLICATIONS = bounded_int(
-    0, MAX_REPLICATIONS, N_("must be from {minimum} to {maximum}, got {value}")
-)
-"""argparse type of --check-replications: 0 (no check) up to the run budget's limit."""
-"""Replications of the simulated check of a cover (each of the cover and today's roster)."""
 
 SHIFTS_COLUMNS = (
     "interval_start",
@@ -71,45 +59,6 @@ SHIFTS_COLUMNS = (
     "roster_short",
 )
 COVER_COLUMNS = ("shift", "skills", "agents")
-
-
-class _Shifts(argparse.Action):
-    """``--shifts``: on, and ``--by-interval`` at its default length unless given."""
-
-    def __call__(self, parser: Any, namespace: Any, values: Any, option: Any = None) -> None:
-        setattr(namespace, self.dest, True)
-        if getattr(namespace, "by_interval", None) is None:
-            namespace.by_interval = DEFAULT_INTERVAL
-
-
-def add_arguments(p: Any) -> None:
-    """The options of the shift cover (on ``drillsim staff``)."""
-    p.add_argument(
-        "--shifts",
-        action=_Shifts,
-        nargs=0,
-        default=False,
-        help=_(
-            "the fewest agents per plan shift and skill group that cover every interval's "
-            "requirement (an integer program; implies --by-interval), today's roster's gap, "
-            "and the cover checked by simulation beside the roster; writes shifts.csv, "
-            "shift_cover.csv and shift_cover.json"
-        ),
-    )
-    p.add_argument(
-        "--shift-cost",
-        action="append",
-        default=[],
-        metavar="SHIFT=COST",
-        help=_("with --shifts: what an agent on SHIFT costs (default 1 each: fewest agents)"),
-    )
-    p.add_argument(
-        "--check-replications",
-        type=CHECK_REPLICATIONS,
-        default=DEFAULT_CHECK,
-        metavar="N",
-        help=_("with --shifts: replications of the simulated check (default %(default)s; 0: none)"),
-    )
 
 
 def parse_costs(texts: list[str], plan: Plan) -> dict[str, float]:

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from drillsim.cli import main
-from drillsim.staff_shifts import COVER_COLUMNS, SHIFTS_COLUMNS, add_arguments, run_shifts
+from drillsim.staff_options import add_shift_arguments as add_arguments
+from drillsim.staff_shifts import COVER_COLUMNS, SHIFTS_COLUMNS, run_shifts
 from plans import default_plan_path, load_plan
 from scenarios import default_scenario_path, load_scenario
 

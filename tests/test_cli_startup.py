@@ -80,3 +80,14 @@ def test_the_command_is_found_past_the_language_option():
     assert chosen_command(["--lang=en", "check", "x.yaml"]) == "check"
     assert chosen_command(["--help"]) is None
     assert chosen_command(["nonsense"]) is None
+
+
+def test_the_staffing_search_imports_no_chart_and_no_integer_programming(tmp_path):
+    """Only --by-interval and --shifts need matplotlib and scipy (issue 19: the plain
+    search waited 0.6 s for their imports)."""
+    args = ["staff", "--target", "service_level>=0.5", "--replications", "10"]
+    got = _imported([*args, "--confidence", "0.7", "--workers", "1"])
+    assert got["status"] == 0
+    heavy = set(got["heavy"])  # type: ignore[arg-type]
+    assert "simpy" in heavy  # it did simulate...
+    assert not heavy & {"matplotlib", "reportlab", "scipy", "streamlit", "dask"}, heavy
