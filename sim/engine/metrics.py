@@ -199,14 +199,13 @@ def _agent_spans(
         served &= ~rec.shared
     busy_end = np.where(np.isnan(rec.end), rec.horizon, rec.end)[served]
     at_work: list[tuple[float, float, int]] = []
-    current: dict[int, tuple[float, int]] = {}
-    for t, g, n in [*rec.staffing_log, (rec.horizon, -1, 0)]:
-        for gi, (since, count) in list(current.items()):
-            if g in (gi, -1):
-                at_work.append((since, t, count))
-                del current[gi]
-        if g >= 0:
-            current[g] = (t, n)
+    current: dict[int, tuple[float, int]] = {}  # a group's agents since, by group
+    for t, g, n in rec.staffing_log:  # a group's change closes its stretch (groups >= 0)
+        if g in current:
+            since, count = current.pop(g)  # and its new one comes last, as it did
+            at_work.append((since, t, count))
+        current[g] = (t, n)
+    at_work += [(since, rec.horizon, count) for since, count in current.values()]
     return busy_end, rec.start[served], at_work
 
 

@@ -62,7 +62,7 @@ def wait_times(rec: RunRecords) -> NDArray[np.float64]:
         left = np.where(np.isnan(left), rec.horizon, left)
         return np.where(rec.status == BLOCKED, 0.0, left - rec.arrival)
 
-    return cast(NDArray[np.float64], _kept(rec, ("wait_times",), compute))
+    return cast("NDArray[np.float64]", _kept(rec, ("wait_times",), compute))
 
 
 def _queue_flags(rec: RunRecords, threshold: float) -> tuple[NDArray[Any], ...]:
@@ -78,30 +78,44 @@ def _queue_flags(rec: RunRecords, threshold: float) -> tuple[NDArray[Any], ...]:
         waited = (answered | abandoned) & (wait_times(rec) > 1e-9)
         return answered, abandoned, within, waited, waits
 
-    return cast(tuple[NDArray[Any], ...], _kept(rec, ("queue_flags", threshold), compute))
+    return cast("tuple[NDArray[Any], ...]", _kept(rec, ("queue_flags", threshold), compute))
+
+
+def _queue_table(rec: RunRecords, threshold: float) -> NDArray[np.float32]:
+    """The per-contact flags :func:`queue_kpis` counts, one 0/1 row each: answered,
+    abandoned, within the threshold, waited, blocked, dropped, open at the end, sent to a
+    notice, turned away. One product with a mask counts them all (whole numbers below
+    2**24, exact in any order: the counts the mask-by-mask sums gave)."""
+
+    def compute() -> NDArray[np.float32]:
+        status = rec.status
+        answered, abandoned, within, waited, _waits = _queue_flags(rec, threshold)
+        rows = [answered, abandoned, within, waited, status == BLOCKED, status == DROPPED]
+        rows += [(status == WAITING) | (status == SERVING), status == NOTICED, turned_away(rec)]
+        return np.asarray(rows, dtype=np.float32)
+
+    return cast("NDArray[np.float32]", _kept(rec, ("queue_table", threshold), compute))
 
 
 def queue_kpis(rec: RunRecords, mask: NDArray[np.bool_], threshold: float) -> Kpis:
     """Answered, abandoned, service level, ASA, abandonment over the masked live contacts."""
-    status = rec.status
-    answered_all, abandoned_all, within_all, waited_all, waits = _queue_flags(rec, threshold)
-    answered = answered_all & mask
-    abandoned = abandoned_all & mask
-    within = within_all & mask
-    settled = int(answered.sum() + abandoned.sum())
-    away = int((turned_away(rec) & mask).sum())
+    answered_all, _abandoned, _within, _waited, waits = _queue_flags(rec, threshold)
+    counts = (_queue_table(rec, threshold) @ mask.astype(np.float32)).astype(np.int64).tolist()
+    answered, abandoned, within, waited, blocked, dropped, still_open, noticed, away = counts
+    settled = answered + abandoned
+    asa = float(np.mean(waits[answered_all & mask])) if answered else math.nan
     return {
-        "offered": float(mask.sum()),
-        "answered": float(answered.sum()),
-        "abandoned": float(abandoned.sum()),
-        "blocked": float((mask & (status == BLOCKED)).sum()),
-        "dropped": float((mask & (status == DROPPED)).sum()),
-        "open_at_end": float((mask & ((status == WAITING) | (status == SERVING))).sum()),
-        "noticed": float((mask & (status == NOTICED)).sum()),
+        "offered": float(np.count_nonzero(mask)),
+        "answered": float(answered),
+        "abandoned": float(abandoned),
+        "blocked": float(blocked),
+        "dropped": float(dropped),
+        "open_at_end": float(still_open),
+        "noticed": float(noticed),
         "turned_away": float(away),
-        "service_level": _safe_div(float(within.sum()), settled + away),
-        "queue_service_level": _safe_div(float(within.sum()), settled),
-        "asa": float(np.mean(waits[answered])) if answered.any() else math.nan,
-        "abandonment": _safe_div(float(abandoned.sum()), settled),
-        "p_wait": _safe_div(float((waited_all & mask).sum()), settled),
+        "service_level": _safe_div(float(within), settled + away),
+        "queue_service_level": _safe_div(float(within), settled),
+        "asa": asa,
+        "abandonment": _safe_div(float(abandoned), settled),
+        "p_wait": _safe_div(float(waited), settled),
     }

@@ -222,4 +222,4 @@ def class_working_due(plan: Plan, rec: RunRecords, ci: int, limit: float) -> NDA
     due = rec.derived.get(key)
     if due is None:
         due = rec.derived[key] = working_due(plan, rec, ~rec.live & (rec.rclass == ci), limit)
-    return cast(NDArray[np.float64], due)
+    return cast("NDArray[np.float64]", due)
