@@ -95,9 +95,11 @@ def _queue_events(
         who = np.flatnonzero(queued)
         enter = rec.arrival[queued]
         leave = (rec.arrival + wait_times(rec))[queued]
-        times = np.concatenate([enter, leave])
-        steps = np.concatenate([np.ones(enter.shape[0]), -np.ones(leave.shape[0])])
-        order = np.lexsort((steps, times))
+        # leaves first, then a stable sort by time: at one instant leaving before joining,
+        # each in contact order, as a lexsort on (time, step) of joins-then-leaves orders them
+        times = np.concatenate([leave, enter])
+        steps = np.concatenate([-np.ones(leave.shape[0]), np.ones(enter.shape[0])])
+        order = np.argsort(times, kind="stable")
         return times[order], steps[order], np.concatenate([who, who])[order]
 
     return derive(rec, ("queue_events",), compute)
@@ -118,10 +120,9 @@ def _max_queue(
         return times, np.cumsum(steps)
 
     t, level = derive(rec, ("queue_levels", which), levels)
-    inside = (t >= start) & (t < end)
-    before = level[t < start]
-    current = before[-1] if before.size else 0.0
-    return float(max(current, level[inside].max() if inside.any() else 0.0))
+    first, stop = np.searchsorted(t, (start, end)).tolist()  # t is sorted: the window's slice
+    current = level[first - 1] if first else 0.0
+    return float(max(current, level[first:stop].max() if stop > first else 0.0))
 
 
 def down_intervals(rec: RunRecords, channel: int) -> list[tuple[float, float, bool]]:
