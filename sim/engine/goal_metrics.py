@@ -54,7 +54,7 @@ def goal_service_level(
     abandoned = mask & abandoned_all
     short = 0
     if goal.short_abandon is not None:
-        short = np.count_nonzero(abandoned & (waits <= goal.short_abandon + 1e-9))
+        short = int(np.count_nonzero(abandoned & (waits <= goal.short_abandon + 1e-9)))
     within = np.count_nonzero(answered & (waits <= goal.answer_within + 1e-9))
     away = np.count_nonzero(mask & away_all)  # turned_away is of live contacts, as mask
     settled = np.count_nonzero(answered) + np.count_nonzero(abandoned) + away - short
