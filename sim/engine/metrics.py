@@ -42,7 +42,8 @@ from numpy.typing import NDArray
 
 from plans.model import Plan
 from scenarios.model import REQUEST_TYPES
-from sim.engine.queue_metrics import queue_kpis, wait_times
+from sim.engine.queue_metrics import max_queue as max_queue  # read from here by others
+from sim.engine.queue_metrics import queue_kpis, queue_kpis_of, queue_max, wait_times
 from sim.engine.queue_metrics import turned_away as turned_away  # read from here by others
 from sim.engine.records import (
     ABANDONED,
@@ -57,10 +58,11 @@ from sim.engine.records import (
     WAITING,
     RunRecords,
     derive,
+    remember,
 )
 from sim.engine.service_metrics import channel_kpis, system_kpis
 from sim.engine.ticket_metrics import LIMIT_KINDS as LIMIT_KINDS  # read from here by others
-from sim.engine.ticket_metrics import ticket_kpis
+from sim.engine.ticket_metrics import ticket_kpis, ticket_kpis_of
 
 Kpis = dict[str, float]
 
@@ -76,53 +78,6 @@ def window_mask(
     lo = rec.warm_up if start is None else start
     hi = rec.horizon if end is None else end
     return (rec.arrival >= lo) & (rec.arrival < hi)
-
-
-def max_queue(rec: RunRecords, mask: NDArray[np.bool_], start: float, end: float) -> float:
-    """Most live contacts waiting at once during [start, end), exactly."""
-    return _max_queue(rec, np.ones(len(rec), dtype=bool), None, start, end)
-
-
-def _queue_events(
-    rec: RunRecords,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-    """(time, +1 join / -1 leave, contact) of every live contact's time in the queue,
-    sorted by time, leaving before joining at the same instant (a stable sort, so equal
-    events keep the order of the contacts)."""
-
-    def compute() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
-        queued = rec.live & (rec.status != BLOCKED) & (rec.status != NOTICED)
-        who = np.flatnonzero(queued)
-        enter = rec.arrival[queued]
-        leave = (rec.arrival + wait_times(rec))[queued]
-        # leaves first, then a stable sort by time: at one instant leaving before joining,
-        # each in contact order, as a lexsort on (time, step) of joins-then-leaves orders them
-        times = np.concatenate([leave, enter])
-        steps = np.concatenate([-np.ones(leave.shape[0]), np.ones(enter.shape[0])])
-        order = np.argsort(times, kind="stable")
-        return times[order], steps[order], np.concatenate([who, who])[order]
-
-    return derive(rec, ("queue_events",), compute)
-
-
-def _max_queue(
-    rec: RunRecords, keep: NDArray[np.bool_], which: object, start: float, end: float
-) -> float:
-    """:func:`max_queue` of the ``keep`` contacts (``which`` names them, for keeping
-    their queue levels; None: all). The whole run's events sorted once, a subset's in
-    the same order: what sorting the subset's own events gave (issue 19)."""
-
-    def levels() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        times, steps, who = _queue_events(rec)
-        if which is not None:
-            inside = keep[who]
-            times, steps = times[inside], steps[inside]
-        return times, np.cumsum(steps)
-
-    t, level = derive(rec, ("queue_levels", which), levels)
-    first, stop = np.searchsorted(t, (start, end)).tolist()  # t is sorted: the window's slice
-    current = level[first - 1] if first else 0.0
-    return float(max(current, level[first:stop].max() if stop > first else 0.0))
 
 
 def down_intervals(rec: RunRecords, channel: int) -> list[tuple[float, float, bool]]:
@@ -287,7 +242,7 @@ def _part(
     def compute() -> Kpis:
         keep = _keep(rec, channel, rtype)
         if part == "max_queue":
-            return {"max_queue": _max_queue(rec, keep, (channel, rtype), lo, hi)}
+            return {"max_queue": queue_max(rec, keep, (channel, rtype), lo, hi)}
         if part in ("channels", "centre"):
             return _service_part(rec, plan, part, lo, hi, channel)
         mask = derive(
@@ -352,14 +307,36 @@ def replication_kpis(rec: RunRecords, plan: Plan) -> Kpis:
     Keys: ``service_level``; ``channel.phone.service_level``; ``type.complaint.service_level``.
     """
     out = kpis_for(rec, plan)
+    present = [t for t in REQUEST_TYPES if (rec.rtype == REQUEST_TYPES.index(t)).any()]
+    _count_together(rec, plan, [(c, None) for c in rec.channel_ids] + [(None, t) for t in present])
     for cid in rec.channel_ids:
         out.update({f"channel.{cid}.{k}": v for k, v in kpis_for(rec, plan, channel=cid).items()})
-    for rtype in REQUEST_TYPES:
-        if (rec.rtype == REQUEST_TYPES.index(rtype)).any():
-            out.update(
-                {f"type.{rtype}.{k}": v for k, v in kpis_for(rec, plan, rtype=rtype).items()}
-            )
+    for rtype in present:
+        out.update({f"type.{rtype}.{k}": v for k, v in kpis_for(rec, plan, rtype=rtype).items()})
     return out
+
+
+def _count_together(
+    rec: RunRecords, plan: Plan, subsets: list[tuple[str | None, str | None]]
+) -> None:
+    """Keep the queue and ticket parts of :func:`kpis_for` over the replication's window
+    for each (channel, type) subset, their counts taken for all subsets in one product
+    each (:func:`queue_kpis_of`, :func:`ticket_kpis_of`): the figures each would compute
+    alone, for a dozen subsets at once."""
+    lo, hi = rec.warm_up, rec.horizon
+    window = window_mask(rec, lo, hi)
+    masks = []
+    for c, t in subsets:
+        key = ("kpi_mask", lo, hi, c, t)
+        if key not in rec.derived:
+            remember(rec, key, window & _keep(rec, c, t))
+        masks.append(rec.derived[key][1])
+    threshold = plan.targets.service_level.answer_within
+    queue = queue_kpis_of(rec, masks, threshold)
+    tickets = ticket_kpis_of(rec, masks, plan, hi)
+    for (c, t), q, k in zip(subsets, queue, tickets, strict=True):
+        remember(rec, ("kpi_part", id(plan), "queue", lo, hi, c, t), q, plan)
+        remember(rec, ("kpi_part", id(plan), "tickets", lo, hi, c, t), k, plan)
 
 
 def littles_law(rec: RunRecords) -> tuple[float, float, float]:

@@ -25,6 +25,7 @@ from sim.engine.records import (
     TURNED_AWAY,
     WAITING,
     RunRecords,
+    derive,
 )
 
 Kpis = dict[str, float]
@@ -77,6 +78,53 @@ def wait_times(rec: RunRecords) -> NDArray[np.float64]:
         return np.where(rec.status == BLOCKED, 0.0, left - rec.arrival)
 
     return cast("NDArray[np.float64]", _kept(rec, ("wait_times",), compute))
+
+
+def max_queue(rec: RunRecords, mask: NDArray[np.bool_], start: float, end: float) -> float:
+    """Most live contacts waiting at once during [start, end), exactly."""
+    return queue_max(rec, np.ones(len(rec), dtype=bool), None, start, end)
+
+
+def queue_events(
+    rec: RunRecords,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    """(time, +1 join / -1 leave, contact) of every live contact's time in the queue,
+    sorted by time, leaving before joining at the same instant (a stable sort, so equal
+    events keep the order of the contacts)."""
+
+    def compute() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+        queued = rec.live & (rec.status != BLOCKED) & (rec.status != NOTICED)
+        who = np.flatnonzero(queued)
+        enter = rec.arrival[queued]
+        leave = (rec.arrival + wait_times(rec))[queued]
+        # leaves first, then a stable sort by time: at one instant leaving before joining,
+        # each in contact order, as a lexsort on (time, step) of joins-then-leaves orders them
+        times = np.concatenate([leave, enter])
+        steps = np.concatenate([-np.ones(leave.shape[0]), np.ones(enter.shape[0])])
+        order = np.argsort(times, kind="stable")
+        return times[order], steps[order], np.concatenate([who, who])[order]
+
+    return derive(rec, ("queue_events",), compute)
+
+
+def queue_max(
+    rec: RunRecords, keep: NDArray[np.bool_], which: object, start: float, end: float
+) -> float:
+    """:func:`max_queue` of the ``keep`` contacts (``which`` names them, for keeping
+    their queue levels; None: all). The whole run's events sorted once, a subset's in
+    the same order: what sorting the subset's own events gave (issue 19)."""
+
+    def levels() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        times, steps, who = queue_events(rec)
+        if which is not None:
+            inside = keep[who]
+            times, steps = times.compress(inside), steps.compress(inside)
+        return times, np.cumsum(steps)
+
+    t, level = derive(rec, ("queue_levels", which), levels)
+    first, stop = np.searchsorted(t, (start, end)).tolist()  # t is sorted: the window's slice
+    current = level[first - 1] if first else 0.0
+    return float(max(current, level[first:stop].max() if stop > first else 0.0))
 
 
 def _queue_flags(rec: RunRecords, threshold: float) -> tuple[NDArray[Any], ...]:

@@ -165,3 +165,9 @@ def derive(
     if kept is None or kept[0] is not owner:
         kept = rec.derived[key] = (owner, compute())
     return cast(T, kept[1])
+
+
+def remember(rec: RunRecords, key: tuple[Any, ...], value: Any, owner: object = None) -> None:
+    """Keep ``value`` as :func:`derive` would have computed it under ``key``: for figures
+    computed together for several keys at once (one product counts a dozen masks)."""
+    rec.derived[key] = (owner, value)

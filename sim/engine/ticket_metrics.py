@@ -86,20 +86,32 @@ def _not_started(rec: RunRecords, end: float) -> NDArray[np.bool_]:
 
 def ticket_kpis(rec: RunRecords, mask: NDArray[np.bool_], plan: Plan, end: float) -> Kpis:
     """Backlog and tickets past each time limit of their class, over the masked contacts."""
+    return ticket_kpis_of(rec, [mask], plan, end)[0]
+
+
+def ticket_kpis_of(
+    rec: RunRecords, masks: list[NDArray[np.bool_]], plan: Plan, end: float
+) -> list[Kpis]:
+    """:func:`ticket_kpis` of each mask, all counted in one product."""
     table, limits, _ticket = ticket_table(rec, plan)
-    # 0/1 flags times a 0/1 mask: every partial sum a whole number below 2**24, exact
-    counts = (table @ mask.astype(np.float32)).astype(np.int64).tolist()
-    out: Kpis = {
-        "tickets": float(counts[0]),
-        "backlog": float(np.count_nonzero(_not_started(rec, end) & mask)),
-    }
-    if rec.resolved is not None:
-        out["back_office_backlog"] = float(counts[1])
-    late_total = 0
-    for key, class_row, late_row in limits:
-        late, in_class = counts[late_row], counts[class_row]
-        out[f"tickets_late.{key}"] = float(late)
-        out[f"tickets_on_time.{key}"] = _safe_div(float(in_class - late), float(in_class))
-        late_total += late
-    out["tickets_late"] = float(late_total)
+    # 0/1 flags times 0/1 masks: every partial sum a whole number below 2**24, exact
+    by_mask = np.asarray(masks, dtype=np.float32).T
+    all_counts = (table @ by_mask).astype(np.int64).T.tolist()
+    backlog = _not_started(rec, end)
+    out = []
+    for mask, counts in zip(masks, all_counts, strict=True):
+        figures: Kpis = {
+            "tickets": float(counts[0]),
+            "backlog": float(np.count_nonzero(backlog & mask)),
+        }
+        if rec.resolved is not None:
+            figures["back_office_backlog"] = float(counts[1])
+        late_total = 0
+        for key, class_row, late_row in limits:
+            late, in_class = counts[late_row], counts[class_row]
+            figures[f"tickets_late.{key}"] = float(late)
+            figures[f"tickets_on_time.{key}"] = _safe_div(float(in_class - late), float(in_class))
+            late_total += late
+        figures["tickets_late"] = float(late_total)
+        out.append(figures)
     return out
