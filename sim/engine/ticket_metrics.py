@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from plans.model import Plan
 from scenarios.model import TICKET_CLASSES
 from sim.engine.records import BLOCKED, DONE, NOTICED, RunRecords, derive
-from sim.engine.ticket_times import class_working_due, ticket_moments
+from sim.engine.ticket_times import ticket_moments, working_due_by_horizon
 
 Kpis = dict[str, float]
 LIMIT_KINDS = ("respond", "first_handling", "resolve", "close")
@@ -65,7 +65,8 @@ def ticket_table(rec: RunRecords, plan: Plan) -> TicketTable:
                     continue
                 done_at = np.minimum(done[kind], rec.horizon)
                 if plan.calendar.counts_working(cls, kind) and rec.clock_start is not None:
-                    late = in_class & (done_at > class_working_due(plan, rec, ci, limit))
+                    due = working_due_by_horizon(plan, rec, ci, limit)  # inf: not by the end
+                    late = in_class & (done_at > due)
                 else:
                     late = in_class & (done_at - rec.arrival > limit)
                 limits.append((f"{cls}.{kind}", class_row, len(rows)))

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from plans.model import Plan
-from sim.engine.records import RunRecords
+from sim.engine.records import RunRecords, derive
 
 
 def ticket_moments(
@@ -87,7 +87,9 @@ def working_due(
         return due
     raised = start_us + minutes_us(rec.arrival[index])  # microseconds since base
     day = raised // US_PER_DAY
-    days, first_of = np.unique(day, return_inverse=True)
+    first_day = int(day.min())
+    dates = range(first_day, int(day.max()) + 1)  # the dates tickets were raised on
+    of_date = day - first_day
     one_day = dt.timedelta(days=1)
     working: dict[int, bool] = {}
 
@@ -97,8 +99,8 @@ def working_due(
         return working[d]
 
     # the next `enough` working days after each date (-1: not found in ten years)
-    after = np.full((days.size, enough), -1, dtype=np.int64)
-    for u, d in enumerate(days.tolist()):
+    after = np.full((len(dates), enough), -1, dtype=np.int64)
+    for u, d in enumerate(dates):
         found, nxt = 0, d + 1
         for _guard in range(3659):
             if found >= enough:
@@ -107,30 +109,37 @@ def working_due(
                 after[u, found] = nxt
                 found += 1
             nxt += 1
-    left = np.full(index.size, left0)
-    when = np.full(index.size, -1, dtype=np.int64)  # microseconds since base; -1: not yet
-    first_works = np.array([works(d) for d in days.tolist()], dtype=bool)[first_of]
+    when = np.zeros(index.size, dtype=np.int64)  # microseconds since base, once placed
+    placed = np.zeros(index.size, dtype=bool)
+    first_works = np.array([works(d) for d in dates], dtype=bool)[of_date]
     opens = np.maximum(raised, day * US_PER_DAY + open_us)
     closes = day * US_PER_DAY + close_us
     today = first_works & (opens < closes)
     span = np.where(today, _us_minutes(closes - opens), 0.0)
+    left = np.full(index.size, left0)
     hit = today & (left <= span)
     when[hit] = opens[hit] + minutes_us(left[hit])
+    placed |= hit
     cut = today & ~hit
     left[cut] = left[cut] - span[cut]
-    pending = ~hit
+    # then whole office days, only over the tickets still open (those a day would not
+    # list drop out to the loop below)
+    todo = np.flatnonzero(~hit)
+    left, of_date = left[todo], of_date[todo]
     for k in range(enough):
-        listed = pending & (after[first_of, k] >= 0)
+        if not todo.size:
+            break
+        nxt = after[of_date, k]
+        listed = nxt >= 0
         hit = listed & (left <= full_minutes)
-        when[hit] = after[first_of[hit], k] * US_PER_DAY + open_us + minutes_us(left[hit])
+        when[todo[hit]] = nxt[hit] * US_PER_DAY + open_us + minutes_us(left[hit])
+        placed[todo[hit]] = True
         more = listed & ~hit
-        left[more] = left[more] - full_minutes
-        pending &= ~hit
-    done = ~pending
-    due[index[done]] = _us_minutes(when[done] - start_us)
-    if pending.any():
+        todo, left, of_date = todo[more], left[more] - full_minutes, of_date[more]
+    due[index[placed]] = _us_minutes(when[placed] - start_us)
+    if not placed.all():
         rest = np.zeros_like(which)
-        rest[index[pending]] = True
+        rest[index[~placed]] = True
         due[rest] = _working_due_loop(plan, rec, rest, limit)[rest]
     return due
 
@@ -223,3 +232,24 @@ def class_working_due(plan: Plan, rec: RunRecords, ci: int, limit: float) -> NDA
     if due is None:
         due = rec.derived[key] = working_due(plan, rec, ~rec.live & (rec.rclass == ci), limit)
     return cast("NDArray[np.float64]", due)
+
+
+def working_due_by_horizon(
+    plan: Plan, rec: RunRecords, ci: int, limit: float
+) -> NDArray[np.float64]:
+    """:func:`class_working_due` where it can matter for lateness, inf elsewhere.
+
+    Working time runs no faster than the clock, so a limit of ``L`` working minutes
+    runs out no sooner than ``L`` minutes after the ticket was raised; a ticket raised
+    later than the horizon less ``L`` (with a minute to spare, far above the
+    microseconds of rounding) cannot be due by the horizon, and a ticket is late only
+    when its moment came, or the horizon, after its due time. Those tickets are never
+    late either way, and their due time need not be worked out: on an 8-hour drill with
+    a limit of 3 working days, none is (issue 19).
+    """
+
+    def compute() -> NDArray[np.float64]:
+        soon = rec.arrival + plan.calendar.working_limit(limit) <= rec.horizon + 1.0
+        return working_due(plan, rec, ~rec.live & (rec.rclass == ci) & soon, limit)
+
+    return derive(rec, ("working_due", ci, limit, "by_horizon", id(plan)), compute, plan)

@@ -171,6 +171,21 @@ def test_working_due_equals_the_loop_it_replaced(name, clock):
             assert np.isinf(got[~which]).all()
 
 
+@pytest.mark.parametrize("name", list(CALENDARS))
+def test_working_time_never_runs_faster_than_the_clock(name):
+    """What :func:`sim.engine.ticket_times.working_due_by_horizon` rests on: a limit of
+    L working minutes runs out at least L minutes after the ticket was raised, so the
+    ticket KPIs may skip the tickets raised too late to be due by the horizon."""
+    plan = load_plan(default_plan_path())
+    if CALENDARS[name] is not None:
+        plan = plan.model_copy(update={"calendar": CALENDARS[name]})
+    rec = dataclasses.replace(_records(plan), arrival=_odd_arrivals(600))
+    which = np.ones(rec.arrival.shape[0], dtype=bool)
+    for limit in LIMITS:
+        after = working_due(plan, rec, which, limit) - rec.arrival
+        assert after.min() >= plan.calendar.working_limit(limit) - 1e-6, (name, limit)
+
+
 def test_the_calendar_of_rare_working_days_really_takes_the_fallback():
     """The Mondays calendar lists fewer working days than a 40-day limit needs: the loop
     finishes those tickets (the case above would pass vacuously otherwise)."""

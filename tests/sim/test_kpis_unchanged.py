@@ -94,6 +94,10 @@ def cases() -> dict[str, tuple[Plan, Scenario]]:
     life = {"back_office": back_office, "confirmation": {"dist": "fixed", "value": "2h"}}
     two_agents = [{"site": "main_centre", "agents": 2, "skills": ["phone", "app"]}]
     out["ticket_life"] = (_night_plan(plan), _queue(tickets=life, staffing=two_agents))
+    # ends on a Friday at 22:00, in the night office hours: tickets raised in the last
+    # hours are due before the end, and late ones among them count
+    thursday = {"start": "2026-03-05T15:00:00", "horizon": "31h", "staffing": two_agents}
+    out["due_by_the_end"] = (_night_plan(plan), _queue(tickets=life, **thursday))
     chats = {"concurrency": [{"channel": "phone", "contacts": 3, "stretch": 1.2}]}
     out["chats_at_once"] = (plan, _queue(workforce=chats))
     return out
@@ -163,6 +167,9 @@ def test_the_cases_cover_what_they_are_for(recorded):
     )
     assert sum(float.fromhex(life[k]) > 0 for k in working) >= 2
     assert float.fromhex(life["set|back_office_backlog"]) > 0
+    end = recorded["due_by_the_end"]
+    assert float.fromhex(end["set|tickets_late"]) > float.fromhex(end["windows|late.tickets_late"])
+    assert float.fromhex(end["windows|late.tickets_late.urgent.respond"]) > 0
     assert simulate(plan, scenario, 3, "plan", None).resolved is not None
     plan, scenario = CASES["chats_at_once"]
     assert simulate(plan, scenario, 3, "plan", None).shared is not None
