@@ -25,17 +25,30 @@ from plans.model import Plan
 from scenarios.model import TICKET_CLASSES
 from sim.engine.metrics import Kpis, wait_times, window_mask
 from sim.engine.queue_metrics import mean_of, queue_kpis_of
-from sim.engine.records import ABANDONED, BLOCKED, DONE, NOTICED, SERVING, RunRecords
+from sim.engine.records import ABANDONED, BLOCKED, DONE, NOTICED, SERVING, RunRecords, derive
 
 CLASS_KPIS = ("service_level", "asa", "abandonment", "p_wait")
 """The KPIs kept for each class of live contact."""
+
+
+def _live_flags(rec: RunRecords) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Live contacts that queued (not turned away on arrival, not sent to a notice), and
+    those answered or given up: kept with the records, each channel only masks them."""
+
+    def compute() -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        status = rec.status
+        queued = rec.live & (status != BLOCKED) & (status != NOTICED)
+        settled = rec.live & ((status == DONE) | (status == SERVING) | (status == ABANDONED))
+        return queued, settled
+
+    return derive(rec, ("live_flags",), compute)
 
 
 def mean_queue(rec: RunRecords, keep: NDArray[np.bool_], start: float, end: float) -> float:
     """Time-average number of ``keep`` live contacts waiting during [start, end)."""
     if end <= start:
         return math.nan
-    queued = keep & rec.live & (rec.status != BLOCKED) & (rec.status != NOTICED)
+    queued = keep & _live_flags(rec)[0]
     enter = rec.arrival.compress(queued)  # as [queued], faster
     leave = enter + wait_times(rec).compress(queued)
     inside = np.clip(np.minimum(leave, end) - np.maximum(enter, start), 0.0, None)
@@ -44,8 +57,7 @@ def mean_queue(rec: RunRecords, keep: NDArray[np.bool_], start: float, end: floa
 
 def mean_wait_all(rec: RunRecords, mask: NDArray[np.bool_]) -> float:
     """Mean wait of the masked live contacts that were answered or gave up."""
-    status = rec.status
-    settled = mask & rec.live & ((status == DONE) | (status == SERVING) | (status == ABANDONED))
+    settled = mask & _live_flags(rec)[1]
     return mean_of(wait_times(rec).compress(settled)) if settled.any() else math.nan
 
 

@@ -324,6 +324,11 @@ def _count_together(
     each (:func:`queue_kpis_of`, :func:`ticket_kpis_of`): the figures each would compute
     alone, for a dozen subsets at once."""
     lo, hi = rec.warm_up, rec.horizon
+    if not subsets:
+        return
+    kept = rec.derived.get(("kpi_part", id(plan), "queue", lo, hi, *subsets[-1]))
+    if kept is not None and kept[0] is plan:
+        return  # counted already (the records read again, e.g. by a second KPI set)
     window = window_mask(rec, lo, hi)
     masks = []
     for c, t in subsets:
