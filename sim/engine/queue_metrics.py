@@ -54,6 +54,15 @@ def mean_of(values: NDArray[np.float64]) -> float:
     return float(np.add.reduce(values)) / values.shape[0]
 
 
+def mask_rows(masks: list[NDArray[np.bool_]]) -> NDArray[np.float32]:
+    """Masks as the 0/1 rows of one float32 matrix, for counting flags under all of them
+    with one product (row by row: faster than ``np.asarray`` of the list)."""
+    rows = np.empty((len(masks), masks[0].shape[0] if masks else 0), dtype=np.float32)
+    for j, mask in enumerate(masks):
+        rows[j] = mask
+    return rows
+
+
 def _kept(rec: RunRecords, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
     """A figure of the whole records, computed once and kept with them (read-only arrays).
 
@@ -170,8 +179,7 @@ def queue_kpis_of(rec: RunRecords, masks: list[NDArray[np.bool_]], threshold: fl
     mask's answered contacts is its own pairwise sum, as ``np.mean`` of them gave it."""
     answered_all, _abandoned, _within, _waited, waits = _queue_flags(rec, threshold)
     table = _queue_table(rec, threshold)
-    by_mask = np.asarray(masks, dtype=np.float32).T
-    all_counts = (table @ by_mask).astype(np.int64).T.tolist()
+    all_counts = (table @ mask_rows(masks).T).astype(np.int64).T.tolist()
     out = []
     for mask, counts in zip(masks, all_counts, strict=True):
         answered, abandoned, within, waited, blocked, dropped, still_open, noticed, away = counts

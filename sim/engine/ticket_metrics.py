@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from plans.model import Plan
 from scenarios.model import TICKET_CLASSES
+from sim.engine.queue_metrics import mask_rows
 from sim.engine.records import BLOCKED, DONE, NOTICED, RunRecords, derive
 from sim.engine.ticket_times import ticket_moments, working_due_by_horizon
 
@@ -96,8 +97,7 @@ def ticket_kpis_of(
     """:func:`ticket_kpis` of each mask, all counted in one product."""
     table, limits, _ticket = ticket_table(rec, plan)
     # 0/1 flags times 0/1 masks: every partial sum a whole number below 2**24, exact
-    by_mask = np.asarray(masks, dtype=np.float32).T
-    all_counts = (table @ by_mask).astype(np.int64).T.tolist()
+    all_counts = (table @ mask_rows(masks).T).astype(np.int64).T.tolist()
     backlog = _not_started(rec, end)
     out = []
     for mask, counts in zip(masks, all_counts, strict=True):

@@ -8,7 +8,6 @@ calendar need these few helpers, which a run without them never calls.
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -223,21 +222,12 @@ def _working_due_loop(
     return due
 
 
-def class_working_due(plan: Plan, rec: RunRecords, ci: int, limit: float) -> NDArray[np.float64]:
-    """:func:`working_due` for every ticket of ticket class ``ci`` (inf for the others),
-    computed once per records: each window, channel and type of a replication selects
-    from it, and a ticket's due time depends on nothing but when it was raised."""
-    key = ("working_due", ci, limit)
-    due = rec.derived.get(key)
-    if due is None:
-        due = rec.derived[key] = working_due(plan, rec, ~rec.live & (rec.rclass == ci), limit)
-    return cast("NDArray[np.float64]", due)
-
-
 def working_due_by_horizon(
     plan: Plan, rec: RunRecords, ci: int, limit: float
 ) -> NDArray[np.float64]:
-    """:func:`class_working_due` where it can matter for lateness, inf elsewhere.
+    """:func:`working_due` of the tickets of ticket class ``ci`` that could be due by the
+    horizon, inf for the others; kept with the records (each window, channel and type
+    of a replication reads it, and a due time depends only on when a ticket was raised).
 
     Working time runs no faster than the clock, so a limit of ``L`` working minutes
     runs out no sooner than ``L`` minutes after the ticket was raised; a ticket raised
