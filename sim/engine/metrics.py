@@ -320,9 +320,9 @@ def _count_together(
     rec: RunRecords, plan: Plan, subsets: list[tuple[str | None, str | None]]
 ) -> None:
     """Keep the queue and ticket parts of :func:`kpis_for` over the replication's window
-    for each (channel, type) subset, their counts taken for all subsets in one product
-    each (:func:`queue_kpis_of`, :func:`ticket_kpis_of`): the figures each would compute
-    alone, for a dozen subsets at once."""
+    for each (channel, type) subset, their counts taken for all subsets at once
+    (:func:`queue_kpis_of`, :func:`ticket_kpis_of`): the figures each would compute
+    alone."""
     lo, hi = rec.warm_up, rec.horizon
     if not subsets:
         return

@@ -54,13 +54,28 @@ def mean_of(values: NDArray[np.float64]) -> float:
     return float(np.add.reduce(values)) / values.shape[0]
 
 
-def mask_rows(masks: list[NDArray[np.bool_]]) -> NDArray[np.float32]:
-    """Masks as the 0/1 rows of one float32 matrix, for counting flags under all of them
-    with one product (row by row: faster than ``np.asarray`` of the list)."""
-    rows = np.empty((len(masks), masks[0].shape[0] if masks else 0), dtype=np.float32)
-    for j, mask in enumerate(masks):
-        rows[j] = mask
-    return rows
+def packed(flags: list[NDArray[np.bool_]]) -> NDArray[np.uint64]:
+    """Per-contact flags packed 64 to a word, one row per flag (the padding bits clear).
+
+    Why: a replication counts a dozen flags (answered, abandoned, late on each limit...)
+    under two dozen masks (windows, channels, types, classes); packed, one ``&`` and a
+    population count take them all, as whole numbers (the counts the mask-by-mask
+    sums gave, exactly). A float matrix product would count them as fast but calls
+    BLAS, which starts threads of its own on a 2-core machine already running workers.
+    """
+    n = flags[0].shape[0] if flags else 0
+    out = np.zeros((len(flags), -(-n // 64) * 8), dtype=np.uint8)
+    for j, row in enumerate(flags):
+        out[j, : -(-n // 8)] = np.packbits(row)
+    return out.view(np.uint64)
+
+
+def count_under(table: NDArray[np.uint64], masks: list[NDArray[np.bool_]]) -> list[list[int]]:
+    """How many contacts of each flag of ``table`` (from :func:`packed`) each mask holds:
+    ``[mask][flag]``."""
+    both = packed(masks)[:, None, :] & table[None, :, :]
+    counts: list[list[int]] = np.bitwise_count(both).sum(axis=2, dtype=np.int64).tolist()
+    return counts
 
 
 def _kept(rec: RunRecords, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
@@ -152,20 +167,19 @@ def _queue_flags(rec: RunRecords, threshold: float) -> tuple[NDArray[Any], ...]:
     return cast("tuple[NDArray[Any], ...]", _kept(rec, ("queue_flags", threshold), compute))
 
 
-def _queue_table(rec: RunRecords, threshold: float) -> NDArray[np.float32]:
-    """The per-contact flags :func:`queue_kpis` counts, one 0/1 row each: answered,
+def _queue_table(rec: RunRecords, threshold: float) -> NDArray[np.uint64]:
+    """The per-contact flags :func:`queue_kpis` counts, packed (:func:`packed`): answered,
     abandoned, within the threshold, waited, blocked, dropped, open at the end, sent to a
-    notice, turned away. One product with a mask counts them all (whole numbers below
-    2**24, exact in any order: the counts the mask-by-mask sums gave)."""
+    notice, turned away."""
 
-    def compute() -> NDArray[np.float32]:
+    def compute() -> NDArray[np.uint64]:
         status = rec.status
         answered, abandoned, within, waited, _waits = _queue_flags(rec, threshold)
         rows = [answered, abandoned, within, waited, status == BLOCKED, status == DROPPED]
         rows += [(status == WAITING) | (status == SERVING), status == NOTICED, turned_away(rec)]
-        return np.asarray(rows, dtype=np.float32)
+        return packed(rows)
 
-    return cast("NDArray[np.float32]", _kept(rec, ("queue_table", threshold), compute))
+    return cast("NDArray[np.uint64]", _kept(rec, ("queue_table", threshold), compute))
 
 
 def queue_kpis(rec: RunRecords, mask: NDArray[np.bool_], threshold: float) -> Kpis:
@@ -174,12 +188,12 @@ def queue_kpis(rec: RunRecords, mask: NDArray[np.bool_], threshold: float) -> Kp
 
 
 def queue_kpis_of(rec: RunRecords, masks: list[NDArray[np.bool_]], threshold: float) -> list[Kpis]:
-    """:func:`queue_kpis` of each mask, the counts of all of them in one product (a
+    """:func:`queue_kpis` of each mask, the counts of all of them at once (a
     replication's classes and channels read a dozen masks); the mean wait of each
     mask's answered contacts is its own pairwise sum, as ``np.mean`` of them gave it."""
     answered_all, _abandoned, _within, _waited, waits = _queue_flags(rec, threshold)
     table = _queue_table(rec, threshold)
-    all_counts = (table @ mask_rows(masks).T).astype(np.int64).T.tolist()
+    all_counts = count_under(table, masks)
     out = []
     for mask, counts in zip(masks, all_counts, strict=True):
         answered, abandoned, within, waited, blocked, dropped, still_open, noticed, away = counts

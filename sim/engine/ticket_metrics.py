@@ -4,9 +4,10 @@ Why apart from :mod:`sim.engine.metrics`: a replication reads these for every wi
 channel and request type (over a dozen masks), and whether a ticket is late depends on
 the records and the plan alone (its due time, when its moment came, the horizon), not
 on the mask. So the per-ticket flags are worked out once per records and plan, stacked
-in one table, and each mask costs a single matrix-vector product that counts them all
-(issue 19). Counts are whole numbers, so the order they are added in cannot change them:
-the figures are the very floats the mask-by-mask sums gave.
+in one packed table (:func:`sim.engine.queue_metrics.packed`), and each mask costs one
+``&`` and a population count that counts them all (issue 19). Counts are whole numbers,
+so the order they are added in cannot change them: the figures are the very floats the
+mask-by-mask sums gave.
 """
 
 from __future__ import annotations
@@ -18,15 +19,15 @@ from numpy.typing import NDArray
 
 from plans.model import Plan
 from scenarios.model import TICKET_CLASSES
-from sim.engine.queue_metrics import mask_rows
+from sim.engine.queue_metrics import count_under, packed
 from sim.engine.records import BLOCKED, DONE, NOTICED, RunRecords, derive
 from sim.engine.ticket_times import ticket_moments, working_due_by_horizon
 
 Kpis = dict[str, float]
 LIMIT_KINDS = ("respond", "first_handling", "resolve", "close")
 
-TicketTable = tuple[NDArray[np.float32], list[tuple[str, int, int]], NDArray[np.bool_]]
-"""(flags, one row per flag, as 0/1; the limits as (key, in-class row, late row); the
+TicketTable = tuple[NDArray[np.uint64], list[tuple[str, int, int]], NDArray[np.bool_]]
+"""(flags, one packed row per flag; the limits as (key, in-class row, late row); the
 tickets themselves)."""
 
 
@@ -72,7 +73,7 @@ def ticket_table(rec: RunRecords, plan: Plan) -> TicketTable:
                     late = in_class & (done_at - rec.arrival > limit)
                 limits.append((f"{cls}.{kind}", class_row, len(rows)))
                 rows.append(late)
-        return np.asarray(rows, dtype=np.float32), limits, ticket
+        return packed(rows), limits, ticket
 
     return derive(rec, ("ticket_table", id(plan)), compute, plan)
 
@@ -94,10 +95,9 @@ def ticket_kpis(rec: RunRecords, mask: NDArray[np.bool_], plan: Plan, end: float
 def ticket_kpis_of(
     rec: RunRecords, masks: list[NDArray[np.bool_]], plan: Plan, end: float
 ) -> list[Kpis]:
-    """:func:`ticket_kpis` of each mask, all counted in one product."""
+    """:func:`ticket_kpis` of each mask, all counted at once."""
     table, limits, _ticket = ticket_table(rec, plan)
-    # 0/1 flags times 0/1 masks: every partial sum a whole number below 2**24, exact
-    all_counts = (table @ mask_rows(masks).T).astype(np.int64).T.tolist()
+    all_counts = count_under(table, masks)
     backlog = _not_started(rec, end)
     out = []
     for mask, counts in zip(masks, all_counts, strict=True):
