@@ -214,16 +214,12 @@ def _parts(channel: str | None, rtype: str | None) -> tuple[str, ...]:
 
 def _keep(rec: RunRecords, channel: str | None, rtype: str | None) -> NDArray[np.bool_]:
     """The contacts of one channel and/or request type (all by default)."""
-
-    def compute() -> NDArray[np.bool_]:
-        keep = np.ones(len(rec), dtype=bool)
-        if channel is not None:
-            keep &= rec.channel == rec.channel_ids.index(channel)
-        if rtype is not None:
-            keep &= rec.rtype == REQUEST_TYPES.index(rtype)
-        return keep
-
-    return derive(rec, ("keep", channel, rtype), compute)
+    keep = np.ones(len(rec), dtype=bool)
+    if channel is not None:
+        keep &= rec.channel == rec.channel_ids.index(channel)
+    if rtype is not None:
+        keep &= rec.rtype == REQUEST_TYPES.index(rtype)
+    return keep
 
 
 def _part(
@@ -242,12 +238,11 @@ def _part(
     def compute() -> Kpis:
         keep = _keep(rec, channel, rtype)
         if part == "max_queue":
-            return {"max_queue": queue_max(rec, keep, (channel, rtype), lo, hi)}
+            which = None if channel is None and rtype is None else (channel, rtype)
+            return {"max_queue": queue_max(rec, keep, which, lo, hi)}
         if part in ("channels", "centre"):
             return _service_part(rec, plan, part, lo, hi, channel)
-        mask = derive(
-            rec, ("kpi_mask", lo, hi, channel, rtype), lambda: window_mask(rec, lo, hi) & keep
-        )
+        mask = window_mask(rec, lo, hi) & keep
         if part == "queue":
             return queue_kpis(rec, mask, plan.targets.service_level.answer_within)
         return ticket_kpis(rec, mask, plan, hi)
@@ -330,12 +325,7 @@ def _count_together(
     if kept is not None and kept[0] is plan:
         return  # counted already (the records read again, e.g. by a second KPI set)
     window = window_mask(rec, lo, hi)
-    masks = []
-    for c, t in subsets:
-        key = ("kpi_mask", lo, hi, c, t)
-        if key not in rec.derived:
-            remember(rec, key, window & _keep(rec, c, t))
-        masks.append(rec.derived[key][1])
+    masks = [window & _keep(rec, c, t) for c, t in subsets]
     threshold = plan.targets.service_level.answer_within
     queue = queue_kpis_of(rec, masks, threshold)
     tickets = ticket_kpis_of(rec, masks, plan, hi)

@@ -111,20 +111,22 @@ def max_queue(rec: RunRecords, mask: NDArray[np.bool_], start: float, end: float
 
 def queue_events(
     rec: RunRecords,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+) -> tuple[NDArray[np.float64], NDArray[np.int8], NDArray[np.int32]]:
     """(time, +1 join / -1 leave, contact) of every live contact's time in the queue,
     sorted by time, leaving before joining at the same instant (a stable sort, so equal
-    events keep the order of the contacts)."""
+    events keep the order of the contacts). Small types: kept with the records."""
 
-    def compute() -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+    def compute() -> tuple[NDArray[np.float64], NDArray[np.int8], NDArray[np.int32]]:
         queued = rec.live & (rec.status != BLOCKED) & (rec.status != NOTICED)
-        who = np.flatnonzero(queued)
+        who = np.flatnonzero(queued).astype(np.int32)
         enter = rec.arrival[queued]
         leave = (rec.arrival + wait_times(rec))[queued]
         # leaves first, then a stable sort by time: at one instant leaving before joining,
         # each in contact order, as a lexsort on (time, step) of joins-then-leaves orders them
         times = np.concatenate([leave, enter])
-        steps = np.concatenate([-np.ones(leave.shape[0]), np.ones(enter.shape[0])])
+        steps = np.concatenate(
+            [np.full(leave.shape[0], -1, np.int8), np.ones(enter.shape[0], np.int8)]
+        )
         order = np.argsort(times, kind="stable")
         return times[order], steps[order], np.concatenate([who, who])[order]
 
@@ -134,21 +136,23 @@ def queue_events(
 def queue_max(
     rec: RunRecords, keep: NDArray[np.bool_], which: object, start: float, end: float
 ) -> float:
-    """:func:`max_queue` of the ``keep`` contacts (``which`` names them, for keeping
-    their queue levels; None: all). The whole run's events sorted once, a subset's in
-    the same order: what sorting the subset's own events gave (issue 19)."""
+    """:func:`max_queue` of the ``keep`` contacts (``which`` names them; None: all).
 
-    def levels() -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        times, steps, who = queue_events(rec)
-        if which is not None:
-            inside = keep[who]
-            times, steps = times.compress(inside), steps.compress(inside)
-        return times, np.cumsum(steps)
-
-    t, level = derive(rec, ("queue_levels", which), levels)
+    The whole run's events sorted once, a subset's taken from them in the same order:
+    what sorting the subset's own events gave (issue 19). The whole run's queue levels
+    are kept with the records (the objectives read them over windows of their own); a
+    subset's are read once per replication and not kept (records stay small).
+    """
+    times, steps, who = queue_events(rec)
+    if which is None:
+        t, level = times, derive(rec, ("queue_levels",), lambda: np.cumsum(steps, dtype=np.int32))
+    else:
+        inside = keep[who]
+        t, level = times.compress(inside), np.cumsum(steps.compress(inside), dtype=np.int32)
     first, stop = np.searchsorted(t, (start, end)).tolist()  # t is sorted: the window's slice
-    current = level[first - 1] if first else 0.0
-    return float(max(current, level[first:stop].max() if stop > first else 0.0))
+    # whole numbers of contacts: as the float sums of +-1 they were, exactly
+    current = int(level[first - 1]) if first else 0
+    return float(max(current, int(level[first:stop].max()) if stop > first else 0))
 
 
 def _queue_flags(rec: RunRecords, threshold: float) -> tuple[NDArray[Any], ...]:
