@@ -12,7 +12,7 @@ from plans.types import human_minutes
 from scenarios.model import Objective, Scenario
 from sim.analysis.checks import Check, restoration_met
 from sim.analysis.service_targets import NO_MTBF, service_checks
-from sim.engine.metrics import Kpis, disruptions, kpis_for
+from sim.engine.metrics import Kpis, disruptions, kpi_value
 from sim.engine.records import RunRecords
 
 __all__ = ["Check", "restoration_met"]  # not for people: re-exported for older imports
@@ -133,13 +133,17 @@ def objective_values(rec: RunRecords, plan: Plan, scenario: Scenario) -> Kpis:
     """The measured value of every objective of the scenario, by objective id.
 
     For an RTO objective, also ``<id>:not_restored_for``: how long a service still down
-    at the end had been down (0: none), for :func:`restoration_met`.
+    at the end had been down (0: none), for :func:`restoration_met`. Each value is the
+    figure :func:`sim.engine.metrics.kpis_for` gives over the objective's window, read
+    from what the replication's KPI set already computed when the window is the
+    replication's, else computing only the part of the KPIs that holds it.
     """
     out: Kpis = {}
     for objective in scenario.objectives:
         start, end = objective_window(scenario, objective, rec)
-        kpis = kpis_for(rec, plan, start, end, objective.channel)
-        out[objective.id] = kpis[OBJECTIVE_KPIS.get(objective.metric, objective.metric)]
+        metric = OBJECTIVE_KPIS.get(objective.metric, objective.metric)
+        kpis = kpi_value(rec, plan, metric, start, end, objective.channel)
+        out[objective.id] = kpis[metric]
         if objective.metric == "rto":
             out[f"{objective.id}:not_restored_for"] = kpis["not_restored_for"]
     return out

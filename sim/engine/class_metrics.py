@@ -23,29 +23,42 @@ from numpy.typing import NDArray
 
 from plans.model import Plan
 from scenarios.model import TICKET_CLASSES
-from sim.engine.metrics import Kpis, queue_kpis, wait_times, window_mask
-from sim.engine.records import ABANDONED, BLOCKED, DONE, NOTICED, SERVING, RunRecords
+from sim.engine.metrics import Kpis, wait_times, window_mask
+from sim.engine.queue_metrics import mean_of, queue_kpis_of
+from sim.engine.records import ABANDONED, BLOCKED, DONE, NOTICED, SERVING, RunRecords, derive
 
 CLASS_KPIS = ("service_level", "asa", "abandonment", "p_wait")
 """The KPIs kept for each class of live contact."""
+
+
+def _live_flags(rec: RunRecords) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Live contacts that queued (not turned away on arrival, not sent to a notice), and
+    those answered or given up: kept with the records, each channel only masks them."""
+
+    def compute() -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        status = rec.status
+        queued = rec.live & (status != BLOCKED) & (status != NOTICED)
+        settled = rec.live & ((status == DONE) | (status == SERVING) | (status == ABANDONED))
+        return queued, settled
+
+    return derive(rec, ("live_flags",), compute)
 
 
 def mean_queue(rec: RunRecords, keep: NDArray[np.bool_], start: float, end: float) -> float:
     """Time-average number of ``keep`` live contacts waiting during [start, end)."""
     if end <= start:
         return math.nan
-    queued = keep & rec.live & (rec.status != BLOCKED) & (rec.status != NOTICED)
-    enter = rec.arrival[queued]
-    leave = enter + wait_times(rec)[queued]
+    queued = keep & _live_flags(rec)[0]
+    enter = rec.arrival.compress(queued)  # as [queued], faster
+    leave = enter + wait_times(rec).compress(queued)
     inside = np.clip(np.minimum(leave, end) - np.maximum(enter, start), 0.0, None)
     return float(inside.sum()) / (end - start)
 
 
 def mean_wait_all(rec: RunRecords, mask: NDArray[np.bool_]) -> float:
     """Mean wait of the masked live contacts that were answered or gave up."""
-    status = rec.status
-    settled = mask & rec.live & ((status == DONE) | (status == SERVING) | (status == ABANDONED))
-    return float(wait_times(rec)[settled].mean()) if settled.any() else math.nan
+    settled = mask & _live_flags(rec)[1]
+    return mean_of(wait_times(rec).compress(settled)) if settled.any() else math.nan
 
 
 def queue_figures(rec: RunRecords, start: float | None = None, end: float | None = None) -> Kpis:
@@ -78,18 +91,21 @@ def class_kpis(
     """
     threshold = plan.targets.service_level.answer_within
     window = window_mask(rec, start, end)
-    out: Kpis = {}
+    keys: list[str] = []
+    masks = []
     for k, cls in enumerate(TICKET_CLASSES):
         in_class = rec.rclass == k
         if not in_class.any():
             continue
-        figures = queue_kpis(rec, window & in_class, threshold)
-        out.update({f"class.{cls}.{key}": figures[key] for key in CLASS_KPIS})
+        keys.append(f"class.{cls}.")
+        masks.append(window & in_class)
         for ci, cid in enumerate(rec.channel_ids):
-            if not rec.channel_live[ci]:
-                continue
-            figures = queue_kpis(rec, window & in_class & (rec.channel == ci), threshold)
-            out.update({f"class.{cls}.channel.{cid}.{key}": figures[key] for key in CLASS_KPIS})
+            if rec.channel_live[ci]:
+                keys.append(f"class.{cls}.channel.{cid}.")
+                masks.append(window & in_class & (rec.channel == ci))
+    out: Kpis = {}
+    for prefix, figures in zip(keys, queue_kpis_of(rec, masks, threshold), strict=True):
+        out.update({f"{prefix}{key}": figures[key] for key in CLASS_KPIS})
     return out
 
 

@@ -92,27 +92,37 @@ def customer_kpis(rec: RunRecords) -> Kpis:
     contact_in = who["contact_in"].astype(bool)
     outcome = who["outcome"]
     noticed = who["noticed"].astype(bool)
+    first, last = who["first_channel"], who["last_channel"]
+    redial, switch = contact_in & (attempt == REDIAL), contact_in & (attempt == SWITCH)
+    served, waiting, lost = outcome == 0, outcome == 1, outcome == 2
+    lost_noticed = lost & noticed
+    out: Kpis = {
+        "customers": float(outcome.shape[0]),
+        "attempts": float(np.count_nonzero(contact_in)),
+        "redials": float(np.count_nonzero(redial)),
+        "channel_switches": float(np.count_nonzero(switch)),
+        "customers_served": float(np.count_nonzero(served)),
+        "customers_waiting": float(np.count_nonzero(waiting)),
+        "lost_customers": float(np.count_nonzero(lost)),
+        "lost_after_notice": float(np.count_nonzero(lost_noticed)),
+    }
+    n = len(rec.channel_ids)
 
-    def figures(channel: int | None) -> Kpis:
-        first = np.ones(outcome.shape[0], dtype=bool)
-        last = first
-        here = contact_in
-        if channel is not None:
-            first = who["first_channel"] == channel
-            last = who["last_channel"] == channel
-            here = contact_in & (rec.channel == channel)
-        return {
-            "customers": float(first.sum()),
-            "attempts": float(here.sum()),
-            "redials": float((here & (attempt == REDIAL)).sum()),
-            "channel_switches": float((here & (attempt == SWITCH)).sum()),
-            "customers_served": float((first & (outcome == 0)).sum()),
-            "customers_waiting": float((first & (outcome == 1)).sum()),
-            "lost_customers": float((last & (outcome == 2)).sum()),
-            "lost_after_notice": float((last & (outcome == 2) & noticed).sum()),
-        }
+    def by_channel(channel: NDArray[np.int64], which: NDArray[np.bool_]) -> list[int]:
+        """How many ``which`` on each channel: whole counts, as the per-channel sums."""
+        picked = channel[which]
+        return np.bincount(picked[picked >= 0], minlength=n)[:n].tolist()
 
-    out = figures(None)
+    columns = {
+        "customers": by_channel(first, np.ones(first.shape[0], dtype=bool)),
+        "attempts": by_channel(rec.channel, contact_in),
+        "redials": by_channel(rec.channel, redial),
+        "channel_switches": by_channel(rec.channel, switch),
+        "customers_served": by_channel(first, served),
+        "customers_waiting": by_channel(first, waiting),
+        "lost_customers": by_channel(last, lost),
+        "lost_after_notice": by_channel(last, lost_noticed),
+    }
     for c, cid in enumerate(rec.channel_ids):
-        out.update({f"channel.{cid}.{k}": v for k, v in figures(c).items()})
+        out.update({f"channel.{cid}.{k}": float(v[c]) for k, v in columns.items()})
     return out

@@ -17,32 +17,49 @@ the contacts so left out.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from plans.model import Plan
 from plans.targets import ServiceGoal
-from sim.engine.records import ABANDONED, DONE, SERVING, TURNED_AWAY, RunRecords
+from sim.engine.queue_metrics import turned_away
+from sim.engine.records import ABANDONED, DONE, SERVING, RunRecords, derive
 
 Kpis = dict[str, float]
+
+
+def _goal_flags(rec: RunRecords) -> tuple[NDArray[Any], ...]:
+    """Per contact, whatever the channel and window: live, answered, abandoned, turned
+    away, and the wait (until service, or until it ended unanswered). Kept with the
+    records: each channel's goal only masks them."""
+
+    def compute() -> tuple[NDArray[Any], ...]:
+        status = rec.status
+        waits = np.where(np.isnan(rec.start), rec.end, rec.start) - rec.arrival
+        answered = (status == DONE) | (status == SERVING)
+        return answered, status == ABANDONED, turned_away(rec), waits
+
+    return derive(rec, ("goal_flags",), compute)
 
 
 def goal_service_level(
     rec: RunRecords, channel: int, goal: ServiceGoal, start: float, end: float
 ) -> tuple[float, float]:
     """(service level against ``goal``, short abandons left out) of one channel."""
+    answered_all, abandoned_all, away_all, waits = _goal_flags(rec)
     mask = (rec.arrival >= start) & (rec.arrival < end) & rec.live & (rec.channel == channel)
-    waits = np.where(np.isnan(rec.start), rec.end, rec.start) - rec.arrival
-    answered = mask & ((rec.status == DONE) | (rec.status == SERVING))
-    abandoned = mask & (rec.status == ABANDONED)
-    short = np.zeros_like(abandoned)
+    answered = mask & answered_all
+    abandoned = mask & abandoned_all
+    short = 0
     if goal.short_abandon is not None:
-        short = abandoned & (waits <= goal.short_abandon + 1e-9)
-    within = answered & (waits <= goal.answer_within + 1e-9)
-    away = mask & np.isin(rec.status, TURNED_AWAY)
-    settled = int(answered.sum() + abandoned.sum() + away.sum() - short.sum())
-    level = float(within.sum()) / settled if settled else math.nan
-    return level, float(short.sum())
+        short = int(np.count_nonzero(abandoned & (waits <= goal.short_abandon + 1e-9)))
+    within = np.count_nonzero(answered & (waits <= goal.answer_within + 1e-9))
+    away = np.count_nonzero(mask & away_all)  # turned_away is of live contacts, as mask
+    settled = np.count_nonzero(answered) + np.count_nonzero(abandoned) + away - short
+    level = float(within) / settled if settled else math.nan
+    return level, float(short)
 
 
 def goal_kpis(

@@ -35,15 +35,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
 
 from plans.model import Plan
-from scenarios.model import REQUEST_TYPES, TICKET_CLASSES
-from sim.engine.queue_metrics import queue_kpis, wait_times
+from scenarios.model import REQUEST_TYPES
+from sim.engine.queue_metrics import max_queue as max_queue  # read from here by others
+from sim.engine.queue_metrics import queue_kpis, queue_kpis_of, queue_max, wait_times
 from sim.engine.queue_metrics import turned_away as turned_away  # read from here by others
 from sim.engine.records import (
     ABANDONED,
@@ -57,12 +57,14 @@ from sim.engine.records import (
     UNREACHED,
     WAITING,
     RunRecords,
+    derive,
+    remember,
 )
 from sim.engine.service_metrics import channel_kpis, system_kpis
-from sim.engine.ticket_times import class_working_due, ticket_moments
+from sim.engine.ticket_metrics import LIMIT_KINDS as LIMIT_KINDS  # read from here by others
+from sim.engine.ticket_metrics import ticket_kpis, ticket_kpis_of
 
 Kpis = dict[str, float]
-LIMIT_KINDS = ("respond", "first_handling", "resolve", "close")
 
 
 def _safe_div(a: float, b: float) -> float:
@@ -78,62 +80,12 @@ def window_mask(
     return (rec.arrival >= lo) & (rec.arrival < hi)
 
 
-def max_queue(rec: RunRecords, mask: NDArray[np.bool_], start: float, end: float) -> float:
-    """Most live contacts waiting at once during [start, end), exactly."""
-    queued = rec.live & (rec.status != BLOCKED) & (rec.status != NOTICED)
-    enter = rec.arrival[queued]
-    leave = (rec.arrival + wait_times(rec))[queued]
-    times = np.concatenate([enter, leave])
-    steps = np.concatenate([np.ones(enter.shape[0]), -np.ones(leave.shape[0])])
-    order = np.lexsort((steps, times))  # leaving before joining at the same instant
-    level = np.cumsum(steps[order])
-    t = times[order]
-    inside = (t >= start) & (t < end)
-    before = level[t < start]
-    current = before[-1] if before.size else 0.0
-    return float(max(current, level[inside].max() if inside.any() else 0.0))
-
-
-def ticket_kpis(rec: RunRecords, mask: NDArray[np.bool_], plan: Plan, end: float) -> Kpis:
-    """Backlog and tickets past each time limit of their class."""
-    ticket = ~rec.live & mask & (rec.status != BLOCKED) & (rec.status != NOTICED)
-    out: Kpis = {
-        "tickets": float(ticket.sum()),
-        "backlog": float((ticket & (np.isnan(rec.start) | (rec.start >= end))).sum()),
-    }
-    late_total = 0
-    started = np.where(np.isnan(rec.start), np.inf, rec.start)
-    finished = np.where(np.isnan(rec.end), np.inf, rec.end)
-    done = ticket_moments(rec, started, finished)
-    if rec.resolved is not None:
-        out["back_office_backlog"] = float(
-            (ticket & (rec.status == DONE) & np.isnan(rec.resolved)).sum()
-        )
-    for ci, cls in enumerate(TICKET_CLASSES):
-        limits = plan.targets.ticket_limits.get(cls)
-        in_class = ticket & (rec.rclass == ci)
-        for kind in LIMIT_KINDS:
-            limit = getattr(limits, kind) if limits else None
-            if limit is None:
-                continue
-            done_at = done[kind]
-            # late: done after the limit, or still not done when the limit had passed
-            if plan.calendar.counts_working(cls, kind) and rec.clock_start is not None:
-                due = class_working_due(plan, rec, ci, limit)
-                late = in_class & (np.minimum(done_at, rec.horizon) > due)
-            else:
-                late = in_class & (np.minimum(done_at, rec.horizon) - rec.arrival > limit)
-            out[f"tickets_late.{cls}.{kind}"] = float(late.sum())
-            out[f"tickets_on_time.{cls}.{kind}"] = _safe_div(
-                float((in_class & ~late).sum()), float(in_class.sum())
-            )
-            late_total += int(late.sum())
-    out["tickets_late"] = float(late_total)
-    return out
-
-
 def down_intervals(rec: RunRecords, channel: int) -> list[tuple[float, float, bool]]:
-    """(down from, up again at, came back) for one channel."""
+    """(down from, up again at, came back) for one channel (a copy: callers may add)."""
+    return list(derive(rec, ("down_intervals", channel), lambda: _down_intervals(rec, channel)))
+
+
+def _down_intervals(rec: RunRecords, channel: int) -> list[tuple[float, float, bool]]:
     out: list[tuple[float, float, bool]] = []
     down_at: float | None = None
     for t, c, up in rec.channel_log:
@@ -156,7 +108,12 @@ def disruptions(rec: RunRecords) -> list[tuple[str, float, float, str]]:
     (below the plan's restored-capacity share); a system or site while it does not work.
     ``how`` is what brought it back ('repair', 'backup crm_standby', 'reserves', ...),
     or 'not restored' when the run ended first (then it runs to the horizon).
+    Worked out once per records (a copy each time: callers may add to it).
     """
+    return list(derive(rec, ("disruptions",), lambda: _disruptions(rec)))
+
+
+def _disruptions(rec: RunRecords) -> list[tuple[str, float, float, str]]:
     out: list[tuple[str, float, float, str]] = []
     since: dict[str, float] = {}
     for t, name, ok, cause in rec.service_log:
@@ -176,23 +133,36 @@ def availability(rec: RunRecords, channel: int, start: float, end: float) -> flo
 
 def occupancy(rec: RunRecords, start: float, end: float) -> float:
     """Agent time busy over agent time at work, in [start, end)."""
-    served = ~np.isnan(rec.start)
-    if rec.shared is not None:
-        served &= ~rec.shared  # their agents' time is in the shared spans, counted once
-    busy_end = np.where(np.isnan(rec.end), rec.horizon, rec.end)[served]
-    busy = np.clip(np.minimum(busy_end, end) - np.maximum(rec.start[served], start), 0, None).sum()
+    busy_end, started, at_work = derive(rec, ("occupancy_spans",), lambda: _agent_spans(rec))
+    busy = np.clip(np.minimum(busy_end, end) - np.maximum(started, start), 0, None).sum()
     for _g, a, b in rec.shared_spans:
         busy += max(0.0, min(b, rec.horizon, end) - max(a, start))
     staffed_time = 0.0
-    current: dict[int, tuple[float, int]] = {}
-    for t, g, n in [*rec.staffing_log, (rec.horizon, -1, 0)]:
-        for gi, (since, count) in list(current.items()):
-            if g in (gi, -1):
-                staffed_time += count * max(0.0, min(t, end) - max(since, start))
-                del current[gi]
-        if g >= 0:
-            current[g] = (t, n)
+    for since, t, count in at_work:
+        staffed_time += count * max(0.0, min(t, end) - max(since, start))
     return _safe_div(float(busy), staffed_time)
+
+
+def _agent_spans(
+    rec: RunRecords,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], list[tuple[float, float, int]]]:
+    """What :func:`occupancy` reads, whatever the window: when each contact's agent was
+    busy (shared agents' contacts left out: their time is in the shared spans, counted
+    once), and (from, to, agents) of every stretch a group kept its number of agents at
+    work, in the order the staffing log closes them (the order the time is added in)."""
+    served = ~np.isnan(rec.start)
+    if rec.shared is not None:
+        served &= ~rec.shared
+    busy_end = np.where(np.isnan(rec.end), rec.horizon, rec.end)[served]
+    at_work: list[tuple[float, float, int]] = []
+    current: dict[int, tuple[float, int]] = {}  # a group's agents since, by group
+    for t, g, n in rec.staffing_log:  # a group's change closes its stretch (groups >= 0)
+        if g in current:
+            since, count = current.pop(g)  # and its new one comes last, as it did
+            at_work.append((since, t, count))
+        current[g] = (t, n)
+    at_work += [(since, rec.horizon, count) for since, count in current.values()]
+    return busy_end, rec.start[served], at_work
 
 
 def kpis_for(
@@ -206,37 +176,98 @@ def kpis_for(
     """Every KPI over one window and, optionally, one channel or one request type.
 
     By type, availability, RTO, RPO and occupancy have no meaning (they belong to
-    channels, systems and agents) and are left out. Kept with the records: the
-    replication's KPI set and the scenario's objectives read the same windows.
+    channels, systems and agents) and are left out. Kept with the records, part by
+    part: the replication's KPI set and the scenario's objectives read the same
+    windows, and an objective needs only the part that holds its figure
+    (:func:`kpi_value`).
     """
-    lo = rec.warm_up if start is None else start
-    hi = rec.horizon if end is None else end
-    key = ("kpis_for", id(plan), lo, hi, channel, rtype)
-    kept = rec.derived.get(key)
-    if kept is None or kept[0] is not plan:
-        kept = rec.derived[key] = (plan, _kpis_for(rec, plan, lo, hi, channel, rtype))
-    return dict(kept[1])  # a copy: callers add to it
+    out: Kpis = {}
+    for part in _parts(channel, rtype):
+        out.update(_part(rec, plan, part, start, end, channel, rtype))
+    return out  # a new dict: callers add to it
 
 
-def _kpis_for(
-    rec: RunRecords, plan: Plan, lo: float, hi: float, channel: str | None, rtype: str | None
-) -> Kpis:
-    """:func:`kpis_for` over [lo, hi), computed (the caller keeps it with the records)."""
-    keep = np.ones(len(rec), dtype=bool)
-    channels = list(range(len(rec.channel_ids)))
+def kpi_value(
+    rec: RunRecords,
+    plan: Plan,
+    key: str,
+    start: float | None = None,
+    end: float | None = None,
+    channel: str | None = None,
+) -> dict[str, float]:
+    """The part of :func:`kpis_for` that holds ``key`` (the same figures), computing
+    only the parts before it; KeyError if no part has it."""
+    for part in _parts(channel, None):
+        figures = _part(rec, plan, part, start, end, channel, None)
+        if key in figures:
+            return dict(figures)
+    raise KeyError(key)
+
+
+def _parts(channel: str | None, rtype: str | None) -> tuple[str, ...]:
+    if rtype is not None:
+        return ("queue", "max_queue", "tickets")
     if channel is not None:
-        ci = rec.channel_ids.index(channel)
-        keep &= rec.channel == ci
-        channels = [ci]
+        return ("queue", "max_queue", "tickets", "channels")
+    return ("queue", "max_queue", "tickets", "channels", "centre")
+
+
+def _keep(rec: RunRecords, channel: str | None, rtype: str | None) -> NDArray[np.bool_]:
+    """The contacts of one channel and/or request type (all by default)."""
+    keep = np.ones(len(rec), dtype=bool)
+    if channel is not None:
+        keep &= rec.channel == rec.channel_ids.index(channel)
     if rtype is not None:
         keep &= rec.rtype == REQUEST_TYPES.index(rtype)
-    mask = window_mask(rec, lo, hi) & keep
-    out = queue_kpis(rec, mask, plan.targets.service_level.answer_within)
-    sub = rec if keep.all() else _subset(rec, keep)
-    out["max_queue"] = max_queue(sub, window_mask(sub, 0.0, hi), lo, hi)
-    out.update(ticket_kpis(rec, mask, plan, hi))
-    if rtype is not None:
+    return keep
+
+
+def _part(
+    rec: RunRecords,
+    plan: Plan,
+    part: str,
+    start: float | None,
+    end: float | None,
+    channel: str | None,
+    rtype: str | None,
+) -> Kpis:
+    """One part of :func:`kpis_for` over [start, end), computed once per records (read-only)."""
+    lo = rec.warm_up if start is None else start
+    hi = rec.horizon if end is None else end
+
+    def compute() -> Kpis:
+        keep = _keep(rec, channel, rtype)
+        if part == "max_queue":
+            which = None if channel is None and rtype is None else (channel, rtype)
+            return {"max_queue": queue_max(rec, keep, which, lo, hi)}
+        if part in ("channels", "centre"):
+            return _service_part(rec, plan, part, lo, hi, channel)
+        mask = window_mask(rec, lo, hi) & keep
+        if part == "queue":
+            return queue_kpis(rec, mask, plan.targets.service_level.answer_within)
+        return ticket_kpis(rec, mask, plan, hi)
+
+    return derive(rec, ("kpi_part", id(plan), part, lo, hi, channel, rtype), compute, plan)
+
+
+def _service_part(
+    rec: RunRecords, plan: Plan, part: str, lo: float, hi: float, channel: str | None
+) -> Kpis:
+    """Uptime, availability and disruptions of the channels ('channels'), or occupancy,
+    systems and data losses of the centre ('centre'), over [lo, hi)."""
+    out: Kpis = {}
+    if part == "centre":
+        out["occupancy"] = occupancy(rec, lo, hi)
+        out.update(system_kpis(rec, plan, disruptions(rec), lo, hi))
+        losses = [e for e in rec.events if e.kind == "data_loss" and lo <= e.time < hi]
+        # the rpo is logged as a float (ScenarioEvents.data_loss); detail values are untyped
+        out["rpo"] = max((float(cast(float, e.detail["rpo"])) for e in losses), default=0.0)
+        out["data_losses"] = float(len(losses))
+        out["lost_work"] = float(lost_work(rec, losses))
         return out
+    channels = list(range(len(rec.channel_ids)))
+    if channel is not None:
+        channels = [rec.channel_ids.index(channel)]
     avail = [availability(rec, c, lo, hi) for c in channels]
     out["uptime"] = min(avail) if avail else math.nan
     per_channel = [channel_kpis(rec, plan, down_intervals(rec, c), lo, hi) for c in channels]
@@ -252,15 +283,6 @@ def _kpis_for(
     out["not_restored_for"] = max(
         (length for length, how in spans if how == "not restored"), default=0.0
     )
-    if channel is not None:
-        return out
-    out["occupancy"] = occupancy(rec, lo, hi)
-    out.update(system_kpis(rec, plan, disruptions(rec), lo, hi))
-    losses = [e for e in rec.events if e.kind == "data_loss" and lo <= e.time < hi]
-    # the rpo is logged as a float (ScenarioEvents.data_loss); detail values are untyped
-    out["rpo"] = max((float(cast(float, e.detail["rpo"])) for e in losses), default=0.0)
-    out["data_losses"] = float(len(losses))
-    out["lost_work"] = float(lost_work(rec, losses))
     return out
 
 
@@ -274,35 +296,42 @@ def lost_work(rec: RunRecords, losses: list[Any]) -> int:
     return int(lost.sum())
 
 
-def _subset(rec: RunRecords, keep: NDArray[np.bool_]) -> RunRecords:
-    return replace(
-        rec,
-        arrival=rec.arrival[keep],
-        start=rec.start[keep],
-        end=rec.end[keep],
-        status=rec.status[keep],
-        channel=rec.channel[keep],
-        rtype=rec.rtype[keep],
-        rclass=rec.rclass[keep],
-        surge=rec.surge[keep],
-        live=rec.live[keep],
-    )
-
-
 def replication_kpis(rec: RunRecords, plan: Plan) -> Kpis:
     """The flat KPI set of one replication: overall, then by channel and by type.
 
     Keys: ``service_level``; ``channel.phone.service_level``; ``type.complaint.service_level``.
     """
     out = kpis_for(rec, plan)
+    present = [t for t in REQUEST_TYPES if (rec.rtype == REQUEST_TYPES.index(t)).any()]
+    _count_together(rec, plan, [(c, None) for c in rec.channel_ids] + [(None, t) for t in present])
     for cid in rec.channel_ids:
         out.update({f"channel.{cid}.{k}": v for k, v in kpis_for(rec, plan, channel=cid).items()})
-    for rtype in REQUEST_TYPES:
-        if (rec.rtype == REQUEST_TYPES.index(rtype)).any():
-            out.update(
-                {f"type.{rtype}.{k}": v for k, v in kpis_for(rec, plan, rtype=rtype).items()}
-            )
+    for rtype in present:
+        out.update({f"type.{rtype}.{k}": v for k, v in kpis_for(rec, plan, rtype=rtype).items()})
     return out
+
+
+def _count_together(
+    rec: RunRecords, plan: Plan, subsets: list[tuple[str | None, str | None]]
+) -> None:
+    """Keep the queue and ticket parts of :func:`kpis_for` over the replication's window
+    for each (channel, type) subset, their counts taken for all subsets at once
+    (:func:`queue_kpis_of`, :func:`ticket_kpis_of`): the figures each would compute
+    alone."""
+    lo, hi = rec.warm_up, rec.horizon
+    if not subsets:
+        return
+    kept = rec.derived.get(("kpi_part", id(plan), "queue", lo, hi, *subsets[-1]))
+    if kept is not None and kept[0] is plan:
+        return  # counted already (the records read again, e.g. by a second KPI set)
+    window = window_mask(rec, lo, hi)
+    masks = [window & _keep(rec, c, t) for c, t in subsets]
+    threshold = plan.targets.service_level.answer_within
+    queue = queue_kpis_of(rec, masks, threshold)
+    tickets = ticket_kpis_of(rec, masks, plan, hi)
+    for (c, t), q, k in zip(subsets, queue, tickets, strict=True):
+        remember(rec, ("kpi_part", id(plan), "queue", lo, hi, c, t), q, plan)
+        remember(rec, ("kpi_part", id(plan), "tickets", lo, hi, c, t), k, plan)
 
 
 def littles_law(rec: RunRecords) -> tuple[float, float, float]:

@@ -9,11 +9,14 @@ kept as small frozen records with a ``kind``, like Ciw's data records.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
+
+T = TypeVar("T")
 
 # Contact status codes.
 PENDING = 0
@@ -145,3 +148,26 @@ class RunRecords:
 
     def __len__(self) -> int:
         return int(self.arrival.shape[0])
+
+
+def derive(
+    rec: RunRecords, key: tuple[Any, ...], compute: Callable[[], T], owner: object = None
+) -> T:
+    """A figure of ``rec`` computed once and kept in ``rec.derived`` under ``key``.
+
+    Why: a replication's KPIs read the same figures (down intervals, disruptions, ticket
+    flags, queue levels) for every window, channel and request type; records do not
+    change once taken, so the first reading serves the others. ``owner`` is what else
+    the figure depends on (a plan): kept by identity, a figure of another plan that
+    happened to get the same ``id`` is computed afresh.
+    """
+    kept = rec.derived.get(key)
+    if kept is None or kept[0] is not owner:
+        kept = rec.derived[key] = (owner, compute())
+    return cast(T, kept[1])
+
+
+def remember(rec: RunRecords, key: tuple[Any, ...], value: Any, owner: object = None) -> None:
+    """Keep ``value`` as :func:`derive` would have computed it under ``key``: for figures
+    computed together for several keys at once (one product counts a dozen masks)."""
+    rec.derived[key] = (owner, value)
