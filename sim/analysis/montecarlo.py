@@ -90,8 +90,12 @@ def run_chunk(
     """Several replications in one task (one process or Dask task runs a whole chunk).
 
     The cyclic garbage collector is paused during each replication (measured: about 4%
-    of a default-scenario replication; bench/bench_engine.py) and runs again between
-    them, so what a replication leaves behind is collected before the next one grows.
+    of a default-scenario replication; bench/bench_engine.py), and after each one the
+    youngest generation is collected: a finished simulation is a cycle of some 760
+    objects (its parts point back at it) holding its contacts' lists. Re-enabling the
+    collector alone did not do it (it runs on an allocation, and none came before the
+    next pause), so a chunk of 200 replications grew to 534 MB; collected, 73 MB, in
+    the same time (issue 19).
     """
     out = []
     for seed in seeds:
@@ -102,6 +106,7 @@ def run_chunk(
         finally:
             if collecting:
                 gc.enable()
+        gc.collect(0)
     return out
 
 
