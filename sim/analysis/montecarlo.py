@@ -25,7 +25,7 @@ from sim.analysis.shipping import Shipped
 from sim.analysis.stats import Summary, summarise, wilson
 from sim.analysis.targets import Check, objective_checks, objective_values, plan_targets
 from sim.engine.interval_metrics import interval_kpis
-from sim.engine.kpi_set import replication_set
+from sim.engine.kpi_set import replication_set, some_of_set
 from sim.engine.metrics import Kpis
 from sim.engine.rng import replication_seeds
 from sim.engine.simulation import Simulation, simulate
@@ -54,13 +54,18 @@ def run_replication(
     script: DecisionScript | None,
     seed: int,
     interval: float | None = None,
+    figures: tuple[str, ...] | None = None,
 ) -> ReplicationResult:
     """One replication, reduced to its KPIs (the records stay in the worker).
 
     With ``interval`` (minutes), also its figures by channel and interval; these need
-    the group that served each contact, which only the simulation object holds.
+    the group that served each contact, which only the simulation object holds. With
+    ``figures``, only those KPIs and no objectives (a staffing level's targets).
     """
     by_interval: Kpis = {}
+    if figures is not None:
+        records = simulate(plan, scenario, seed, policy, script)
+        return ReplicationResult(seed, some_of_set(records, plan, figures), {})
     if interval is None:
         records = simulate(plan, scenario, seed, policy, script)
     else:
@@ -86,8 +91,10 @@ def run_chunk(
     script: DecisionScript | None,
     seeds: list[int],
     interval: float | None = None,
+    figures: tuple[str, ...] | None = None,
 ) -> list[ReplicationResult]:
-    """Several replications in one task (one process or Dask task runs a whole chunk).
+    """Several replications in one task (one process or Dask task runs a whole chunk);
+    ``interval`` and ``figures`` as for :func:`run_replication`.
 
     The cyclic garbage collector is paused during each replication (measured: about 4%
     of a default-scenario replication; bench/bench_engine.py), and after each one the
@@ -102,7 +109,7 @@ def run_chunk(
         collecting = gc.isenabled()
         gc.disable()
         try:
-            out.append(run_replication(plan, scenario, policy, script, seed, interval))
+            out.append(run_replication(plan, scenario, policy, script, seed, interval, figures))
         finally:
             if collecting:
                 gc.enable()
@@ -116,10 +123,11 @@ def _run_shipped(
     script: DecisionScript | None,
     seeds: list[int],
     interval: float | None = None,
+    figures: tuple[str, ...] | None = None,
 ) -> list[ReplicationResult]:
     """:func:`run_chunk` on a plan and scenario sent once per worker (sim.analysis.shipping)."""
     plan, scenario = inputs.value
-    return run_chunk(plan, scenario, policy, script, seeds, interval)
+    return run_chunk(plan, scenario, policy, script, seeds, interval, figures)
 
 
 def chunk_size(replications: int, workers: int) -> int:
@@ -136,10 +144,19 @@ def iter_replications(
     script: DecisionScript | None = None,
     backend: Backend | None = None,
     interval: float | None = None,
+    figures: tuple[str, ...] | None = None,
 ) -> Generator[ReplicationResult, None, None]:
     """Replication results in seed order, computed on ``backend`` (default: a process
-    pool of ``workers``, or this process when ``workers`` is 1)."""
-    task = partial(_run_shipped, Shipped((plan, scenario)), policy, script, interval=interval)
+    pool of ``workers``, or this process when ``workers`` is 1); ``figures``: only these
+    KPIs (see :func:`run_replication`)."""
+    task = partial(
+        _run_shipped,
+        Shipped((plan, scenario)),
+        policy,
+        script,
+        interval=interval,
+        figures=figures,
+    )
     own = backend is None
     runner = make_backend("process", workers) if own else backend
     assert runner is not None

@@ -53,7 +53,8 @@ def judge_level(
     checks = [t.check() for t in targets]
     met = [0] * len(targets)
     verdict: bool | None = None
-    results = iter_replications(plan, scenario, seeds, workers, backend=backend)
+    figures = tuple(sorted({t.kpi for t in targets}))  # all a level is judged on
+    results = iter_replications(plan, scenario, seeds, workers, backend=backend, figures=figures)
     try:
         for done, result in enumerate(results, start=1):
             acc.add(result)
