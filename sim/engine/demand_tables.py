@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from plans.model import Plan
 from scenarios.model import REQUEST_TYPES, TICKET_CLASSES, ComplaintSurge, Scenario, TimeModel
+from sim.engine.kept import PairCache
 from sim.engine.sampling import OneSampler, Sampler, one_sampler, sampler
 
 FloatArray = NDArray[np.float64]
@@ -242,22 +243,12 @@ def _build(plan: Plan, scenario: Scenario) -> DemandTables:
     )
 
 
-_KEPT = 64
-"""(plan, scenario) pairs kept at most; past that the cache starts afresh."""
-_CACHE: dict[tuple[int, int], tuple[Plan, Scenario, DemandTables]] = {}
-"""Tables by ``id`` of plan and scenario; each entry keeps both alive, so neither id can
-be reused by another object while the entry exists."""
+_TABLES: PairCache[DemandTables] = PairCache(lambda plan, scenario: _build(plan, scenario))
+"""Tables kept per (plan, scenario) pair (sim.engine.kept)."""
 
 
 def demand_tables(plan: Plan, scenario: Scenario, cached: bool = True) -> DemandTables:
     """The pair's tables, built on first use (``cached=False``: built afresh, not kept)."""
     if not cached:
         return _build(plan, scenario)
-    key = (id(plan), id(scenario))
-    entry = _CACHE.get(key)
-    if entry is None or entry[0] is not plan or entry[1] is not scenario:
-        if len(_CACHE) >= _KEPT:
-            _CACHE.clear()
-        entry = (plan, scenario, _build(plan, scenario))
-        _CACHE[key] = entry
-    return entry[2]
+    return _TABLES.get(plan, scenario)

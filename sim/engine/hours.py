@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from plans.model import Plan
 from plans.schedule import WeeklyWindow
 from scenarios.model import Scenario
+from sim.engine.kept import PairCache
 
 WEEK = 10080
 
@@ -31,11 +32,10 @@ def _table(windows: tuple[WeeklyWindow, ...]) -> NDArray[np.bool_]:
     return table
 
 
-_KEPT = 64
-"""(plan, scenario) pairs whose tables are kept; past that the cache starts afresh."""
-_CACHE: dict[tuple[int, int], tuple[Plan, Scenario, list[NDArray[np.bool_] | None]]] = {}
-"""Tables by ``id`` of plan and scenario; each entry keeps both alive, so neither id can
-be reused by another object while the entry exists."""
+_TABLES: PairCache[list[NDArray[np.bool_] | None]] = PairCache(
+    lambda plan, scenario: _build(plan, scenario)
+)
+"""Tables kept per (plan, scenario) pair (sim.engine.kept)."""
 
 
 def open_tables(plan: Plan, scenario: Scenario) -> list[NDArray[np.bool_] | None]:
@@ -43,14 +43,7 @@ def open_tables(plan: Plan, scenario: Scenario) -> list[NDArray[np.bool_] | None
 
     The arrays are shared between calls on the same plan and scenario, and read-only.
     """
-    key = (id(plan), id(scenario))
-    entry = _CACHE.get(key)
-    if entry is None or entry[0] is not plan or entry[1] is not scenario:
-        if len(_CACHE) >= _KEPT:
-            _CACHE.clear()
-        entry = (plan, scenario, _build(plan, scenario))
-        _CACHE[key] = entry
-    return list(entry[2])
+    return list(_TABLES.get(plan, scenario))
 
 
 def _build(plan: Plan, scenario: Scenario) -> list[NDArray[np.bool_] | None]:

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from plans.model import Plan
 from scenarios.model import Scenario, StaffGroup
 from sim.engine.capacity import CapacityRules
 from sim.engine.demand import start_minute_of_week
 from sim.engine.flow import ContactFlow
+from sim.engine.kept import PairCache
 from sim.engine.topology import Infrastructure
 
 if TYPE_CHECKING:
@@ -80,22 +81,16 @@ def _plan_groups(plan: Plan) -> tuple[StaffGroup, ...]:
     return kept[1]
 
 
-_SHIFT_TIMES: dict[tuple[int, int], tuple[Plan, Scenario, tuple[Any, list[float]]]] = {}
-
-
 def _shift_times(
-    plan: Plan, scenario: Scenario, groups: Sequence[StaffGroup]
+    plan: Plan, scenario: Scenario
 ) -> tuple[tuple[Callable[[float], bool], ...], list[float]]:
     """Per group, whether it is on duty at a run time; and the run times shifts change.
 
-    Why kept: they depend only on the plan's shifts and the scenario's groups, start and
-    horizon, the same for every replication of the pair; working them out walked every
-    shift's intervals over every week of the run (kept as :func:`_plan_groups` keeps).
+    Why kept (:data:`_SHIFT_TIMES`): they depend only on the plan's shifts and the
+    scenario's groups, start and horizon, the same for every replication of the pair;
+    working them out walked every shift's intervals over every week of the run.
     """
-    key = (id(plan), id(scenario))
-    kept = _SHIFT_TIMES.get(key)
-    if kept is not None and kept[0] is plan and kept[1] is scenario:
-        return kept[2]
+    groups = scenario.staffing if scenario.staffing is not None else _plan_groups(plan)
     shifts = {s.id: s for s in plan.shifts}
     offset = start_minute_of_week(scenario)
     horizon = scenario.horizon
@@ -116,10 +111,10 @@ def _shift_times(
             if 0 < edge < horizon
         }
     )
-    if len(_SHIFT_TIMES) >= 8:
-        _SHIFT_TIMES.clear()
-    _SHIFT_TIMES[key] = (plan, scenario, (on_shift, edges))
     return on_shift, edges
+
+
+_SHIFT_TIMES = PairCache(_shift_times)
 
 
 class Staffing(ContactFlow):
@@ -155,7 +150,7 @@ class Staffing(ContactFlow):
         self.g_label = [f"{g.site}/{g.shift or 'all'}/{'+'.join(g.skills)}" for g in groups]
         self.chan_groups = [[] for _ in self.channel_ids]
         self._index_groups()
-        on_shift, self._shift_edges = _shift_times(self.plan, self.scenario, groups)
+        on_shift, self._shift_edges = _SHIFT_TIMES.get(self.plan, self.scenario)
         self.g_on_shift: list[Callable[[float], bool]] = list(on_shift)
         self._on_shift_at: tuple[float, int] = (math.nan, 0)  # nan: never equal, computed first
         self._on_shift_list: list[bool] = []
