@@ -45,6 +45,7 @@ from sim.analysis.backends import Backend, chunks, make_backend
 from sim.analysis.interval_requirements import RequirementTable
 from sim.analysis.interval_roster import interval_variant
 from sim.analysis.montecarlo import chunk_size
+from sim.analysis.shipping import Shipped
 from sim.analysis.staffing_targets import (
     ONE_SIDED_LEVEL,
     Z_ONE_SIDED,
@@ -104,6 +105,17 @@ def _levels_chunk(
             np.stack([interval_goal_levels(rec, c, goal, edges) for c, goal in judged], axis=1)
         )
     return out
+
+
+def _shipped_levels(
+    inputs: Shipped[tuple[Plan, Scenario]],
+    judged: list[tuple[int, ServiceGoal]],
+    edges: npt.NDArray[np.float64],
+    seeds: list[int],
+) -> list[FloatMatrix]:
+    """:func:`_levels_chunk` on a plan and scenario sent once per worker."""
+    plan, scenario = inputs.value
+    return _levels_chunk(plan, scenario, judged, edges, seeds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,8 +319,10 @@ def check_requirements(
                 table.interval_minutes,
                 table.shrinkage,
             )
-            task = partial(_levels_chunk, varied_plan, varied, judged, edges)
-            size = chunk_size(replications, 2)
+            # the round's plan and scenario go to each worker once (sim.analysis.shipping),
+            # and a round waits for all its replications: a few chunks suffice
+            task = partial(_shipped_levels, Shipped((varied_plan, varied)), judged, edges)
+            size = max(chunk_size(replications, 2), math.ceil(replications / 4))
             levels = (
                 np.stack([m for part in runner.map(task, chunks(seeds, size)) for m in part])
                 if judged
