@@ -27,6 +27,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
+from simpy.events import NORMAL
 
 from plans.model import Plan
 from sim.engine.clock import Clock
@@ -117,7 +118,8 @@ class ContactFlow(ChatSessions):
     def _schedule_next_arrival(self, i: int) -> None:
         if i < self.n and self.t_arr[i] < self.horizon:
             env = self.env
-            env.call_in(self.t_arr[i] - env._now, self._arrive, i)
+            delay = self.t_arr[i] - env._now
+            env.arrival = (env._now + delay, NORMAL, next(env.eids), self._arrive, i)
 
     def _drop_queue(self, c: int) -> None:
         now = self.env.now

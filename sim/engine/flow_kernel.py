@@ -55,7 +55,7 @@ def bind_flow(sim: ContactFlow) -> None:
         if nxt < n:
             t = t_arr[nxt]
             if t < horizon:
-                heappush(heap, (now + (t - now), NORMAL, next(eids), arrive, nxt))
+                env.arrival = (now + (t - now), NORMAL, next(eids), arrive, nxt)
         c = c_chan[i]
         draw = c_block[i]
         # a drawn contact's closed flag is read here; a later attempt's hours are looked

@@ -192,6 +192,7 @@ class Simulation(Staffing, Recording):
         otherwise pile up finished simulations in memory.
         """
         self.env._queue.clear()  # SimPy keeps its event heap here; nothing runs after this
+        self.env.arrival = None
 
 
 def simulate(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import simpy
-from simpy.events import URGENT
+from simpy.events import NORMAL, URGENT
 
 from sim.engine.clock import Clock
 
@@ -55,8 +55,22 @@ def _workload(env: simpy.Environment, bare: bool, seed: int) -> list[tuple[float
             yield env.all_of([a, b])
             fired.append((env.now, f"both{k}"))
 
+    arrivals = sorted(rng.choice((0.25, 0.5, 0.75, 1.0, 1.5)) * k for k in range(1, 120))
+
+    def arrive(k: int) -> None:  # a chain of pre-drawn arrivals, as the flow keeps them
+        fired.append((env.now, f"arrival{k}"))
+        if k + 1 < len(arrivals):
+            delay = arrivals[k + 1] - env.now
+            if bare:
+                assert isinstance(env, Clock)
+                env.arrival = (env.now + delay, NORMAL, next(env.eids), arrive, k + 1)
+            else:
+                ev = env.timeout(delay, k + 1)
+                ev.callbacks.append(lambda e: arrive(e.value))
+
     for k in range(5):
         later(k * 0.5, f"root{k}", step)
+    later(arrivals[0], 0, arrive)  # type: ignore[arg-type]
     env.process(proc())
     return fired
 
