@@ -55,6 +55,7 @@ class ContactFlow(ChatSessions):
     n_answered: int
     n_abandoned: int
     chan_groups: list[list[int]]
+    chan_active: list[list[int]]
     g_busy: list[int]
     g_staffed: list[int]
     g_skills: list[list[int]]

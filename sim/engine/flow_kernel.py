@@ -43,6 +43,7 @@ def bind_flow(sim: ContactFlow) -> None:
     up, block, factor, mode, deflect = sim.up, sim.block, sim.factor, sim.mode, sim.deflect
     live_channel, multi, queues, waiting = sim.live, sim.multi, sim.queues, sim.waiting
     g_busy, g_staffed, g_skills = sim.g_busy, sim.g_staffed, sim.g_skills
+    chan_active = sim.chan_active
     journeys, tickets = sim.journeys, sim.tickets
     base_shut = None
     if journeys is not None and journeys.base.closed is not None:
@@ -80,7 +81,7 @@ def bind_flow(sim: ContactFlow) -> None:
                 c_end[i] = now
                 return
             c_live[i] = live = False  # callback: becomes a ticket
-        for g in sim.chan_groups[c]:
+        for g in chan_active[c]:  # the channel's groups with anyone at work, in order
             if g_busy[g] < g_staffed[g]:
                 serve(i, g)
                 return

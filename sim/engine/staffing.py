@@ -166,6 +166,24 @@ class Staffing(ContactFlow):
         for gi in sorted(range(len(self.g_skills)), key=lambda g: (len(self.g_skills[g]), g)):
             for c in self.g_skills[gi]:
                 self.chan_groups[c].append(gi)
+        self._index_active()
+
+    def _index_active(self) -> None:
+        """Per channel, its groups with anyone at work, in the same order (``chan_active``).
+
+        Why: an arriving contact goes to the first group of its channel with a free
+        agent, and most of a channel's groups are off shift at any moment (13 of the
+        default phone's 19); a group with nobody at work can never be that group, so
+        skipping them gives the same one. Kept a superset between capacity changes: a
+        break only lowers a group's count, and counts rise only in
+        :meth:`_update_capacity`, which calls this. The list is changed in place (the
+        flow's steps hold it).
+        """
+        active = [[g for g in groups if self.g_staffed[g] > 0] for groups in self.chan_groups]
+        if hasattr(self, "chan_active"):
+            self.chan_active[:] = active
+        else:
+            self.chan_active = active
 
     # --- changes the response makes --------------------------------------------------
 
@@ -249,6 +267,7 @@ class Staffing(ContactFlow):
             if count != self.g_staffed[gi] or len(self.staffing_log) < len(self.groups):
                 self.g_staffed[gi] = count
                 self.staffing_log.append((now, gi, count))
+        self._index_active()
         for gi in range(len(self.groups)):
             if self.g_busy[gi] < self.g_staffed[gi]:
                 self._dispatch(gi)

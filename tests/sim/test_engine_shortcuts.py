@@ -109,3 +109,27 @@ def test_a_free_agent_takes_the_contact_the_plain_rule_gives() -> None:
         ]
         chosen += want is not None
     assert chosen > 50
+
+
+def test_the_active_groups_hold_every_group_at_work_in_the_channels_order() -> None:
+    """An arrival scans only the groups with anyone at work; the first free group must
+    be the one the full scan finds, so none at work may be missing, at any moment."""
+    from plans import default_plan_path, load_plan
+    from scenarios import default_scenario_path, load_scenario
+    from scenarios.loader import library_dir
+    from sim.engine.simulation import Simulation
+
+    for name in (default_scenario_path(), library_dir() / "typhoon_site_closure.yaml"):
+        sim = Simulation(load_plan(default_plan_path()), load_scenario(name), 4, policy="plan")
+        checked = 0
+        t = 0.0
+        while t < sim.horizon:
+            t += 7.0
+            sim.run_until(t)
+            for c, groups in enumerate(sim.chan_groups):
+                working = [g for g in groups if sim.g_staffed[g] > 0]
+                active = sim.chan_active[c]
+                assert set(working) <= set(active), (t, c)
+                assert active == [g for g in groups if g in set(active)], (t, c)
+                checked += bool(working)
+        assert checked > 50
