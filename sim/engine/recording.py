@@ -86,16 +86,19 @@ class Recording:
         """The records so far (contacts not yet arrived are left out)."""
         arrived = int(np.searchsorted(self.customers.time, self.env.now, side="right"))
         cust = self.customers
+        # with journeys the per-contact states are read again, with every later attempt
+        # (Journeys.records): not converted twice
+        n = 0 if self.journeys is not None else arrived
         rec = RunRecords(
             horizon=self.horizon,
             warm_up=self.scenario.warm_up,
             channel_ids=self.channel_ids,
             channel_live=tuple(self.live),
-            live=np.asarray(self.c_live[:arrived], dtype=bool),
+            live=np.asarray(self.c_live[:n], dtype=bool),
             arrival=cust.time[:arrived],
-            start=np.asarray(self.c_start[:arrived], dtype=float),
-            end=np.asarray(self.c_end[:arrived], dtype=float),
-            status=np.frombuffer(bytes(self.status[:arrived]), dtype=np.int8),
+            start=np.asarray(self.c_start[:n], dtype=float),
+            end=np.asarray(self.c_end[:n], dtype=float),
+            status=np.frombuffer(bytes(self.status[:n]), dtype=np.int8),
             channel=cust.channel[:arrived],
             rtype=cust.rtype[:arrived],
             rclass=cust.rclass[:arrived],
